@@ -1,0 +1,1 @@
+//! dragoman-coder (being written).

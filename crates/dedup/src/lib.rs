@@ -1,0 +1,1 @@
+//! dragoman-dedup (being written).

@@ -1,0 +1,1 @@
+//! dragoman-ingest (being written).

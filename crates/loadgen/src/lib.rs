@@ -1,0 +1,1 @@
+//! dragoman-loadgen (being written).

@@ -1,0 +1,64 @@
+//! Articles as they arrive (`Article`) and as ingest hands them on (`CleanArticle`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// An input article, SPEC section 1. Field types are checked by serde; the semantic checks
+/// (non-empty body, size limit, RFC 3339 date) belong to ingest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The outlet that published the article (`example-news.ly`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// RFC 3339, kept as text so that ingest can report a bad value precisely.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// `text/html` or `text/plain`; HTML is also detected when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Unknown fields are kept (and ignored) so that nothing the producer sent is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An article after ingest: boilerplate removed, text normalised, language known, id stable.
+/// This is the value of the `articles.clean` topic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CleanArticle {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The publication time, or `first_seen` when the article had none
+    /// (then `published_at_inferred` is true).
+    pub published_at: DateTime<Utc>,
+    #[serde(default)]
+    pub published_at_inferred: bool,
+    /// When the pipeline first saw the article (ingest time).
+    pub first_seen: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Cleaned, normalised plain text. Evidence spans are byte ranges into this string.
+    pub body: String,
+    /// ISO 639-1 code (`en`), or `und` when it could not be told.
+    pub language: String,
+    /// Whether the coder should treat the text as English.
+    pub is_english: bool,
+    /// 64-bit hash of the normalised body, hex: equal bodies are the same content.
+    pub content_hash: String,
+    /// 64-bit SimHash of the body's word shingles, hex: near-duplicates differ in few bits.
+    pub simhash: String,
+    /// Paragraphs dropped as page boilerplate, for explanation and metrics.
+    #[serde(default)]
+    pub boilerplate_removed: u32,
+}

@@ -1,0 +1,1 @@
+//! dragoman-runtime (being written).
