@@ -1,0 +1,77 @@
+use std::sync::Arc;
+
+use dragoman_coder::Coder;
+use dragoman_dedup::ContentCache;
+use dragoman_model::{ArticleRef, CandidateEvent, CleanArticle};
+
+/// What extraction gave for one article.
+#[derive(Debug)]
+pub struct ExtractOutcome {
+    pub candidates: Vec<CandidateEvent>,
+    /// True when the article's text had been coded before and the cached result was reused.
+    pub cache_hit: bool,
+}
+
+/// The coder with a bounded cache keyed by the cleaned text's hash and publication day.
+///
+/// The publication day is part of the key because relative dates ("on Monday") are resolved
+/// against it: the same text published on another day can mean other dates.
+pub struct Extractor {
+    coder: Arc<Coder>,
+    cache: ContentCache<Arc<[CandidateEvent]>>,
+}
+
+impl Extractor {
+    pub fn new(coder: Arc<Coder>, cache_size: usize) -> Self {
+        Self {
+            coder,
+            cache: ContentCache::new(cache_size.max(1)),
+        }
+    }
+
+    pub fn coder(&self) -> &Coder {
+        &self.coder
+    }
+
+    pub fn extract(&mut self, article: &CleanArticle) -> ExtractOutcome {
+        let key = format!(
+            "{}:{}",
+            article.content_hash,
+            article.published_at.date_naive()
+        );
+        if let Some(cached) = self.cache.get(&key) {
+            let article_ref = article_ref(article);
+            let candidates = cached
+                .iter()
+                .map(|c| {
+                    let mut c = c.clone();
+                    c.evidence.article_id.clone_from(&article.id);
+                    c.article = article_ref.clone();
+                    c
+                })
+                .collect();
+            return ExtractOutcome {
+                candidates,
+                cache_hit: true,
+            };
+        }
+        let candidates = self.coder.code_article(article);
+        self.cache.insert(key, candidates.clone().into());
+        ExtractOutcome {
+            candidates,
+            cache_hit: false,
+        }
+    }
+}
+
+fn article_ref(a: &CleanArticle) -> ArticleRef {
+    ArticleRef {
+        id: a.id.clone(),
+        source: a.source.clone(),
+        url: a.url.clone(),
+        published_at: a.published_at,
+        first_seen: a.first_seen,
+        content_hash: a.content_hash.clone(),
+        simhash: a.simhash.clone(),
+    }
+}

@@ -1,0 +1,184 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use dragoman_coder::Coder;
+use dragoman_dedup::{DecisionKind, DedupConfig, Deduplicator};
+use dragoman_ingest::{IngestError, IngestOptions};
+use dragoman_model::Event;
+
+use crate::Extractor;
+
+#[derive(Debug, Clone, Default)]
+pub struct PipelineConfig {
+    pub ingest: IngestOptions,
+    pub extract_cache_size: usize,
+    pub dedup: DedupConfig,
+}
+
+/// Counts over a run, for the summary `dragoman run` prints.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PipelineStats {
+    pub records: u64,
+    pub dead_letters: u64,
+    pub articles: u64,
+    pub non_english: u64,
+    pub cache_hits: u64,
+    pub candidates: u64,
+    pub new_events: u64,
+    pub updates: u64,
+    pub copies: u64,
+    pub redeliveries: u64,
+    pub published: u64,
+}
+
+/// What became of one input record.
+#[derive(Debug)]
+pub enum RecordOutcome {
+    /// Not a valid article: the service would dead-letter it.
+    Rejected(IngestError),
+    /// A valid article, and the events (new ones and new revisions) it published.
+    Events(Vec<Event>),
+}
+
+/// Ingest, extract and dedup in one process. One deduplicator holds all state, which is what
+/// the Kafka deployment gets per partition since candidates are keyed by their actors and root.
+pub struct Pipeline {
+    ingest: IngestOptions,
+    extractor: Extractor,
+    dedup: Deduplicator,
+    stats: PipelineStats,
+}
+
+impl Pipeline {
+    pub fn new(coder: Arc<Coder>, config: PipelineConfig) -> Self {
+        Self {
+            ingest: config.ingest,
+            extractor: Extractor::new(coder, config.extract_cache_size),
+            dedup: Deduplicator::new(config.dedup),
+            stats: PipelineStats::default(),
+        }
+    }
+
+    /// Runs one raw record (the bytes of one JSONL line or one Kafka message) through every
+    /// stage. `now` is when the pipeline saw it.
+    pub fn process(&mut self, bytes: &[u8], now: DateTime<Utc>) -> RecordOutcome {
+        self.stats.records += 1;
+        let article = match dragoman_ingest::clean(bytes, now, &self.ingest) {
+            Ok(a) => a,
+            Err(e) => {
+                self.stats.dead_letters += 1;
+                return RecordOutcome::Rejected(e);
+            }
+        };
+        self.stats.articles += 1;
+        if !article.is_english {
+            self.stats.non_english += 1;
+        }
+        let extracted = self.extractor.extract(&article);
+        self.stats.cache_hits += u64::from(extracted.cache_hit);
+        self.stats.candidates += extracted.candidates.len() as u64;
+        let mut events = Vec::new();
+        for candidate in &extracted.candidates {
+            let outcome = self.dedup.process(candidate, now);
+            match outcome.kind {
+                DecisionKind::New => self.stats.new_events += 1,
+                DecisionKind::Update => self.stats.updates += 1,
+                DecisionKind::Copy => self.stats.copies += 1,
+                DecisionKind::Redelivery => self.stats.redeliveries += 1,
+            }
+            if let Some(event) = outcome.event {
+                self.stats.published += 1;
+                events.push(event);
+            }
+        }
+        RecordOutcome::Events(events)
+    }
+
+    pub fn stats(&self) -> &PipelineStats {
+        &self.stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn pipeline() -> Pipeline {
+        let coder = Arc::new(Coder::bundled().expect("bundled dictionaries load"));
+        Pipeline::new(
+            coder,
+            PipelineConfig {
+                extract_cache_size: 64,
+                ..PipelineConfig::default()
+            },
+        )
+    }
+
+    fn article(id: &str, source: &str, title: &str, body: &str) -> Vec<u8> {
+        serde_json::json!({
+            "id": id, "source": source, "title": title, "body": body,
+            "published_at": "2024-05-14T10:00:00Z", "language": "en",
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    const BODY: &str = "Russia and Libya signed a cooperation agreement on health care in Moscow \
+                        on Monday, officials said. The deal covers hospitals and medical training.";
+
+    #[test]
+    fn redelivery_and_copies_update_one_event_per_direction() {
+        let mut p = pipeline();
+        let now = Utc.with_ymd_and_hms(2024, 5, 14, 12, 0, 0).unwrap();
+        let first = article("a1", "wire.example", "Russia, Libya sign health pact", BODY);
+        let RecordOutcome::Events(e1) = p.process(&first, now) else {
+            panic!("valid article rejected")
+        };
+        let directions: Vec<_> = e1
+            .iter()
+            .filter(|e| e.code == "057")
+            .map(|e| (e.source.as_ref().unwrap().country.clone(), e.target.as_ref().unwrap().country.clone()))
+            .collect();
+        assert!(directions.contains(&(Some("RUS".into()), Some("LBY".into()))), "{e1:#?}");
+        assert!(directions.contains(&(Some("LBY".into()), Some("RUS".into()))), "{e1:#?}");
+
+        // The same record again changes nothing.
+        let RecordOutcome::Events(again) = p.process(&first, now) else { panic!() };
+        assert!(again.is_empty(), "a redelivery published {again:#?}");
+
+        // A copy with another id, outlet and headline: no second extraction, new revisions.
+        let copy = article("b7", "daily.example", "Moscow and Tripoli agree on health", BODY);
+        let RecordOutcome::Events(e2) = p.process(&copy, now) else { panic!() };
+        assert!(p.stats().cache_hits >= 1);
+        let agree: Vec<_> = e2.iter().filter(|e| e.code == "057").collect();
+        assert!(!agree.is_empty());
+        for e in agree {
+            let before = e1.iter().find(|x| x.event_id == e.event_id).expect("same event id");
+            assert_eq!(e.revision, before.revision + 1);
+            assert_eq!(e.mentions.num_articles, 2);
+            assert_eq!(e.mentions.num_independent, 1);
+            assert_eq!(e.evidence.article_id, before.evidence.article_id);
+        }
+    }
+
+    #[test]
+    fn bad_records_are_rejected_with_their_reason() {
+        let mut p = pipeline();
+        let now = Utc::now();
+        for (bytes, reason) in [
+            (&b"{not json"[..], "invalid_json"),
+            (&b"[1,2]"[..], "not_an_object"),
+            (&b"{\"title\":\"x\"}"[..], "missing_body"),
+            (&b"{\"body\":42}"[..], "invalid_field"),
+            (&b"{\"body\":\"\\u00e9\xff\"}"[..], "not_utf8"),
+        ] {
+            match p.process(bytes, now) {
+                RecordOutcome::Rejected(e) => assert_eq!(e.reason(), reason, "{e}"),
+                RecordOutcome::Events(e) => panic!("accepted {bytes:?}: {e:?}"),
+            }
+        }
+        assert_eq!(p.stats().dead_letters, 5);
+        assert_eq!(p.stats().articles, 0);
+    }
+}
