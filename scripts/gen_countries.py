@@ -109,7 +109,7 @@ FJI ; Fiji ; Fijian ; Fijians ; Suva ;
 FRA ; France|French Republic ; French ; Frenchmen ; Paris ; Elysee|Élysée|Elysee Palace|Élysée Palace|Quai d'Orsay|Matignon
 FSM ; Micronesia|Federated States of Micronesia ; Micronesian ; Micronesians ; Palikir ;
 GAB ; Gabon ; Gabonese ; ; Libreville ;
-GBR ; United Kingdom|UK|U.K.|Britain|Great Britain|United Kingdom of Great Britain and Northern Ireland ; British|UK|U.K. ; Britons|Brits ; London ; Downing Street|Number 10|No 10|No. 10|Whitehall|Foreign Office
+GBR ; United Kingdom|UK|U.K.|Britain|Great Britain|United Kingdom of Great Britain and Northern Ireland ; British|UK|U.K. ; Britons|Brits ; London ; Downing Street|Number 10|No 10|No. 10|Whitehall
 GEO ; Georgia ; Georgian ; Georgians ; Tbilisi ;
 GGY ; Guernsey ; ; ; ;
 GHA ; Ghana ; Ghanaian ; Ghanaians ; Accra ;
