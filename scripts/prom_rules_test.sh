@@ -2,7 +2,9 @@
 # Checks the Prometheus side of the deployment with the real promtool:
 #   1. `promtool check config` on every scrape configuration in deploy/prometheus/,
 #   2. `promtool check rules` on the alert and recording rules,
-#   3. `promtool test rules` on the unit tests in deploy/prometheus/tests/.
+#   3. `promtool test rules` on the unit tests in deploy/prometheus/tests/,
+#   4. every query of the Grafana dashboard against synthetic series of every catalogue metric
+#      (deploy/grafana/check_dashboard.py writes that test): each must parse and return data.
 # Installs promtool (Debian package `prometheus`) when it is missing; exits non-zero on any
 # failure. Usage: scripts/prom_rules_test.sh   (from anywhere; `make rules-test` runs it).
 set -euo pipefail
@@ -68,6 +70,15 @@ done
 for t in "${tests[@]}"; do
   run "test rules ${t#"$ROOT"/}" promtool test rules "$t"
 done
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+if python3 "$ROOT/deploy/grafana/check_dashboard.py" promtool-test "$tmp/dashboard_test.yml" >/dev/null; then
+  run "test dashboard queries deploy/grafana/dashboards/dragoman.json" promtool test rules "$tmp/dashboard_test.yml"
+else
+  failed=$((failed + 1))
+  log "FAIL could not generate the dashboard query test"
+fi
 
 echo "prom-rules-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
