@@ -145,14 +145,12 @@ class Checker:
                     self.add_actor(a, Entry(f, i, code, MIN_DATE, MAX_DATE))
 
     def check_orgs(self, f: str) -> None:
-        seen = set()
+        # A code may repeat (one organisation per line, several sharing IGOUNO);
+        # sorting keeps the repeats together.
         for i, cols in self.rows(f):
             code = cols[0]
             if not CODE_RE.fullmatch(code):
                 self.err(f, i, f"code {code!r} must be uppercase letters")
-            if code in seen:
-                self.err(f, i, f"duplicate code {code}: put all its names on one line")
-            seen.add(code)
             self.org_codes.add(code)
             for a in self.split_alts(f, i, cols[1], 1, required=True):
                 self.add_actor(a, Entry(f, i, code, MIN_DATE, MAX_DATE))
