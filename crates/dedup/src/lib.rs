@@ -1,1 +1,26 @@
-//! dragoman-dedup (being written).
+//! Deduplication of coded events, SPEC section 2 (`event_id`, `revision`, `mentions`).
+//!
+//! The same happening reaches dragoman many times: Kafka redelivers a record, outlets
+//! republish a wire story under their own headline, agencies report the same meeting in their
+//! own words. A [`Deduplicator`] (one per input partition of `events.extracted`, whose key
+//! [`dragoman_model::CandidateEvent::partition_key`] sends every candidate that could match
+//! to the same partition) turns candidates into events with a stable `event_id`, a growing
+//! `revision` and counts of mentions, articles, outlets and independent reports. It knows
+//! nothing of Kafka: it returns the events to publish and the changelog records to write, and
+//! rebuilds its state from those records with [`Deduplicator::restore`].
+//!
+//! [`ContentCache`] lets the extract stage skip coding a text it has coded before, so that a
+//! syndicated copy does not cost a second extraction.
+
+mod cache;
+mod config;
+mod dedup;
+mod error;
+mod hash;
+mod state;
+
+pub use cache::ContentCache;
+pub use config::{DedupConfig, Emit};
+pub use dedup::{ChangelogRecord, DecisionKind, DedupStats, Deduplicator, Outcome};
+pub use error::DedupError;
+pub use state::{MAX_LISTED, MAX_TRACKED_ARTICLES};

@@ -1,0 +1,125 @@
+//! The dedup configuration (the `[dedup]` section of the service configuration).
+
+use serde::{Deserialize, Serialize};
+
+use crate::DedupError;
+
+/// Which revisions of an event are published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Emit {
+    /// Every revision: the first report, and each later report that changes the counts.
+    #[default]
+    Updates,
+    /// Only the first revision of each event; later reports still update state (and the
+    /// changelog), so that they are recognised, but publish nothing.
+    First,
+}
+
+/// How dedup decides that two reports are one event, and how much state it keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DedupConfig {
+    /// Two reports are the same event when their event dates are at most this many days
+    /// apart (compared with the event's first report).
+    pub match_window_days: i64,
+    /// Events whose date is older than the newest event date seen minus this window are
+    /// dropped from state (cause `window`). Event time, not wall-clock time.
+    pub state_window: chrono::Duration,
+    /// Bound on the events held in state; beyond it the least recently updated event is
+    /// dropped (cause `bound`).
+    pub max_keys: usize,
+    /// Two articles whose 64-bit SimHashes differ in at most this many bits are syndicated
+    /// copies of one another.
+    pub copy_max_hamming: u32,
+    pub emit: Emit,
+}
+
+impl Default for DedupConfig {
+    fn default() -> Self {
+        Self {
+            match_window_days: 1,
+            state_window: chrono::Duration::days(3),
+            max_keys: 1_000_000,
+            copy_max_hamming: 8,
+            emit: Emit::Updates,
+        }
+    }
+}
+
+impl DedupConfig {
+    /// Checks the values that cannot work together; the service calls this at start so that a
+    /// wrong value stops it with a message naming the key.
+    pub fn validate(&self) -> Result<(), DedupError> {
+        if self.match_window_days < 0 {
+            return Err(DedupError::InvalidConfig(format!(
+                "dedup.match_window_days must be >= 0, got {}",
+                self.match_window_days
+            )));
+        }
+        if self.state_window_days() < self.match_window_days {
+            return Err(DedupError::InvalidConfig(format!(
+                "dedup.state_window ({} days) must be at least dedup.match_window_days ({}): \
+                 an event must stay in state while reports can still match it",
+                self.state_window_days(),
+                self.match_window_days
+            )));
+        }
+        if self.max_keys == 0 {
+            return Err(DedupError::InvalidConfig("dedup.max_keys must be > 0".into()));
+        }
+        if self.copy_max_hamming > 64 {
+            return Err(DedupError::InvalidConfig(format!(
+                "dedup.copy_max_hamming must be <= 64 (bits of a SimHash), got {}",
+                self.copy_max_hamming
+            )));
+        }
+        Ok(())
+    }
+
+    /// The state window in whole days, rounded up: event dates have day resolution, so a
+    /// window of 36 hours keeps two days.
+    pub(crate) fn state_window_days(&self) -> i64 {
+        let secs = self.state_window.num_seconds().max(0);
+        (secs + 86_399) / 86_400
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_documented_values() {
+        let c = DedupConfig::default();
+        c.validate().unwrap();
+        assert_eq!(c.match_window_days, 1);
+        assert_eq!(c.state_window_days(), 3);
+        assert_eq!(c.max_keys, 1_000_000);
+        assert_eq!(c.emit, Emit::Updates);
+    }
+
+    #[test]
+    fn emit_reads_lowercase() {
+        let e: Emit = serde_json::from_str("\"first\"").unwrap();
+        assert_eq!(e, Emit::First);
+        let e: Emit = serde_json::from_str("\"updates\"").unwrap();
+        assert_eq!(e, Emit::Updates);
+        assert!(serde_json::from_str::<Emit>("\"Updates\"").is_err());
+    }
+
+    #[test]
+    fn impossible_values_are_named() {
+        let bad = DedupConfig { max_keys: 0, ..Default::default() };
+        assert!(bad.validate().unwrap_err().to_string().contains("max_keys"));
+        let bad = DedupConfig {
+            match_window_days: 5,
+            state_window: chrono::Duration::days(2),
+            ..Default::default()
+        };
+        assert!(bad.validate().unwrap_err().to_string().contains("state_window"));
+        let bad = DedupConfig { copy_max_hamming: 65, ..Default::default() };
+        assert!(bad.validate().unwrap_err().to_string().contains("copy_max_hamming"));
+        let hours = DedupConfig { state_window: chrono::Duration::hours(36), ..Default::default() };
+        assert_eq!(hours.state_window_days(), 2);
+    }
+}

@@ -1,0 +1,598 @@
+//! The state dedup keeps per live event, and its changelog encoding.
+//!
+//! Memory is the constraint (the goal is under 256 bytes per live event at a million events),
+//! so an event is a fixed 104-byte [`Slot`] of numbers plus one heap allocation, the *blob*,
+//! holding what varies in size:
+//!
+//! ```text
+//! blob = records   n_recs x 32 bytes: ArticleRec (id, content, simhash, outlet, sentences)
+//!        location  u8 tag; if 1: u8 precision, f64 lat, f64 lon, str8 country, str16 name
+//!        ids       u8 count, count x str16     the first MAX_LISTED article ids
+//!        sources   u8 count, count x str16     the first MAX_LISTED outlet names
+//! str8 = u8 length + UTF-8 bytes; str16 = u16 LE length + UTF-8 bytes
+//! ```
+//!
+//! The changelog value is a fixed header (the slot's numbers) followed by the blob verbatim,
+//! so writing a changelog record is one copy and restoring one is a validation and a copy.
+//! We use our own versioned little-endian layout rather than serde + bincode/postcard: the
+//! state is numbers and a byte blob already, a schema change must be an explicit version
+//! bump (old changelogs stay readable or fail loudly), and it costs no dependency.
+
+use dragoman_model::{DatePrecision, Location, LocationPrecision};
+
+use crate::DedupError;
+
+/// The changelog encoding version this code writes (first byte of every value).
+pub(crate) const VERSION: u8 = 1;
+/// Changelog keys: the event's group hash then its event id, both big-endian u64.
+pub(crate) const KEY_LEN: usize = 16;
+pub(crate) const HEADER_LEN: usize = 1 + 8 * 4 + 4 * 7 + 4 + 1 + 1 + 2;
+pub(crate) const REC_LEN: usize = 32;
+/// Article ids and outlet names listed in `mentions` (the counts are exact; the lists keep
+/// the first ones only, so that state stays bounded however often an event is reported).
+pub const MAX_LISTED: usize = 8;
+/// Articles whose fingerprints an event keeps for redelivery and copy detection. Beyond this
+/// an event still counts new articles, but a redelivery of an article past the cap would be
+/// counted again; 256 reports of one event inside the window is far beyond what news carries.
+pub const MAX_TRACKED_ARTICLES: usize = 256;
+pub(crate) const NIL: u32 = u32::MAX;
+
+/// What dedup remembers of one counted article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ArticleRec {
+    /// Hash of the article id.
+    pub id: u64,
+    /// The article's content hash (equal bodies).
+    pub content: u64,
+    /// The article's SimHash (near-duplicate bodies).
+    pub simhash: u64,
+    /// 32-bit hash of the outlet, 0 when the article did not say. 32 bits are enough: a
+    /// collision would only merge two outlets' counts inside one event.
+    pub outlet: u32,
+    /// Bit `i % 32` set when sentence `i` of this article was counted as a mention.
+    pub sentences: u32,
+}
+
+impl ArticleRec {
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.id.to_le_bytes());
+        out.extend_from_slice(&self.content.to_le_bytes());
+        out.extend_from_slice(&self.simhash.to_le_bytes());
+        out.extend_from_slice(&self.outlet.to_le_bytes());
+        out.extend_from_slice(&self.sentences.to_le_bytes());
+    }
+
+    pub(crate) fn read(b: &[u8]) -> Self {
+        let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+        let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap_or([0; 4]));
+        Self { id: u64_at(0), content: u64_at(8), simhash: u64_at(16), outlet: u32_at(24), sentences: u32_at(28) }
+    }
+}
+
+/// The counts published in `mentions`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub mentions: u32,
+    pub articles: u32,
+    pub sources: u32,
+    pub independent: u32,
+}
+
+/// One live event.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Slot {
+    pub event_id: u64,
+    /// Hash of what every report of the event shares: source, target, root code, negation.
+    pub group: u64,
+    /// Hash of the place (country, name), 0 while no report named one.
+    pub place: u64,
+    pub first_seen: i64,
+    pub last_seen: i64,
+    /// Days from the common era (`NaiveDate::num_days_from_ce`) of the first report.
+    pub event_date: i32,
+    pub revision: u32,
+    pub counts: Counts,
+    /// The highest confidence of the reports.
+    pub confidence: f32,
+    /// Next event of the same group (events of one group form a short chain).
+    pub chain: u32,
+    /// Neighbours in the recency list that the key bound evicts from.
+    pub lru_prev: u32,
+    pub lru_next: u32,
+    /// The event's CAMEO code (2 to 4 ASCII digits).
+    pub code: [u8; 4],
+    pub code_len: u8,
+    pub precision: u8,
+    pub n_recs: u16,
+    pub blob: Box<[u8]>,
+}
+
+impl Slot {
+    pub(crate) fn code(&self) -> &str {
+        std::str::from_utf8(&self.code[..usize::from(self.code_len).min(4)]).unwrap_or("")
+    }
+
+    pub(crate) fn records(&self) -> impl Iterator<Item = ArticleRec> + '_ {
+        let end = (usize::from(self.n_recs) * REC_LEN).min(self.blob.len());
+        self.blob[..end].chunks_exact(REC_LEN).map(ArticleRec::read)
+    }
+
+    /// Marks sentence `bit` of record `i` as counted, in place.
+    pub(crate) fn set_sentence(&mut self, i: usize, bit: u32) {
+        let at = i * REC_LEN + 28;
+        if let Some(b) = self.blob.get_mut(at..at + 4) {
+            let v = u32::from_le_bytes(b.try_into().unwrap_or([0; 4])) | bit;
+            b.copy_from_slice(&v.to_le_bytes());
+        }
+    }
+
+    /// The changelog key of this event.
+    pub(crate) fn key(&self) -> Vec<u8> {
+        encode_key(self.group, self.event_id)
+    }
+
+    /// The changelog value of this event.
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(HEADER_LEN + self.blob.len());
+        v.push(VERSION);
+        v.extend_from_slice(&self.event_id.to_le_bytes());
+        v.extend_from_slice(&self.place.to_le_bytes());
+        v.extend_from_slice(&self.first_seen.to_le_bytes());
+        v.extend_from_slice(&self.last_seen.to_le_bytes());
+        v.extend_from_slice(&self.event_date.to_le_bytes());
+        v.extend_from_slice(&self.revision.to_le_bytes());
+        v.extend_from_slice(&self.counts.mentions.to_le_bytes());
+        v.extend_from_slice(&self.counts.articles.to_le_bytes());
+        v.extend_from_slice(&self.counts.sources.to_le_bytes());
+        v.extend_from_slice(&self.counts.independent.to_le_bytes());
+        v.extend_from_slice(&self.confidence.to_le_bytes());
+        v.extend_from_slice(&self.code);
+        v.push(self.code_len);
+        v.push(self.precision);
+        v.extend_from_slice(&self.n_recs.to_le_bytes());
+        debug_assert_eq!(v.len(), HEADER_LEN);
+        v.extend_from_slice(&self.blob);
+        v
+    }
+
+    /// Rebuilds a slot from its changelog record, checking everything a later read relies on.
+    /// The links (`chain`, `lru_*`) are left unset for the caller to fill in.
+    pub(crate) fn decode(key: &[u8], value: &[u8]) -> Result<Self, DedupError> {
+        let (group, event_id) = decode_key(key)?;
+        let version = *value.first().ok_or(DedupError::Corrupt("empty value"))?;
+        if version != VERSION {
+            return Err(DedupError::UnknownVersion(version));
+        }
+        if value.len() < HEADER_LEN {
+            return Err(DedupError::Corrupt("value shorter than its header"));
+        }
+        let mut r = Reader { b: &value[1..HEADER_LEN] };
+        let value_event_id = r.u64();
+        if value_event_id != event_id {
+            return Err(DedupError::KeyMismatch);
+        }
+        let place = r.u64();
+        let first_seen = r.u64() as i64;
+        let last_seen = r.u64() as i64;
+        let event_date = r.u32() as i32;
+        let revision = r.u32();
+        let counts = Counts { mentions: r.u32(), articles: r.u32(), sources: r.u32(), independent: r.u32() };
+        let confidence = f32::from_bits(r.u32());
+        let code = [r.u8(), r.u8(), r.u8(), r.u8()];
+        let code_len = r.u8();
+        let precision = r.u8();
+        let n_recs = u16::from_le_bytes([r.u8(), r.u8()]);
+        if !(1..=4).contains(&code_len) || !code[..usize::from(code_len)].is_ascii() {
+            return Err(DedupError::Corrupt("bad event code"));
+        }
+        if precision_from_u8(precision).is_none() {
+            return Err(DedupError::Corrupt("bad date precision"));
+        }
+        if revision == 0 {
+            return Err(DedupError::Corrupt("revision 0"));
+        }
+        let blob: Box<[u8]> = value[HEADER_LEN..].into();
+        BlobView::parse(&blob, n_recs)?;
+        Ok(Self {
+            event_id,
+            group,
+            place,
+            first_seen,
+            last_seen,
+            event_date,
+            revision,
+            counts,
+            confidence,
+            chain: NIL,
+            lru_prev: NIL,
+            lru_next: NIL,
+            code,
+            code_len,
+            precision,
+            n_recs,
+            blob,
+        })
+    }
+}
+
+pub(crate) fn encode_key(group: u64, event_id: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(KEY_LEN);
+    k.extend_from_slice(&group.to_be_bytes());
+    k.extend_from_slice(&event_id.to_be_bytes());
+    k
+}
+
+pub(crate) fn decode_key(key: &[u8]) -> Result<(u64, u64), DedupError> {
+    let k: &[u8; KEY_LEN] =
+        key.try_into().map_err(|_| DedupError::BadKey { len: key.len(), expected: KEY_LEN })?;
+    let (g, e) = k.split_at(8);
+    let be = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or([0; 8]));
+    Ok((be(g), be(e)))
+}
+
+/// Sequential little-endian reads over a slice whose length was checked beforehand.
+struct Reader<'a> {
+    b: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> [u8; N] {
+        let mut out = [0; N];
+        if self.b.len() >= N {
+            out.copy_from_slice(&self.b[..N]);
+            self.b = &self.b[N..];
+        }
+        out
+    }
+    fn u8(&mut self) -> u8 {
+        self.take::<1>()[0]
+    }
+    fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(self.take())
+    }
+    fn u64(&mut self) -> u64 {
+        u64::from_le_bytes(self.take())
+    }
+}
+
+pub(crate) fn precision_to_u8(p: DatePrecision) -> u8 {
+    match p {
+        DatePrecision::Day => 0,
+        DatePrecision::Week => 1,
+        DatePrecision::Month => 2,
+        DatePrecision::Year => 3,
+        DatePrecision::Published => 4,
+        DatePrecision::FirstSeen => 5,
+    }
+}
+
+pub(crate) fn precision_from_u8(p: u8) -> Option<DatePrecision> {
+    Some(match p {
+        0 => DatePrecision::Day,
+        1 => DatePrecision::Week,
+        2 => DatePrecision::Month,
+        3 => DatePrecision::Year,
+        4 => DatePrecision::Published,
+        5 => DatePrecision::FirstSeen,
+        _ => return None,
+    })
+}
+
+fn loc_precision_to_u8(p: LocationPrecision) -> u8 {
+    match p {
+        LocationPrecision::City => 0,
+        LocationPrecision::Region => 1,
+        LocationPrecision::Country => 2,
+    }
+}
+
+fn loc_precision_from_u8(p: u8) -> Option<LocationPrecision> {
+    Some(match p {
+        0 => LocationPrecision::City,
+        1 => LocationPrecision::Region,
+        2 => LocationPrecision::Country,
+        _ => return None,
+    })
+}
+
+/// The sections of a blob, located (and validated) by [`BlobView::parse`].
+pub(crate) struct BlobView<'a> {
+    pub recs: &'a [u8],
+    pub loc: &'a [u8],
+    /// Count byte followed by the entries.
+    pub ids: &'a [u8],
+    pub sources: &'a [u8],
+}
+
+/// Walks a blob section by section; every read is bounds-checked so a corrupt changelog
+/// value is an error, never a panic.
+struct Cursor<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn skip(&mut self, n: usize) -> Result<&'a [u8], DedupError> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.b.len()).ok_or(DedupError::Corrupt("blob truncated"))?;
+        let s = &self.b[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8, DedupError> {
+        Ok(self.skip(1)?[0])
+    }
+    fn str8(&mut self) -> Result<&'a str, DedupError> {
+        let n = usize::from(self.u8()?);
+        std::str::from_utf8(self.skip(n)?).map_err(|_| DedupError::Corrupt("string not UTF-8"))
+    }
+    fn str16(&mut self) -> Result<&'a str, DedupError> {
+        let l = self.skip(2)?;
+        let n = usize::from(u16::from_le_bytes([l[0], l[1]]));
+        std::str::from_utf8(self.skip(n)?).map_err(|_| DedupError::Corrupt("string not UTF-8"))
+    }
+    fn list(&mut self) -> Result<&'a [u8], DedupError> {
+        let start = self.at;
+        let n = self.u8()?;
+        if usize::from(n) > MAX_LISTED {
+            return Err(DedupError::Corrupt("list longer than MAX_LISTED"));
+        }
+        for _ in 0..n {
+            self.str16()?;
+        }
+        Ok(&self.b[start..self.at])
+    }
+}
+
+impl<'a> BlobView<'a> {
+    pub(crate) fn parse(blob: &'a [u8], n_recs: u16) -> Result<Self, DedupError> {
+        let mut c = Cursor { b: blob, at: 0 };
+        let recs = c.skip(usize::from(n_recs) * REC_LEN)?;
+        let loc_start = c.at;
+        match c.u8()? {
+            0 => {}
+            1 => {
+                if loc_precision_from_u8(c.u8()?).is_none() {
+                    return Err(DedupError::Corrupt("bad location precision"));
+                }
+                c.skip(16)?;
+                c.str8()?;
+                c.str16()?;
+            }
+            _ => return Err(DedupError::Corrupt("bad location tag")),
+        }
+        let loc = &blob[loc_start..c.at];
+        let ids = c.list()?;
+        let sources = c.list()?;
+        if c.at != blob.len() {
+            return Err(DedupError::Corrupt("trailing bytes in blob"));
+        }
+        Ok(Self { recs, loc, ids, sources })
+    }
+
+    pub(crate) fn location(&self) -> Option<Location> {
+        let mut c = Cursor { b: self.loc, at: 0 };
+        if c.u8().ok()? != 1 {
+            return None;
+        }
+        let precision = loc_precision_from_u8(c.u8().ok()?)?;
+        let ll = c.skip(16).ok()?;
+        let lat = f64::from_le_bytes(ll[..8].try_into().ok()?);
+        let lon = f64::from_le_bytes(ll[8..].try_into().ok()?);
+        let country = c.str8().ok()?.to_string();
+        let name = c.str16().ok()?.to_string();
+        Some(Location { name, country, lat, lon, precision })
+    }
+}
+
+/// The strings of a list section (count byte + str16 entries).
+pub(crate) fn list_strings(list: &[u8]) -> impl Iterator<Item = &str> + '_ {
+    let n = list.first().copied().unwrap_or(0);
+    let mut c = Cursor { b: list, at: 1 };
+    (0..n).map_while(move |_| c.str16().ok())
+}
+
+pub(crate) fn list_len(list: &[u8]) -> usize {
+    usize::from(list.first().copied().unwrap_or(0))
+}
+
+/// The location section of a new blob: the old one kept, a new one, or none.
+pub(crate) enum LocPart<'a> {
+    Raw(&'a [u8]),
+    New(&'a Location),
+    None,
+}
+
+/// Truncates to at most `max` bytes on a character boundary.
+fn clip(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn put_str8(out: &mut Vec<u8>, s: &str) {
+    let s = clip(s, usize::from(u8::MAX));
+    out.push(s.len() as u8);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_str16(out: &mut Vec<u8>, s: &str) {
+    let s = clip(s, usize::from(u16::MAX));
+    out.extend_from_slice(&(s.len() as u16).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_list(out: &mut Vec<u8>, old: &[u8], add: Option<&str>) {
+    let n = list_len(old);
+    match add {
+        Some(s) if n < MAX_LISTED => {
+            out.push(n as u8 + 1);
+            out.extend_from_slice(old.get(1..).unwrap_or(&[]));
+            put_str16(out, s);
+        }
+        _ if old.is_empty() => out.push(0),
+        _ => out.extend_from_slice(old),
+    }
+}
+
+/// Builds a blob from the sections of an old one (or empty ones) plus what a new report adds.
+pub(crate) fn build_blob(
+    recs: &[u8],
+    new_rec: Option<&ArticleRec>,
+    loc: LocPart<'_>,
+    ids: &[u8],
+    new_id: Option<&str>,
+    sources: &[u8],
+    new_source: Option<&str>,
+) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(
+        recs.len()
+            + REC_LEN
+            + 64
+            + ids.len()
+            + sources.len()
+            + new_id.map_or(0, |s| s.len() + 2)
+            + new_source.map_or(0, |s| s.len() + 2),
+    );
+    out.extend_from_slice(recs);
+    if let Some(r) = new_rec {
+        r.write(&mut out);
+    }
+    match loc {
+        LocPart::Raw(b) if !b.is_empty() => out.extend_from_slice(b),
+        LocPart::Raw(_) | LocPart::None => out.push(0),
+        LocPart::New(l) => {
+            out.push(1);
+            out.push(loc_precision_to_u8(l.precision));
+            out.extend_from_slice(&l.lat.to_le_bytes());
+            out.extend_from_slice(&l.lon.to_le_bytes());
+            put_str8(&mut out, &l.country);
+            put_str16(&mut out, &l.name);
+        }
+    }
+    put_list(&mut out, ids, new_id);
+    put_list(&mut out, sources, new_source);
+    out.into_boxed_slice()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(i: u64) -> ArticleRec {
+        ArticleRec { id: i, content: i * 3, simhash: !i, outlet: i as u32 + 7, sentences: 1 << (i % 32) }
+    }
+
+    fn slot(blob: Box<[u8]>, n_recs: u16) -> Slot {
+        Slot {
+            event_id: 0x9f2c_4b1e_7a0d_3c55,
+            group: 42,
+            place: 7,
+            first_seen: 1_553_506_262,
+            last_seen: 1_553_509_000,
+            event_date: 737_140,
+            revision: 3,
+            counts: Counts { mentions: 4, articles: 3, sources: 2, independent: 1 },
+            confidence: 0.86,
+            chain: NIL,
+            lru_prev: NIL,
+            lru_next: NIL,
+            code: *b"057\0",
+            code_len: 3,
+            precision: 0,
+            n_recs,
+            blob,
+        }
+    }
+
+    fn moscow() -> Location {
+        Location {
+            name: "Moscow".into(),
+            country: "RUS".into(),
+            lat: 55.7558,
+            lon: 37.6173,
+            precision: LocationPrecision::City,
+        }
+    }
+
+    #[test]
+    fn blob_sections_round_trip_and_append() {
+        let b1 = build_blob(&[], Some(&rec(1)), LocPart::None, &[], Some("a-1"), &[], Some("x.com"));
+        let v1 = BlobView::parse(&b1, 1).unwrap();
+        assert_eq!(v1.location(), None);
+        assert_eq!(list_strings(v1.ids).collect::<Vec<_>>(), ["a-1"]);
+        let loc = moscow();
+        let b2 = build_blob(v1.recs, Some(&rec(2)), LocPart::New(&loc), v1.ids, Some("a-2"), v1.sources, None);
+        let v2 = BlobView::parse(&b2, 2).unwrap();
+        assert_eq!(v2.location(), Some(loc));
+        assert_eq!(list_strings(v2.ids).collect::<Vec<_>>(), ["a-1", "a-2"]);
+        assert_eq!(list_strings(v2.sources).collect::<Vec<_>>(), ["x.com"]);
+        let s = slot(b2.clone(), 2);
+        assert_eq!(s.records().collect::<Vec<_>>(), [rec(1), rec(2)]);
+        // Keeping the raw location section keeps the location.
+        let b3 = build_blob(v2.recs, None, LocPart::Raw(v2.loc), v2.ids, None, v2.sources, None);
+        assert_eq!(b3, b2);
+    }
+
+    #[test]
+    fn lists_stop_at_max_listed() {
+        let mut blob = build_blob(&[], None, LocPart::None, &[], None, &[], None);
+        for i in 0..20 {
+            let v = BlobView::parse(&blob, 0).unwrap();
+            let id = format!("id-{i}");
+            blob = build_blob(v.recs, None, LocPart::Raw(v.loc), v.ids, Some(&id), v.sources, None);
+        }
+        let v = BlobView::parse(&blob, 0).unwrap();
+        let ids: Vec<_> = list_strings(v.ids).collect();
+        assert_eq!(ids.len(), MAX_LISTED);
+        assert_eq!(ids[0], "id-0");
+        assert_eq!(ids[MAX_LISTED - 1], format!("id-{}", MAX_LISTED - 1));
+    }
+
+    #[test]
+    fn long_strings_are_clipped_on_char_boundaries() {
+        let mut loc = moscow();
+        loc.country = "é".repeat(200);
+        let b = build_blob(&[], None, LocPart::New(&loc), &[], None, &[], None);
+        let got = BlobView::parse(&b, 0).unwrap().location().unwrap();
+        assert_eq!(got.country.len(), 254);
+        assert!(loc.country.starts_with(&got.country));
+    }
+
+    #[test]
+    fn slot_round_trips_through_the_changelog_encoding() {
+        let blob = build_blob(&[], Some(&rec(5)), LocPart::New(&moscow()), &[], Some("lo-1"), &[], Some("a.ly"));
+        let mut s = slot(blob, 1);
+        s.set_sentence(0, 1 << 9);
+        let back = Slot::decode(&s.key(), &s.encode()).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.code(), "057");
+        assert_eq!(back.records().next().unwrap().sentences, rec(5).sentences | 1 << 9);
+    }
+
+    #[test]
+    fn corrupt_records_are_errors_not_panics() {
+        let blob = build_blob(&[], Some(&rec(5)), LocPart::New(&moscow()), &[], Some("lo-1"), &[], Some("a.ly"));
+        let s = slot(blob, 1);
+        let (key, value) = (s.key(), s.encode());
+        assert_eq!(Slot::decode(&key[..15], &value), Err(DedupError::BadKey { len: 15, expected: 16 }));
+        let mut v2 = value.clone();
+        v2[0] = 9;
+        assert_eq!(Slot::decode(&key, &v2), Err(DedupError::UnknownVersion(9)));
+        let mut other = key.clone();
+        other[15] ^= 1;
+        assert_eq!(Slot::decode(&other, &value), Err(DedupError::KeyMismatch));
+        // Every truncation is detected.
+        for cut in 1..value.len() {
+            assert!(Slot::decode(&key, &value[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut longer = value.clone();
+        longer.push(0);
+        assert!(Slot::decode(&key, &longer).is_err());
+        assert_eq!(Slot::decode(&key, &[]), Err(DedupError::Corrupt("empty value")));
+    }
+}
