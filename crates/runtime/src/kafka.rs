@@ -1,0 +1,390 @@
+//! librdkafka clients: configuration (with security settings), the client context that turns
+//! librdkafka's error and statistics callbacks into health and metrics, and topic creation.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::{ClientContext, DefaultClientContext};
+use rdkafka::config::ClientConfig;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::types::RDKafkaRespErr;
+use serde::Deserialize;
+
+use crate::admin::{Condition, Health};
+use crate::config::KafkaConfig;
+use crate::metrics::{ErrorKind, Metrics};
+use crate::shutdown::Shutdown;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KafkaSetupError {
+    #[error("kafka client: {0}")]
+    Client(#[from] KafkaError),
+    #[error("creating topic {topic}: {code}")]
+    CreateTopic { topic: String, code: RDKafkaErrorCode },
+    #[error("shut down while waiting for the broker")]
+    Shutdown,
+}
+
+/// Base librdkafka settings shared by every client: bootstrap, identity, security, then the
+/// free-form `[kafka.properties]` (last, so an operator can override anything).
+pub fn client_config(kafka: &KafkaConfig) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &kafka.brokers)
+        .set("client.id", &kafka.client_id)
+        .set("security.protocol", kafka.security_protocol.to_ascii_lowercase());
+    let optional = [
+        ("sasl.mechanism", kafka.sasl_mechanism.as_str()),
+        ("sasl.username", kafka.sasl_username.as_str()),
+        ("sasl.password", kafka.sasl_password.expose()),
+        ("ssl.ca.location", kafka.ssl_ca_location.as_str()),
+        ("ssl.certificate.location", kafka.ssl_certificate_location.as_str()),
+        ("ssl.key.location", kafka.ssl_key_location.as_str()),
+        ("ssl.key.password", kafka.ssl_key_password.expose()),
+    ];
+    for (key, value) in optional {
+        if !value.is_empty() {
+            c.set(key, value);
+        }
+    }
+    for (key, value) in &kafka.properties {
+        c.set(key, value);
+    }
+    c
+}
+
+/// Client context of every long-lived client of a service: broker health and lag.
+pub struct ServiceContext {
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+    /// Millis since `epoch` of the last "broker down" warning, to log with backoff rather than
+    /// once per librdkafka retry.
+    last_warning_ms: AtomicU64,
+    warnings: AtomicU64,
+    epoch: Instant,
+}
+
+impl ServiceContext {
+    pub fn new(metrics: Arc<Metrics>, health: Arc<Health>) -> Self {
+        ServiceContext {
+            metrics,
+            health,
+            last_warning_ms: AtomicU64::new(0),
+            warnings: AtomicU64::new(0),
+            epoch: Instant::now(),
+        }
+    }
+
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    pub fn health(&self) -> &Arc<Health> {
+        &self.health
+    }
+
+    /// The broker answered (a fetch, an ack, metadata): mark it connected.
+    pub fn broker_up(&self) {
+        if !self.health.is_met(Condition::Broker) {
+            tracing::info!("broker reachable");
+        }
+        self.metrics.broker_connected.set(1);
+        self.health.set(Condition::Broker, true, "");
+        self.warnings.store(0, Ordering::Relaxed);
+    }
+
+    /// The broker is unreachable: health, metric, and a warning with exponential backoff
+    /// (1 s, 2 s, 4 s ... 60 s between lines).
+    pub fn broker_down(&self, reason: &str) {
+        self.metrics.broker_connected.set(0);
+        self.health
+            .set(Condition::Broker, false, format!("broker unreachable: {reason}"));
+        self.metrics.error(ErrorKind::Broker);
+        let now = self.epoch.elapsed().as_millis() as u64;
+        let n = self.warnings.load(Ordering::Relaxed);
+        let wait = 1000u64.saturating_mul(1 << n.min(6)).min(60_000);
+        let last = self.last_warning_ms.load(Ordering::Relaxed);
+        if n == 0 || now.saturating_sub(last) >= wait {
+            self.last_warning_ms.store(now, Ordering::Relaxed);
+            self.warnings.store(n + 1, Ordering::Relaxed);
+            tracing::warn!(reason, "broker unreachable; librdkafka keeps retrying, nothing is dropped");
+        }
+    }
+}
+
+/// The part of librdkafka's statistics JSON we use.
+#[derive(Deserialize)]
+struct Stats {
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    brokers: HashMap<String, BrokerStats>,
+    #[serde(default)]
+    topics: HashMap<String, TopicStats>,
+}
+
+#[derive(Deserialize)]
+struct BrokerStats {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    nodeid: i32,
+}
+
+#[derive(Deserialize)]
+struct TopicStats {
+    #[serde(default)]
+    partitions: HashMap<String, PartitionStats>,
+}
+
+#[derive(Deserialize)]
+struct PartitionStats {
+    #[serde(default)]
+    partition: i32,
+    #[serde(default)]
+    consumer_lag: i64,
+    #[serde(default)]
+    fetch_state: String,
+}
+
+impl ClientContext for ServiceContext {
+    fn stats_raw(&self, statistics: &[u8]) {
+        let stats: Stats = match serde_json::from_slice(statistics) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::debug!(error = %e, "unparsable librdkafka statistics");
+                return;
+            }
+        };
+        // Bootstrap entries (nodeid -1) are placeholders; a learned broker that is UP means
+        // the cluster answers.
+        let up = stats
+            .brokers
+            .values()
+            .any(|b| b.state == "UP" && b.nodeid >= 0);
+        if up {
+            self.broker_up();
+        }
+        if stats.kind == "consumer" {
+            for (topic, t) in &stats.topics {
+                for p in t.partitions.values() {
+                    // -1 is librdkafka's internal "unassigned" partition; lag -1 is unknown.
+                    if p.partition < 0 || p.fetch_state == "none" || p.consumer_lag < 0 {
+                        continue;
+                    }
+                    self.metrics.set_consumer_lag(topic, p.partition, p.consumer_lag);
+                }
+            }
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        match error.rdkafka_error_code() {
+            Some(RDKafkaErrorCode::AllBrokersDown) => self.broker_down(reason),
+            Some(RDKafkaErrorCode::BrokerTransportFailure)
+            | Some(RDKafkaErrorCode::Resolve)
+            | Some(RDKafkaErrorCode::Transport) => {
+                // One connection failing is routine (idle reconnects); only count it.
+                self.metrics.error(ErrorKind::Broker);
+                tracing::debug!(%error, reason, "broker connection");
+            }
+            _ => {
+                self.metrics.error(ErrorKind::Broker);
+                tracing::warn!(%error, reason, "kafka client error");
+            }
+        }
+    }
+
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, log_message: &str) {
+        use rdkafka::config::RDKafkaLogLevel as L;
+        match level {
+            L::Emerg | L::Alert | L::Critical | L::Error => {
+                tracing::error!(target: "librdkafka", fac, "{log_message}")
+            }
+            L::Warning => tracing::warn!(target: "librdkafka", fac, "{log_message}"),
+            L::Notice | L::Info => tracing::info!(target: "librdkafka", fac, "{log_message}"),
+            L::Debug => tracing::debug!(target: "librdkafka", fac, "{log_message}"),
+        }
+    }
+}
+
+/// A topic to create if missing.
+#[derive(Debug, Clone)]
+pub struct TopicSpec {
+    pub name: String,
+    pub partitions: i32,
+    pub replication: i32,
+    /// `cleanup.policy=compact` (changelogs, the events topic).
+    pub compact: bool,
+}
+
+/// Creates `topics` if missing, retrying with backoff while the broker is unreachable, until
+/// `shutdown`. An existing topic is fine whatever its partition count.
+pub fn ensure_topics(
+    kafka: &KafkaConfig,
+    topics: &[TopicSpec],
+    shutdown: &Shutdown,
+    on_retry: &dyn Fn(&str),
+) -> Result<(), KafkaSetupError> {
+    if topics.is_empty() {
+        return Ok(());
+    }
+    let admin: AdminClient<DefaultClientContext> = client_config(kafka).create()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| KafkaSetupError::Client(KafkaError::AdminOpCreation(e.to_string())))?;
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        match rt.block_on(create_once(&admin, topics)) {
+            Ok(()) => return Ok(()),
+            Err(KafkaSetupError::CreateTopic { topic, code }) if !is_transient(code) => {
+                return Err(KafkaSetupError::CreateTopic { topic, code })
+            }
+            Err(e) => {
+                on_retry(&e.to_string());
+                tracing::warn!(error = %e, retry_in = ?backoff, "creating topics; retrying");
+                if shutdown.wait_timeout(backoff) {
+                    return Err(KafkaSetupError::Shutdown);
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+}
+
+fn is_transient(code: RDKafkaErrorCode) -> bool {
+    !matches!(
+        code,
+        RDKafkaErrorCode::InvalidTopic
+            | RDKafkaErrorCode::InvalidPartitions
+            | RDKafkaErrorCode::InvalidReplicationFactor
+            | RDKafkaErrorCode::TopicAuthorizationFailed
+            | RDKafkaErrorCode::ClusterAuthorizationFailed
+            | RDKafkaErrorCode::PolicyViolation
+    )
+}
+
+async fn create_once(
+    admin: &AdminClient<DefaultClientContext>,
+    topics: &[TopicSpec],
+) -> Result<(), KafkaSetupError> {
+    let new: Vec<NewTopic<'_>> = topics
+        .iter()
+        .map(|t| {
+            let n = NewTopic::new(&t.name, t.partitions, TopicReplication::Fixed(t.replication));
+            if t.compact {
+                n.set("cleanup.policy", "compact")
+            } else {
+                n
+            }
+        })
+        .collect();
+    let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+    let results = admin.create_topics(new.iter(), &opts).await?;
+    for r in results {
+        if let Err((topic, code)) = r {
+            if code != RDKafkaErrorCode::TopicAlreadyExists {
+                return Err(KafkaSetupError::CreateTopic { topic, code });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `true` for produce/commit errors that resolve themselves once the broker is back.
+pub fn is_retriable(err: &KafkaError) -> bool {
+    match err.rdkafka_error_code() {
+        Some(code) => matches!(
+            code,
+            RDKafkaErrorCode::QueueFull
+                | RDKafkaErrorCode::MessageTimedOut
+                | RDKafkaErrorCode::AllBrokersDown
+                | RDKafkaErrorCode::BrokerTransportFailure
+                | RDKafkaErrorCode::Transport
+                | RDKafkaErrorCode::RequestTimedOut
+                | RDKafkaErrorCode::NotLeaderForPartition
+                | RDKafkaErrorCode::LeaderNotAvailable
+                | RDKafkaErrorCode::NetworkException
+                | RDKafkaErrorCode::NotEnoughReplicas
+                | RDKafkaErrorCode::NotEnoughReplicasAfterAppend
+                | RDKafkaErrorCode::UnknownTopicOrPartition
+                | RDKafkaErrorCode::CoordinatorLoadInProgress
+                | RDKafkaErrorCode::CoordinatorNotAvailable
+                | RDKafkaErrorCode::NotCoordinator
+                | RDKafkaErrorCode::RebalanceInProgress
+                | RDKafkaErrorCode::OperationTimedOut
+        ),
+        None => false,
+    }
+}
+
+// Keep the raw response type reachable for callers matching on librdkafka codes.
+pub use RDKafkaRespErr as RespErr;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Stage};
+    use std::collections::HashMap as Map;
+
+    #[test]
+    fn security_and_properties_reach_librdkafka() {
+        let env: Map<String, String> = [
+            ("DRAGOMAN__KAFKA__SECURITY_PROTOCOL", "SASL_SSL"),
+            ("DRAGOMAN__KAFKA__SASL_MECHANISM", "PLAIN"),
+            ("DRAGOMAN__KAFKA__SASL_USERNAME", "u"),
+            ("DRAGOMAN__KAFKA__SASL_PASSWORD", "p"),
+            ("DRAGOMAN__KAFKA__SSL_CA_LOCATION", "/ca.pem"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let mut cfg = Config::load_with_env(Stage::Ingest, None, Some(env)).unwrap();
+        cfg.kafka
+            .properties
+            .insert("socket.keepalive.enable".into(), "true".into());
+        let c = client_config(&cfg.kafka);
+        assert_eq!(c.get("security.protocol"), Some("sasl_ssl"));
+        assert_eq!(c.get("sasl.mechanism"), Some("PLAIN"));
+        assert_eq!(c.get("sasl.username"), Some("u"));
+        assert_eq!(c.get("sasl.password"), Some("p"));
+        assert_eq!(c.get("ssl.ca.location"), Some("/ca.pem"));
+        assert_eq!(c.get("socket.keepalive.enable"), Some("true"));
+        assert_eq!(c.get("ssl.key.location"), None, "empty keys are not set");
+    }
+
+    #[test]
+    fn statistics_feed_lag_and_broker_health() {
+        let metrics = Arc::new(Metrics::new(Stage::Extract));
+        let health = Health::new(metrics.clone());
+        let ctx = ServiceContext::new(metrics.clone(), health.clone());
+        let stats = br#"{"type":"consumer","brokers":{
+              "127.0.0.1:9092/bootstrap":{"state":"UP","nodeid":-1},
+              "127.0.0.1:9092/111":{"state":"UP","nodeid":111}},
+            "topics":{"articles.clean":{"partitions":{
+              "0":{"partition":0,"consumer_lag":42,"fetch_state":"active"},
+              "1":{"partition":1,"consumer_lag":-1,"fetch_state":"active"},
+              "-1":{"partition":-1,"consumer_lag":0,"fetch_state":"none"}}}}}"#;
+        ctx.stats_raw(stats);
+        let text = metrics.render();
+        assert!(text.contains(
+            "dragoman_consumer_lag{partition=\"0\",stage=\"extract\",topic=\"articles.clean\"} 42"
+        ), "{text}");
+        assert!(!text.contains("partition=\"1\""));
+        assert!(!text.contains("partition=\"-1\""));
+        assert!(health.is_met(Condition::Broker));
+        assert_eq!(metrics.broker_connected.get(), 1);
+
+        ctx.error(
+            KafkaError::Global(RDKafkaErrorCode::AllBrokersDown),
+            "1/1 brokers are down",
+        );
+        assert!(!health.is_met(Condition::Broker));
+        assert!(health.ready().unwrap_err().contains("1/1 brokers are down"));
+        assert_eq!(metrics.broker_connected.get(), 0);
+        assert_eq!(metrics.error_count(ErrorKind::Broker), 1);
+    }
+}
