@@ -67,7 +67,12 @@ impl<V: Clone> ContentCache<V> {
         }
         let key: Box<str> = content_hash.into_boxed_str();
         let i = if self.nodes.len() < self.capacity {
-            self.nodes.push(Node { key: key.clone(), value: v, prev: NIL, next: NIL });
+            self.nodes.push(Node {
+                key: key.clone(),
+                value: v,
+                prev: NIL,
+                next: NIL,
+            });
             self.nodes.len() - 1
         } else {
             // Reuse the least recently used node in place.

@@ -65,7 +65,9 @@ impl DedupConfig {
             )));
         }
         if self.max_keys == 0 {
-            return Err(DedupError::InvalidConfig("dedup.max_keys must be > 0".into()));
+            return Err(DedupError::InvalidConfig(
+                "dedup.max_keys must be > 0".into(),
+            ));
         }
         if self.copy_max_hamming > 64 {
             return Err(DedupError::InvalidConfig(format!(
@@ -109,17 +111,34 @@ mod tests {
 
     #[test]
     fn impossible_values_are_named() {
-        let bad = DedupConfig { max_keys: 0, ..Default::default() };
+        let bad = DedupConfig {
+            max_keys: 0,
+            ..Default::default()
+        };
         assert!(bad.validate().unwrap_err().to_string().contains("max_keys"));
         let bad = DedupConfig {
             match_window_days: 5,
             state_window: chrono::Duration::days(2),
             ..Default::default()
         };
-        assert!(bad.validate().unwrap_err().to_string().contains("state_window"));
-        let bad = DedupConfig { copy_max_hamming: 65, ..Default::default() };
-        assert!(bad.validate().unwrap_err().to_string().contains("copy_max_hamming"));
-        let hours = DedupConfig { state_window: chrono::Duration::hours(36), ..Default::default() };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("state_window"));
+        let bad = DedupConfig {
+            copy_max_hamming: 65,
+            ..Default::default()
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("copy_max_hamming"));
+        let hours = DedupConfig {
+            state_window: chrono::Duration::hours(36),
+            ..Default::default()
+        };
         assert_eq!(hours.state_window_days(), 2);
     }
 }

@@ -33,13 +33,15 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use dragoman_model::{Actor, CameoTable, CandidateEvent, Event, Location, LocationPrecision, Mentions, EVENT_SCHEMA};
+use dragoman_model::{
+    Actor, CameoTable, CandidateEvent, Event, Location, LocationPrecision, Mentions, EVENT_SCHEMA,
+};
 
 use crate::config::{DedupConfig, Emit};
 use crate::hash::{hash_str, parse_hex64, HashBuf, IdBuildHasher};
 use crate::state::{
-    build_blob, decode_key, list_strings, precision_from_u8, precision_to_u8, ArticleRec, BlobView, Counts, LocPart,
-    Slot, MAX_TRACKED_ARTICLES, NIL,
+    build_blob, decode_key, list_strings, precision_from_u8, precision_to_u8, ArticleRec, BlobView,
+    Counts, LocPart, Slot, MAX_TRACKED_ARTICLES, NIL,
 };
 use crate::DedupError;
 
@@ -206,7 +208,8 @@ impl Deduplicator {
 
     /// The newest event date seen, which drives the state window.
     pub fn watermark(&self) -> Option<NaiveDate> {
-        self.watermark.and_then(NaiveDate::from_num_days_from_ce_opt)
+        self.watermark
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
     }
 
     /// Decides what `candidate` is, updates state, and returns what to publish and what to
@@ -222,7 +225,7 @@ impl Deduplicator {
         };
         let day = candidate.event_date.num_days_from_ce();
         let today = now.date_naive().num_days_from_ce();
-        if day <= today.saturating_add(1) && self.watermark.map_or(true, |w| day > w) {
+        if day <= today.saturating_add(1) && self.watermark.is_none_or(|w| day > w) {
             self.watermark = Some(day);
         }
         self.expire(&mut out);
@@ -245,7 +248,10 @@ impl Deduplicator {
                 if self.config.emit == Emit::Updates || slot.revision == 1 {
                     out.event = Some(build_event(&slot, candidate));
                 }
-                out.changelog.push(ChangelogRecord { key: slot.key(), value: Some(slot.encode()) });
+                out.changelog.push(ChangelogRecord {
+                    key: slot.key(),
+                    value: Some(slot.encode()),
+                });
                 self.insert(slot);
             }
         }
@@ -277,17 +283,23 @@ impl Deduplicator {
                 let date = slot.event_date;
                 // The same watermark guard as `process`: a date past the day after the
                 // event was last seen does not advance the window.
-                let seen_day = DateTime::from_timestamp(slot.last_seen, 0)
-                    .map_or(i32::MAX, |t| t.date_naive().num_days_from_ce().saturating_add(1));
+                let seen_day = DateTime::from_timestamp(slot.last_seen, 0).map_or(i32::MAX, |t| {
+                    t.date_naive().num_days_from_ce().saturating_add(1)
+                });
                 let w = date.min(seen_day);
-                if self.watermark.map_or(true, |old| w > old) {
+                if self.watermark.is_none_or(|old| w > old) {
                     self.watermark = Some(w);
                 }
                 match existing {
                     Some(i) => {
                         let old = self.slot_mut(i);
                         let (chain, prev, next) = (old.chain, old.lru_prev, old.lru_next);
-                        *old = Slot { chain, lru_prev: prev, lru_next: next, ..slot };
+                        *old = Slot {
+                            chain,
+                            lru_prev: prev,
+                            lru_next: next,
+                            ..slot
+                        };
                         self.touch(i);
                     }
                     None => {
@@ -302,11 +314,15 @@ impl Deduplicator {
     }
 
     fn slot(&self, i: u32) -> &Slot {
-        self.slots[i as usize].as_ref().expect("slot index refers to a live event")
+        self.slots[i as usize]
+            .as_ref()
+            .expect("slot index refers to a live event")
     }
 
     fn slot_mut(&mut self, i: u32) -> &mut Slot {
-        self.slots[i as usize].as_mut().expect("slot index refers to a live event")
+        self.slots[i as usize]
+            .as_mut()
+            .expect("slot index refers to a live event")
     }
 
     fn cutoff(&self) -> Option<i32> {
@@ -339,7 +355,10 @@ impl Deduplicator {
 
     fn evict(&mut self, i: u32, cause: Cause, out: &mut Outcome) {
         let s = self.remove(i);
-        out.changelog.push(ChangelogRecord { key: s.key(), value: None });
+        out.changelog.push(ChangelogRecord {
+            key: s.key(),
+            value: None,
+        });
         match cause {
             Cause::Window => {
                 out.evicted_window += 1;
@@ -355,20 +374,21 @@ impl Deduplicator {
     /// The best live event of `group` for a candidate dated `day` at `place`.
     fn find(&self, group: u64, day: i32, place: u64) -> Option<u32> {
         let mut at = *self.groups.get(&group)?;
-        let mut best: Option<(i64, bool, u32)> = None;
+        // Closest date first, then an exact place, then the earlier event: a total order
+        // that does not depend on the chain's order, which a restore does not reproduce.
+        let mut best: Option<((i64, bool, i32, u64), u32)> = None;
         while at != NIL {
             let s = self.slot(at);
             let diff = (i64::from(s.event_date) - i64::from(day)).abs();
             if diff <= self.config.match_window_days && places_compatible(s.place, place) {
-                let exact = s.place == place;
-                // Closest date first, then an exact place match.
-                if best.map_or(true, |(d, e, _)| diff < d || (diff == d && exact && !e)) {
-                    best = Some((diff, exact, at));
+                let rank = (diff, s.place != place, s.event_date, s.event_id);
+                if best.is_none_or(|(r, _)| rank < r) {
+                    best = Some((rank, at));
                 }
             }
             at = s.chain;
         }
-        best.map(|(_, _, i)| i)
+        best.map(|(_, i)| i)
     }
 
     fn find_id(&self, group: u64, event_id: u64) -> Option<u32> {
@@ -383,9 +403,19 @@ impl Deduplicator {
         None
     }
 
-    fn merge(&mut self, i: u32, c: &CandidateEvent, inc: &Incoming, place: u64, now_s: i64, out: &mut Outcome) {
+    fn merge(
+        &mut self,
+        i: u32,
+        c: &CandidateEvent,
+        inc: &Incoming,
+        place: u64,
+        now_s: i64,
+        out: &mut Outcome,
+    ) {
         let max_hamming = self.config.copy_max_hamming;
-        let s = self.slots[i as usize].as_mut().expect("matched slot is live");
+        let s = self.slots[i as usize]
+            .as_mut()
+            .expect("matched slot is live");
         let mut same_article = None;
         let mut is_copy = false;
         let mut known_outlet = false;
@@ -394,7 +424,8 @@ impl Deduplicator {
                 same_article = Some((k, r));
                 break;
             }
-            is_copy |= r.content == inc.rec.content || (r.simhash ^ inc.rec.simhash).count_ones() <= max_hamming;
+            is_copy |= r.content == inc.rec.content
+                || (r.simhash ^ inc.rec.simhash).count_ones() <= max_hamming;
             known_outlet |= inc.rec.outlet != 0 && r.outlet == inc.rec.outlet;
         }
         let adds_location = place != 0 && s.place == 0;
@@ -439,13 +470,25 @@ impl Deduplicator {
                     v.ids,
                     new_article.then_some(c.article.id.as_str()),
                     v.sources,
-                    if new_source { c.article.source.as_deref() } else { None },
+                    if new_source {
+                        c.article.source.as_deref()
+                    } else {
+                        None
+                    },
                 ),
                 // Unreachable for state this crate wrote or validated; start the blob afresh
                 // rather than lose the report.
                 Err(_) => {
                     s.n_recs = 0;
-                    build_blob(&[], Some(&inc.rec), c.location.as_ref().map_or(LocPart::None, LocPart::New), &[], Some(&c.article.id), &[], c.article.source.as_deref())
+                    build_blob(
+                        &[],
+                        Some(&inc.rec),
+                        c.location.as_ref().map_or(LocPart::None, LocPart::New),
+                        &[],
+                        Some(&c.article.id),
+                        &[],
+                        c.article.source.as_deref(),
+                    )
                 }
             };
             s.blob = blob;
@@ -459,13 +502,19 @@ impl Deduplicator {
         s.revision += 1;
         s.last_seen = s.last_seen.max(now_s);
         s.confidence = s.confidence.max(c.confidence);
-        if c.code.len() > usize::from(s.code_len) && c.code.starts_with(&c.root_code) && CameoTable::global().contains(&c.code) {
+        if c.code.len() > usize::from(s.code_len)
+            && c.code.starts_with(&c.root_code)
+            && CameoTable::global().contains(&c.code)
+        {
             if let Some((code, len)) = pack_code(&c.code) {
                 s.code = code;
                 s.code_len = len;
             }
         }
-        out.changelog.push(ChangelogRecord { key: s.key(), value: Some(s.encode()) });
+        out.changelog.push(ChangelogRecord {
+            key: s.key(),
+            value: Some(s.encode()),
+        });
         if self.config.emit == Emit::Updates {
             out.event = Some(build_event(s, c));
         }
@@ -610,14 +659,23 @@ fn pack_code(code: &str) -> Option<([u8; 4], u8)> {
     Some((out, b.len() as u8))
 }
 
-fn new_slot(c: &CandidateEvent, group: u64, place: u64, day: i32, inc: &Incoming, now_s: i64) -> Slot {
+fn new_slot(
+    c: &CandidateEvent,
+    group: u64,
+    place: u64,
+    day: i32,
+    inc: &Incoming,
+    now_s: i64,
+) -> Slot {
     let mut id = HashBuf::new();
     id.part(&group.to_le_bytes()).part(&day.to_le_bytes());
     if place != 0 {
         id.part(&place.to_le_bytes());
     }
     // A code that does not fit (the coder only emits 2-4 digit codes) falls back to the root.
-    let (code, code_len) = pack_code(&c.code).or_else(|| pack_code(&c.root_code)).unwrap_or((*b"??\0\0", 2));
+    let (code, code_len) = pack_code(&c.code)
+        .or_else(|| pack_code(&c.root_code))
+        .unwrap_or((*b"??\0\0", 2));
     let blob = build_blob(
         &[],
         Some(&inc.rec),
@@ -655,7 +713,9 @@ fn new_slot(c: &CandidateEvent, group: u64, place: u64, day: i32, inc: &Incoming
 
 fn build_event(s: &Slot, c: &CandidateEvent) -> Event {
     let view = BlobView::parse(&s.blob, s.n_recs).ok();
-    let strings = |list: Option<&[u8]>| list.map_or_else(Vec::new, |l| list_strings(l).map(String::from).collect());
+    let strings = |list: Option<&[u8]>| {
+        list.map_or_else(Vec::new, |l| list_strings(l).map(String::from).collect())
+    };
     let ts = |secs: i64| DateTime::from_timestamp(secs, 0).unwrap_or_default();
     let mentions = Mentions {
         num_mentions: s.counts.mentions,
@@ -671,11 +731,26 @@ fn build_event(s: &Slot, c: &CandidateEvent) -> Event {
     // The event's code may come from an earlier report: then its attributes come from the
     // CAMEO table rather than from this candidate.
     let (base_code, quad_class, goldstein, plover) = if code == c.code {
-        (c.base_code.clone(), c.quad_class, c.goldstein, c.plover.clone())
+        (
+            c.base_code.clone(),
+            c.quad_class,
+            c.goldstein,
+            c.plover.clone(),
+        )
     } else if let Some(t) = CameoTable::global().get(code) {
-        (t.base_code().to_string(), t.quad_class.number(), t.goldstein, t.plover.map(str::to_string))
+        (
+            t.base_code().to_string(),
+            t.quad_class.number(),
+            t.goldstein,
+            t.plover.map(str::to_string),
+        )
     } else {
-        (code[..code.len().min(3)].to_string(), c.quad_class, c.goldstein, c.plover.clone())
+        (
+            code[..code.len().min(3)].to_string(),
+            c.quad_class,
+            c.goldstein,
+            c.plover.clone(),
+        )
     };
     Event {
         schema: EVENT_SCHEMA.to_string(),
@@ -691,11 +766,826 @@ fn build_event(s: &Slot, c: &CandidateEvent) -> Event {
         plover,
         source: c.source.clone(),
         target: c.target.clone(),
-        location: view.as_ref().and_then(BlobView::location).or_else(|| c.location.clone()),
+        location: view
+            .as_ref()
+            .and_then(BlobView::location)
+            .or_else(|| c.location.clone()),
         evidence: c.evidence.clone(),
         confidence: s.confidence,
         negated: c.negated,
         mentions,
         coder: c.coder.clone(),
+    }
+}
+
+#[cfg(test)]
+impl Deduplicator {
+    /// Live state as changelog records, for comparing instances.
+    fn snapshot(&self) -> BTreeMap<Vec<u8>, Vec<u8>> {
+        self.slots
+            .iter()
+            .flatten()
+            .map(|s| (s.key(), s.encode()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+    use dragoman_model::{ArticleRef, CoderInfo, DatePrecision, Evidence};
+
+    /// A clock that only moves when a test moves it: windows are tested without sleeping.
+    struct PausedClock(DateTime<Utc>);
+
+    impl PausedClock {
+        fn start() -> Self {
+            Self(Utc.with_ymd_and_hms(2019, 3, 25, 9, 30, 0).unwrap())
+        }
+        fn now(&self) -> DateTime<Utc> {
+            self.0
+        }
+        fn advance(&mut self, d: Duration) {
+            self.0 += d;
+        }
+    }
+
+    fn actor(code: &str) -> Actor {
+        Actor {
+            code: code.into(),
+            country: Some(code[..3].into()),
+            agents: vec![],
+            name: code.into(),
+            text: code.into(),
+        }
+    }
+
+    fn date(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2019, 3, d).unwrap()
+    }
+
+    /// An article as the coder's candidates see it.
+    #[derive(Clone)]
+    struct Art {
+        id: String,
+        outlet: Option<String>,
+        content: u64,
+        simhash: u64,
+    }
+
+    fn art(id: &str, outlet: &str, content: u64, simhash: u64) -> Art {
+        Art {
+            id: id.into(),
+            outlet: Some(outlet.into()),
+            content,
+            simhash,
+        }
+    }
+
+    fn cand(a: &Art, src: &str, tgt: &str, code: &str, day: u32) -> CandidateEvent {
+        let root = code[..2].to_string();
+        let t = CameoTable::global()
+            .get(code)
+            .expect("test codes are CAMEO codes");
+        CandidateEvent {
+            event_date: date(day),
+            date_precision: DatePrecision::Day,
+            code: code.into(),
+            base_code: t.base_code().into(),
+            root_code: root,
+            quad_class: t.quad_class.number(),
+            goldstein: t.goldstein,
+            plover: t.plover.map(Into::into),
+            source: Some(actor(src)),
+            target: Some(actor(tgt)),
+            location: None,
+            evidence: Evidence {
+                article_id: a.id.clone(),
+                sentence_index: 1,
+                sentence: format!("{src} and {tgt} signed agreements."),
+                span: [0, 30],
+                rule: "sign + &AGREEMENT".into(),
+            },
+            confidence: 0.8,
+            negated: false,
+            article: ArticleRef {
+                id: a.id.clone(),
+                source: a.outlet.clone(),
+                url: None,
+                published_at: Utc.with_ymd_and_hms(2019, 3, 25, 9, 0, 0).unwrap(),
+                first_seen: Utc.with_ymd_and_hms(2019, 3, 25, 9, 1, 0).unwrap(),
+                content_hash: format!("{:016x}", a.content),
+                simhash: format!("{:016x}", a.simhash),
+            },
+            coder: CoderInfo {
+                version: "0.1.0".into(),
+                dictionaries: "test".into(),
+            },
+        }
+    }
+
+    /// Both directions of a reciprocal event ("Russia and Libya signed agreements").
+    fn reciprocal(a: &Art, day: u32) -> [CandidateEvent; 2] {
+        [
+            cand(a, "RUS", "LBY", "057", day),
+            cand(a, "LBY", "RUS", "057", day),
+        ]
+    }
+
+    fn place(name: &str, country: &str, precision: LocationPrecision) -> Location {
+        Location {
+            name: name.into(),
+            country: country.into(),
+            lat: 1.0,
+            lon: 2.0,
+            precision,
+        }
+    }
+
+    const SIM: u64 = 0x0f0f_3c3c_a5a5_9999;
+
+    /// The issue's articles: three syndicated copies (the second differs by three bits of
+    /// SimHash, the third by five, as a changed headline or dateline would), a redelivery of
+    /// the first, and a differently worded report from a fourth outlet.
+    fn issue_articles() -> (Vec<Art>, Art, Art) {
+        let copies = vec![
+            art("wire-1", "tass.ru", 0xaaa1, SIM),
+            art("lo-42", "libyaobserver.ly", 0xaaa2, SIM ^ 0b111),
+            art("rt-7", "rt.com", 0xaaa3, SIM ^ 0b1_1111 << 20),
+        ];
+        let redelivery = copies[0].clone();
+        let fourth = art("aa-9", "aa.com.tr", 0xbbbb, !SIM);
+        (copies, redelivery, fourth)
+    }
+
+    fn publish_all(
+        d: &mut Deduplicator,
+        c: &CandidateEvent,
+        now: DateTime<Utc>,
+        log: &mut Vec<ChangelogRecord>,
+    ) -> Outcome {
+        let out = d.process(c, now);
+        log.extend(out.changelog.iter().cloned());
+        out
+    }
+
+    fn check_final(events: &[Event]) {
+        assert_eq!(events.len(), 2);
+        for e in events {
+            let m = &e.mentions;
+            assert_eq!(
+                (
+                    m.num_mentions,
+                    m.num_articles,
+                    m.num_sources,
+                    m.num_independent
+                ),
+                (4, 4, 4, 2),
+                "{e:?}"
+            );
+            assert_eq!(e.revision, 4);
+            assert_eq!(m.article_ids, ["wire-1", "lo-42", "rt-7", "aa-9"]);
+            assert_eq!(
+                m.sources,
+                ["tass.ru", "libyaobserver.ly", "rt.com", "aa.com.tr"]
+            );
+            assert_eq!(e.evidence.article_id, "aa-9");
+        }
+        assert_ne!(events[0].event_id, events[1].event_id);
+        assert_eq!(events[0].source.as_ref().unwrap().code, "RUS");
+        assert_eq!(events[1].source.as_ref().unwrap().code, "LBY");
+    }
+
+    #[test]
+    fn issue_scenario_three_copies_a_redelivery_and_an_independent_report() {
+        let mut clock = PausedClock::start();
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let (copies, redelivery, fourth) = issue_articles();
+        let mut log = Vec::new();
+        let mut ids: Vec<Option<String>> = vec![None, None];
+        let expect = [DecisionKind::New, DecisionKind::Copy, DecisionKind::Copy];
+        for (n, a) in copies.iter().enumerate() {
+            for (dir, c) in reciprocal(a, 22).iter().enumerate() {
+                let out = publish_all(&mut d, c, clock.now(), &mut log);
+                assert_eq!(out.kind, expect[n], "article {n} direction {dir}");
+                let e = out.event.expect("every new report publishes a revision");
+                assert_eq!(e.revision, n as u32 + 1);
+                assert_eq!(e.mentions.num_independent, 1);
+                assert_eq!(e.mentions.num_articles, n as u32 + 1);
+                let id = ids[dir].get_or_insert_with(|| e.event_id.clone());
+                assert_eq!(&e.event_id, id, "event_id is stable");
+            }
+            clock.advance(Duration::minutes(10));
+        }
+        for c in reciprocal(&redelivery, 22) {
+            let out = publish_all(&mut d, &c, clock.now(), &mut log);
+            assert_eq!(out.kind, DecisionKind::Redelivery);
+            assert_eq!(out.event, None);
+            assert!(out.changelog.is_empty(), "a redelivery changes no state");
+        }
+        clock.advance(Duration::hours(20));
+        let mut finals = Vec::new();
+        for c in reciprocal(&fourth, 23) {
+            let out = publish_all(&mut d, &c, clock.now(), &mut log);
+            assert_eq!(out.kind, DecisionKind::Update);
+            finals.push(out.event.unwrap());
+        }
+        check_final(&finals);
+        for (e, id) in finals.iter().zip(&ids) {
+            assert_eq!(Some(&e.event_id), id.as_ref());
+            assert_eq!(e.event_date, date(22), "the first report's date");
+            assert_eq!(e.mentions.first_seen, PausedClock::start().now());
+            assert_eq!(e.mentions.last_seen, clock.now());
+            assert_eq!(e.event_id.len(), 16);
+        }
+        assert_eq!(d.live_keys(), 2);
+        let s = d.stats();
+        assert_eq!((s.new, s.copy, s.redelivery, s.update), (2, 4, 2, 2));
+    }
+
+    #[test]
+    fn issue_scenario_with_a_restart_between_the_third_and_the_fourth() {
+        let mut clock = PausedClock::start();
+        let (copies, redelivery, fourth) = issue_articles();
+        let mut log = Vec::new();
+        {
+            let mut d = Deduplicator::new(DedupConfig::default());
+            for a in &copies {
+                for c in reciprocal(a, 22) {
+                    publish_all(&mut d, &c, clock.now(), &mut log);
+                }
+                clock.advance(Duration::minutes(10));
+            }
+            // The instance dies here; only its changelog survives.
+        }
+        let mut d = Deduplicator::new(DedupConfig::default());
+        for r in &log {
+            d.restore(&r.key, r.value.as_deref()).unwrap();
+        }
+        assert_eq!(d.live_keys(), 2);
+        assert_eq!(d.stats().restored_records, 6);
+        for c in reciprocal(&redelivery, 22) {
+            let out = d.process(&c, clock.now());
+            assert_eq!(
+                out.kind,
+                DecisionKind::Redelivery,
+                "state knows the first article after restart"
+            );
+            assert_eq!(out.event, None);
+        }
+        clock.advance(Duration::hours(20));
+        let finals: Vec<Event> = reciprocal(&fourth, 23)
+            .iter()
+            .map(|c| d.process(c, clock.now()).event.unwrap())
+            .collect();
+        check_final(&finals);
+
+        // The same event ids as an instance that never stopped.
+        let mut never_stopped = Deduplicator::new(DedupConfig::default());
+        let first: Vec<String> = reciprocal(&copies[0], 22)
+            .iter()
+            .map(|c| {
+                never_stopped
+                    .process(c, clock.now())
+                    .event
+                    .unwrap()
+                    .event_id
+            })
+            .collect();
+        assert_eq!(
+            first,
+            [finals[0].event_id.clone(), finals[1].event_id.clone()]
+        );
+    }
+
+    #[test]
+    fn restore_replays_a_long_changelog_to_identical_state() {
+        // A pseudo-random stream of reports, copies, redeliveries and evictions; replaying
+        // the changelog (upserts and tombstones, in order) must rebuild exactly the live state.
+        let config = DedupConfig {
+            max_keys: 40,
+            ..Default::default()
+        };
+        let mut d = Deduplicator::new(config.clone());
+        let mut clock = PausedClock::start();
+        let mut log = Vec::new();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let actors = ["RUS", "LBY", "USA", "CHN", "FRA", "DEU", "TUR", "EGY"];
+        let mut sent: Vec<CandidateEvent> = Vec::new();
+        for i in 0..2000u32 {
+            clock.advance(Duration::minutes(7));
+            let r = next();
+            let c = if r % 5 == 0 && !sent.is_empty() {
+                sent[(r >> 8) as usize % sent.len()].clone()
+            } else {
+                let src = actors[(r >> 3) as usize % 8];
+                let tgt = actors[(r >> 6) as usize % 8];
+                let a = art(
+                    &format!("a{i}"),
+                    &format!("o{}", r >> 9 & 15),
+                    r >> 20 & 7,
+                    SIM ^ (r >> 30 & 0xff),
+                );
+                let day = 1 + (i / 100) + (r >> 40 & 1) as u32;
+                let mut c = cand(
+                    &a,
+                    src,
+                    tgt,
+                    if r >> 44 & 1 == 0 { "057" } else { "05" },
+                    day,
+                );
+                c.evidence.sentence_index = (r >> 50 & 3) as u32;
+                c
+            };
+            publish_all(&mut d, &c, clock.now(), &mut log);
+            sent.push(c);
+        }
+        let s = d.stats();
+        assert!(
+            s.evicted_window > 0
+                && s.evicted_bound > 0
+                && s.redelivery > 0
+                && s.copy > 0
+                && s.update > 0,
+            "{s:?}"
+        );
+        let mut restored = Deduplicator::new(config);
+        for r in &log {
+            restored.restore(&r.key, r.value.as_deref()).unwrap();
+        }
+        assert_eq!(restored.live_keys(), d.live_keys());
+        assert_eq!(restored.snapshot(), d.snapshot());
+        assert_eq!(restored.watermark(), d.watermark());
+        // And both decide the next candidates alike.
+        for c in sent.iter().rev().take(50) {
+            let (a, b) = (d.process(c, clock.now()), restored.process(c, clock.now()));
+            assert_eq!(a.kind, b.kind);
+            assert_eq!(a.event, b.event);
+        }
+    }
+
+    #[test]
+    fn same_content_from_the_same_outlet_under_a_new_id_is_a_redelivery() {
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let now = PausedClock::start().now();
+        let a = art("u1", "x.com", 7, SIM);
+        d.process(&cand(&a, "RUS", "LBY", "057", 22), now);
+        let mut renamed = a.clone();
+        renamed.id = "u1?utm=feed".into();
+        let out = d.process(&cand(&renamed, "RUS", "LBY", "057", 22), now);
+        assert_eq!(out.kind, DecisionKind::Redelivery);
+        // The same text from another outlet is syndication: an article and a source more.
+        let other = art("y1", "y.com", 7, SIM);
+        let out = d.process(&cand(&other, "RUS", "LBY", "057", 22), now);
+        assert_eq!(out.kind, DecisionKind::Copy);
+        let m = out.event.unwrap().mentions;
+        assert_eq!(
+            (m.num_articles, m.num_sources, m.num_independent),
+            (2, 2, 1)
+        );
+    }
+
+    #[test]
+    fn another_sentence_of_a_counted_article_is_one_more_mention() {
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let now = PausedClock::start().now();
+        let a = art("u1", "x.com", 7, SIM);
+        let c1 = cand(&a, "RUS", "LBY", "057", 22);
+        let mut c2 = c1.clone();
+        c2.evidence.sentence_index = 4;
+        d.process(&c1, now);
+        let out = d.process(&c2, now);
+        assert_eq!(out.kind, DecisionKind::Update);
+        let e = out.event.unwrap();
+        assert_eq!(e.revision, 2);
+        let m = e.mentions;
+        assert_eq!(
+            (
+                m.num_mentions,
+                m.num_articles,
+                m.num_sources,
+                m.num_independent
+            ),
+            (2, 1, 1, 1)
+        );
+        // Redelivering the article (both sentences) changes nothing.
+        assert_eq!(d.process(&c1, now).kind, DecisionKind::Redelivery);
+        assert_eq!(d.process(&c2, now).kind, DecisionKind::Redelivery);
+    }
+
+    #[test]
+    fn articles_without_an_outlet_count_as_articles_not_sources() {
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let now = PausedClock::start().now();
+        let mut a = art("u1", "x.com", 7, SIM);
+        a.outlet = None;
+        let e = d
+            .process(&cand(&a, "RUS", "LBY", "057", 22), now)
+            .event
+            .unwrap();
+        assert_eq!((e.mentions.num_articles, e.mentions.num_sources), (1, 0));
+        assert!(e.mentions.sources.is_empty());
+        let mut b = art("u2", "x.com", 8, !SIM);
+        b.outlet = None;
+        let e = d
+            .process(&cand(&b, "RUS", "LBY", "057", 22), now)
+            .event
+            .unwrap();
+        assert_eq!(
+            (
+                e.mentions.num_articles,
+                e.mentions.num_sources,
+                e.mentions.num_independent
+            ),
+            (2, 0, 2)
+        );
+    }
+
+    #[test]
+    fn reports_match_within_the_match_window_of_the_first_report() {
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let now = PausedClock::start().now();
+        let first = d
+            .process(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 20), now)
+            .event
+            .unwrap();
+        let next_day = d.process(&cand(&art("b", "y", 2, !SIM), "RUS", "LBY", "057", 21), now);
+        assert_eq!(next_day.kind, DecisionKind::Update);
+        assert_eq!(next_day.event.unwrap().event_id, first.event_id);
+        // Two days after the first report: another happening, even though it is one day
+        // after the second report (no chaining).
+        let later = d.process(&cand(&art("c", "z", 3, SIM), "RUS", "LBY", "057", 22), now);
+        assert_eq!(later.kind, DecisionKind::New);
+        assert_ne!(later.event.unwrap().event_id, first.event_id);
+        // A report as close to both goes to the earlier.
+        let mid = d.process(
+            &cand(&art("d", "w", 4, SIM ^ 1), "RUS", "LBY", "057", 21),
+            now,
+        );
+        assert_eq!(mid.event.unwrap().event_date, date(20));
+        let wider = DedupConfig {
+            match_window_days: 3,
+            ..Default::default()
+        };
+        let mut d = Deduplicator::new(wider);
+        d.process(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 20), now);
+        assert_eq!(
+            d.process(&cand(&art("c", "z", 3, !SIM), "RUS", "LBY", "057", 23), now)
+                .kind,
+            DecisionKind::Update
+        );
+    }
+
+    #[test]
+    fn places_must_agree_where_both_reports_know_one() {
+        let now = PausedClock::start().now();
+        let with = |id: &str, loc: Option<Location>| {
+            let mut c = cand(
+                &art(id, id, id.len() as u64, hash_str(id)),
+                "RUS",
+                "LBY",
+                "057",
+                22,
+            );
+            c.location = loc;
+            c
+        };
+        let city = LocationPrecision::City;
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let moscow = d
+            .process(&with("a", Some(place("Moscow", "RUS", city))), now)
+            .event
+            .unwrap();
+        // Another city is another meeting.
+        let tripoli = d.process(&with("b", Some(place("Tripoli", "LBY", city))), now);
+        assert_eq!(tripoli.kind, DecisionKind::New);
+        assert_ne!(tripoli.event.as_ref().unwrap().event_id, moscow.event_id);
+        // Case and padding do not matter; a report with no place matches.
+        let same = d
+            .process(&with("cc", Some(place(" MOSCOW", "rus", city))), now)
+            .event
+            .unwrap();
+        assert_eq!(same.event_id, moscow.event_id);
+        // A report that only knows the country matches the city in it, and the event keeps
+        // the place of its first report.
+        let country = d
+            .process(
+                &with(
+                    "ddd",
+                    Some(place("Russia", "RUS", LocationPrecision::Country)),
+                ),
+                now,
+            )
+            .event
+            .unwrap();
+        assert_eq!(country.event_id, moscow.event_id);
+        assert_eq!(country.location.unwrap().name, "Moscow");
+        let other_city = d.process(&with("eeee", Some(place("Sochi", "RUS", city))), now);
+        assert_eq!(other_city.kind, DecisionKind::New);
+        let _ = other_city;
+        // An event first reported without a place learns it from a later report.
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let first = d.process(&with("a", None), now).event.unwrap();
+        assert_eq!(first.location, None);
+        let placed = d
+            .process(&with("bb", Some(place("Moscow", "RUS", city))), now)
+            .event
+            .unwrap();
+        assert_eq!(placed.event_id, first.event_id);
+        let none_again = d.process(&with("ccc", None), now).event.unwrap();
+        assert_eq!(none_again.location.unwrap().name, "Moscow");
+        assert_eq!(
+            d.process(&with("dddd", Some(place("Sochi", "RUS", city))), now)
+                .kind,
+            DecisionKind::New
+        );
+    }
+
+    #[test]
+    fn actors_root_codes_and_negation_separate_events() {
+        let now = PausedClock::start().now();
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let a = art("a", "x", 1, SIM);
+        let base = d
+            .process(&cand(&a, "RUS", "LBY", "057", 22), now)
+            .event
+            .unwrap();
+        for c in [
+            cand(&art("b", "y", 2, SIM), "RUS", "EGY", "057", 22),
+            cand(&art("c", "z", 3, SIM), "RUSGOV", "LBY", "057", 22),
+            cand(&art("d", "w", 4, SIM), "RUS", "LBY", "042", 22),
+        ] {
+            let out = d.process(&c, now);
+            assert_eq!(out.kind, DecisionKind::New);
+            assert_ne!(out.event.unwrap().event_id, base.event_id);
+        }
+        let mut negated = cand(&art("e", "v", 5, SIM), "RUS", "LBY", "057", 22);
+        negated.negated = true;
+        assert_eq!(d.process(&negated, now).kind, DecisionKind::New);
+    }
+
+    #[test]
+    fn the_most_specific_code_is_kept() {
+        let now = PausedClock::start().now();
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let first = d
+            .process(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "05", 22), now)
+            .event
+            .unwrap();
+        assert_eq!(first.code, "05");
+        let specific = d
+            .process(&cand(&art("b", "y", 2, !SIM), "RUS", "LBY", "057", 22), now)
+            .event
+            .unwrap();
+        assert_eq!(
+            (specific.code.as_str(), specific.base_code.as_str()),
+            ("057", "057")
+        );
+        let mut vague = cand(
+            &art("c", "z", 3, SIM ^ ((1 << 40) - 1)),
+            "RUS",
+            "LBY",
+            "05",
+            22,
+        );
+        vague.confidence = 0.95;
+        let e = d.process(&vague, now).event.unwrap();
+        let t = CameoTable::global().get("057").unwrap();
+        assert_eq!(
+            e.code, "057",
+            "a vaguer code does not replace a specific one"
+        );
+        assert_eq!(
+            (e.goldstein, e.quad_class, e.plover.as_deref()),
+            (t.goldstein, t.quad_class.number(), t.plover)
+        );
+        assert_eq!(e.confidence, 0.95, "the highest confidence");
+        assert_eq!(e.evidence.article_id, "c");
+    }
+
+    #[test]
+    fn the_window_evicts_old_events_as_event_time_advances() {
+        let mut clock = PausedClock::start();
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let old = d.process(
+            &cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 10),
+            clock.now(),
+        );
+        assert_eq!(d.live_keys(), 1);
+        // Reports dated up to the window later keep it.
+        clock.advance(Duration::hours(30));
+        let out = d.process(
+            &cand(&art("b", "x", 2, !SIM), "USA", "CHN", "042", 13),
+            clock.now(),
+        );
+        assert_eq!((out.evicted_window, d.live_keys()), (0, 2));
+        // A misparsed future date does not move the window.
+        let out = d.process(
+            &cand(&art("f", "x", 9, !SIM), "USA", "FRA", "042", 31),
+            clock.now(),
+        );
+        assert_eq!((out.evicted_window, d.live_keys()), (0, 3));
+        assert_eq!(d.watermark(), Some(date(13)));
+        // One more day of event time and the event of the 10th leaves state, with a tombstone.
+        clock.advance(Duration::hours(24));
+        let out = d.process(
+            &cand(&art("c", "x", 3, SIM), "USA", "CHN", "042", 14),
+            clock.now(),
+        );
+        assert_eq!(out.evicted_window, 1);
+        assert_eq!(
+            out.changelog[0],
+            ChangelogRecord {
+                key: old.changelog[0].key.clone(),
+                value: None
+            }
+        );
+        assert_eq!(d.live_keys(), 2);
+        assert_eq!(d.stats().evicted_window, 1);
+        // A late report of the evicted event is published, but not kept.
+        let late = d.process(
+            &cand(&art("d", "y", 4, !SIM), "RUS", "LBY", "057", 10),
+            clock.now(),
+        );
+        assert_eq!(late.kind, DecisionKind::New);
+        assert_eq!(late.event.unwrap().event_id, old.event.unwrap().event_id);
+        assert!(late.changelog.is_empty());
+        assert_eq!(d.live_keys(), 2);
+    }
+
+    #[test]
+    fn the_key_bound_evicts_the_least_recently_updated() {
+        let now = PausedClock::start().now();
+        let mut d = Deduplicator::new(DedupConfig {
+            max_keys: 3,
+            ..Default::default()
+        });
+        let pairs = [("RUS", "LBY"), ("USA", "CHN"), ("FRA", "DEU")];
+        let mut keys = Vec::new();
+        for (n, (s, t)) in pairs.iter().enumerate() {
+            keys.push(
+                d.process(
+                    &cand(&art(&format!("a{n}"), "x", n as u64, SIM), s, t, "057", 22),
+                    now,
+                )
+                .changelog[0]
+                    .key
+                    .clone(),
+            );
+        }
+        // Updating the oldest makes USA-CHN the least recently updated.
+        d.process(
+            &cand(&art("b", "y", 99, !SIM), "RUS", "LBY", "057", 22),
+            now,
+        );
+        let out = d.process(&cand(&art("c", "z", 98, SIM), "TUR", "EGY", "057", 22), now);
+        assert_eq!(out.kind, DecisionKind::New);
+        assert_eq!(out.evicted_bound, 1);
+        assert_eq!(
+            out.changelog[0],
+            ChangelogRecord {
+                key: keys[1].clone(),
+                value: None
+            }
+        );
+        assert_eq!(d.live_keys(), 3);
+        assert_eq!(d.stats().evicted_bound, 1);
+        // RUS-LBY is still known; USA-CHN starts again.
+        assert_eq!(
+            d.process(
+                &cand(&art("b", "y", 99, !SIM), "RUS", "LBY", "057", 22),
+                now
+            )
+            .kind,
+            DecisionKind::Redelivery
+        );
+        assert_eq!(
+            d.process(&cand(&art("a1", "x", 1, SIM), "USA", "CHN", "057", 22), now)
+                .kind,
+            DecisionKind::New
+        );
+    }
+
+    #[test]
+    fn the_bound_applies_to_restored_state_on_the_next_candidate() {
+        let now = PausedClock::start().now();
+        let mut big = Deduplicator::new(DedupConfig::default());
+        let mut log = Vec::new();
+        for (n, t) in ["LBY", "CHN", "DEU", "EGY"].iter().enumerate() {
+            publish_all(
+                &mut big,
+                &cand(
+                    &art(&format!("a{n}"), "x", n as u64, SIM),
+                    "RUS",
+                    t,
+                    "057",
+                    22,
+                ),
+                now,
+                &mut log,
+            );
+        }
+        let mut small = Deduplicator::new(DedupConfig {
+            max_keys: 2,
+            ..Default::default()
+        });
+        for r in &log {
+            small.restore(&r.key, r.value.as_deref()).unwrap();
+        }
+        assert_eq!(small.live_keys(), 4);
+        let out = small.process(&cand(&art("z", "x", 9, SIM), "RUS", "TUR", "057", 22), now);
+        assert_eq!((out.evicted_bound, small.live_keys()), (3, 2));
+    }
+
+    #[test]
+    fn emit_first_publishes_only_the_first_revision_but_keeps_counting() {
+        let now = PausedClock::start().now();
+        let mut d = Deduplicator::new(DedupConfig {
+            emit: Emit::First,
+            ..Default::default()
+        });
+        let (copies, redelivery, fourth) = issue_articles();
+        let mut log = Vec::new();
+        let first = publish_all(
+            &mut d,
+            &cand(&copies[0], "RUS", "LBY", "057", 22),
+            now,
+            &mut log,
+        );
+        assert_eq!(first.event.unwrap().revision, 1);
+        for a in [&copies[1], &copies[2], &redelivery, &fourth] {
+            let out = publish_all(&mut d, &cand(a, "RUS", "LBY", "057", 22), now, &mut log);
+            assert_eq!(out.event, None);
+        }
+        assert_eq!(d.stats().copy, 2);
+        assert_eq!(d.stats().redelivery, 1);
+        assert_eq!(d.stats().update, 1);
+        // The state behind it counted everything: an `updates` instance restored from the
+        // changelog publishes revision 5 on the next report.
+        let mut u = Deduplicator::new(DedupConfig::default());
+        for r in &log {
+            u.restore(&r.key, r.value.as_deref()).unwrap();
+        }
+        let e = u
+            .process(
+                &cand(&art("n", "new.org", 5, 0), "RUS", "LBY", "057", 22),
+                now,
+            )
+            .event
+            .unwrap();
+        assert_eq!(
+            (
+                e.revision,
+                e.mentions.num_articles,
+                e.mentions.num_independent
+            ),
+            (5, 5, 3)
+        );
+    }
+
+    #[test]
+    fn tombstones_and_bad_records_on_restore() {
+        let now = PausedClock::start().now();
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let out = d.process(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 22), now);
+        let rec = &out.changelog[0];
+        let mut r = Deduplicator::new(DedupConfig::default());
+        r.restore(&rec.key, rec.value.as_deref()).unwrap();
+        // Replaying the same record twice is harmless (at-least-once replay).
+        r.restore(&rec.key, rec.value.as_deref()).unwrap();
+        assert_eq!(r.live_keys(), 1);
+        r.restore(&rec.key, None).unwrap();
+        assert_eq!(r.live_keys(), 0);
+        // A tombstone for an unknown key is fine too.
+        r.restore(&rec.key, None).unwrap();
+        assert!(matches!(
+            r.restore(b"short", None),
+            Err(DedupError::BadKey { .. })
+        ));
+        assert!(matches!(
+            r.restore(&rec.key, Some(&[1, 2, 3])),
+            Err(DedupError::Corrupt(_))
+        ));
+        assert_eq!(r.live_keys(), 0);
+    }
+
+    #[test]
+    fn decision_kinds_have_metric_labels() {
+        let labels: Vec<_> = DecisionKind::ALL.iter().map(DecisionKind::as_str).collect();
+        assert_eq!(labels, ["new", "update", "redelivery", "copy"]);
+        assert_eq!(DecisionKind::Copy.to_string(), "copy");
+    }
+
+    #[test]
+    fn deduplicator_is_send() {
+        fn send<T: Send>() {}
+        send::<Deduplicator>();
     }
 }

@@ -21,7 +21,11 @@ pub(crate) struct HashBuf {
 
 impl HashBuf {
     pub(crate) fn new() -> Self {
-        Self { buf: [0; INLINE], len: 0, spill: None }
+        Self {
+            buf: [0; INLINE],
+            len: 0,
+            spill: None,
+        }
     }
 
     fn write(&mut self, bytes: &[u8]) {

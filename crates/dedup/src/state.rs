@@ -65,7 +65,13 @@ impl ArticleRec {
     pub(crate) fn read(b: &[u8]) -> Self {
         let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
         let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap_or([0; 4]));
-        Self { id: u64_at(0), content: u64_at(8), simhash: u64_at(16), outlet: u32_at(24), sentences: u32_at(28) }
+        Self {
+            id: u64_at(0),
+            content: u64_at(8),
+            simhash: u64_at(16),
+            outlet: u32_at(24),
+            sentences: u32_at(28),
+        }
     }
 }
 
@@ -166,7 +172,9 @@ impl Slot {
         if value.len() < HEADER_LEN {
             return Err(DedupError::Corrupt("value shorter than its header"));
         }
-        let mut r = Reader { b: &value[1..HEADER_LEN] };
+        let mut r = Reader {
+            b: &value[1..HEADER_LEN],
+        };
         let value_event_id = r.u64();
         if value_event_id != event_id {
             return Err(DedupError::KeyMismatch);
@@ -176,7 +184,12 @@ impl Slot {
         let last_seen = r.u64() as i64;
         let event_date = r.u32() as i32;
         let revision = r.u32();
-        let counts = Counts { mentions: r.u32(), articles: r.u32(), sources: r.u32(), independent: r.u32() };
+        let counts = Counts {
+            mentions: r.u32(),
+            articles: r.u32(),
+            sources: r.u32(),
+            independent: r.u32(),
+        };
         let confidence = f32::from_bits(r.u32());
         let code = [r.u8(), r.u8(), r.u8(), r.u8()];
         let code_len = r.u8();
@@ -223,8 +236,10 @@ pub(crate) fn encode_key(group: u64, event_id: u64) -> Vec<u8> {
 }
 
 pub(crate) fn decode_key(key: &[u8]) -> Result<(u64, u64), DedupError> {
-    let k: &[u8; KEY_LEN] =
-        key.try_into().map_err(|_| DedupError::BadKey { len: key.len(), expected: KEY_LEN })?;
+    let k: &[u8; KEY_LEN] = key.try_into().map_err(|_| DedupError::BadKey {
+        len: key.len(),
+        expected: KEY_LEN,
+    })?;
     let (g, e) = k.split_at(8);
     let be = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or([0; 8]));
     Ok((be(g), be(e)))
@@ -313,7 +328,11 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn skip(&mut self, n: usize) -> Result<&'a [u8], DedupError> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.b.len()).ok_or(DedupError::Corrupt("blob truncated"))?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or(DedupError::Corrupt("blob truncated"))?;
         let s = &self.b[self.at..end];
         self.at = end;
         Ok(s)
@@ -366,7 +385,12 @@ impl<'a> BlobView<'a> {
         if c.at != blob.len() {
             return Err(DedupError::Corrupt("trailing bytes in blob"));
         }
-        Ok(Self { recs, loc, ids, sources })
+        Ok(Self {
+            recs,
+            loc,
+            ids,
+            sources,
+        })
     }
 
     pub(crate) fn location(&self) -> Option<Location> {
@@ -380,7 +404,13 @@ impl<'a> BlobView<'a> {
         let lon = f64::from_le_bytes(ll[8..].try_into().ok()?);
         let country = c.str8().ok()?.to_string();
         let name = c.str16().ok()?.to_string();
-        Some(Location { name, country, lat, lon, precision })
+        Some(Location {
+            name,
+            country,
+            lat,
+            lon,
+            precision,
+        })
     }
 }
 
@@ -484,7 +514,13 @@ mod tests {
     use super::*;
 
     fn rec(i: u64) -> ArticleRec {
-        ArticleRec { id: i, content: i * 3, simhash: !i, outlet: i as u32 + 7, sentences: 1 << (i % 32) }
+        ArticleRec {
+            id: i,
+            content: i * 3,
+            simhash: !i,
+            outlet: i as u32 + 7,
+            sentences: 1 << (i % 32),
+        }
     }
 
     fn slot(blob: Box<[u8]>, n_recs: u16) -> Slot {
@@ -496,7 +532,12 @@ mod tests {
             last_seen: 1_553_509_000,
             event_date: 737_140,
             revision: 3,
-            counts: Counts { mentions: 4, articles: 3, sources: 2, independent: 1 },
+            counts: Counts {
+                mentions: 4,
+                articles: 3,
+                sources: 2,
+                independent: 1,
+            },
             confidence: 0.86,
             chain: NIL,
             lru_prev: NIL,
@@ -521,12 +562,28 @@ mod tests {
 
     #[test]
     fn blob_sections_round_trip_and_append() {
-        let b1 = build_blob(&[], Some(&rec(1)), LocPart::None, &[], Some("a-1"), &[], Some("x.com"));
+        let b1 = build_blob(
+            &[],
+            Some(&rec(1)),
+            LocPart::None,
+            &[],
+            Some("a-1"),
+            &[],
+            Some("x.com"),
+        );
         let v1 = BlobView::parse(&b1, 1).unwrap();
         assert_eq!(v1.location(), None);
         assert_eq!(list_strings(v1.ids).collect::<Vec<_>>(), ["a-1"]);
         let loc = moscow();
-        let b2 = build_blob(v1.recs, Some(&rec(2)), LocPart::New(&loc), v1.ids, Some("a-2"), v1.sources, None);
+        let b2 = build_blob(
+            v1.recs,
+            Some(&rec(2)),
+            LocPart::New(&loc),
+            v1.ids,
+            Some("a-2"),
+            v1.sources,
+            None,
+        );
         let v2 = BlobView::parse(&b2, 2).unwrap();
         assert_eq!(v2.location(), Some(loc));
         assert_eq!(list_strings(v2.ids).collect::<Vec<_>>(), ["a-1", "a-2"]);
@@ -534,7 +591,15 @@ mod tests {
         let s = slot(b2.clone(), 2);
         assert_eq!(s.records().collect::<Vec<_>>(), [rec(1), rec(2)]);
         // Keeping the raw location section keeps the location.
-        let b3 = build_blob(v2.recs, None, LocPart::Raw(v2.loc), v2.ids, None, v2.sources, None);
+        let b3 = build_blob(
+            v2.recs,
+            None,
+            LocPart::Raw(v2.loc),
+            v2.ids,
+            None,
+            v2.sources,
+            None,
+        );
         assert_eq!(b3, b2);
     }
 
@@ -544,7 +609,15 @@ mod tests {
         for i in 0..20 {
             let v = BlobView::parse(&blob, 0).unwrap();
             let id = format!("id-{i}");
-            blob = build_blob(v.recs, None, LocPart::Raw(v.loc), v.ids, Some(&id), v.sources, None);
+            blob = build_blob(
+                v.recs,
+                None,
+                LocPart::Raw(v.loc),
+                v.ids,
+                Some(&id),
+                v.sources,
+                None,
+            );
         }
         let v = BlobView::parse(&blob, 0).unwrap();
         let ids: Vec<_> = list_strings(v.ids).collect();
@@ -565,21 +638,46 @@ mod tests {
 
     #[test]
     fn slot_round_trips_through_the_changelog_encoding() {
-        let blob = build_blob(&[], Some(&rec(5)), LocPart::New(&moscow()), &[], Some("lo-1"), &[], Some("a.ly"));
+        let blob = build_blob(
+            &[],
+            Some(&rec(5)),
+            LocPart::New(&moscow()),
+            &[],
+            Some("lo-1"),
+            &[],
+            Some("a.ly"),
+        );
         let mut s = slot(blob, 1);
         s.set_sentence(0, 1 << 9);
         let back = Slot::decode(&s.key(), &s.encode()).unwrap();
         assert_eq!(back, s);
         assert_eq!(back.code(), "057");
-        assert_eq!(back.records().next().unwrap().sentences, rec(5).sentences | 1 << 9);
+        assert_eq!(
+            back.records().next().unwrap().sentences,
+            rec(5).sentences | 1 << 9
+        );
     }
 
     #[test]
     fn corrupt_records_are_errors_not_panics() {
-        let blob = build_blob(&[], Some(&rec(5)), LocPart::New(&moscow()), &[], Some("lo-1"), &[], Some("a.ly"));
+        let blob = build_blob(
+            &[],
+            Some(&rec(5)),
+            LocPart::New(&moscow()),
+            &[],
+            Some("lo-1"),
+            &[],
+            Some("a.ly"),
+        );
         let s = slot(blob, 1);
         let (key, value) = (s.key(), s.encode());
-        assert_eq!(Slot::decode(&key[..15], &value), Err(DedupError::BadKey { len: 15, expected: 16 }));
+        assert_eq!(
+            Slot::decode(&key[..15], &value),
+            Err(DedupError::BadKey {
+                len: 15,
+                expected: 16
+            })
+        );
         let mut v2 = value.clone();
         v2[0] = 9;
         assert_eq!(Slot::decode(&key, &v2), Err(DedupError::UnknownVersion(9)));
@@ -593,6 +691,9 @@ mod tests {
         let mut longer = value.clone();
         longer.push(0);
         assert!(Slot::decode(&key, &longer).is_err());
-        assert_eq!(Slot::decode(&key, &[]), Err(DedupError::Corrupt("empty value")));
+        assert_eq!(
+            Slot::decode(&key, &[]),
+            Err(DedupError::Corrupt("empty value"))
+        );
     }
 }
