@@ -1,0 +1,142 @@
+//! Content fingerprints: exact (`content_hash`), near-duplicate (`simhash`), and article ids.
+
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+/// Formats a 64-bit hash as 16 lowercase hex digits, the form used on the wire.
+pub fn hex64(h: u64) -> String {
+    format!("{h:016x}")
+}
+
+/// Hash of the cleaned body: equal bodies, equal hashes.
+pub fn content_hash(body: &str) -> u64 {
+    xxh3_64(body.as_bytes())
+}
+
+/// 64-bit SimHash over word 3-shingles of `text`.
+///
+/// Words are lowercased runs of letters and digits, so punctuation and case edits do not
+/// count. Each shingle votes on every bit; a syndicated copy that shares most shingles with
+/// the original ends up a few bits away, an unrelated text about 32 bits away. Texts of one
+/// or two words hash those words as a single shingle; an empty text hashes to 0.
+pub fn simhash(text: &str) -> u64 {
+    let mut votes = [0i32; 64];
+    let mut window = [0u64; 3];
+    let mut seen = 0usize;
+    let mut word = String::new();
+    for raw in text.split(|c: char| !c.is_alphanumeric()) {
+        if raw.is_empty() {
+            continue;
+        }
+        word.clear();
+        word.extend(raw.chars().flat_map(char::to_lowercase));
+        window.rotate_left(1);
+        window[2] = xxh3_64(word.as_bytes());
+        seen += 1;
+        if seen >= 3 {
+            vote(&mut votes, shingle(&window));
+        }
+    }
+    match seen {
+        0 => return 0,
+        1 | 2 => vote(&mut votes, shingle(&window[3 - seen..])),
+        _ => {}
+    }
+    votes
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (bit, &v)| if v > 0 { acc | (1 << bit) } else { acc })
+}
+
+fn shingle(words: &[u64]) -> u64 {
+    let mut h = Xxh3::new();
+    for w in words {
+        h.update(&w.to_le_bytes());
+    }
+    h.digest()
+}
+
+fn vote(votes: &mut [i32; 64], h: u64) {
+    for (bit, v) in votes.iter_mut().enumerate() {
+        *v += if h >> bit & 1 == 1 { 1 } else { -1 };
+    }
+}
+
+/// Bits that differ between two hex simhashes; `None` if either is not 1 to 16 hex digits.
+pub fn hamming(a: &str, b: &str) -> Option<u32> {
+    Some((parse_hex64(a)? ^ parse_hex64(b)?).count_ones())
+}
+
+fn parse_hex64(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(s, 16).ok()
+}
+
+/// Id from a URL: `u-` and the hash of the URL without its fragment, with scheme and host
+/// lowercased (they are case-insensitive; the path is not).
+pub fn id_from_url(url: &str) -> String {
+    let url = url.trim();
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    let scheme_host_len = url.find("://").map_or(0, |p| {
+        let after = p + 3;
+        url[after..].find('/').map_or(url.len(), |q| after + q)
+    });
+    let mut h = Xxh3::new();
+    h.update(url[..scheme_host_len].to_ascii_lowercase().as_bytes());
+    h.update(url[scheme_host_len..].as_bytes());
+    format!("u-{:016x}", h.digest())
+}
+
+/// Id from the content: `h-` and the hash of the cleaned title and body.
+pub fn id_from_content(title: Option<&str>, body: &str) -> String {
+    let mut h = Xxh3::new();
+    h.update(title.unwrap_or("").as_bytes());
+    h.update(b"\n\n");
+    h.update(body.as_bytes());
+    format!("h-{:016x}", h.digest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hamming_parses_hex() {
+        assert_eq!(hamming("0", "0"), Some(0));
+        assert_eq!(hamming("ffffffffffffffff", "0000000000000000"), Some(64));
+        assert_eq!(hamming("00000000000000ff", "0f"), Some(4));
+        assert_eq!(hamming("", "0"), None);
+        assert_eq!(hamming("xyz", "0"), None);
+        assert_eq!(hamming("10000000000000000", "0"), None);
+        assert_eq!(hamming("+1", "1"), None);
+    }
+
+    #[test]
+    fn simhash_ignores_case_and_punctuation() {
+        assert_eq!(
+            simhash("Egypt and Sudan resumed talks."),
+            simhash("egypt, and SUDAN resumed -- talks")
+        );
+        assert_eq!(simhash(""), 0);
+        assert_eq!(simhash("  ...  "), 0);
+        assert_ne!(simhash("Egypt"), simhash("Sudan"));
+        assert_ne!(simhash("Egypt Sudan"), 0);
+    }
+
+    #[test]
+    fn url_ids_ignore_fragment_and_host_case() {
+        let a = id_from_url("https://Example.com/World/Story-1#comments");
+        assert_eq!(a, id_from_url(" https://example.com/World/Story-1 "));
+        assert_ne!(a, id_from_url("https://example.com/world/story-1"));
+        assert!(a.starts_with("u-") && a.len() == 18);
+    }
+
+    #[test]
+    fn content_ids() {
+        let a = id_from_content(Some("T"), "Body.");
+        assert_eq!(a, id_from_content(Some("T"), "Body."));
+        assert_ne!(a, id_from_content(None, "Body."));
+        assert!(a.starts_with("h-") && a.len() == 18);
+    }
+}
