@@ -71,6 +71,18 @@ for t in "${tests[@]}"; do
   run "test rules ${t#"$ROOT"/}" promtool test rules "$t"
 done
 
+# Every alert's runbook annotation must lead to a section of docs/operations.md.
+check_runbooks() {
+  local missing=0 anchor
+  for anchor in $(grep -ho 'operations.md#[a-z0-9-]*' "${rules[@]}" | sed 's/.*#//' | sort -u); do
+    if ! grep -qi "^### ${anchor}\$" "$ROOT/docs/operations.md"; then
+      echo "no section for runbook #$anchor in docs/operations.md"; missing=1
+    fi
+  done
+  return "$missing"
+}
+run "runbook links resolve in docs/operations.md" check_runbooks
+
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 if python3 "$ROOT/deploy/grafana/check_dashboard.py" promtool-test "$tmp/dashboard_test.yml" >/dev/null; then
