@@ -10,7 +10,6 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::{ClientContext, DefaultClientContext};
 use rdkafka::config::ClientConfig;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::types::RDKafkaRespErr;
 use serde::Deserialize;
 
 use crate::admin::{Condition, Health};
@@ -184,8 +183,7 @@ impl ClientContext for ServiceContext {
         match error.rdkafka_error_code() {
             Some(RDKafkaErrorCode::AllBrokersDown) => self.broker_down(reason),
             Some(RDKafkaErrorCode::BrokerTransportFailure)
-            | Some(RDKafkaErrorCode::Resolve)
-            | Some(RDKafkaErrorCode::Transport) => {
+            | Some(RDKafkaErrorCode::Resolve) => {
                 // One connection failing is routine (idle reconnects); only count it.
                 self.metrics.error(ErrorKind::Broker);
                 tracing::debug!(%error, reason, "broker connection");
@@ -303,7 +301,6 @@ pub fn is_retriable(err: &KafkaError) -> bool {
                 | RDKafkaErrorCode::MessageTimedOut
                 | RDKafkaErrorCode::AllBrokersDown
                 | RDKafkaErrorCode::BrokerTransportFailure
-                | RDKafkaErrorCode::Transport
                 | RDKafkaErrorCode::RequestTimedOut
                 | RDKafkaErrorCode::NotLeaderForPartition
                 | RDKafkaErrorCode::LeaderNotAvailable
@@ -321,8 +318,6 @@ pub fn is_retriable(err: &KafkaError) -> bool {
     }
 }
 
-// Keep the raw response type reachable for callers matching on librdkafka codes.
-pub use RDKafkaRespErr as RespErr;
 
 #[cfg(test)]
 mod tests {

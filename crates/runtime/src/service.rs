@@ -429,9 +429,7 @@ impl<P: Processor + 'static> Shared<P> {
             }
             let meta = consumer
                 .group_metadata()
-                .ok_or(KafkaError::Transaction(rdkafka::error::RDKafkaError::from(
-                    RDKafkaErrorCode::InvalidGroupId,
-                )))?;
+                .ok_or(KafkaError::MetadataFetch(RDKafkaErrorCode::InvalidGroupId))?;
             self.producer
                 .send_offsets_to_transaction(&tpl, &meta, timeout)?;
         }
