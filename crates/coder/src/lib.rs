@@ -1,1 +1,308 @@
-//! dragoman-coder (being written).
+//! dragoman-coder: from the cleaned text of an article, every political event it reports,
+//! coded in CAMEO (who did what to whom, when and where), with the sentence, span and rule
+//! that produced it.
+//!
+//! The approach is shallow and fast: one Aho-Corasick automaton finds every actor and agent
+//! phrase; a hash of inflected word forms finds verb and noun triggers; around each trigger the
+//! most specific pattern of the verb dictionary decides the code, and the clause around it the
+//! voice, negation, modality, source and target. No parse tree.
+
+pub mod actors;
+pub mod dates;
+pub mod dict;
+mod engine;
+pub mod error;
+mod explain;
+pub mod lexicon;
+pub mod places;
+pub mod text;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use dragoman_model::{
+    Actor, ArticleRef, CameoTable, CandidateEvent, CleanArticle, CoderInfo, DatePrecision,
+    Evidence,
+};
+
+pub use dict::Dictionaries;
+pub use engine::compose_code;
+pub use error::DictError;
+pub use explain::Explanation;
+pub use places::{NoPlaces, PlaceResolver, StaticPlaces};
+
+use actors::{ActorMatcher, ActorRef};
+use dict::VerbDict;
+use engine::{Discourse, Doc, Engine, RawEvent, SentenceTrace};
+
+/// The event coder. Build it once (dictionaries compile into automata), then call
+/// [`Coder::code_article`] from any number of threads.
+pub struct Coder {
+    actors: ActorMatcher,
+    verbs: VerbDict,
+    info: CoderInfo,
+    places: Box<dyn PlaceResolver>,
+}
+
+impl std::fmt::Debug for Coder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Coder")
+            .field("info", &self.info)
+            .field("actor_entries", &self.actors.entries.len())
+            .field("verb_blocks", &self.verbs.blocks.len())
+            .finish()
+    }
+}
+
+impl Coder {
+    /// The project's dictionaries, compiled in.
+    pub fn bundled() -> Result<Coder, DictError> {
+        Self::from_dictionaries(Dictionaries::bundled()?)
+    }
+
+    /// A directory of dictionaries in the project's format; files it lacks are the bundled ones.
+    pub fn from_dir(dir: &Path) -> Result<Coder, DictError> {
+        Self::from_dictionaries(Dictionaries::from_dir(dir)?)
+    }
+
+    /// PETRARCH-2 dictionaries: `CAMEO.2.0.txt` (verbs), `Phoenix.*.actors.txt`,
+    /// `Phoenix.agents.txt`.
+    pub fn from_petrarch(dir: &Path) -> Result<Coder, DictError> {
+        Self::from_dictionaries(dict::petrarch::load(dir)?)
+    }
+
+    /// Compiles parsed dictionaries.
+    pub fn from_dictionaries(d: Dictionaries) -> Result<Coder, DictError> {
+        let actors = ActorMatcher::build(&d.actors)?;
+        let info = CoderInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            dictionaries: format!(
+                "{}:{}v/{}p/{}a",
+                d.label,
+                d.verbs.blocks.len(),
+                d.verbs.pattern_count(),
+                d.actors.phrases.len()
+            ),
+        };
+        Ok(Coder {
+            actors,
+            verbs: d.verbs,
+            info,
+            places: Box::new(NoPlaces),
+        })
+    }
+
+    /// Resolves event places with this gazetteer.
+    pub fn with_places(mut self, places: Box<dyn PlaceResolver>) -> Coder {
+        self.places = places;
+        self
+    }
+
+    pub fn version(&self) -> &CoderInfo {
+        &self.info
+    }
+
+    /// The verb dictionary, for statistics and tests.
+    pub fn verbs(&self) -> &VerbDict {
+        &self.verbs
+    }
+
+    /// Every event the article reports. Empty when the article is not English.
+    pub fn code_article(&self, article: &CleanArticle) -> Vec<CandidateEvent> {
+        if !article.is_english {
+            return Vec::new();
+        }
+        let published = article.published_at.date_naive();
+        let aref = ArticleRef {
+            id: article.id.clone(),
+            source: article.source.clone(),
+            url: article.url.clone(),
+            published_at: article.published_at,
+            first_seen: article.first_seen,
+            content_hash: article.content_hash.clone(),
+            simhash: article.simhash.clone(),
+        };
+        let undated = if article.published_at_inferred {
+            DatePrecision::FirstSeen
+        } else {
+            DatePrecision::Published
+        };
+        let mut out = Vec::new();
+        self.code_text(&article.body, published, |ctx| {
+            for e in &ctx.events {
+                out.push(self.candidate(&ctx, e, &aref, published, undated));
+            }
+        });
+        out
+    }
+
+    /// Codes one sentence and says how, for dictionary maintainers (`dragoman code --explain`).
+    pub fn explain(&self, sentence: &str, published: NaiveDate) -> Explanation {
+        let mut ex = Explanation {
+            sentence: sentence.to_string(),
+            ..Default::default()
+        };
+        let aref = ArticleRef {
+            id: "explain".into(),
+            source: None,
+            url: None,
+            published_at: published.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc(),
+            first_seen: published.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc(),
+            content_hash: String::new(),
+            simhash: String::new(),
+        };
+        self.code_text_traced(sentence, published, true, |ctx, trace| {
+            ex.tokens
+                .extend(ctx.doc.tokens[ctx.sentence.tokens.0..ctx.sentence.tokens.1].iter().map(|t| sentence[t.range()].to_string()));
+            if let Some(t) = trace {
+                ex.slots.extend(t.slots.iter().cloned());
+                ex.triggers.extend(t.triggers.iter().cloned());
+            }
+            for e in &ctx.events {
+                ex.events
+                    .push(self.candidate(&ctx, e, &aref, published, DatePrecision::Published));
+            }
+        });
+        ex
+    }
+
+    fn code_text(&self, body: &str, published: NaiveDate, f: impl FnMut(SentenceCtx)) {
+        let mut f = f;
+        self.code_text_traced(body, published, false, |ctx, _| f(ctx));
+    }
+
+    fn code_text_traced(
+        &self,
+        body: &str,
+        published: NaiveDate,
+        traced: bool,
+        mut f: impl FnMut(SentenceCtx, Option<&SentenceTrace>),
+    ) {
+        let lower = body.to_ascii_lowercase();
+        let mut tokens = Vec::with_capacity(body.len() / 5);
+        text::tokenize(body, &mut tokens);
+        let mut sentences = Vec::with_capacity(tokens.len() / 20 + 1);
+        text::split_sentences(body, &tokens, &mut sentences);
+        let mut mentions = Vec::new();
+        self.actors.find(body, &lower, &tokens, published, &mut mentions);
+        let doc = Doc {
+            text: body,
+            lower: &lower,
+            tokens: &tokens,
+            mentions: &mentions,
+        };
+        let engine = Engine {
+            actors: &self.actors,
+            verbs: &self.verbs,
+        };
+        let mut disc = Discourse::default();
+        for (i, s) in sentences.iter().enumerate() {
+            let mut trace = traced.then(SentenceTrace::default);
+            let events = engine.code_sentence(&doc, s, &mut disc, trace.as_mut());
+            if events.is_empty() && !traced {
+                continue;
+            }
+            let ctx = SentenceCtx {
+                doc: &doc,
+                sentence: s,
+                index: i,
+                events,
+                countries: &disc.countries,
+            };
+            f(ctx, trace.as_ref());
+        }
+    }
+
+    fn candidate(
+        &self,
+        ctx: &SentenceCtx,
+        e: &RawEvent,
+        aref: &ArticleRef,
+        published: NaiveDate,
+        undated: DatePrecision,
+    ) -> CandidateEvent {
+        let table = CameoTable::global();
+        let c = table.get(e.code).expect("verb dictionary codes are checked at load");
+        let doc = ctx.doc;
+        let range = (ctx.sentence.content_start, ctx.sentence.tokens.1);
+        let mut dates = Vec::new();
+        dates::find_dates(doc.lower, doc.tokens, range, published, e.future, &mut dates);
+        let nearest = dates
+            .iter()
+            .min_by_key(|d| (d.start as isize - e.trigger as isize).unsigned_abs());
+        let (event_date, date_precision) = match nearest {
+            Some(d) => (d.date, d.precision),
+            None => (published, undated),
+        };
+        let mut context: Vec<&str> = Vec::new();
+        for a in [&e.source, &e.target].into_iter().flatten() {
+            if let Some(c) = &a.country {
+                context.push(c);
+            }
+        }
+        context.extend(ctx.countries.iter().map(String::as_str));
+        let location = places::find_location(
+            &*self.places,
+            doc.text,
+            doc.lower,
+            doc.tokens,
+            range,
+            e.trigger,
+            &context,
+        );
+        let (s0, s1) = ctx.sentence.span;
+        CandidateEvent {
+            event_date,
+            date_precision,
+            code: c.code.to_string(),
+            base_code: c.base_code().to_string(),
+            root_code: c.root_code.to_string(),
+            quad_class: c.quad_class.number(),
+            goldstein: c.goldstein,
+            plover: c.plover.map(str::to_string),
+            source: e.source.as_ref().map(model_actor),
+            target: e.target.as_ref().map(model_actor),
+            location,
+            evidence: Evidence {
+                article_id: aref.id.clone(),
+                sentence_index: ctx.index as u32,
+                sentence: doc.text[s0 as usize..s1 as usize].to_string(),
+                span: [s0, s1],
+                rule: e.rule.clone(),
+            },
+            confidence: e.confidence,
+            negated: false,
+            article: aref.clone(),
+            coder: self.info.clone(),
+        }
+    }
+}
+
+struct SentenceCtx<'a> {
+    doc: &'a Doc<'a>,
+    sentence: &'a text::Sentence,
+    index: usize,
+    events: Vec<RawEvent>,
+    countries: &'a [String],
+}
+
+fn model_actor(a: &ActorRef) -> Actor {
+    Actor {
+        code: a.code.clone(),
+        country: a.country.clone(),
+        agents: a.agents.clone(),
+        name: a.name.clone(),
+        text: a.name.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coder_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Coder>();
+    }
+}

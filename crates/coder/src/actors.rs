@@ -1,0 +1,500 @@
+//! Actor mentions (one Aho-Corasick automaton over every actor and agent phrase) and their
+//! composition into CAMEO actors: "Libya's Ministry of Health" is `LBYHLH`, "the Russian
+//! foreign ministry" `RUSGOV`, "head of Libya's High Council of State Khaled al-Mishri" a
+//! Libyan government actor whose name the article then remembers.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+
+use crate::dict::{ActorDict, ActorEntry, ActorKind};
+use crate::error::DictError;
+use crate::text::{TokKind, Token};
+
+/// The case a phrase must have in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseRule {
+    /// Any case: agent nouns ("ministry", "Ministry").
+    Any,
+    /// First letter upper-case: names, so that "turkey" or "chad" in lower case are not actors.
+    Capitalised,
+    /// Exactly as written: acronyms, so that "WHO" is not "who" and "US" not "us".
+    Exact,
+}
+
+#[derive(Debug)]
+struct PatInfo {
+    /// (entry, case rule, phrase as written)
+    entries: Vec<(u32, CaseRule, Box<str>)>,
+}
+
+/// The compiled actor dictionary.
+#[derive(Debug)]
+pub struct ActorMatcher {
+    ac: Option<AhoCorasick>,
+    pats: Vec<PatInfo>,
+    pub entries: Vec<ActorEntry>,
+}
+
+/// A dictionary phrase found in the text, as token indices.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub entry: u32,
+}
+
+impl ActorMatcher {
+    pub fn build(dict: &ActorDict) -> Result<Self, DictError> {
+        let mut index: FxHashMap<String, usize> = FxHashMap::default();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pats: Vec<PatInfo> = Vec::new();
+        for (phrase, entry) in &dict.phrases {
+            let lower = phrase.to_ascii_lowercase();
+            let letters: String = phrase.chars().filter(|c| c.is_alphabetic()).collect();
+            let rule = if !letters.is_empty()
+                && letters.chars().all(|c| c.is_uppercase())
+                && letters.chars().count() <= 6
+            {
+                CaseRule::Exact
+            } else if phrase.chars().next().is_some_and(|c| c.is_uppercase()) {
+                CaseRule::Capitalised
+            } else {
+                CaseRule::Any
+            };
+            let id = *index.entry(lower.clone()).or_insert_with(|| {
+                patterns.push(lower);
+                pats.push(PatInfo { entries: Vec::new() });
+                pats.len() - 1
+            });
+            pats[id].entries.push((*entry, rule, phrase.clone()));
+        }
+        let ac = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .map_err(|e| DictError::Automaton {
+                        what: "actor",
+                        message: e.to_string(),
+                    })?,
+            )
+        };
+        Ok(Self {
+            ac,
+            pats,
+            entries: dict.entries.clone(),
+        })
+    }
+
+    /// Every dictionary mention in a text, leftmost-longest, on token boundaries.
+    /// `lower` is `text.to_ascii_lowercase()`; `starts`/`ends` map byte offsets to tokens.
+    pub fn find(
+        &self,
+        text: &str,
+        lower: &str,
+        tokens: &[Token],
+        date: NaiveDate,
+        out: &mut Vec<Mention>,
+    ) {
+        let Some(ac) = &self.ac else { return };
+        let mut cands: Vec<(usize, usize, u32)> = Vec::new();
+        for m in ac.find_overlapping_iter(lower) {
+            let (s, e) = (m.start(), m.end());
+            let Ok(ts) = tokens.binary_search_by_key(&(s as u32), |t| t.start) else {
+                continue;
+            };
+            let Some(te) = tokens[ts..]
+                .iter()
+                .position(|t| t.end as usize >= e)
+                .map(|p| p + ts)
+                .filter(|&i| tokens[i].end as usize == e)
+            else {
+                continue;
+            };
+            let orig = &text[s..e];
+            let info = &self.pats[m.pattern().as_usize()];
+            // The best entry whose case rule holds and whose dates include the article date.
+            let mut best: Option<u32> = None;
+            for (entry, rule, phrase) in &info.entries {
+                let ok = match rule {
+                    CaseRule::Any => true,
+                    CaseRule::Capitalised => orig.chars().next().is_some_and(|c| c.is_uppercase()),
+                    CaseRule::Exact => orig == &**phrase,
+                };
+                if !ok {
+                    continue;
+                }
+                let e = &self.entries[*entry as usize];
+                if e.kind == ActorKind::Person && !e.valid_on(date) {
+                    // Kept only when nothing better: a former leader still names his country.
+                    if best.is_none() {
+                        best = Some(*entry | OUT_OF_OFFICE);
+                    }
+                    continue;
+                }
+                if best.is_none_or(|b| b & OUT_OF_OFFICE != 0) {
+                    best = Some(*entry);
+                }
+            }
+            if let Some(b) = best {
+                cands.push((ts, te + 1, b));
+            }
+        }
+        // Leftmost-longest, non-overlapping.
+        cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut last_end = 0;
+        for (s, e, entry) in cands {
+            if s >= last_end {
+                out.push(Mention { start: s, end: e, entry });
+                last_end = e;
+            }
+        }
+    }
+
+    pub fn entry(&self, id: u32) -> &ActorEntry {
+        &self.entries[(id & !OUT_OF_OFFICE) as usize]
+    }
+}
+
+/// Set on a mention's entry id when a person is named outside their dates in office.
+pub const OUT_OF_OFFICE: u32 = 1 << 31;
+
+/// A composed actor, before it becomes a model `Actor`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorRef {
+    pub code: String,
+    pub country: Option<String>,
+    pub agents: Vec<String>,
+    pub name: String,
+    /// How sure the composition is, in [0, 1].
+    pub certainty: f32,
+    pub is_person: bool,
+    /// A capital or seat of government: also a place.
+    pub place_country: Option<String>,
+}
+
+impl ActorRef {
+    /// The code used to compare actors: the country, or the body for IGOs and groups.
+    pub fn key(&self) -> &str {
+        self.country.as_deref().unwrap_or(&self.code)
+    }
+}
+
+/// An actor group: contiguous tokens naming one actor.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub start: usize,
+    pub end: usize,
+    pub actor: ActorRef,
+    /// A full name the group introduced ("Khaled al-Mishri"), for later references.
+    pub new_name: Option<(usize, usize)>,
+}
+
+const LINKERS: &[&str] = &["'s", "\u{2019}s", "'", "of", "the", "for", "on", "(", ")"];
+
+fn word<'a>(lower: &'a str, t: &Token) -> &'a str {
+    &lower[t.range()]
+}
+
+const NAME_PARTICLES: &[&str] = &["al", "el", "bin", "ibn", "abu", "de", "van", "von", "da", "-", "ould"];
+
+const NOT_NAMES: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "the", "on", "in", "said", "says", "told", "and", "but", "he", "she",
+    "it", "they", "we", "i", "this", "that", "a", "an",
+];
+
+/// Whether a token can be part of an unknown proper name.
+pub fn is_name_token(text: &str, lower: &str, t: &Token) -> bool {
+    t.kind == TokKind::Word
+        && t.cap
+        && !NOT_NAMES.contains(&word(lower, t))
+        && text[t.range()].chars().any(|c| c.is_lowercase())
+}
+
+/// Composes mentions of one sentence into actor groups.
+pub fn compose(
+    matcher: &ActorMatcher,
+    text: &str,
+    lower: &str,
+    tokens: &[Token],
+    range: (usize, usize),
+    mentions: &[Mention],
+    out: &mut Vec<Group>,
+) {
+    let mut i = 0;
+    while i < mentions.len() {
+        let first = &mentions[i];
+        if first.start < range.0 || first.end > range.1 {
+            i += 1;
+            continue;
+        }
+        let mut members = vec![first];
+        let mut end = first.end;
+        let mut j = i + 1;
+        while j < mentions.len() && mentions[j].end <= range.1 {
+            let next = &mentions[j];
+            let gap = &tokens[end..next.start];
+            let joins = gap.len() <= 5
+                && gap.iter().all(|t| {
+                    let w = word(lower, t);
+                    LINKERS.contains(&w) || is_name_token(text, lower, t) || t.kind == TokKind::Word && w.len() > 1 && text[t.range()].chars().all(|c| c.is_uppercase())
+                })
+                // An unknown capitalised word between two names is a name of its own
+                // ("Russia Today Libya"), so only a linker word may bridge countries.
+                && !(has_country(matcher, &members) && is_country(matcher, next));
+            if !joins {
+                break;
+            }
+            members.push(next);
+            end = next.end;
+            j += 1;
+        }
+        let mut actor = build(matcher, text, tokens, &members);
+        // A role followed by an unknown capitalised name: "Undersecretary of the Ministry of
+        // Health Mohammad Haitham", "head of Libya's High Council of State (HCS) Khaled
+        // al-Mishri". The institution's own name may come first: the person's name is the run
+        // of capitalised words after the last linker, acronym or bracket.
+        let mut new_name = None;
+        let has_role = members
+            .iter()
+            .any(|x| matcher.entry(x.entry).kind == ActorKind::Agent);
+        if has_role && !actor.is_person {
+            let next_mention = mentions.get(j).map_or(range.1, |m| m.start.min(range.1));
+            let mut k = end;
+            let mut boundary = end;
+            while k < next_mention && k - end < 10 {
+                let t = &tokens[k];
+                let w = word(lower, t);
+                let acronym = t.kind == TokKind::Word
+                    && w.len() > 1
+                    && text[t.range()].chars().all(|c| c.is_uppercase());
+                if LINKERS.contains(&w) || acronym {
+                    boundary = k + 1;
+                } else if !(is_name_token(text, lower, t)
+                    || (k > boundary && NAME_PARTICLES.contains(&w)))
+                {
+                    break;
+                }
+                k += 1;
+            }
+            while k > boundary && NAME_PARTICLES.contains(&word(lower, &tokens[k - 1])) {
+                k -= 1;
+            }
+            if k > boundary {
+                new_name = Some((boundary, k));
+                actor.is_person = true;
+                actor.name = text[tokens[first.start].start as usize..tokens[k - 1].end as usize]
+                    .to_string();
+                end = k;
+            }
+        }
+        out.push(Group {
+            start: first.start,
+            end,
+            actor,
+            new_name,
+        });
+        i = j;
+    }
+}
+
+fn is_country(m: &ActorMatcher, x: &Mention) -> bool {
+    matches!(
+        m.entry(x.entry).kind,
+        ActorKind::Country | ActorKind::Adjective | ActorKind::Demonym | ActorKind::Capital
+    )
+}
+
+fn has_country(m: &ActorMatcher, xs: &[&Mention]) -> bool {
+    xs.iter().any(|x| is_country(m, x) || matches!(m.entry(x.entry).kind, ActorKind::Metonym | ActorKind::Person))
+}
+
+/// The CAMEO actor named by a group of mentions.
+fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -> ActorRef {
+    let mut country: Option<String> = None;
+    let mut body: Option<String> = None;
+    let mut agents: Vec<String> = Vec::new();
+    let mut person: Option<&ActorEntry> = None;
+    let mut out_of_office = false;
+    let mut place_country = None;
+    let mut name_parts: Vec<&str> = Vec::new();
+    for x in members {
+        let e = m.entry(x.entry);
+        match e.kind {
+            ActorKind::Country | ActorKind::Adjective | ActorKind::Demonym | ActorKind::Capital => {
+                if country.is_none() {
+                    country = Some(e.code.to_string());
+                }
+                if e.kind == ActorKind::Capital && members.len() == 1 {
+                    place_country = Some(e.code.to_string());
+                }
+                name_parts.push(&e.name);
+            }
+            ActorKind::Metonym => {
+                country.get_or_insert_with(|| e.code[..3].to_string());
+                push_agent(&mut agents, &e.code[3..]);
+                place_country = Some(e.code[..3].to_string());
+                name_parts.push(&e.name);
+            }
+            ActorKind::Person => {
+                person = Some(e);
+                out_of_office |= x.entry & OUT_OF_OFFICE != 0;
+            }
+            ActorKind::Igo | ActorKind::Group => {
+                if body.is_none() {
+                    body = Some(e.code.to_string());
+                }
+                name_parts.push(&e.name);
+            }
+            ActorKind::Agent => push_agent(&mut agents, &e.code),
+        }
+    }
+    let first = members[0];
+    let last = members[members.len() - 1];
+    let span_text = &text[tokens[first.start].start as usize..tokens[last.end - 1].end as usize];
+    let mut certainty = 0.9;
+    let mut is_person = false;
+    if let Some(p) = person {
+        is_person = true;
+        let code = &*p.code;
+        if out_of_office {
+            // Named, but not in office on this date: only the country is sure.
+            certainty = 0.6;
+            if code.len() >= 3 && code.bytes().take(3).all(|b| b.is_ascii_uppercase()) {
+                country.get_or_insert_with(|| code[..3].to_string());
+            }
+        } else {
+            let (c, a) = split_code(code);
+            if let Some(c) = c {
+                country = Some(c.to_string());
+            } else {
+                body = Some(code.to_string());
+            }
+            agents.clear();
+            for ag in a {
+                push_agent(&mut agents, ag);
+            }
+        }
+    }
+    let code_base = country.clone().or(body.clone()).unwrap_or_default();
+    if code_base.is_empty() {
+        certainty = 0.5;
+    }
+    // A group code already carries its agent part (IGOUNO, PSEREB): do not add one.
+    let agents_str: String = if body.is_some() && country.is_none() {
+        String::new()
+    } else {
+        agents.concat()
+    };
+    let code = format!("{code_base}{agents_str}");
+    let name = if is_person {
+        span_text.to_string()
+    } else if name_parts.is_empty() {
+        span_text.to_string()
+    } else {
+        span_text.to_string()
+    };
+    ActorRef {
+        code,
+        country,
+        agents: if body.is_some() && agents_str.is_empty() { Vec::new() } else { agents },
+        name,
+        certainty,
+        is_person,
+        place_country,
+    }
+}
+
+fn push_agent(agents: &mut Vec<String>, a: &str) {
+    if a.len() == 3 && !agents.iter().any(|x| x == a) && agents.len() < 2 {
+        agents.push(a.to_string());
+    }
+}
+
+/// Splits a CAMEO actor code into its country and agent parts: `RUSGOV` -> (RUS, [GOV]);
+/// `IGOUNO` -> (None, []).
+pub fn split_code(code: &str) -> (Option<&str>, Vec<&str>) {
+    if code.len() < 3 || code.starts_with("IGO") || code.starts_with("NGO") || code.starts_with("MNC") {
+        return (None, Vec::new());
+    }
+    let (c, rest) = code.split_at(3);
+    let agents = rest
+        .as_bytes()
+        .chunks(3)
+        .filter(|ch| ch.len() == 3)
+        .map(|ch| std::str::from_utf8(ch).unwrap_or(""))
+        .collect();
+    (Some(c), agents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::actors::{parse_coded_names, parse_countries, parse_people};
+    use crate::text::tokenize;
+
+    fn matcher() -> ActorMatcher {
+        let mut d = ActorDict::default();
+        parse_countries(
+            "c",
+            "RUS\tRussia\tRussian\tRussians\tMoscow\tKremlin\nLBY\tLibya\tLibyan\tLibyans\tTripoli\t\n",
+            &mut d,
+        )
+        .unwrap();
+        parse_people("p", "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n", &mut d).unwrap();
+        parse_coded_names("i", "IGOUNO\tUnited Nations|UN\nIGOWHO\tWorld Health Organization|WHO\n", ActorKind::Igo, &mut d).unwrap();
+        parse_coded_names(
+            "a",
+            "GOV\tgovernment|ministry|foreign ministry|minister|head|undersecretary\nLEG\tparliament|upper house of parliament\nHLH\tministry of health\nREB\trebels\n",
+            ActorKind::Agent,
+            &mut d,
+        )
+        .unwrap();
+        ActorMatcher::build(&d).unwrap()
+    }
+
+    fn groups(text: &str) -> Vec<(String, String)> {
+        let m = matcher();
+        let lower = text.to_ascii_lowercase();
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        let mut ms = Vec::new();
+        m.find(text, &lower, &toks, NaiveDate::from_ymd_opt(2019, 3, 25).unwrap(), &mut ms);
+        let mut gs = Vec::new();
+        compose(&m, text, &lower, &toks, (0, toks.len()), &ms, &mut gs);
+        gs.into_iter().map(|g| (g.actor.code, g.actor.name)).collect()
+    }
+
+    #[test]
+    fn countries_with_agents_compose() {
+        let g = groups("Libya's Ministry of Health met the Russian foreign ministry and Russia's upper house of parliament.");
+        let codes: Vec<&str> = g.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(codes, ["LBYHLH", "RUSGOV", "RUSLEG"]);
+    }
+
+    #[test]
+    fn acronyms_are_case_sensitive_and_names_capitalised() {
+        let codes: Vec<String> = groups("WHO said who knows; the UN met Libyan rebels").into_iter().map(|g| g.0).collect();
+        assert_eq!(codes, ["IGOWHO", "IGOUNO", "LBYREB"]);
+    }
+
+    #[test]
+    fn people_in_office_and_unknown_named_officials() {
+        let g = groups("Lavrov met the head of Libya's High Council of State Khaled al-Mishri.");
+        assert_eq!(g[0].0, "RUSGOV");
+        assert_eq!(g[1].0, "LBYGOV");
+        assert!(g[1].1.ends_with("Khaled al-Mishri"), "{:?}", g[1]);
+    }
+
+    #[test]
+    fn capital_is_its_country() {
+        let g = groups("Moscow said the Kremlin agreed.");
+        assert_eq!(g[0].0, "RUS");
+        assert_eq!(g[1].0, "RUSGOV");
+    }
+}

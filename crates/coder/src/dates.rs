@@ -1,0 +1,247 @@
+//! Event dates from the words of a sentence, relative to the article's publication date.
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use dragoman_model::DatePrecision;
+
+use crate::text::{TokKind, Token};
+
+/// A date expression found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateExpr {
+    pub date: NaiveDate,
+    pub precision: DatePrecision,
+    /// Token range of the expression.
+    pub start: usize,
+    pub end: usize,
+}
+
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+const MONTH_ABBR: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+fn month(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches('.');
+    MONTHS
+        .iter()
+        .position(|m| *m == w)
+        .or_else(|| MONTH_ABBR.iter().position(|m| *m == w))
+        .or_else(|| (w == "sept").then_some(8))
+        .map(|i| i as u32 + 1)
+}
+
+fn weekday(w: &str) -> Option<Weekday> {
+    Some(match w {
+        "monday" => Weekday::Mon,
+        "tuesday" => Weekday::Tue,
+        "wednesday" => Weekday::Wed,
+        "thursday" => Weekday::Thu,
+        "friday" => Weekday::Fri,
+        "saturday" => Weekday::Sat,
+        "sunday" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn day(w: &str) -> Option<u32> {
+    let d = w
+        .trim_end_matches("st")
+        .trim_end_matches("nd")
+        .trim_end_matches("rd")
+        .trim_end_matches("th");
+    d.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year(w: &str) -> Option<i32> {
+    w.parse().ok().filter(|y| (1900..=2100).contains(y))
+}
+
+/// Finds date expressions in `tokens[range]`. `future` says whether the event is an
+/// intention, so that a bare weekday points forward ("will visit on Friday") instead of back.
+pub fn find_dates(
+    lower: &str,
+    tokens: &[Token],
+    range: (usize, usize),
+    published: NaiveDate,
+    future: bool,
+    out: &mut Vec<DateExpr>,
+) {
+    let w = |i: usize| -> &str {
+        if i < range.1 {
+            &lower[tokens[i].range()]
+        } else {
+            ""
+        }
+    };
+    let mut i = range.0;
+    while i < range.1 {
+        let cur = w(i);
+        // Month [day[-day]][, year]  |  month year  |  in month
+        if let Some(m) = month(cur) {
+            // "may" is a month only when followed by a day or a year, or after "in".
+            let capitalised = tokens[i].cap;
+            if let Some(d) = day(w(i + 1)).filter(|_| tokens[i + 1].kind == TokKind::Number) {
+                let mut end = i + 2;
+                if w(end) == "-" || w(end) == "\u{2013}" {
+                    if day(w(end + 1)).is_some() {
+                        end += 2;
+                    }
+                }
+                let mut y = None;
+                if w(end) == "," && year(w(end + 1)).is_some() {
+                    y = year(w(end + 1));
+                    end += 2;
+                } else if year(w(end)).is_some() {
+                    y = year(w(end));
+                    end += 1;
+                }
+                if capitalised || m != 5 {
+                    if let Some(date) = resolve_month_day(published, m, d, y, future) {
+                        out.push(DateExpr { date, precision: DatePrecision::Day, start: i, end });
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            let after_in = i > range.0 && matches!(w(i - 1), "in" | "since" | "during" | "early" | "late" | "mid" | "last" | "next" | "until");
+            if capitalised && (m != 5 || after_in) {
+                let (y, end) = match year(w(i + 1)) {
+                    Some(y) => (Some(y), i + 2),
+                    None => (None, i + 1),
+                };
+                let y = y.unwrap_or_else(|| {
+                    // A month later than the publication month is last year's, unless future.
+                    let py = published.year();
+                    if !future && m > published.month() {
+                        py - 1
+                    } else if future && m < published.month() {
+                        py + 1
+                    } else {
+                        py
+                    }
+                });
+                if let Some(date) = NaiveDate::from_ymd_opt(y, m, 1) {
+                    out.push(DateExpr { date, precision: DatePrecision::Month, start: i, end });
+                }
+                i = end;
+                continue;
+            }
+        }
+        // day Month [year] (British style): "17 March"
+        if tokens[i].kind == TokKind::Number {
+            if let (Some(d), Some(m)) = (day(cur), month(w(i + 1))) {
+                if tokens[i + 1].cap {
+                    let (y, end) = match year(w(i + 2)) {
+                        Some(y) => (Some(y), i + 3),
+                        None => (None, i + 2),
+                    };
+                    if let Some(date) = resolve_month_day(published, m, d, y, future) {
+                        out.push(DateExpr { date, precision: DatePrecision::Day, start: i, end });
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        if let Some(wd) = weekday(cur) {
+            let date = if future && !matches!(w(i.wrapping_sub(1)), "last") {
+                next_weekday(published, wd)
+            } else {
+                last_weekday(published, wd)
+            };
+            out.push(DateExpr { date, precision: DatePrecision::Day, start: i, end: i + 1 });
+            i += 1;
+            continue;
+        }
+        let push = |out: &mut Vec<DateExpr>, date: Option<NaiveDate>, p, s, e| {
+            if let Some(date) = date {
+                out.push(DateExpr { date, precision: p, start: s, end: e });
+            }
+        };
+        match (cur, w(i + 1)) {
+            ("yesterday", _) => push(out, published.checked_sub_days(Days::new(1)), DatePrecision::Day, i, i + 1),
+            ("today", _) | ("tonight", _) => push(out, Some(published), DatePrecision::Day, i, i + 1),
+            ("tomorrow", _) => push(out, published.checked_add_days(Days::new(1)), DatePrecision::Day, i, i + 1),
+            ("last", "week") => push(out, published.checked_sub_days(Days::new(7)), DatePrecision::Week, i, i + 2),
+            ("next", "week") => push(out, published.checked_add_days(Days::new(7)), DatePrecision::Week, i, i + 2),
+            ("last", "month") => push(out, published.checked_sub_months(Months::new(1)).and_then(|d| d.with_day(1)), DatePrecision::Month, i, i + 2),
+            ("next", "month") => push(out, published.checked_add_months(Months::new(1)).and_then(|d| d.with_day(1)), DatePrecision::Month, i, i + 2),
+            ("last", "year") => push(out, NaiveDate::from_ymd_opt(published.year() - 1, 1, 1), DatePrecision::Year, i, i + 2),
+            ("next", "year") => push(out, NaiveDate::from_ymd_opt(published.year() + 1, 1, 1), DatePrecision::Year, i, i + 2),
+            ("in", y) if year(y).is_some() && tokens.get(i + 1).is_some_and(|t| t.kind == TokKind::Number) => {
+                push(out, NaiveDate::from_ymd_opt(year(y).unwrap_or(0), 1, 1), DatePrecision::Year, i, i + 2)
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+fn resolve_month_day(published: NaiveDate, m: u32, d: u32, y: Option<i32>, future: bool) -> Option<NaiveDate> {
+    if let Some(y) = y {
+        return NaiveDate::from_ymd_opt(y, m, d);
+    }
+    let this_year = NaiveDate::from_ymd_opt(published.year(), m, d)?;
+    // News reports the past: a date more than a month after publication is last year's.
+    if !future && this_year > published + Days::new(31) {
+        NaiveDate::from_ymd_opt(published.year() - 1, m, d)
+    } else if future && this_year + Days::new(31) < published {
+        NaiveDate::from_ymd_opt(published.year() + 1, m, d)
+    } else {
+        Some(this_year)
+    }
+}
+
+/// The latest `wd` on or before `date`.
+pub fn last_weekday(date: NaiveDate, wd: Weekday) -> NaiveDate {
+    let back = (7 + date.weekday().num_days_from_monday() - wd.num_days_from_monday()) % 7;
+    date - Days::new(back as u64)
+}
+
+/// The next `wd` on or after `date`.
+pub fn next_weekday(date: NaiveDate, wd: Weekday) -> NaiveDate {
+    let fwd = (7 + wd.num_days_from_monday() - date.weekday().num_days_from_monday()) % 7;
+    date + Days::new(fwd as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn dates(text: &str, future: bool) -> Vec<(String, DatePrecision)> {
+        let lower = text.to_ascii_lowercase();
+        let mut t = Vec::new();
+        tokenize(text, &mut t);
+        let mut out = Vec::new();
+        let published = NaiveDate::from_ymd_opt(2019, 3, 25).unwrap(); // a Monday
+        find_dates(&lower, &t, (0, t.len()), published, future, &mut out);
+        out.into_iter().map(|d| (d.date.to_string(), d.precision)).collect()
+    }
+
+    #[test]
+    fn weekday_is_latest_on_or_before_publication() {
+        assert_eq!(dates("told Sputnik Monday", false), [("2019-03-25".into(), DatePrecision::Day)]);
+        assert_eq!(dates("met on Thursday", false), [("2019-03-21".into(), DatePrecision::Day)]);
+        assert_eq!(dates("will meet on Thursday", true), [("2019-03-28".into(), DatePrecision::Day)]);
+    }
+
+    #[test]
+    fn ranges_start_on_their_first_day_and_months_have_month_precision() {
+        assert_eq!(dates("visit to Moscow March 17-22, led by", false), [("2019-03-17".into(), DatePrecision::Day)]);
+        assert_eq!(dates("In February, she said", false), [("2019-02-01".into(), DatePrecision::Month)]);
+        assert_eq!(dates("in December", false), [("2018-12-01".into(), DatePrecision::Month)]);
+        assert_eq!(dates("on 5 January 2020", false), [("2020-01-05".into(), DatePrecision::Day)]);
+        assert_eq!(dates("on Jan. 5, 2018", false), [("2018-01-05".into(), DatePrecision::Day)]);
+    }
+
+    #[test]
+    fn relative_words() {
+        assert_eq!(dates("talks next week", true), [("2019-04-01".into(), DatePrecision::Week)]);
+        assert_eq!(dates("said yesterday", false), [("2019-03-24".into(), DatePrecision::Day)]);
+        assert!(dates("he may visit", true).is_empty());
+    }
+}

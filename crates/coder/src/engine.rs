@@ -1,0 +1,1024 @@
+//! The shallow event coder: around each verb or noun trigger, find the pattern that matches,
+//! the voice, negation and modality, and the source and target from the structure of the
+//! clause. No parse tree: token windows, clause boundaries and actor slots.
+
+use rustc_hash::FxHashMap;
+
+use crate::actors::{compose, is_name_token, ActorMatcher, ActorRef, Group, Mention};
+use crate::dict::{Block, Elem, Family, Pattern, VerbDict};
+use crate::lexicon::Form;
+use crate::text::{Sentence, TokKind, Token};
+
+/// The article being coded: text, lower-cased copy, tokens, and what the coder found.
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub lower: &'a str,
+    pub tokens: &'a [Token],
+    pub mentions: &'a [Mention],
+}
+
+impl Doc<'_> {
+    fn w(&self, i: usize) -> &str {
+        self.tokens.get(i).map_or("", |t| &self.lower[t.range()])
+    }
+}
+
+/// One or more coordinated actors in one syntactic position ("Russia and Libya").
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub start: usize,
+    pub end: usize,
+    pub members: Vec<ActorRef>,
+    /// The preposition right before the slot, lower case: "with", "to", "between".
+    pub prep: Option<&'static str>,
+}
+
+/// What the article said so far: names introduced, the last pair of parties, the last person.
+#[derive(Debug, Default)]
+pub struct Discourse {
+    names: FxHashMap<String, ActorRef>,
+    last_person: Option<ActorRef>,
+    last_pair: Option<(ActorRef, ActorRef)>,
+    recent: Vec<ActorRef>,
+    /// Countries named in the article, in order of first mention, for place resolution.
+    pub countries: Vec<String>,
+}
+
+/// An event found in a sentence, before dates, places and the model type.
+#[derive(Debug, Clone)]
+pub struct RawEvent {
+    pub code: &'static str,
+    pub source: Option<ActorRef>,
+    pub target: Option<ActorRef>,
+    pub rule: String,
+    pub trigger: usize,
+    pub confidence: f32,
+    /// An intention, threat or appeal: dates point forward.
+    pub future: bool,
+}
+
+/// What happened at one trigger, for `explain`.
+#[derive(Debug, Clone)]
+pub struct TriggerTrace {
+    pub word: String,
+    pub lemma: String,
+    pub rule: Option<String>,
+    pub code: Option<&'static str>,
+    pub note: String,
+}
+
+/// What the coder saw in one sentence, for `explain`.
+#[derive(Debug, Clone, Default)]
+pub struct SentenceTrace {
+    pub slots: Vec<(String, Vec<String>, Option<&'static str>)>,
+    pub triggers: Vec<TriggerTrace>,
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "with", "to", "between", "by", "in", "at", "on", "for", "against", "from", "of", "near",
+    "during", "into", "over", "toward", "towards", "among", "after", "before", "since", "inside",
+    "outside", "across", "through", "under", "about", "like", "than", "amid", "upon", "via",
+];
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "its", "their", "his", "her", "both", "all", "some", "several", "two",
+    "three", "other", "various", "this", "these", "those", "that", "fellow", "neighbouring",
+    "neighboring", "rival", "many", "dozens", "hundreds", "thousands", "of",
+];
+/// Prepositions whose object is a place or time, not a target.
+const NOT_TARGET_PREPS: &[&str] = &[
+    "in", "at", "near", "during", "by", "since", "after", "before", "inside", "outside",
+    "across", "through", "under", "about", "like", "than", "amid", "via", "among",
+];
+const TARGET_PREPS: &[&str] = &["with", "to", "against", "on", "for", "toward", "towards", "into", "over", "upon", "from", "of"];
+const ADVERBS: &[&str] = &[
+    "also", "soon", "now", "again", "further", "jointly", "formally", "officially", "later",
+    "eventually", "then", "still", "even", "reportedly", "allegedly", "recently", "already",
+    "repeatedly", "publicly", "strongly", "firmly", "sharply", "immediately", "finally", "just",
+    "once", "twice", "yet", "only", "previously", "subsequently", "swiftly", "quickly",
+    "personally", "directly", "effectively", "openly", "apparently", "reluctantly", "fiercely",
+    "heavily", "briefly", "largely", "partly", "unilaterally", "successfully",
+];
+const AUX_BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "get", "got", "gets"];
+const AUX_SKIP: &[&str] = &["has", "have", "had", "not", "n't", "'t", "never"];
+const NEGATIONS: &[&str] = &["not", "n't", "'t", "never", "no", "neither", "nor", "without", "cannot"];
+const CLAUSE_BREAKS: &[&str] = &[";", ":", "which", "who", "whom", "whose", "but", "while", "whereas", "although", "though", "because", "\u{201c}", "\u{201d}", "\""];
+/// Adjectives and phrases that make the following infinitive an intention.
+const INTENT_WORDS: &[&str] = &["ready", "willing", "prepared", "due", "set", "expected", "going", "poised", "eager", "keen", "determined", "likely", "scheduled", "slated", "about"];
+/// Verbs whose infinitive complement happened: "began to withdraw".
+const ACTUAL_WORDS: &[&str] = &["began", "begin", "begins", "started", "start", "starts", "continued", "continue", "continues", "resumed", "resume", "moved", "managed", "went", "proceeded", "came", "helped", "help", "helps", "sought"];
+const HYPOTHETICAL: &[&str] = &["could", "might", "may", "should", "must", "can", "ought", "if", "unless", "whether"];
+const FUTURE: &[&str] = &["will", "shall", "'ll", "would", "wo"];
+/// Back-references to the two parties of the article.
+const PAIR_REFS: &[(&str, &str)] = &[
+    ("both", "sides"), ("both", "countries"), ("both", "nations"), ("both", "parties"),
+    ("both", "leaders"), ("both", "governments"), ("two", "sides"), ("two", "countries"),
+    ("two", "nations"), ("two", "leaders"), ("two", "governments"), ("two", "parties"),
+    ("two", "ministers"), ("both", "ministers"),
+];
+
+fn is_boundary(w: &str) -> bool {
+    CLAUSE_BREAKS.contains(&w)
+}
+
+/// Whether a trigger candidate is used as a verb or a noun here.
+#[derive(Clone, Copy)]
+struct Cand {
+    tok: usize,
+    block: u32,
+    form: Form,
+}
+
+struct Match {
+    pattern: usize,
+    specificity: u8,
+    consumed: Vec<usize>,
+    source: Option<usize>,
+    target: Option<usize>,
+    last: usize,
+}
+
+pub struct Engine<'a> {
+    pub actors: &'a ActorMatcher,
+    pub verbs: &'a VerbDict,
+}
+
+impl Engine<'_> {
+    /// Codes one sentence, updating the article's discourse state.
+    pub fn code_sentence(
+        &self,
+        doc: &Doc,
+        sent: &Sentence,
+        disc: &mut Discourse,
+        mut trace: Option<&mut SentenceTrace>,
+    ) -> Vec<RawEvent> {
+        let range = (sent.content_start, sent.tokens.1);
+        let mut groups = Vec::new();
+        let first_m = doc.mentions.partition_point(|m| m.start < range.0);
+        let last_m = doc.mentions.partition_point(|m| m.start < range.1);
+        compose(
+            self.actors,
+            doc.text,
+            doc.lower,
+            doc.tokens,
+            range,
+            &doc.mentions[first_m..last_m],
+            &mut groups,
+        );
+        self.add_discourse_groups(doc, range, disc, &mut groups);
+        for g in &groups {
+            if let Some((s, e)) = g.new_name {
+                let full = doc.lower[doc.tokens[s].start as usize..doc.tokens[e - 1].end as usize].to_string();
+                let surname = doc.w(e - 1).to_string();
+                disc.names.insert(full, g.actor.clone());
+                if surname.len() > 2 {
+                    disc.names.insert(surname, g.actor.clone());
+                }
+            }
+            if let Some(c) = &g.actor.country {
+                if !disc.countries.contains(c) {
+                    disc.countries.push(c.clone());
+                }
+            }
+        }
+        let slots = self.slots(doc, range, &groups, disc);
+        if let Some(t) = trace.as_deref_mut() {
+            t.slots = slots
+                .iter()
+                .map(|s| {
+                    (
+                        doc.text[doc.tokens[s.start].start as usize..doc.tokens[s.end - 1].end as usize].to_string(),
+                        s.members.iter().map(|m| m.code.clone()).collect(),
+                        s.prep,
+                    )
+                })
+                .collect();
+        }
+        let covered = |i: usize| groups.iter().any(|g| g.start <= i && i < g.end);
+        let mut cands: Vec<Cand> = Vec::new();
+        for i in range.0..range.1 {
+            if doc.tokens[i].kind != TokKind::Word || covered(i) {
+                continue;
+            }
+            if let Some(entries) = self.verbs.index.get(doc.w(i)) {
+                for &(block, form) in entries {
+                    cands.push(Cand { tok: i, block, form });
+                }
+            }
+        }
+        let mut consumed: Vec<usize> = Vec::new();
+        let mut events: Vec<RawEvent> = Vec::new();
+        let mut speakers: Vec<usize> = Vec::new();
+        // Controllers first: "urged", "plans", "refused" decide the code of the verb they govern.
+        let mut controlled: FxHashMap<usize, (Family, usize)> = FxHashMap::default();
+        for c in &cands {
+            let b = &self.verbs.blocks[c.block as usize];
+            if let Some(inner) = b.family.filter(|f| *f != Family::Speech).and_then(|_| self.governed(doc, c.tok, range, &cands)) {
+                controlled.insert(inner, (b.family.unwrap_or(Family::Intent), c.tok));
+            }
+        }
+        let mut i = 0;
+        while i < cands.len() {
+            // All blocks of this token compete; the most specific pattern wins.
+            let tok = cands[i].tok;
+            let mut j = i;
+            while j < cands.len() && cands[j].tok == tok {
+                j += 1;
+            }
+            let group = &cands[i..j];
+            i = j;
+            if consumed.contains(&tok) {
+                continue;
+            }
+            let word = doc.text[doc.tokens[tok].range()].to_string();
+            let noun_context = tok > range.0 && {
+                let p = doc.w(tok - 1);
+                DETERMINERS.contains(&p) || p == "'s" || p == "\u{2019}s" || slots.iter().any(|s| s.end == tok)
+            };
+            let mut best: Option<(Cand, Match)> = None;
+            for c in group {
+                let b = &self.verbs.blocks[c.block as usize];
+                if b.noun && !noun_context && c.form != Form::Noun {
+                    continue;
+                }
+                if let Some(m) = self.best_pattern(doc, b, c, range, &slots, &consumed) {
+                    let better = match &best {
+                        None => true,
+                        Some((bc, bm)) => {
+                            let bb = &self.verbs.blocks[bc.block as usize];
+                            m.specificity > bm.specificity
+                                || (m.specificity == bm.specificity && bb.noun != noun_context && b.noun == noun_context)
+                        }
+                    };
+                    if better {
+                        best = Some((*c, m));
+                    }
+                }
+            }
+            let Some((c, m)) = best else {
+                if let (Some(t), Some(c)) = (trace.as_deref_mut(), group.first()) {
+                    let b = &self.verbs.blocks[c.block as usize];
+                    if b.family.is_none() {
+                        t.triggers.push(TriggerTrace { word, lemma: b.lemma.to_string(), rule: None, code: None, note: "no pattern matched".into() });
+                    }
+                }
+                continue;
+            };
+            let block = &self.verbs.blocks[c.block as usize];
+            let pattern = &block.patterns[m.pattern];
+            let mut note = String::new();
+            // Governed by a control verb that already produced the composed event.
+            let control = controlled.get(&tok).copied();
+            if control.is_none() && block.family.is_some_and(|f| f != Family::Speech) && controlled.values().any(|&(_, ct)| ct == tok) {
+                continue;
+            }
+            let negated = self.negated(doc, tok, range, &slots);
+            if negated {
+                note = "negated: not coded".into();
+            }
+            let (family, controller) = match control {
+                Some((f, ct)) => (Some(f), Some(ct)),
+                None => (self.modal(doc, tok, range, &slots, &cands), None),
+            };
+            let mut code = pattern.code;
+            let mut future = false;
+            let mut skip = negated;
+            match family {
+                Some(Family::Negate) => {
+                    skip = true;
+                    note = "did not happen (failed to)".into();
+                }
+                Some(Family::Attempt) => {
+                    if code == "186" {
+                        code = "185";
+                    } else {
+                        skip = true;
+                        note = "an attempt only".into();
+                    }
+                }
+                Some(Family::Speech) => {}
+                Some(f) => match compose_code(f, code) {
+                    Some(c2) => {
+                        future = true;
+                        code = c2;
+                    }
+                    None => {
+                        skip = true;
+                        note = format!("{f:?} of {code} has no CAMEO code");
+                    }
+                },
+                None => {}
+            }
+            if controller.is_none() && self.hypothetical(doc, tok, range) {
+                skip = true;
+                note = "hypothetical (could, may, purpose clause): not coded".into();
+            }
+            consumed.push(tok);
+            consumed.extend(m.consumed.iter().copied());
+            if let Some(ct) = controller {
+                consumed.push(ct);
+            }
+            let passive = !block.noun && c.form.is_participle() && self.passive(doc, tok, range);
+            // Source and target from the clause.
+            let subj_anchor = controller.unwrap_or(tok);
+            let subject = self.subject(doc, subj_anchor, range, &slots);
+            let (mut src, mut tgt) = if passive {
+                let agent = slots.iter().position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8);
+                (m.source.or(agent), subject)
+            } else {
+                let t = m.target.or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
+                (m.source.or(subject), t)
+            };
+            // "urged Russia to withdraw": the addressee is the target.
+            if let (Some(ct), Some(Family::Appeal | Family::Demand)) = (controller, family) {
+                if let Some(addr) = slots.iter().position(|s| s.start > ct && s.end <= tok && s.end + 2 >= tok) {
+                    tgt = Some(addr);
+                    if src == Some(addr) {
+                        src = self.subject(doc, ct, range, &slots);
+                    }
+                }
+            }
+            let is_speech = block.family == Some(Family::Speech);
+            if is_speech {
+                if let Some(s) = src {
+                    speakers.push(s);
+                }
+            }
+            if let Some(t) = trace.as_deref_mut() {
+                t.triggers.push(TriggerTrace {
+                    word,
+                    lemma: block.lemma.to_string(),
+                    rule: Some(pattern.rule.to_string()),
+                    code: Some(code),
+                    note: if note.is_empty() {
+                        let mut n = Vec::new();
+                        if passive { n.push("passive".to_string()); }
+                        if let Some(f) = family { n.push(format!("{f:?}").to_lowercase()); }
+                        n.join(", ")
+                    } else {
+                        note.clone()
+                    },
+                });
+            }
+            if skip {
+                continue;
+            }
+            let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
+            self.emit(&slots, src, tgt, code, pattern, tok, conf_base, future, &mut events);
+        }
+        // Reported speech: an event without a source takes the speaker's.
+        if let Some(&sp) = speakers.first() {
+            let speaker = &slots[sp];
+            for e in events.iter_mut().filter(|e| e.source.is_none()) {
+                e.source = speaker.members.first().cloned();
+                e.confidence -= 0.1;
+            }
+        }
+        // "at the invitation of X": the inviter hosted the visit.
+        self.invitations(doc, range, &slots, &mut events);
+        // 010 only when the sentence says nothing more specific.
+        if events.iter().any(|e| e.code != "010") {
+            events.retain(|e| e.code != "010");
+        }
+        events.retain(|e| {
+            let both = e.source.is_some() && e.target.is_some();
+            let coop = matches!(&e.code[..2], "04" | "05" | "06" | "07" | "08");
+            both || (!coop && (e.source.is_some() || e.target.is_some()))
+        });
+        // Discourse: the parties and the person of this sentence.
+        for e in &events {
+            if let (Some(s), Some(t)) = (&e.source, &e.target) {
+                if s.key() != t.key() {
+                    disc.last_pair = Some((s.clone(), t.clone()));
+                }
+            }
+        }
+        for s in &slots {
+            for m in &s.members {
+                if m.is_person {
+                    disc.last_person = Some(m.clone());
+                }
+                if !m.agents.is_empty() && m.country.is_some() {
+                    disc.recent.retain(|r| r.code != m.code);
+                    disc.recent.push(m.clone());
+                    if disc.recent.len() > 8 {
+                        disc.recent.remove(0);
+                    }
+                }
+            }
+            if s.members.len() == 2 && disc.last_pair.is_none() {
+                disc.last_pair = Some((s.members[0].clone(), s.members[1].clone()));
+            }
+        }
+        events
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &self,
+        slots: &[Slot],
+        src: Option<usize>,
+        tgt: Option<usize>,
+        code: &'static str,
+        pattern: &Pattern,
+        tok: usize,
+        conf_base: f32,
+        future: bool,
+        out: &mut Vec<RawEvent>,
+    ) {
+        let srcs: Vec<Option<&ActorRef>> = match src {
+            Some(s) => slots[s].members.iter().map(Some).collect(),
+            None => vec![None],
+        };
+        let tgts: Vec<Option<&ActorRef>> = match tgt {
+            Some(t) => slots[t].members.iter().map(Some).collect(),
+            None => vec![None],
+        };
+        let mut push = |s: Option<&ActorRef>, t: Option<&ActorRef>| {
+            if let (Some(a), Some(b)) = (s, t) {
+                if a.code == b.code {
+                    return;
+                }
+            }
+            let cert = |a: Option<&ActorRef>| a.map_or(0.0, |a| a.certainty);
+            let confidence = (conf_base + 0.2 * cert(s) + 0.15 * cert(t) - 0.2).clamp(0.05, 0.99);
+            out.push(RawEvent {
+                code,
+                source: s.cloned(),
+                target: t.cloned(),
+                rule: pattern.rule.to_string(),
+                trigger: tok,
+                confidence,
+                future,
+            });
+        };
+        if tgt.is_none() && srcs.len() > 1 {
+            // "Russia and Libya signed": each with each.
+            for a in &srcs {
+                for b in &srcs {
+                    if a.map(|x| &x.code) != b.map(|x| &x.code) {
+                        push(*a, *b);
+                    }
+                }
+            }
+            return;
+        }
+        for s in &srcs {
+            for t in &tgts {
+                push(*s, *t);
+            }
+        }
+    }
+
+    /// Names the article introduced, and references back to earlier actors.
+    fn add_discourse_groups(&self, doc: &Doc, range: (usize, usize), disc: &Discourse, groups: &mut Vec<Group>) {
+        let covered = |gs: &Vec<Group>, i: usize| gs.iter().any(|g| g.start <= i && i < g.end);
+        let mut added = false;
+        let mut i = range.0;
+        while i < range.1 {
+            if covered(groups, i) {
+                i += 1;
+                continue;
+            }
+            let t = &doc.tokens[i];
+            let w = doc.w(i);
+            if !disc.names.is_empty() && is_name_token(doc.text, doc.lower, t) {
+                // Longest run of name tokens whose text or last word is a known name.
+                let mut k = i;
+                while k < range.1 && !covered(groups, k) && (is_name_token(doc.text, doc.lower, &doc.tokens[k]) || doc.w(k) == "-" || doc.w(k) == "al") {
+                    k += 1;
+                }
+                let full = &doc.lower[t.start as usize..doc.tokens[k - 1].end as usize];
+                let hit = disc.names.get(full).or_else(|| disc.names.get(doc.w(k - 1)));
+                if let Some(a) = hit {
+                    let mut a = a.clone();
+                    a.certainty *= 0.9;
+                    groups.push(Group { start: i, end: k, actor: a, new_name: None });
+                    added = true;
+                    i = k;
+                    continue;
+                }
+            }
+            if matches!(w, "he" | "she") && t.kind == TokKind::Word {
+                if let Some(p) = &disc.last_person {
+                    let mut a = p.clone();
+                    a.certainty *= 0.7;
+                    groups.push(Group { start: i, end: i + 1, actor: a, new_name: None });
+                    added = true;
+                }
+            }
+            i += 1;
+        }
+        if added {
+            groups.sort_by_key(|g| g.start);
+        }
+        // "the minister", "the delegation": an agent without a country, after "the", is the
+        // last actor the article named with that agent.
+        for g in groups.iter_mut() {
+            if g.actor.country.is_none() && g.actor.code.len() == 3 && g.start > range.0 && doc.w(g.start - 1) == "the" {
+                if let Some(r) = disc.recent.iter().rev().find(|r| r.agents.first() == g.actor.agents.first()) {
+                    let mut a = r.clone();
+                    a.certainty = 0.6;
+                    a.name = g.actor.name.clone();
+                    g.actor = a;
+                }
+            }
+        }
+    }
+
+    /// Groups into slots: coordination ("Russia and Libya", "Russia, Libya sign") and the
+    /// parties of the article ("both sides").
+    fn slots(&self, doc: &Doc, range: (usize, usize), groups: &[Group], disc: &Discourse) -> Vec<Slot> {
+        let prep_before = |start: usize| -> Option<&'static str> {
+            let mut k = start;
+            while k > range.0 {
+                let w = doc.w(k - 1);
+                if DETERMINERS.contains(&w) && w != "of" {
+                    k -= 1;
+                    continue;
+                }
+                return PREPOSITIONS.iter().find(|p| **p == w).copied();
+            }
+            None
+        };
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut gi = 0;
+        while gi < groups.len() {
+            let g = &groups[gi];
+            let mut slot = Slot { start: g.start, end: g.end, members: vec![g.actor.clone()], prep: prep_before(g.start) };
+            while let Some(n) = groups.get(gi + 1) {
+                let gap: Vec<&str> = (slot.end..n.start).map(|k| doc.w(k)).collect();
+                let gap_no_det: Vec<&str> = gap.iter().copied().filter(|w| !matches!(*w, "the")).collect();
+                let and = matches!(gap_no_det.as_slice(), ["and"] | [",", "and"] | ["&"] | ["and", "its"] | ["and", "their"]);
+                let comma = gap_no_det.as_slice() == [","];
+                let list_follows = comma && groups.get(gi + 2).is_some_and(|m| {
+                    let g2: Vec<&str> = (n.end..m.start).map(|k| doc.w(k)).collect();
+                    matches!(g2.as_slice(), ["and"] | [",", "and"] | [","])
+                });
+                let headline = comma && slot.start == range.0 && self.verbs.index.contains_key(doc.w(n.end));
+                if and || list_follows || headline {
+                    slot.members.push(n.actor.clone());
+                    slot.end = n.end;
+                    gi += 1;
+                } else if comma && slot.members.len() == 1 && slot.members[0].country.is_none() && n.actor.country.is_some() {
+                    // Apposition: "the Federal Council, Russia's upper house".
+                    slot.members[0] = n.actor.clone();
+                    slot.end = n.end;
+                    gi += 1;
+                } else {
+                    break;
+                }
+            }
+            slots.push(slot);
+            gi += 1;
+        }
+        // Pair references.
+        if let Some((a, b)) = &disc.last_pair {
+            for i in range.0..range.1.saturating_sub(1) {
+                let pair = (doc.w(i), doc.w(i + 1));
+                if PAIR_REFS.iter().any(|(x, y)| *x == pair.0 && *y == pair.1) && !slots.iter().any(|s| s.start <= i + 1 && i < s.end) {
+                    let mut a = a.clone();
+                    let mut b = b.clone();
+                    a.certainty *= 0.7;
+                    b.certainty *= 0.7;
+                    let start = if i > range.0 && doc.w(i - 1) == "the" { i - 1 } else { i };
+                    slots.push(Slot { start, end: i + 2, members: vec![a, b], prep: prep_before(start) });
+                }
+            }
+            slots.sort_by_key(|s| s.start);
+        }
+        slots
+    }
+
+    /// The best pattern of a block at a trigger.
+    fn best_pattern(&self, doc: &Doc, b: &Block, c: &Cand, range: (usize, usize), slots: &[Slot], consumed: &[usize]) -> Option<Match> {
+        let clause_end = (c.tok + 1..range.1).find(|&k| is_boundary(doc.w(k)) && k > c.tok + 1).unwrap_or(range.1);
+        let clause_start = (range.0..c.tok).rev().find(|&k| is_boundary(doc.w(k))).map_or(range.0, |k| k + 1);
+        let mut best: Option<Match> = None;
+        for (pi, p) in b.patterns.iter().enumerate() {
+            if best.as_ref().is_some_and(|m| m.specificity >= p.specificity) && pi > 0 {
+                // Patterns are few; still skip those that cannot win.
+                if best.as_ref().is_some_and(|m| m.specificity > p.specificity) {
+                    continue;
+                }
+            }
+            let mut m = Match { pattern: pi, specificity: p.specificity, consumed: Vec::new(), source: None, target: None, last: c.tok };
+            let mut ok = true;
+            // Before the trigger: right next to it, nearest last.
+            let mut cur = c.tok;
+            for e in p.before.iter().rev() {
+                match e {
+                    Elem::Words(ws) => {
+                        let found = (cur.saturating_sub(2).max(clause_start)..cur).rev().find(|&k| ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k));
+                        match found {
+                            Some(k) => {
+                                m.consumed.push(k);
+                                cur = k;
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    Elem::Source | Elem::Target => {
+                        match slots.iter().rposition(|s| s.end <= cur && s.end + 2 >= cur && s.start >= clause_start) {
+                            Some(si) => {
+                                if matches!(e, Elem::Source) { m.source = Some(si) } else { m.target = Some(si) }
+                                cur = slots[si].start;
+                            }
+                            None => ok = false,
+                        }
+                    }
+                }
+                if !ok {
+                    break;
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let mut cur = c.tok + 1;
+            for e in &p.after {
+                match e {
+                    Elem::Words(ws) => {
+                        let lim = (cur + 6).min(clause_end);
+                        let found = (cur..lim).find(|&k| ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k) && !slots.iter().any(|s| s.start <= k && k < s.end));
+                        match found {
+                            Some(k) => {
+                                m.consumed.push(k);
+                                cur = k + 1;
+                                m.last = k;
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    Elem::Source | Elem::Target => {
+                        let found = slots.iter().position(|s| s.start >= cur && s.start < clause_end && (s.start - cur) <= skip_len(doc, cur, s.start));
+                        match found {
+                            Some(si) => {
+                                if matches!(e, Elem::Source) { m.source = Some(si) } else { m.target = Some(si) }
+                                cur = slots[si].end;
+                                m.last = slots[si].end - 1;
+                            }
+                            None => ok = false,
+                        }
+                    }
+                }
+                if !ok {
+                    break;
+                }
+            }
+            if !ok {
+                // In the passive the object noun is the subject: "agreements ... were signed".
+                let passive_words = c.form.is_participle()
+                    && p.after.iter().all(|e| matches!(e, Elem::Words(_)))
+                    && !p.after.is_empty()
+                    && p.before.is_empty();
+                if !passive_words {
+                    continue;
+                }
+                let mut cur = clause_start.max(c.tok.saturating_sub(12));
+                m.consumed.clear();
+                ok = true;
+                for e in &p.after {
+                    if let Elem::Words(ws) = e {
+                        match (cur..c.tok).find(|&k| ws.iter().any(|w| **w == *doc.w(k))) {
+                            Some(k) => {
+                                m.consumed.push(k);
+                                cur = k + 1;
+                            }
+                            None => ok = false,
+                        }
+                    }
+                }
+                if !ok || !self.passive(doc, c.tok, range) {
+                    continue;
+                }
+            }
+            if best.as_ref().is_none_or(|b| m.specificity > b.specificity) {
+                best = Some(m);
+            }
+        }
+        best
+    }
+
+    /// The subject: the nearest slot before `tok` in its clause that is not the object of a
+    /// preposition ("between" excepted: "agreements between Libya and Russia").
+    fn subject(&self, doc: &Doc, tok: usize, range: (usize, usize), slots: &[Slot]) -> Option<usize> {
+        let clause_start = (range.0..tok).rev().find(|&k| matches!(doc.w(k), ";" | ":")).map_or(range.0, |k| k + 1);
+        slots
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, s)| s.end <= tok && s.start >= clause_start)
+            .find(|(_, s)| s.prep.is_none() || s.prep == Some("between") || s.prep == Some("of") && s.start > 0 && doc.w(s.start - 2) == "between")
+            .map(|(i, _)| i)
+    }
+
+    /// The object: the first slot after the trigger that is not a place or a passive agent.
+    fn object(&self, doc: &Doc, tok: usize, last: usize, range: (usize, usize), slots: &[Slot], controller: Option<usize>) -> Option<usize> {
+        let clause_end = (tok + 1..range.1).find(|&k| is_boundary(doc.w(k))).unwrap_or(range.1);
+        let _ = controller;
+        slots.iter().position(|s| {
+            if s.start <= tok || s.start >= clause_end {
+                return false;
+            }
+            let prep = s.prep.unwrap_or("");
+            if NOT_TARGET_PREPS.contains(&prep) {
+                return false;
+            }
+            let near = s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(4);
+            let via_prep = TARGET_PREPS.contains(&prep) && s.start <= last.max(tok) + 6;
+            near || via_prep
+        })
+    }
+
+    fn negated(&self, doc: &Doc, tok: usize, range: (usize, usize), slots: &[Slot]) -> bool {
+        let mut k = tok;
+        let mut steps = 0;
+        while k > range.0 && steps < 5 {
+            k -= 1;
+            steps += 1;
+            let w = doc.w(k);
+            if NEGATIONS.contains(&w) {
+                return true;
+            }
+            if slots.iter().any(|s| s.start <= k && k < s.end) || is_boundary(w) || w == "," {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn passive(&self, doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
+        let mut k = tok;
+        let mut steps = 0;
+        while k > range.0 && steps < 4 {
+            k -= 1;
+            steps += 1;
+            let w = doc.w(k);
+            if AUX_BE.contains(&w) {
+                return true;
+            }
+            if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w)) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// Modality from auxiliaries before the trigger: "will visit" is an intention.
+    fn modal(&self, doc: &Doc, tok: usize, range: (usize, usize), _slots: &[Slot], _cands: &[Cand]) -> Option<Family> {
+        let mut k = tok;
+        let mut steps = 0;
+        while k > range.0 && steps < 4 {
+            k -= 1;
+            steps += 1;
+            let w = doc.w(k);
+            if FUTURE.contains(&w) {
+                return Some(Family::Intent);
+            }
+            if w == "to" && k > range.0 {
+                let p = doc.w(k - 1);
+                if INTENT_WORDS.contains(&p) || (AUX_BE.contains(&p) && p != "be" && p != "been") {
+                    return Some(Family::Intent);
+                }
+                return None;
+            }
+            if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w) || w == "be") {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Hypothetical: "could attack", or a purpose infinitive ("signed to enhance
+    /// cooperation") whose controller is no control verb.
+    fn hypothetical(&self, doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
+        let mut k = tok;
+        let mut steps = 0;
+        while k > range.0 && steps < 4 {
+            k -= 1;
+            steps += 1;
+            let w = doc.w(k);
+            if HYPOTHETICAL.contains(&w) {
+                return true;
+            }
+            if w == "to" {
+                let p = if k > range.0 { doc.w(k - 1) } else { "" };
+                let known = INTENT_WORDS.contains(&p) || ACTUAL_WORDS.contains(&p) || AUX_BE.contains(&p);
+                return !known;
+            }
+            if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w) || w == "be" || FUTURE.contains(&w)) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// The trigger a control verb governs: "plans to visit", "urged Russia to withdraw",
+    /// "called on Libya to hold talks", "refused to release".
+    fn governed(&self, doc: &Doc, ct: usize, range: (usize, usize), cands: &[Cand]) -> Option<usize> {
+        let mut k = ct + 1;
+        // Skip an addressee and "on"/"upon" ("called on the government to").
+        let lim = (ct + 9).min(range.1);
+        while k < lim && doc.w(k) != "to" && doc.w(k) != "that" {
+            if is_boundary(doc.w(k)) || doc.w(k) == "," {
+                return None;
+            }
+            k += 1;
+        }
+        if k >= lim {
+            return None;
+        }
+        // The first trigger within a few words after "to"/"that".
+        let after = k + 1;
+        cands
+            .iter()
+            .filter(|c| !self.verbs.blocks[c.block as usize].noun || doc.w(k) == "that")
+            .find(|c| c.tok >= after && c.tok <= after + if doc.w(k) == "that" { 6 } else { 2 })
+            .map(|c| c.tok)
+    }
+
+    fn invitations(&self, doc: &Doc, range: (usize, usize), slots: &[Slot], events: &mut Vec<RawEvent>) {
+        let Some(visit) = events.iter().find(|e| e.code == "042" && e.source.is_some()).cloned() else {
+            return;
+        };
+        for s in slots {
+            if s.prep == Some("of") && s.start >= range.0 + 2 {
+                let mut k = s.start - 1;
+                while k > range.0 && doc.w(k) != "of" {
+                    k -= 1;
+                }
+                if k > range.0 && doc.w(k - 1) == "invitation" {
+                    if let Some(host) = s.members.first() {
+                        if visit.source.as_ref().is_some_and(|v| v.key() != host.key()) {
+                            events.push(RawEvent {
+                                code: "043",
+                                source: Some(host.clone()),
+                                target: visit.source.clone(),
+                                rule: "visit + at the invitation of $".into(),
+                                trigger: k - 1,
+                                confidence: (visit.confidence - 0.05).max(0.05),
+                                future: false,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How many tokens of determiners and adjectives may sit between `from` and a slot at `to`.
+fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
+    let mut n = 0;
+    for k in from..to {
+        let w = doc.w(k);
+        if DETERMINERS.contains(&w) || PREPOSITIONS.contains(&w) || ADVERBS.contains(&w) || (doc.tokens[k].kind == TokKind::Word && n < 2) {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    n
+}
+
+/// The code of an action under a control verb: "plans to visit" (042 -> 036), "urged to
+/// release" (0841 -> 0253), "refused to withdraw" (0874 -> 1246), "threatened to attack"
+/// (190 -> 1384). `None` when CAMEO has no such code.
+pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
+    let root = &code[..2];
+    // Verbal codes keep their own meaning under intent ("will criticize" is criticism).
+    if matches!(f, Family::Intent) && matches!(root, "01" | "02" | "03" | "10" | "11" | "12" | "13") {
+        return Some(code);
+    }
+    if matches!(f, Family::Appeal | Family::Demand | Family::Threaten) && matches!(root, "01" | "02" | "03" | "10" | "12" | "13") {
+        return Some(code);
+    }
+    let b3 = &code[..code.len().min(3)];
+    let conflict = |c: &str| -> Option<&'static str> {
+        Some(match c {
+            "161" => "1313",
+            "162" | "1621" | "1622" | "1623" => "1311",
+            "163" => "1312",
+            "164" => "134",
+            "165" => "135",
+            "166" | "1661" | "1662" | "1663" => "136",
+            "1721" => "1321",
+            "1722" => "1322",
+            "1723" => "1323",
+            "1724" => "1324",
+            "172" => "132",
+            c if c.starts_with("14") => "133",
+            c if c.starts_with("16") => "131",
+            c if c.starts_with("17") => "137",
+            c if c.starts_with("18") => "1383",
+            "191" => "1381",
+            "192" => "1382",
+            c if c.starts_with("19") => "1384",
+            c if c.starts_with("20") => "1385",
+            c if c.starts_with("15") => "138",
+            _ => return None,
+        })
+    };
+    // Sub-codes by the area of cooperation: economic, military, judicial, intelligence.
+    let by_area = |c: &str, base: [&'static str; 5]| -> &'static str {
+        match c.as_bytes().get(2) {
+            Some(b'1') => base[1],
+            Some(b'2') => base[2],
+            Some(b'3') => base[3],
+            Some(b'4') => base[4],
+            _ => base[0],
+        }
+    };
+    let yield_ = |c: &str, codes: [&'static str; 7]| -> &'static str {
+        // [generic, admin 081, dissent 082, release 084, econ sanctions 085, intl involvement 086, de-escalate 087]
+        match &c[..c.len().min(3)] {
+            "081" => codes[1],
+            "082" => codes[2],
+            "084" => codes[3],
+            "085" => codes[4],
+            "086" => codes[5],
+            "087" => codes[6],
+            _ => codes[0],
+        }
+    };
+    let reform = |c: &str, codes: [&'static str; 5]| -> &'static str {
+        match c {
+            "0831" => codes[1],
+            "0832" => codes[2],
+            "0833" => codes[3],
+            "0834" => codes[4],
+            _ => codes[0],
+        }
+    };
+    Some(match f {
+        Family::Intent => match root {
+            "04" if b3 == "045" => "039",
+            "04" => "036",
+            "05" => "032",
+            "06" => by_area(code, ["031", "0311", "0312", "0313", "0314"]),
+            "07" => match b3 { "071" => "0331", "072" => "0332", "073" => "0333", "074" => "0334", _ => "033" },
+            "08" if b3 == "083" => reform(code, ["034", "0341", "0342", "0343", "0344"]),
+            "08" => yield_(code, ["035", "0351", "0352", "0353", "0354", "0355", "0356"]),
+            _ => return conflict(code),
+        },
+        Family::Threaten => match root {
+            "04" => "134",
+            "07" | "06" => "1311",
+            _ => return conflict(code).or(Some("130")),
+        },
+        Family::Appeal => match root {
+            "04" if b3 == "045" => "028",
+            "04" => "026",
+            "05" => "022",
+            "06" => by_area(code, ["021", "0211", "0212", "0213", "0214"]),
+            "07" => match b3 { "071" => "0231", "072" => "0232", "073" => "0233", "074" => "0234", _ => "023" },
+            "08" if b3 == "083" => reform(code, ["024", "0241", "0242", "0243", "0244"]),
+            "08" => yield_(code, ["025", "0251", "0252", "0253", "0254", "0255", "0256"]),
+            "09" => "020",
+            _ => return None,
+        },
+        Family::Demand => match root {
+            "04" if b3 == "045" => "108",
+            "04" => "106",
+            "05" => "102",
+            "06" => by_area(code, ["101", "1011", "1012", "1013", "1014"]),
+            "07" => match b3 { "071" => "1031", "072" => "1032", "073" => "1033", "074" => "1034", _ => "103" },
+            "08" if b3 == "083" => reform(code, ["104", "1041", "1042", "1043", "1044"]),
+            "08" => yield_(code, ["105", "1051", "1052", "1053", "1054", "1055", "1056"]),
+            "09" => "100",
+            _ => return None,
+        },
+        Family::Reject => match root {
+            "04" if b3 == "045" => "126",
+            "04" => "125",
+            "05" => "120",
+            "06" => match code { "061" => "1211", "062" => "1212", "063" => "1213", _ => "121" },
+            "07" => match b3 { "071" => "1221", "072" => "1222", "073" => "1223", "074" => "1224", _ => "122" },
+            "08" if b3 == "083" => reform(code, ["123", "1231", "1232", "1233", "1234"]),
+            "08" => yield_(code, ["124", "1241", "1242", "1243", "1244", "1245", "1246"]),
+            "01" | "02" | "03" | "10" | "12" => "120",
+            _ => return None,
+        },
+        Family::Negate | Family::Attempt | Family::Speech => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_verbs_compose_codes() {
+        assert_eq!(compose_code(Family::Intent, "042"), Some("036"));
+        assert_eq!(compose_code(Family::Intent, "046"), Some("036"));
+        assert_eq!(compose_code(Family::Intent, "0841"), Some("0353"));
+        assert_eq!(compose_code(Family::Appeal, "0841"), Some("0253"));
+        assert_eq!(compose_code(Family::Demand, "0874"), Some("1056"));
+        assert_eq!(compose_code(Family::Reject, "0874"), Some("1246"));
+        assert_eq!(compose_code(Family::Threaten, "190"), Some("1384"));
+        assert_eq!(compose_code(Family::Threaten, "163"), Some("1312"));
+        assert_eq!(compose_code(Family::Intent, "073"), Some("0333"));
+        assert_eq!(compose_code(Family::Intent, "111"), Some("111"));
+        assert_eq!(compose_code(Family::Appeal, "190"), None);
+    }
+}

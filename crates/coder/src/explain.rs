@@ -1,0 +1,70 @@
+//! What `dragoman code --explain` prints: tokens, actors, triggers with their patterns, events.
+
+use std::fmt;
+
+use dragoman_model::CandidateEvent;
+
+use crate::engine::TriggerTrace;
+
+/// How the coder read one sentence.
+#[derive(Debug, Clone, Default)]
+pub struct Explanation {
+    pub sentence: String,
+    pub tokens: Vec<String>,
+    /// (words, actor codes, preposition before them)
+    pub slots: Vec<(String, Vec<String>, Option<&'static str>)>,
+    pub triggers: Vec<TriggerTrace>,
+    pub events: Vec<CandidateEvent>,
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "sentence: {}", self.sentence)?;
+        writeln!(f, "tokens:   {}", self.tokens.join(" | "))?;
+        writeln!(f, "actors:")?;
+        if self.slots.is_empty() {
+            writeln!(f, "  (none)")?;
+        }
+        for (words, codes, prep) in &self.slots {
+            let prep = prep.map(|p| format!(" (after \"{p}\")")).unwrap_or_default();
+            writeln!(f, "  {words:<40} {}{prep}", codes.join(" + "))?;
+        }
+        writeln!(f, "triggers:")?;
+        if self.triggers.is_empty() {
+            writeln!(f, "  (none)")?;
+        }
+        for t in &self.triggers {
+            let rule = t.rule.as_deref().unwrap_or("-");
+            let code = t.code.unwrap_or("-");
+            let note = if t.note.is_empty() { String::new() } else { format!("  [{}]", t.note) };
+            writeln!(f, "  {:<14} lemma {:<12} rule {:<32} code {code}{note}", t.word, t.lemma, rule)?;
+        }
+        writeln!(f, "events:")?;
+        if self.events.is_empty() {
+            writeln!(f, "  (none)")?;
+        }
+        for e in &self.events {
+            let a = |x: &Option<dragoman_model::Actor>| x.as_ref().map_or("-".to_string(), |a| a.code.clone());
+            writeln!(
+                f,
+                "  {} {} -> {}  {} ({:?}) goldstein {} quad {} plover {}  date {} ({:?})  confidence {:.2}  rule \"{}\"",
+                e.code,
+                a(&e.source),
+                a(&e.target),
+                dragoman_model::CameoTable::global().get(&e.code).map_or("", |c| c.name),
+                e.root_code,
+                e.goldstein,
+                e.quad_class,
+                e.plover.as_deref().unwrap_or("-"),
+                e.event_date,
+                e.date_precision,
+                e.confidence,
+                e.evidence.rule,
+            )?;
+            if let Some(l) = &e.location {
+                writeln!(f, "      location {} ({}) {:.4},{:.4}", l.name, l.country, l.lat, l.lon)?;
+            }
+        }
+        Ok(())
+    }
+}

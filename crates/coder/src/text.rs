@@ -1,0 +1,346 @@
+//! Tokens and sentences with byte offsets into the article body.
+//!
+//! The coder works on a lower-cased copy of the body made with `to_ascii_lowercase`, which
+//! keeps every byte offset unchanged: one allocation per article, and every token is a pair of
+//! offsets valid in both the original and the lower-cased text.
+
+/// What a token is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokKind {
+    Word,
+    Number,
+    Punct,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub kind: TokKind,
+    /// Starts with an upper-case letter in the original text.
+    pub cap: bool,
+}
+
+impl Token {
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A sentence: a range of tokens, and the byte span it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// First and one-past-last token index into the article's token list.
+    pub tokens: (usize, usize),
+    /// The first token of the sentence's own content: after a dateline such as
+    /// `TRIPOLI, March 25 (Reuters) -`, whose place is not an actor of the sentence.
+    pub content_start: usize,
+    pub span: (u32, u32),
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Splits text into tokens. Possessive `'s`, the `'t` of `didn't` and hyphens are tokens of
+/// their own ("Libya's" -> `Libya` `'s`; "UN-recognized" -> `UN` `-` `recognized`), so that
+/// dictionary phrases match their words; dotted abbreviations (`U.S.`) stay one token.
+pub fn tokenize(text: &str, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if is_word_char(c) {
+            let numeric = c.is_ascii_digit();
+            let mut end = i + c.len_utf8();
+            let mut all_digits = numeric;
+            // Letter-dot sequences: U.S., U.N., a.m.
+            let dotted = c.is_alphabetic()
+                && bytes.get(end) == Some(&b'.')
+                && text[end + 1..].chars().next().is_some_and(|n| n.is_alphabetic())
+                && text[end + 1..]
+                    .chars()
+                    .nth(1)
+                    .is_some_and(|n| n == '.');
+            if dotted {
+                while let Some(&(j, d)) = chars.peek() {
+                    if d.is_alphabetic() || d == '.' {
+                        end = j + d.len_utf8();
+                        chars.next();
+                        if d == '.' && !text[end..].chars().next().is_some_and(|n| n.is_alphabetic())
+                        {
+                            break;
+                        }
+                    } else {
+                        break;
+                    }
+                }
+                out.push(Token {
+                    start: i as u32,
+                    end: end as u32,
+                    kind: TokKind::Word,
+                    cap: c.is_uppercase(),
+                });
+                continue;
+            }
+            while let Some(&(j, d)) = chars.peek() {
+                if is_word_char(d) {
+                    all_digits &= d.is_ascii_digit();
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else if all_digits
+                    && (d == '.' || d == ',')
+                    && text[j + 1..].chars().next().is_some_and(|n| n.is_ascii_digit())
+                {
+                    end = j + 1;
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            // "didn't": the word is "did" and the negation "n't".
+            let rest = &text[end..];
+            let mut ac = rest.chars();
+            if let (Some(a), Some('t')) = (ac.next(), ac.next()) {
+                if is_apostrophe(a)
+                    && !ac.next().is_some_and(is_word_char)
+                    && text[..end].ends_with('n')
+                    && end - i > 1
+                {
+                    out.push(Token {
+                        start: i as u32,
+                        end: (end - 1) as u32,
+                        kind: TokKind::Word,
+                        cap: c.is_uppercase(),
+                    });
+                    let neg_end = end + a.len_utf8() + 1;
+                    out.push(Token {
+                        start: (end - 1) as u32,
+                        end: neg_end as u32,
+                        kind: TokKind::Word,
+                        cap: false,
+                    });
+                    while chars.peek().is_some_and(|&(j, _)| j < neg_end) {
+                        chars.next();
+                    }
+                    continue;
+                }
+            }
+            out.push(Token {
+                start: i as u32,
+                end: end as u32,
+                kind: if all_digits {
+                    TokKind::Number
+                } else {
+                    TokKind::Word
+                },
+                cap: c.is_uppercase(),
+            });
+            continue;
+        }
+        if is_apostrophe(c) {
+            // Possessive 's directly after a word.
+            let after = i + c.len_utf8();
+            let prev_is_word = out.last().is_some_and(|t| t.end as usize == i);
+            let mut rest = text[after..].chars();
+            if prev_is_word
+                && matches!(rest.next(), Some('s') | Some('S'))
+                && !rest.next().is_some_and(is_word_char)
+            {
+                out.push(Token {
+                    start: i as u32,
+                    end: (after + 1) as u32,
+                    kind: TokKind::Word,
+                    cap: false,
+                });
+                chars.next();
+                continue;
+            }
+        }
+        out.push(Token {
+            start: i as u32,
+            end: (i + c.len_utf8()) as u32,
+            kind: TokKind::Punct,
+            cap: false,
+        });
+    }
+}
+
+/// Abbreviations after which a period does not end a sentence (lower case, no period).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "rep", "sen", "gov",
+    "pres", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "no", "vs", "inc", "corp", "co", "ltd", "jr", "sr", "prof", "adm", "cmdr", "rev",
+    "hon", "mt", "ft", "gov", "brig", "cpl", "pvt", "amb", "sec", "dept", "est", "approx", "e.g",
+    "i.e", "etc", "al",
+];
+
+fn is_closing_quote(s: &str) -> bool {
+    matches!(s, "\"" | "\u{201d}" | "'" | "\u{2019}" | ")")
+}
+
+/// Splits tokens into sentences. A line break always ends a sentence (paragraphs and
+/// headlines); `.`, `!` and `?` end one unless the period belongs to an abbreviation.
+pub fn split_sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
+    let mut start = 0usize;
+    let mut i = 0usize;
+    let push = |out: &mut Vec<Sentence>, s: usize, e: usize| {
+        if e > s {
+            let content_start = dateline_end(text, &tokens[s..e]).map_or(s, |d| s + d);
+            out.push(Sentence {
+                tokens: (s, e),
+                content_start,
+                span: (tokens[s].start, tokens[e - 1].end),
+            });
+        }
+    };
+    while i < tokens.len() {
+        let t = tokens[i];
+        // A line break between this token and the next ends the sentence.
+        let next_start = tokens.get(i + 1).map(|n| n.start as usize);
+        let gap_has_newline =
+            next_start.is_some_and(|n| text[t.end as usize..n].contains('\n'));
+        let s = &text[t.range()];
+        let mut end_here = gap_has_newline;
+        if !end_here && t.kind == TokKind::Punct && matches!(s, "." | "!" | "?" | "\u{2026}") {
+            let prev = if i > start { Some(tokens[i - 1]) } else { None };
+            let abbrev = s == "."
+                && prev.is_some_and(|p| {
+                    p.end == t.start && {
+                        let w = text[p.range()].to_ascii_lowercase();
+                        ABBREVIATIONS.contains(&w.as_str())
+                            || (w.len() == 1 && w.chars().all(|c| c.is_alphabetic()))
+                    }
+                });
+            if !abbrev {
+                // Swallow closing quotes and brackets that belong to this sentence.
+                while i + 1 < tokens.len()
+                    && tokens[i + 1].start == tokens[i].end
+                    && is_closing_quote(&text[tokens[i + 1].range()])
+                {
+                    i += 1;
+                }
+                // Only a capital, digit or quote after the mark starts a new sentence.
+                end_here = match tokens.get(i + 1) {
+                    None => true,
+                    Some(n) => {
+                        let c = text[n.range()].chars().next().unwrap_or(' ');
+                        c.is_uppercase()
+                            || c.is_ascii_digit()
+                            || matches!(c, '"' | '\u{201c}' | '\'' | '(' | '\u{2018}')
+                    }
+                };
+            }
+        } else if !end_here && t.kind == TokKind::Word && s.ends_with('.') && s.len() > 2 {
+            // A dotted abbreviation (U.S.) ends a sentence only before a capitalised
+            // function word, which cannot continue a noun phrase.
+            if let Some(n) = tokens.get(i + 1) {
+                let w = &text[n.range()];
+                end_here = matches!(w, "The" | "He" | "She" | "It" | "They" | "We" | "In" | "On");
+            }
+        }
+        if end_here {
+            push(out, start, i + 1);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    push(out, start, tokens.len());
+}
+
+/// The token index just after a dateline ("TRIPOLI, March 25 (Reuters) -",
+/// "MOSCOW (AP) —"), when the sentence starts with one.
+fn dateline_end(text: &str, toks: &[Token]) -> Option<usize> {
+    // The first word is an all-caps place name.
+    let first = toks.first()?;
+    let w = &text[first.range()];
+    if !(w.len() > 2 && w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())) {
+        return None;
+    }
+    for (i, t) in toks.iter().enumerate().take(14).skip(1) {
+        let s = &text[t.range()];
+        if matches!(s, "-" | "\u{2014}" | "\u{2013}") {
+            // A hyphen inside a word (UN-backed) is not the dateline dash.
+            let spaced = t.start > toks[i - 1].end;
+            if spaced {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut t = Vec::new();
+        tokenize(text, &mut t);
+        t.iter().map(|t| &text[t.range()]).collect()
+    }
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let mut t = Vec::new();
+        tokenize(text, &mut t);
+        let mut s = Vec::new();
+        split_sentences(text, &t, &mut s);
+        s.iter()
+            .map(|s| &text[s.span.0 as usize..s.span.1 as usize])
+            .collect()
+    }
+
+    #[test]
+    fn tokens_split_possessives_negations_and_hyphens() {
+        assert_eq!(
+            words("Libya's UN-recognized government didn't sign."),
+            vec!["Libya", "'s", "UN", "-", "recognized", "government", "did", "n't", "sign", "."]
+        );
+        assert_eq!(words("Russia\u{2019}s envoy"), vec!["Russia", "\u{2019}s", "envoy"]);
+        assert_eq!(words("the U.S. said 1,200.5"), vec!["the", "U.S.", "said", "1,200.5"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_text() {
+        let text = "Moscow hosted talks.";
+        let mut t = Vec::new();
+        tokenize(text, &mut t);
+        assert_eq!(&text[t[1].range()], "hosted");
+        assert_eq!(t[1].start, 7);
+    }
+
+    #[test]
+    fn sentences_survive_abbreviations_and_quotes() {
+        let text = "Gen. Haftar met Mr. Smith in the U.S. on Jan. 5. \"We agreed,\" he said. Talks end.";
+        assert_eq!(
+            sentences(text),
+            vec![
+                "Gen. Haftar met Mr. Smith in the U.S. on Jan. 5.",
+                "\"We agreed,\" he said.",
+                "Talks end."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_break_ends_a_sentence() {
+        assert_eq!(sentences("Headline here\nBody text."), vec!["Headline here", "Body text."]);
+    }
+
+    #[test]
+    fn dateline_is_not_content() {
+        let text = "TRIPOLI, March 25 (Reuters) - Libya signed a deal.";
+        let mut t = Vec::new();
+        tokenize(text, &mut t);
+        let mut s = Vec::new();
+        split_sentences(text, &t, &mut s);
+        assert_eq!(s.len(), 1);
+        assert_eq!(&text[t[s[0].content_start].range()], "Libya");
+    }
+}
