@@ -17,9 +17,13 @@ rules for drought years.";
 fn plain_article() -> Vec<u8> {
     let mut body = String::from("AfricaPolitics\n\nEgypt, Sudan and Ethiopia resume dam talks\n\n");
     for i in 0..8 {
-        body.push_str(&format!("{PARAGRAPH} Paragraph {i} adds that the next meeting is due in Cairo.\n\n"));
+        body.push_str(&format!(
+            "{PARAGRAPH} Paragraph {i} adds that the next meeting is due in Cairo.\n\n"
+        ));
     }
-    body.push_str("Related Articles\n\nTurkey accuses Greece over Aegean flights\n\nBack to top button");
+    body.push_str(
+        "Related Articles\n\nTurkey accuses Greece over Aegean flights\n\nBack to top button",
+    );
     serde_json::json!({
         "url": "https://example.com/africa/dam-talks",
         "source": "example.com",

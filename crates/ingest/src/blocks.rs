@@ -122,7 +122,10 @@ mod tests {
     #[test]
     fn blank_lines_separate_blocks() {
         let b = plain_blocks("Tag\n\nHeadline here\n\n  First   paragraph.  \r\n\r\nSecond.");
-        assert_eq!(texts(&b), ["Tag", "Headline here", "First paragraph.", "Second."]);
+        assert_eq!(
+            texts(&b),
+            ["Tag", "Headline here", "First paragraph.", "Second."]
+        );
     }
 
     #[test]
@@ -132,14 +135,19 @@ mod tests {
                     and agreed to meet again next month.";
         let b = plain_blocks(text);
         assert_eq!(b.len(), 1);
-        assert!(b[0].text.starts_with("The foreign ministers of Egypt and Sudan met in Cairo on Tuesday"));
+        assert!(b[0]
+            .text
+            .starts_with("The foreign ministers of Egypt and Sudan met in Cairo on Tuesday"));
     }
 
     #[test]
     fn short_lines_stay_apart() {
-        let b = plain_blocks("Related Articles\nTurkey shells Kurdish positions\nIran seizes tanker");
+        let b =
+            plain_blocks("Related Articles\nTurkey shells Kurdish positions\nIran seizes tanker");
         assert_eq!(b.len(), 3);
-        let b = plain_blocks("A headline without a stop\nThe first sentence of the body is here and long.");
+        let b = plain_blocks(
+            "A headline without a stop\nThe first sentence of the body is here and long.",
+        );
         assert_eq!(b.len(), 2);
     }
 

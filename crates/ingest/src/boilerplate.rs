@@ -30,69 +30,300 @@ pub(crate) struct Stripped {
 
 /// Lines that are page furniture when they stand alone (compared by [`key`]).
 const FURNITURE: &[&str] = &[
-    "back to top", "back to top button", "scroll to top", "go to top", "return to top",
-    "top of page", "top", "share", "share this", "share this article", "share this story",
-    "share this page", "share on facebook", "share on twitter", "share via email", "tweet",
-    "email", "e mail", "print", "print this article", "print article", "facebook", "twitter",
-    "x", "whatsapp", "linkedin", "telegram", "reddit", "pinterest", "messenger", "copy link",
-    "link copied", "continue reading", "show more", "load more", "advertisement",
-    "advertisements", "ad", "sponsored", "sponsored content", "skip to content",
-    "skip to main content", "skip to navigation", "menu", "main menu", "close", "search",
-    "home", "subscribe", "subscribe now", "sign up", "sign in", "log in", "login", "register",
-    "comments", "comment", "leave a comment", "leave a reply", "post a comment",
-    "view comments", "show comments", "0 comments", "no comments", "listen to this article",
-    "listen", "font size", "follow us", "follow", "next article", "previous article", "next",
-    "previous", "next post", "previous post", "accept", "accept all", "reject all",
-    "manage preferences", "cookie settings", "got it", "photo", "video", "watch", "gallery",
-    "image", "live", "breaking", "breaking news", "exclusive", "staff reporter",
-    "staff writer", "reuters staff", "agencies", "news desk", "web desk",
+    "back to top",
+    "back to top button",
+    "scroll to top",
+    "go to top",
+    "return to top",
+    "top of page",
+    "top",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share this page",
+    "share on facebook",
+    "share on twitter",
+    "share via email",
+    "tweet",
+    "email",
+    "e mail",
+    "print",
+    "print this article",
+    "print article",
+    "facebook",
+    "twitter",
+    "x",
+    "whatsapp",
+    "linkedin",
+    "telegram",
+    "reddit",
+    "pinterest",
+    "messenger",
+    "copy link",
+    "link copied",
+    "continue reading",
+    "show more",
+    "load more",
+    "advertisement",
+    "advertisements",
+    "ad",
+    "sponsored",
+    "sponsored content",
+    "skip to content",
+    "skip to main content",
+    "skip to navigation",
+    "menu",
+    "main menu",
+    "close",
+    "search",
+    "home",
+    "subscribe",
+    "subscribe now",
+    "sign up",
+    "sign in",
+    "log in",
+    "login",
+    "register",
+    "comments",
+    "comment",
+    "leave a comment",
+    "leave a reply",
+    "post a comment",
+    "view comments",
+    "show comments",
+    "0 comments",
+    "no comments",
+    "listen to this article",
+    "listen",
+    "font size",
+    "follow us",
+    "follow",
+    "next article",
+    "previous article",
+    "next",
+    "previous",
+    "next post",
+    "previous post",
+    "accept",
+    "accept all",
+    "reject all",
+    "manage preferences",
+    "cookie settings",
+    "got it",
+    "photo",
+    "video",
+    "watch",
+    "gallery",
+    "image",
+    "live",
+    "breaking",
+    "breaking news",
+    "exclusive",
+    "staff reporter",
+    "staff writer",
+    "reuters staff",
+    "agencies",
+    "news desk",
+    "web desk",
 ];
 
 /// Headings that introduce a list of other stories: the heading and the headlines after it
 /// go, up to the next real paragraph.
 const RELATED: &[&str] = &[
-    "related articles", "related", "related news", "related stories", "related content",
-    "related posts", "related topics", "related links", "related coverage", "related reading",
-    "more stories", "more news", "more articles", "more", "read more", "you may also like",
-    "you might also like", "you may be interested in", "recommended", "recommended for you",
-    "recommended stories", "recommended articles", "most read", "most popular", "most viewed",
-    "popular", "popular stories", "trending", "trending now", "latest news", "latest stories",
-    "latest", "read next", "up next", "more on this story", "more on this topic", "also read",
-    "read also", "see also", "top stories", "editors picks", "editor s picks",
-    "in other news", "other news", "further reading", "what to read next", "around the web",
-    "from the web", "more from", "don t miss", "dont miss",
+    "related articles",
+    "related",
+    "related news",
+    "related stories",
+    "related content",
+    "related posts",
+    "related topics",
+    "related links",
+    "related coverage",
+    "related reading",
+    "more stories",
+    "more news",
+    "more articles",
+    "more",
+    "read more",
+    "you may also like",
+    "you might also like",
+    "you may be interested in",
+    "recommended",
+    "recommended for you",
+    "recommended stories",
+    "recommended articles",
+    "most read",
+    "most popular",
+    "most viewed",
+    "popular",
+    "popular stories",
+    "trending",
+    "trending now",
+    "latest news",
+    "latest stories",
+    "latest",
+    "read next",
+    "up next",
+    "more on this story",
+    "more on this topic",
+    "also read",
+    "read also",
+    "see also",
+    "top stories",
+    "editors picks",
+    "editor s picks",
+    "in other news",
+    "other news",
+    "further reading",
+    "what to read next",
+    "around the web",
+    "from the web",
+    "more from",
+    "don t miss",
+    "dont miss",
 ];
 
 /// Openings of furniture lines ("Read more: ...", "Tags: ...", "Photo: ..."), matched on
 /// word boundaries of the [`key`], and only on short lines (see [`is_prefixed_furniture`]).
 const PREFIXES: &[&str] = &[
-    "read more", "read also", "also read", "see also", "related", "more from", "tags",
-    "tagged", "filed under", "topics", "topic", "categories", "category", "share this",
-    "share on", "follow us", "follow", "published", "updated", "last updated", "posted",
-    "written by", "reporting by", "additional reporting", "editing by", "writing by",
-    "compiled by", "author", "photo", "photos", "image", "picture", "file photo", "credit",
-    "source", "click here", "sign up", "subscribe", "advertisement", "listen to", "watch",
-    "video", "copyright", "all rights reserved", "disclaimer",
+    "read more",
+    "read also",
+    "also read",
+    "see also",
+    "related",
+    "more from",
+    "tags",
+    "tagged",
+    "filed under",
+    "topics",
+    "topic",
+    "categories",
+    "category",
+    "share this",
+    "share on",
+    "follow us",
+    "follow",
+    "published",
+    "updated",
+    "last updated",
+    "posted",
+    "written by",
+    "reporting by",
+    "additional reporting",
+    "editing by",
+    "writing by",
+    "compiled by",
+    "author",
+    "photo",
+    "photos",
+    "image",
+    "picture",
+    "file photo",
+    "credit",
+    "source",
+    "click here",
+    "sign up",
+    "subscribe",
+    "advertisement",
+    "listen to",
+    "watch",
+    "video",
+    "copyright",
+    "all rights reserved",
+    "disclaimer",
 ];
 
 /// Phrases that mark a notice wherever they appear in a short block.
 const NOTICE_PHRASES: &[&str] = &[
-    "we use cookies", "uses cookies", "use of cookies", "accept cookies", "accept all cookies",
-    "cookie policy", "cookie settings", "privacy policy", "terms of use", "terms of service",
-    "our newsletter", "newsletter sign", "sign up for our", "subscribe to our",
-    "delivered to your inbox", "enter your email", "enable javascript",
-    "your browser does not support", "all rights reserved", "follow us on",
-    "download our app", "support our journalism",
+    "we use cookies",
+    "uses cookies",
+    "use of cookies",
+    "accept cookies",
+    "accept all cookies",
+    "cookie policy",
+    "cookie settings",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "our newsletter",
+    "newsletter sign",
+    "sign up for our",
+    "subscribe to our",
+    "delivered to your inbox",
+    "enter your email",
+    "enable javascript",
+    "your browser does not support",
+    "all rights reserved",
+    "follow us on",
+    "download our app",
+    "support our journalism",
 ];
 
 /// Words a date or time line is made of ("Updated: Mon 25 Mar 2019, 10:32 GMT").
 const DATE_WORDS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
-    "sun", "am", "pm", "gmt", "utc", "est", "edt", "bst", "cet", "cest", "updated",
-    "published", "posted", "on", "at", "last", "modified", "local", "time", "st", "nd", "rd",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "am",
+    "pm",
+    "gmt",
+    "utc",
+    "est",
+    "edt",
+    "bst",
+    "cet",
+    "cest",
+    "updated",
+    "published",
+    "posted",
+    "on",
+    "at",
+    "last",
+    "modified",
+    "local",
+    "time",
+    "st",
+    "nd",
+    "rd",
     "th",
 ];
 
@@ -287,7 +518,9 @@ fn is_furniture(block: &Block, info: &Info) -> bool {
     if text.len() < 200 && (text.starts_with('\u{a9}') || text.contains("\u{a9} ")) {
         return true;
     }
-    is_prefixed_furniture(text, info) || is_byline(text, info) || is_date_line(info)
+    is_prefixed_furniture(text, info)
+        || is_byline(text, info)
+        || is_date_line(info)
         || is_breadcrumb(text, info)
 }
 
@@ -323,8 +556,15 @@ fn is_byline(text: &str, info: &Info) -> bool {
     let mut names = 0;
     for w in words {
         let bare = w.trim_end_matches([',', '|', ';']);
+        if !bare.starts_with(char::is_alphanumeric) {
+            // "|" or "-": the name is over, a date or an outlet may follow.
+            break;
+        }
         let capital = bare.chars().next().is_some_and(char::is_uppercase);
-        let connector = matches!(bare, "and" | "de" | "da" | "van" | "von" | "bin" | "al" | "el");
+        let connector = matches!(
+            bare,
+            "and" | "de" | "da" | "van" | "von" | "bin" | "al" | "el"
+        );
         if !(capital || connector) {
             return false;
         }
@@ -362,7 +602,8 @@ fn is_breadcrumb(text: &str, info: &Info) -> bool {
     let Some(sep) = separators.iter().find(|s| text.matches(**s).count() >= 2) else {
         return false;
     };
-    text.split(*sep).all(|seg| seg.split_whitespace().count() <= 4)
+    text.split(*sep)
+        .all(|seg| seg.split_whitespace().count() <= 4)
 }
 
 #[cfg(test)]
@@ -370,7 +611,8 @@ mod tests {
     use super::*;
     use crate::blocks::plain_blocks;
 
-    const P1: &str = "Egypt and Sudan resumed talks on the Nile dam in Khartoum on Tuesday, officials said.";
+    const P1: &str =
+        "Egypt and Sudan resumed talks on the Nile dam in Khartoum on Tuesday, officials said.";
     const P2: &str = "The two delegations agreed to meet again in Cairo next month.";
 
     fn run(text: &str, title: Option<&str>) -> Stripped {
@@ -390,9 +632,15 @@ mod tests {
 
     #[test]
     fn category_tag_and_headline_leave_the_body() {
-        let s = run(&format!("WorldPolitics\n\nEgypt, Sudan resume dam talks\n\n{P1}\n\n{P2}"), None);
+        let s = run(
+            &format!("WorldPolitics\n\nEgypt, Sudan resume dam talks\n\n{P1}\n\n{P2}"),
+            None,
+        );
         assert_eq!(s.paragraphs, [P1, P2]);
-        assert_eq!(s.found_title.as_deref(), Some("Egypt, Sudan resume dam talks"));
+        assert_eq!(
+            s.found_title.as_deref(),
+            Some("Egypt, Sudan resume dam talks")
+        );
         assert_eq!(s.removed, 1, "the tag is boilerplate, the headline is not");
 
         let s = run(
@@ -433,7 +681,10 @@ mod tests {
         assert_eq!(body_of(&text), [P1, by_monday, P2]);
         let info = |t: &str| Info::of(&Block::paragraph(t.to_owned()));
         assert!(is_byline("By Jane Doe", &info("By Jane Doe")));
-        assert!(is_byline("By Reuters Staff | March 25, 2019", &info("By Reuters Staff | March 25, 2019")));
+        assert!(is_byline(
+            "By Reuters Staff | March 25, 2019",
+            &info("By Reuters Staff | March 25, 2019")
+        ));
         assert!(!is_byline(by_monday, &info(by_monday)));
         assert!(!is_byline("By train to Kyiv", &info("By train to Kyiv")));
     }
@@ -461,7 +712,9 @@ mod tests {
 
     #[test]
     fn navigation_menus_and_breadcrumbs() {
-        let text = format!("Home\nWorld\nPolitics\nBusiness\nSport\n\nHome > World > Africa\n\n{P1}\n\n{P2}");
+        let text = format!(
+            "Home\nWorld\nPolitics\nBusiness\nSport\n\nHome > World > Africa\n\n{P1}\n\n{P2}"
+        );
         assert_eq!(body_of(&text), [P1, P2]);
     }
 
@@ -486,7 +739,10 @@ mod tests {
 
     #[test]
     fn short_articles_are_not_eaten() {
-        assert_eq!(body_of("Talks resumed on Tuesday."), ["Talks resumed on Tuesday."]);
+        assert_eq!(
+            body_of("Talks resumed on Tuesday."),
+            ["Talks resumed on Tuesday."]
+        );
         assert_eq!(body_of(P1), [P1]);
     }
 }

@@ -41,10 +41,10 @@ pub fn simhash(text: &str) -> u64 {
         1 | 2 => vote(&mut votes, shingle(&window[3 - seen..])),
         _ => {}
     }
-    votes
-        .iter()
-        .enumerate()
-        .fold(0u64, |acc, (bit, &v)| if v > 0 { acc | (1 << bit) } else { acc })
+    votes.iter().enumerate().fold(
+        0u64,
+        |acc, (bit, &v)| if v > 0 { acc | (1 << bit) } else { acc },
+    )
 }
 
 fn shingle(words: &[u64]) -> u64 {
@@ -84,7 +84,7 @@ pub fn id_from_url(url: &str) -> String {
     });
     let mut h = Xxh3::new();
     h.update(url[..scheme_host_len].to_ascii_lowercase().as_bytes());
-    h.update(url[scheme_host_len..].as_bytes());
+    h.update(&url.as_bytes()[scheme_host_len..]);
     format!("u-{:016x}", h.digest())
 }
 

@@ -27,8 +27,22 @@ pub(crate) struct Page {
 /// plain text mentioning "a < b" stays plain text.
 pub(crate) fn looks_like_html(body: &str) -> bool {
     const TAGS: [&str; 16] = [
-        "<p>", "<p ", "</p>", "<div", "<html", "<body", "<br", "<article", "<!doctype",
-        "<span", "<a href", "<li>", "<h1", "<h2", "<section", "<main",
+        "<p>",
+        "<p ",
+        "</p>",
+        "<div",
+        "<html",
+        "<body",
+        "<br",
+        "<article",
+        "<!doctype",
+        "<span",
+        "<a href",
+        "<li>",
+        "<h1",
+        "<h2",
+        "<section",
+        "<main",
     ];
     // Scanning the head of the body is enough: a page starts with markup.
     let head = prefix(body, 4096);
@@ -114,14 +128,17 @@ fn content_root(doc: &Html) -> Option<ElementRef<'_>> {
             continue;
         };
         let e = el.value();
-        if e.attr("itemprop").is_some_and(|v| v.eq_ignore_ascii_case("articleBody")) {
+        if e.attr("itemprop")
+            .is_some_and(|v| v.eq_ignore_ascii_case("articleBody"))
+        {
             return Some(el);
         }
         match e.name() {
             "article" => {
                 let score = paragraph_chars(el);
-                if best_article.as_ref().map_or(true, |(s, _)| score > *s) {
-                    best_article = Some((score, el));
+                match best_article {
+                    Some((best, _)) if best >= score => {}
+                    _ => best_article = Some((score, el)),
                 }
             }
             "main" if main.is_none() => main = Some(el),
@@ -144,14 +161,58 @@ fn paragraph_chars(el: ElementRef<'_>) -> usize {
         .sum()
 }
 
+/// `<p>` elements under `el` that read like article paragraphs: long, and not mostly links.
+fn prose_paragraphs(el: ElementRef<'_>) -> usize {
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|p| p.value().name() == "p")
+        .filter(|p| {
+            let total: usize = p.text().map(str::len).sum();
+            let linked: usize = p
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(|a| a.value().name() == "a")
+                .map(|a| a.text().map(str::len).sum::<usize>())
+                .sum();
+            total >= 100 && linked * 2 < total
+        })
+        .count()
+}
+
 /// Tags whose whole subtree is never article text.
 fn is_chrome_tag(name: &str) -> bool {
     matches!(
         name,
-        "nav" | "header" | "footer" | "aside" | "script" | "style" | "form" | "button"
-            | "noscript" | "iframe" | "svg" | "template" | "select" | "textarea" | "input"
-            | "label" | "menu" | "dialog" | "object" | "embed" | "video" | "audio" | "canvas"
-            | "map" | "figure" | "figcaption" | "head" | "title" | "meta" | "link"
+        "nav"
+            | "header"
+            | "footer"
+            | "aside"
+            | "script"
+            | "style"
+            | "form"
+            | "button"
+            | "noscript"
+            | "iframe"
+            | "svg"
+            | "template"
+            | "select"
+            | "textarea"
+            | "input"
+            | "label"
+            | "menu"
+            | "dialog"
+            | "object"
+            | "embed"
+            | "video"
+            | "audio"
+            | "canvas"
+            | "map"
+            | "figure"
+            | "figcaption"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
     )
 }
 
@@ -180,19 +241,37 @@ fn token_furniture(token: &str) -> Option<Furniture> {
     // Prefixes catch "relatedArticles", "sharebar", "cookiebanner"; "comment" is exact-only
     // because "commentary" wraps opinion articles.
     const STRONG_PREFIXES: [&str; 15] = [
-        "breadcrumb", "share", "sharing", "social", "related", "cookie", "consent", "newsletter",
-        "subscribe", "byline", "comments", "advert", "sponsor", "promo", "popup",
+        "breadcrumb",
+        "share",
+        "sharing",
+        "social",
+        "related",
+        "cookie",
+        "consent",
+        "newsletter",
+        "subscribe",
+        "byline",
+        "comments",
+        "advert",
+        "sponsor",
+        "promo",
+        "popup",
     ];
     const STRONG_EXACT: [&str; 12] = [
         "menu", "tags", "tag", "taglist", "author", "ad", "ads", "outbrain", "taboola", "modal",
         "comment", "disqus",
     ];
-    const WEAK: [&str; 6] = ["sidebar", "footer", "header", "banner", "widget", "masthead"];
+    const WEAK: [&str; 6] = [
+        "sidebar", "footer", "header", "banner", "widget", "masthead",
+    ];
     // "navy" and "national" are not navigation; "nav" is matched as a prefix only before
     // "bar"/"igation" or alone.
     if token.starts_with("nav") {
-        return matches!(token, "nav" | "navbar" | "navigation" | "navlinks" | "navmenu")
-            .then_some(Furniture::Strong);
+        return matches!(
+            token,
+            "nav" | "navbar" | "navigation" | "navlinks" | "navmenu"
+        )
+        .then_some(Furniture::Strong);
     }
     if STRONG_EXACT.contains(&token) || STRONG_PREFIXES.iter().any(|p| token.starts_with(p)) {
         Some(Furniture::Strong)
@@ -242,7 +321,7 @@ fn skip_element(node: NodeRef<'_, Node>, el: &scraper::node::Element) -> bool {
     match furniture {
         Some(Furniture::Strong) => true,
         // A wrapper that holds real paragraphs is the article, whatever its class says.
-        Some(Furniture::Weak) => ElementRef::wrap(node).is_some_and(|e| paragraph_chars(e) < 400),
+        Some(Furniture::Weak) => ElementRef::wrap(node).is_some_and(|e| prose_paragraphs(e) < 2),
         None => false,
     }
 }
@@ -313,7 +392,10 @@ impl Builder {
         let start = self.raw.len();
         map_chars(text, Newlines::Space, &mut self.raw);
         if in_link {
-            self.link_chars += self.raw[start..].chars().filter(|c| !c.is_whitespace()).count();
+            self.link_chars += self.raw[start..]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .count();
         }
     }
 
@@ -353,10 +435,14 @@ mod tests {
 
     #[test]
     fn detects_html() {
-        assert!(looks_like_html("<!DOCTYPE html><html><body><p>x</p></body></html>"));
+        assert!(looks_like_html(
+            "<!DOCTYPE html><html><body><p>x</p></body></html>"
+        ));
         assert!(looks_like_html("<p>Talks resumed.</p>"));
         assert!(looks_like_html("Intro<br/>more"));
-        assert!(!looks_like_html("Inflation < 3% and rates > 2% were reported."));
+        assert!(!looks_like_html(
+            "Inflation < 3% and rates > 2% were reported."
+        ));
         assert!(!looks_like_html("Plain text only."));
     }
 
@@ -396,7 +482,11 @@ mod tests {
         );
         assert_eq!(
             texts(&page),
-            ["Headline", "First paragraph of the story.", "Second paragraph."]
+            [
+                "Headline",
+                "First paragraph of the story.",
+                "Second paragraph."
+            ]
         );
         assert_eq!(page.title.as_deref(), Some("Headline"));
         assert_eq!(page.blocks[0].kind, BlockKind::Heading);
@@ -425,7 +515,9 @@ mod tests {
 
     #[test]
     fn link_density_is_recorded() {
-        let page = extract(r#"<ul><li><a href="/a">Iran seizes tanker</a></li></ul><p>Plain text here.</p>"#);
+        let page = extract(
+            r#"<ul><li><a href="/a">Iran seizes tanker</a></li></ul><p>Plain text here.</p>"#,
+        );
         assert!(page.blocks[0].link_density() > 0.99);
         assert_eq!(page.blocks[0].kind, BlockKind::ListItem);
         assert_eq!(page.blocks[1].link_density(), 0.0);

@@ -12,9 +12,9 @@ const SAMPLE_BYTES: usize = 4096;
 
 /// English words that are rare in other Latin-script languages (so not "a", "in", "to").
 const EN_FUNCTION_WORDS: &[&str] = &[
-    "the", "of", "and", "for", "that", "with", "was", "were", "has", "have", "had", "said",
-    "from", "by", "at", "will", "its", "their", "which", "this", "are", "be", "it", "his",
-    "her", "after", "would", "who", "they", "been", "not", "but",
+    "the", "of", "and", "for", "that", "with", "was", "were", "has", "have", "had", "said", "from",
+    "by", "at", "will", "its", "their", "which", "this", "are", "be", "it", "his", "her", "after",
+    "would", "who", "they", "been", "not", "but",
 ];
 
 /// The language of a cleaned body: an ISO 639-1 code, or `und`.
@@ -28,13 +28,20 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> String {
     };
     let en_signal = words >= 8 && en_ratio >= 0.12;
     let info = whatlang::detect(sample);
-    let guess = info.as_ref().map(|i| (iso639_1(i.lang()), i.is_reliable(), i.confidence()));
+    let guess = info
+        .as_ref()
+        .map(|i| (iso639_1(i.lang()), i.is_reliable(), i.confidence()));
+
+    // A non-Latin script settles "not English" even on a short text, where trigram
+    // statistics are still unreliable.
+    let other_script =
+        words >= 3 && whatlang::detect_script(sample).is_some_and(|s| s != whatlang::Script::Latin);
 
     let from_text: Option<&str> = if en_signal {
         Some("en")
     } else {
         match guess {
-            Some((code, true, _)) => Some(code),
+            Some((code, reliable, _)) if reliable || other_script => Some(code),
             _ => None,
         }
     };
@@ -42,9 +49,10 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> String {
     let strong = |t: &str| match t {
         "en" => words >= 20 && en_ratio >= 0.12,
         _ => {
-            words >= 20
-                && en_ratio < 0.05
-                && guess.is_some_and(|(_, reliable, conf)| reliable && conf >= 0.8)
+            en_ratio < 0.05
+                && (other_script
+                    || (words >= 20
+                        && guess.is_some_and(|(_, reliable, conf)| reliable && conf >= 0.8)))
         }
     };
 
@@ -59,7 +67,11 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> String {
 
 /// "en", "EN", "en-GB", "en_US", "eng" -> "en"; anything else unusable -> None.
 fn normalize_declared(declared: &str) -> Option<String> {
-    let primary = declared.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    let primary = declared
+        .trim()
+        .split(['-', '_'])
+        .next()?
+        .to_ascii_lowercase();
     if primary.len() == 2 && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Some(primary);
     }
@@ -178,13 +190,16 @@ fn iso639_1(lang: Lang) -> &'static str {
 mod tests {
     use super::*;
 
-    const EN: &str = "The foreign ministers of Egypt and Sudan met in Khartoum on Tuesday and said \
+    const EN: &str =
+        "The foreign ministers of Egypt and Sudan met in Khartoum on Tuesday and said \
         that talks on the dam would resume next month, after the two sides had failed to agree \
         on the filling of the reservoir.";
-    const FR: &str = "Les ministres des affaires étrangères de l'Égypte et du Soudan se sont réunis \
+    const FR: &str =
+        "Les ministres des affaires étrangères de l'Égypte et du Soudan se sont réunis \
         mardi à Khartoum et ont annoncé que les négociations sur le barrage reprendraient le mois \
         prochain, après l'échec des discussions sur le remplissage du réservoir.";
-    const ES: &str = "Los ministros de Asuntos Exteriores de Egipto y Sudán se reunieron el martes \
+    const ES: &str =
+        "Los ministros de Asuntos Exteriores de Egipto y Sudán se reunieron el martes \
         en Jartum y anunciaron que las negociaciones sobre la presa se reanudarán el próximo mes, \
         después de que ambas partes no lograran un acuerdo sobre el llenado del embalse.";
     const AR: &str = "اجتمع وزيرا خارجية مصر والسودان في الخرطوم يوم الثلاثاء وأعلنا أن المفاوضات \

@@ -43,9 +43,7 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions {
-            max_bytes: 1 << 20,
-        }
+        IngestOptions { max_bytes: 1 << 20 }
     }
 }
 
@@ -145,8 +143,9 @@ fn clean_title(raw: &str, source: Option<&str>) -> String {
     };
     // "Headline - Site" only when the tail names the source: hyphens also join headlines.
     if let (Some((head, tail)), Some(source)) = (title.rsplit_once(" - "), source) {
-        let tail_key = boilerplate::key(tail);
-        if !tail_key.is_empty() && boilerplate::key(source).contains(&tail_key) {
+        let squash = |s: &str| boilerplate::key(s).replace(' ', "");
+        let tail_key = squash(tail);
+        if !tail_key.is_empty() && squash(source).contains(&tail_key) {
             return head.trim().to_owned();
         }
     }

@@ -40,11 +40,21 @@ pub(crate) fn map_chars(input: &str, newlines: Newlines, out: &mut String) {
                 push_newline(out, newlines);
                 push_newline(out, newlines);
             }
-            '\t' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
+            '\t'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{202f}'
+            | '\u{205f}'
             | '\u{3000}' => out.push(' '),
             // Zero-width and invisible formatting characters.
-            '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}' => {}
+            '\u{ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}' => {}
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' => out.push('\''),
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' => out.push('"'),
             '\u{2010}'..='\u{2013}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}' => out.push('-'),
@@ -107,7 +117,10 @@ mod tests {
         assert_eq!(normalize_line("Moscow\u{2014}which"), "Moscow - which");
         assert_eq!(normalize_line("Moscow \u{2014} which"), "Moscow - which");
         assert_eq!(normalize_line("wait\u{2026}"), "wait...");
-        assert_eq!(normalize_line("\u{ab} bonjour \u{bb}"), "\u{ab} bonjour \u{bb}");
+        assert_eq!(
+            normalize_line("\u{ab} bonjour \u{bb}"),
+            "\u{ab} bonjour \u{bb}"
+        );
     }
 
     #[test]

@@ -144,7 +144,10 @@ mod tests {
     fn arrays_and_scalars_are_not_objects() {
         let err = parse_article(br#"[{"body":"a"}]"#, MIB).unwrap_err();
         assert_eq!(err.reason(), "not_an_object");
-        assert_eq!(err.to_string(), "article must be a JSON object, got an array");
+        assert_eq!(
+            err.to_string(),
+            "article must be a JSON object, got an array"
+        );
         assert_eq!(reason(b"42"), "not_an_object");
         assert_eq!(reason(b"\"body\""), "not_an_object");
         assert_eq!(reason(b"null"), "not_an_object");
@@ -160,10 +163,19 @@ mod tests {
     fn wrong_field_types_name_the_field() {
         let err = parse_article(br#"{"body":42}"#, MIB).unwrap_err();
         assert_eq!(err.reason(), "invalid_field");
-        assert_eq!(err.to_string(), "field `body` must be a string, got a number");
+        assert_eq!(
+            err.to_string(),
+            "field `body` must be a string, got a number"
+        );
         let err = parse_article(br#"{"body":"b","title":["x"]}"#, MIB).unwrap_err();
-        assert_eq!(err.to_string(), "field `title` must be a string, got an array");
-        assert_eq!(reason(br#"{"body":"b","published_at":20190325}"#), "invalid_field");
+        assert_eq!(
+            err.to_string(),
+            "field `title` must be a string, got an array"
+        );
+        assert_eq!(
+            reason(br#"{"body":"b","published_at":20190325}"#),
+            "invalid_field"
+        );
         assert_eq!(reason(br#"{"body":"b","id":7}"#), "invalid_field");
     }
 }

@@ -41,9 +41,15 @@ fn every_reason_is_reachable() {
         (b"[1,2]", "not_an_object"),
         (b"{\"title\":\"t\"}", "missing_body"),
         (b"{\"body\":\"  \\n\\t \"}", "empty_body"),
-        (b"{\"body\":\"Back to top button\\n\\nShare\"}", "empty_body"),
+        (
+            b"{\"body\":\"Back to top button\\n\\nShare\"}",
+            "empty_body",
+        ),
         (b"{\"body\":3}", "invalid_field"),
-        (b"{\"body\":\"x\",\"published_at\":\"yesterday\"}", "invalid_field"),
+        (
+            b"{\"body\":\"x\",\"published_at\":\"yesterday\"}",
+            "invalid_field",
+        ),
         (&[b'{'; 65], "too_large"),
     ];
     for (bytes, reason) in cases {
@@ -56,7 +62,8 @@ fn every_reason_is_reachable() {
 
 #[test]
 fn bad_date_message_quotes_the_value() {
-    let err = clean_json(json!({"body": "Talks resumed.", "published_at": "25/03/2019"})).unwrap_err();
+    let err =
+        clean_json(json!({"body": "Talks resumed.", "published_at": "25/03/2019"})).unwrap_err();
     assert_eq!(err.reason(), "invalid_field");
     assert!(err.to_string().contains("\"25/03/2019\""), "{err}");
     assert!(err.to_string().contains("published_at"), "{err}");
@@ -74,8 +81,12 @@ fn default_limit_is_one_mebibyte() {
 
 #[test]
 fn published_at_is_parsed_or_inferred() {
-    let a = clean_json(json!({"body": STORY[0], "published_at": "2019-03-25T11:30:00+02:00"})).unwrap();
-    assert_eq!(a.published_at, Utc.with_ymd_and_hms(2019, 3, 25, 9, 30, 0).unwrap());
+    let a =
+        clean_json(json!({"body": STORY[0], "published_at": "2019-03-25T11:30:00+02:00"})).unwrap();
+    assert_eq!(
+        a.published_at,
+        Utc.with_ymd_and_hms(2019, 3, 25, 9, 30, 0).unwrap()
+    );
     assert!(!a.published_at_inferred);
     assert_eq!(a.first_seen, now());
 
@@ -101,7 +112,10 @@ fn plain_text_with_furniture() {
     }))
     .unwrap();
     assert_eq!(a.body, story_body());
-    assert_eq!(a.title.as_deref(), Some("Ethiopia, Egypt and Sudan resume dam talks"));
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Ethiopia, Egypt and Sudan resume dam talks")
+    );
     assert_eq!(a.boilerplate_removed, 9);
 }
 
@@ -132,7 +146,10 @@ fn html_page_with_furniture() {
     );
     let a = clean_json(json!({"url": "https://nilepost.example/dam", "body": page})).unwrap();
     assert_eq!(a.body, story_body());
-    assert_eq!(a.title.as_deref(), Some("Ethiopia, Egypt and Sudan resume dam talks"));
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Ethiopia, Egypt and Sudan resume dam talks")
+    );
     assert!(a.boilerplate_removed >= 2, "{}", a.boilerplate_removed);
 }
 
@@ -180,7 +197,8 @@ fn unicode_is_normalised_in_body() {
 /// The user's own example (shared/examples/seed-article.txt), as the scraper delivers it.
 #[test]
 fn seed_article() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/examples/seed-article.txt");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/examples/seed-article.txt");
     let Ok(text) = std::fs::read_to_string(&path) else {
         eprintln!("SKIPPED seed_article: {} not found", path.display());
         return;
@@ -204,11 +222,20 @@ fn seed_article() {
         }))
         .unwrap();
         let got: Vec<&str> = a.body.split("\n\n").collect();
-        assert_eq!(got, real, "every real paragraph is kept, in order, and nothing else");
+        assert_eq!(
+            got, real,
+            "every real paragraph is kept, in order, and nothing else"
+        );
         assert_eq!(a.title.as_deref(), Some(head[1].as_str()));
-        assert_eq!(a.boilerplate_removed, 3, "tag line, Related Articles, Back to top");
+        assert_eq!(
+            a.boilerplate_removed, 3,
+            "tag line, Related Articles, Back to top"
+        );
         assert!(a.is_english);
-        assert!(!a.body.contains('\u{2019}'), "typographic quotes are normalised");
+        assert!(
+            !a.body.contains('\u{2019}'),
+            "typographic quotes are normalised"
+        );
         assert!(a.id.starts_with("h-"));
     }
 }
@@ -217,14 +244,16 @@ fn seed_article() {
 
 #[test]
 fn given_id_is_kept() {
-    let a = clean_json(json!({"id": "lo-1", "url": "https://x.example/a", "body": STORY[0]})).unwrap();
+    let a =
+        clean_json(json!({"id": "lo-1", "url": "https://x.example/a", "body": STORY[0]})).unwrap();
     assert_eq!(a.id, "lo-1");
 }
 
 #[test]
 fn same_url_same_id() {
     let a = clean_json(json!({"url": "https://x.example/a", "body": STORY[0]})).unwrap();
-    let b = clean_json(json!({"url": "https://x.example/a", "body": STORY[1], "title": "Other"})).unwrap();
+    let b = clean_json(json!({"url": "https://x.example/a", "body": STORY[1], "title": "Other"}))
+        .unwrap();
     let c = clean_json(json!({"url": "https://x.example/b", "body": STORY[0]})).unwrap();
     assert_eq!(a.id, b.id);
     assert_ne!(a.id, c.id);
@@ -235,7 +264,9 @@ fn same_url_same_id() {
 fn no_url_same_content_same_id() {
     let a = clean_json(json!({"title": "Talks", "body": STORY[0]})).unwrap();
     // Same content after cleaning: extra whitespace and furniture do not change the id.
-    let b = clean_json(json!({"title": " Talks ", "body": format!("  {}\n\nBack to top", STORY[0])})).unwrap();
+    let b =
+        clean_json(json!({"title": " Talks ", "body": format!("  {}\n\nBack to top", STORY[0])}))
+            .unwrap();
     let c = clean_json(json!({"title": "Talks", "body": STORY[1]})).unwrap();
     assert_eq!(a.id, b.id);
     assert_ne!(a.id, c.id);
@@ -280,7 +311,7 @@ fn syndicated_copy_is_near_and_unrelated_is_far() {
     // Another outlet: other headline, its own furniture, a dateline, one sentence reworded.
     let mut copy = STORY.map(str::to_owned);
     copy[0] = format!("ADDIS ABABA, March 26 (Wire) - {}", copy[0]);
-    copy[3] = "Sudan, which could gain from regulated flows but worries about the safety of its dams, offered to host a summit of the three leaders, its foreign ministry said.".to_owned();
+    copy[3] = copy[3].replace("offered to host a summit of the three leaders", "proposed hosting a summit of the three heads of state");
     let copy_body = format!(
         "Africa\n\nNile dam negotiations back on track\n\nBy Wire Staff\n\n{}\n\nRead more: Kenya and Somalia row over maritime border\n\nShare this article",
         copy.join("\n\n")
@@ -298,6 +329,7 @@ fn syndicated_copy_is_near_and_unrelated_is_far() {
 
     let near = hamming(&original.simhash, &syndicated.simhash).unwrap();
     let far = hamming(&original.simhash, &unrelated.simhash).unwrap();
+    eprintln!("simhash distance: syndicated copy {near} bits, unrelated article {far} bits");
     assert!(near <= 10, "syndicated copy is {near} bits away");
     assert!(far > 20, "unrelated article is only {far} bits away");
     assert_ne!(original.content_hash, syndicated.content_hash);
@@ -334,7 +366,9 @@ fn mutated_articles_never_panic() {
         json!({"body": format!("<html><body><nav>x</nav><article><h1>T</h1><p>{}</p><ul><li><a>y</a></li></ul></article></body></html>", STORY[0])}).to_string(),
     ];
     // Characters that stress the parsers and the normaliser.
-    let spice: [&str; 12] = ["<", ">", "&", "\"", "\\", "\u{200b}", "\u{2029}", "\r", "é", "\u{301}", "<p>", "</div>"];
+    let spice: [&str; 12] = [
+        "<", ">", "&", "\"", "\\", "\u{200b}", "\u{2029}", "\r", "é", "\u{301}", "<p>", "</div>",
+    ];
     let mut rng = StdRng::seed_from_u64(42);
     for _ in 0..1500 {
         let seed = seeds[rng.gen_range(0..seeds.len())].as_bytes();
