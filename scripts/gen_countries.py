@@ -6,7 +6,7 @@ LGPL-2.1); everything else (common and historic names, adjectives, demonyms,
 capitals and seats-of-government metonyms) is written by hand in TABLE below.
 
 Codes are CAMEO country codes: ISO 3166-1 alpha-3 except where CAMEO differs
-(Kosovo KSV, which has no ISO code; East Timor TMP). Run it from anywhere:
+(Kosovo KSV, which has no ISO code; East Timor TMP), plus CAMEO region codes. Run it from anywhere:
 
     python3 scripts/gen_countries.py            # rewrites the dictionary
     python3 scripts/gen_countries.py --check    # exits 1 if the file is stale
@@ -43,6 +43,9 @@ CAMEO_OVERRIDES = {"TLS": "TMP"}
 # - Dependent territories that make their own news (Greenland, Puerto Rico, the
 #   Falklands, Western Sahara) get their ISO code as a country of their own rather
 #   than CAMEO's country+region form (DNKGRL), which the engine would misread as agents.
+# - CAMEO region codes (MEA, LAM, WST, ...) are listed too: they are actors in their own
+#   right ("Western powers", "Gulf states"), and without "Latin America" the bare
+#   "America" inside it would be read as the United States.
 # - "Chad", "Jordan", "Georgia", "Turkey", "Guinea" are kept: they are the country
 #   in political copy, and the engine sees them capitalised in context.
 TABLE = """
@@ -251,6 +254,27 @@ ZWE ; Zimbabwe ; Zimbabwean ; Zimbabweans ; Harare ;
 ABW ; Aruba ; Aruban ; Arubans ; Oranjestad ;
 AIA ; Anguilla ; Anguillan ; Anguillans ; ;
 BMU ; Bermuda ; Bermudian ; Bermudians ; ;
+AFR ; Africa|African continent ; African ; Africans ; ;
+ASA ; Asia|Asian continent ; Asian ; Asians ; ;
+BLK ; Balkans|Western Balkans ; Balkan ; ; ;
+CAS ; Central Asia ; Central Asian ; Central Asians ; ;
+CAU ; Caucasus|South Caucasus|North Caucasus ; ; ; ;
+CFR ; Central Africa ; ; ; ;
+CRB ; Caribbean|Caribbean region ; Caribbean ; ; ;
+EAF ; East Africa|Horn of Africa ; East African ; East Africans ; ;
+EEU ; Eastern Europe ; Eastern European ; Eastern Europeans ; ;
+EUR ; Europe|European continent ; European ; Europeans ; ;
+LAM ; Latin America|Central America|Latin American countries ; Latin American|Central American ; Latin Americans|Central Americans ; ;
+MEA ; Middle East|Mideast|Near East ; Middle Eastern|Mideast ; ; ;
+NAF ; North Africa|Maghreb ; North African|Maghrebi ; North Africans ; ;
+NMR ; North America ; North American ; North Americans ; ;
+PGS ; Persian Gulf|Arabian Gulf|Gulf states|Gulf region|Gulf Arab states ; Gulf Arab ; ; ;
+SAF ; Southern Africa ; ; ; ;
+SAM ; South America ; South American ; South Americans ; ;
+SAS ; South Asia ; South Asian ; South Asians ; ;
+SEA ; Southeast Asia|South-East Asia|South East Asia ; Southeast Asian|South-East Asian ; Southeast Asians ; ;
+WAF ; West Africa|Sahel|Sahel region ; West African|Sahelian ; West Africans ; ;
+WST ; the West|Western countries|Western powers|Western nations|Western governments ; Western ; Westerners ; ;
 ESH ; Western Sahara|Sahrawi Arab Democratic Republic|SADR ; Sahrawi|Saharawi ; Sahrawis|Saharawis ; Laayoune|El Aaiun ;
 FLK ; Falkland Islands|Falklands|Malvinas|Islas Malvinas ; Falkland Islander ; Falkland Islanders ; Stanley ;
 FRO ; Faroe Islands|Faroes ; Faroese ; ; Torshavn|Tórshavn ;
