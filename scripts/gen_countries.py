@@ -45,7 +45,8 @@ CAMEO_OVERRIDES = {"TLS": "TMP"}
 #   than CAMEO's country+region form (DNKGRL), which the engine would misread as agents.
 # - CAMEO region codes (MEA, LAM, WST, ...) are listed too: they are actors in their own
 #   right ("Western powers", "Gulf states"), and without "Latin America" the bare
-#   "America" inside it would be read as the United States.
+#   "America" inside it would be read as the United States. Not "the West": the
+#   engine matches lower-case phrases in any case, and "the west of Libya" is a place.
 # - "Chad", "Jordan", "Georgia", "Turkey", "Guinea" are kept: they are the country
 #   in political copy, and the engine sees them capitalised in context.
 TABLE = """
@@ -274,7 +275,7 @@ SAM ; South America ; South American ; South Americans ; ;
 SAS ; South Asia ; South Asian ; South Asians ; ;
 SEA ; Southeast Asia|South-East Asia|South East Asia ; Southeast Asian|South-East Asian ; Southeast Asians ; ;
 WAF ; West Africa|Sahel|Sahel region ; West African|Sahelian ; West Africans ; ;
-WST ; the West|Western countries|Western powers|Western nations|Western governments ; Western ; Westerners ; ;
+WST ; Western countries|Western powers|Western nations|Western governments ; Western ; Westerners ; ;
 ESH ; Western Sahara|Sahrawi Arab Democratic Republic|SADR ; Sahrawi|Saharawi ; Sahrawis|Saharawis ; Laayoune|El Aaiun ;
 FLK ; Falkland Islands|Falklands|Malvinas|Islas Malvinas ; Falkland Islander ; Falkland Islanders ; Stanley ;
 FRO ; Faroe Islands|Faroes ; Faroese ; ; Torshavn|Tórshavn ;
