@@ -1,7 +1,5 @@
-//! Hashing helpers: every identity dedup keeps is a 64-bit XXH3 hash, so state stays small and
-//! maps keyed by those hashes can skip rehashing.
-
-use std::hash::{BuildHasherDefault, Hasher};
+//! Hashing helpers: every identity dedup keeps is a 64-bit XXH3 hash, so state stays small
+//! and lookups need no strings.
 
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
@@ -82,29 +80,6 @@ pub(crate) fn parse_hex64(s: &str) -> (u64, bool) {
         _ => (hash_str(s), false),
     }
 }
-
-/// A `Hasher` for keys that already are uniformly distributed 64-bit hashes.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only u64 keys are used; fold anything else in so the hasher stays correct.
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-pub(crate) type IdBuildHasher = BuildHasherDefault<IdHasher>;
 
 #[cfg(test)]
 mod tests {

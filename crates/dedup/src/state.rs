@@ -1,11 +1,11 @@
 //! The state dedup keeps per live event, and its changelog encoding.
 //!
 //! Memory is the constraint (the goal is under 256 bytes per live event at a million events),
-//! so an event is a fixed 104-byte [`Slot`] of numbers plus one heap allocation, the *blob*,
+//! so an event is a fixed 96-byte [`Slot`] of numbers plus one heap allocation, the *blob*,
 //! holding what varies in size:
 //!
 //! ```text
-//! blob = records   n_recs x 32 bytes: ArticleRec (id, content, simhash, outlet, sentences)
+//! blob = records   n_recs x 24 bytes: ArticleRec (id, content, simhash, outlet, sentences)
 //!        location  u8 tag; if 1: u8 precision, f64 lat, f64 lon, str8 country, str16 name
 //!        ids       u8 count, count x str16     the first MAX_LISTED article ids
 //!        sources   u8 count, count x str16     the first MAX_LISTED outlet names
@@ -26,8 +26,8 @@ use crate::DedupError;
 pub(crate) const VERSION: u8 = 1;
 /// Changelog keys: the event's group hash then its event id, both big-endian u64.
 pub(crate) const KEY_LEN: usize = 16;
-pub(crate) const HEADER_LEN: usize = 1 + 8 * 4 + 4 * 7 + 4 + 1 + 1 + 2;
-pub(crate) const REC_LEN: usize = 32;
+pub(crate) const HEADER_LEN: usize = 1 + 8 * 2 + 4 * 9 + 4 + 1 + 1 + 2;
+pub(crate) const REC_LEN: usize = 24;
 /// Article ids and outlet names listed in `mentions` (the counts are exact; the lists keep
 /// the first ones only, so that state stays bounded however often an event is reported).
 pub const MAX_LISTED: usize = 8;
@@ -40,14 +40,15 @@ pub(crate) const NIL: u32 = u32::MAX;
 /// What dedup remembers of one counted article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ArticleRec {
-    /// Hash of the article id.
-    pub id: u64,
-    /// The article's content hash (equal bodies).
-    pub content: u64,
+    /// Hash of the article id. 32 bits, as for `content` and `outlet`: they are compared
+    /// only among the few articles of one event, where a collision (odds ~n²/2³³) is
+    /// negligible, and each bit saved is saved for every article of every live event.
+    pub id: u32,
+    /// The article's content hash (equal bodies), folded to 32 bits.
+    pub content: u32,
     /// The article's SimHash (near-duplicate bodies).
     pub simhash: u64,
-    /// 32-bit hash of the outlet, 0 when the article did not say. 32 bits are enough: a
-    /// collision would only merge two outlets' counts inside one event.
+    /// 32-bit hash of the outlet, 0 when the article did not say.
     pub outlet: u32,
     /// Bit `i % 32` set when sentence `i` of this article was counted as a mention.
     pub sentences: u32,
@@ -55,9 +56,9 @@ pub(crate) struct ArticleRec {
 
 impl ArticleRec {
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.simhash.to_le_bytes());
         out.extend_from_slice(&self.id.to_le_bytes());
         out.extend_from_slice(&self.content.to_le_bytes());
-        out.extend_from_slice(&self.simhash.to_le_bytes());
         out.extend_from_slice(&self.outlet.to_le_bytes());
         out.extend_from_slice(&self.sentences.to_le_bytes());
     }
@@ -66,11 +67,11 @@ impl ArticleRec {
         let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
         let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap_or([0; 4]));
         Self {
-            id: u64_at(0),
-            content: u64_at(8),
-            simhash: u64_at(16),
-            outlet: u32_at(24),
-            sentences: u32_at(28),
+            simhash: u64_at(0),
+            id: u32_at(8),
+            content: u32_at(12),
+            outlet: u32_at(16),
+            sentences: u32_at(20),
         }
     }
 }
@@ -92,8 +93,9 @@ pub(crate) struct Slot {
     pub group: u64,
     /// Hash of the place (country, name), 0 while no report named one.
     pub place: u64,
-    pub first_seen: i64,
-    pub last_seen: i64,
+    /// Unix seconds (u32: good until 2106, half the size of i64 in every live event).
+    pub first_seen: u32,
+    pub last_seen: u32,
     /// Days from the common era (`NaiveDate::num_days_from_ce`) of the first report.
     pub event_date: i32,
     pub revision: u32,
@@ -125,7 +127,7 @@ impl Slot {
 
     /// Marks sentence `bit` of record `i` as counted, in place.
     pub(crate) fn set_sentence(&mut self, i: usize, bit: u32) {
-        let at = i * REC_LEN + 28;
+        let at = i * REC_LEN + 20;
         if let Some(b) = self.blob.get_mut(at..at + 4) {
             let v = u32::from_le_bytes(b.try_into().unwrap_or([0; 4])) | bit;
             b.copy_from_slice(&v.to_le_bytes());
@@ -180,8 +182,8 @@ impl Slot {
             return Err(DedupError::KeyMismatch);
         }
         let place = r.u64();
-        let first_seen = r.u64() as i64;
-        let last_seen = r.u64() as i64;
+        let first_seen = r.u32();
+        let last_seen = r.u32();
         let event_date = r.u32() as i32;
         let revision = r.u32();
         let counts = Counts {
@@ -515,8 +517,8 @@ mod tests {
 
     fn rec(i: u64) -> ArticleRec {
         ArticleRec {
-            id: i,
-            content: i * 3,
+            id: i as u32,
+            content: i as u32 * 3,
             simhash: !i,
             outlet: i as u32 + 7,
             sentences: 1 << (i % 32),
