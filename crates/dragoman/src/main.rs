@@ -1,1 +1,185 @@
-fn main() {}
+//! `dragoman`: the one binary. It only wires libraries: the stages (ingest, extract, dedup) on
+//! the Kafka runtime, the embedded pipeline, the coder's explainer, and the Kafka tools.
+
+mod cmd_code;
+mod cmd_kafka;
+mod cmd_run;
+mod stages;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use dragoman_runtime::config::Stage;
+use dragoman_runtime::{run_service, Config, ServiceSpec, Shutdown};
+
+#[derive(Parser)]
+#[command(name = "dragoman", version, about = "News articles in, coded political events (CAMEO) out")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The embedded pipeline, no broker: articles as JSONL in, deduplicated events as JSONL out.
+    Run(RunArgs),
+    /// Code one sentence and show how (tokens, actors, matched pattern).
+    Code(CodeArgs),
+    /// Kafka service: articles.raw -> articles.clean (bad records to articles.raw.dlq).
+    Ingest(ServiceArgs),
+    /// Kafka service: articles.clean -> events.extracted (the CAMEO coder).
+    Extract(ServiceArgs),
+    /// Kafka service: events.extracted -> events (deduplicated, revisions as upserts).
+    Dedup(ServiceArgs),
+    /// Kafka service for benchmarks: copies records from one topic to another, no work.
+    Passthrough(PassthroughArgs),
+    /// Produce generated articles (with boilerplate, copies and bad records) at a rate.
+    Loadgen(cmd_kafka::LoadgenArgs),
+    /// Produce JSONL lines (one record each, keyed by their `id`) to a topic.
+    Produce(cmd_kafka::ProduceArgs),
+    /// Print the records of a topic, from the beginning to its current end.
+    Consume(cmd_kafka::ConsumeArgs),
+    /// List the broker's topics, or create some.
+    Topics(cmd_kafka::TopicsArgs),
+}
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Articles as JSONL, or - for stdin.
+    #[arg(long)]
+    pub input: String,
+    /// Where to write events as JSONL, or - for stdout.
+    #[arg(long, default_value = "-")]
+    pub output: String,
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct CodeArgs {
+    /// The sentence to code.
+    pub sentence: String,
+    /// Show tokens, actors and the matched pattern.
+    #[arg(long)]
+    pub explain: bool,
+    /// Publication date anchoring relative dates (default: today).
+    #[arg(long)]
+    pub published: Option<chrono::NaiveDate>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ServiceArgs {
+    /// Overrides the built-in defaults (config/default.toml); DRAGOMAN__SECTION__KEY overrides both.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct PassthroughArgs {
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Topic to read (default: topics.articles_raw).
+    #[arg(long)]
+    pub input: Option<String>,
+    /// Topic to write (default: the input topic + ".copy").
+    #[arg(long)]
+    pub output: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cmd_run::run(&args),
+        Command::Code(args) => cmd_code::code(&args),
+        Command::Ingest(args) => service(Stage::Ingest, args.config, None),
+        Command::Extract(args) => service(Stage::Extract, args.config, None),
+        Command::Dedup(args) => service(Stage::Dedup, args.config, None),
+        Command::Passthrough(args) => service(
+            Stage::Passthrough,
+            args.config,
+            Some((args.input, args.output)),
+        ),
+        Command::Loadgen(args) => cmd_kafka::loadgen(&args),
+        Command::Produce(args) => cmd_kafka::produce(&args),
+        Command::Consume(args) => cmd_kafka::consume(&args),
+        Command::Topics(args) => cmd_kafka::topics(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dragoman: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one stage as a Kafka service until SIGTERM.
+fn service(
+    stage: Stage,
+    config: Option<PathBuf>,
+    passthrough: Option<(Option<String>, Option<String>)>,
+) -> anyhow::Result<()> {
+    let cfg = Config::load(stage, config.as_deref())?;
+    dragoman_runtime::telemetry::init_logging(&cfg.log);
+    let t = cfg.topics.clone();
+    let shutdown = Shutdown::new();
+    let c = cfg.clone();
+    match stage {
+        Stage::Ingest => run_service(
+            cfg,
+            ServiceSpec {
+                stage,
+                input: t.articles_raw,
+                outputs: vec![t.articles_clean],
+                changelog: None,
+            },
+            move |m| Ok(stages::IngestProcessor::new(&c, m)),
+            shutdown,
+        )?,
+        Stage::Extract => run_service(
+            cfg,
+            ServiceSpec {
+                stage,
+                input: t.articles_clean,
+                outputs: vec![t.events_extracted],
+                changelog: None,
+            },
+            move |m| stages::ExtractProcessor::new(&c, m),
+            shutdown,
+        )?,
+        Stage::Dedup => run_service(
+            cfg,
+            ServiceSpec {
+                stage,
+                input: t.events_extracted,
+                outputs: vec![t.events],
+                changelog: Some(t.dedup_changelog),
+            },
+            move |m| stages::DedupProcessor::new(&c, m),
+            shutdown,
+        )?,
+        Stage::Passthrough => {
+            let (input, output) = passthrough.unwrap_or_default();
+            let input = input.unwrap_or(t.articles_raw);
+            let output = output.unwrap_or_else(|| format!("{input}.copy"));
+            let o = output.clone();
+            run_service(
+                cfg,
+                ServiceSpec {
+                    stage,
+                    input,
+                    outputs: vec![output],
+                    changelog: None,
+                },
+                move |_| Ok(stages::PassthroughProcessor::new(&o)),
+                shutdown,
+            )?
+        }
+        Stage::Run => anyhow::bail!("`run` is not a Kafka service"),
+    }
+    Ok(())
+}

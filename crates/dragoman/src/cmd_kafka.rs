@@ -1,0 +1,239 @@
+//! Kafka tools: `loadgen`, `produce`, `consume`, `topics` (kcat does not work against tansu).
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use dragoman_loadgen::{Generator, LoadgenOptions};
+use dragoman_runtime::config::Stage;
+use dragoman_runtime::kafka::{ensure_topics, TopicSpec};
+use dragoman_runtime::tools::{list_topics, read_topic, SimpleProducer};
+use dragoman_runtime::{Config, Shutdown};
+
+#[derive(clap::Args)]
+pub struct KafkaArgs {
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Bootstrap servers (overrides kafka.brokers).
+    #[arg(long)]
+    pub brokers: Option<String>,
+}
+
+impl KafkaArgs {
+    fn load(&self) -> anyhow::Result<Config> {
+        let mut cfg = Config::load(Stage::Run, self.config.as_deref())?;
+        if let Some(b) = &self.brokers {
+            cfg.kafka.brokers.clone_from(b);
+        }
+        Ok(cfg)
+    }
+}
+
+#[derive(clap::Args)]
+pub struct LoadgenArgs {
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Topic to produce to (default: topics.articles_raw).
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Number of records.
+    #[arg(long, default_value_t = 1000)]
+    pub count: u64,
+    /// Records per second; 0 means as fast as the broker takes them.
+    #[arg(long, default_value_t = 0.0)]
+    pub rate: f64,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Share of articles sent as HTML pages.
+    #[arg(long, default_value_t = 0.3)]
+    pub html_fraction: f64,
+    /// Share of records that are syndicated copies of an earlier article.
+    #[arg(long, default_value_t = 0.1)]
+    pub copy_fraction: f64,
+    /// Share of records that are bad (each kind of dead letter).
+    #[arg(long, default_value_t = 0.01)]
+    pub bad_fraction: f64,
+}
+
+pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
+    let cfg = args.kafka.load()?;
+    dragoman_runtime::telemetry::init_logging(&cfg.log);
+    let topic = args.topic.clone().unwrap_or(cfg.topics.articles_raw.clone());
+    create(&cfg, std::slice::from_ref(&topic))?;
+    let producer = SimpleProducer::new(&cfg.kafka)?;
+    let mut gen = Generator::new(LoadgenOptions {
+        seed: args.seed,
+        html_fraction: args.html_fraction,
+        copy_fraction: args.copy_fraction,
+        bad_fraction: args.bad_fraction,
+        ..LoadgenOptions::default()
+    });
+    let started = Instant::now();
+    let mut bad = 0u64;
+    for i in 0..args.count {
+        if args.rate > 0.0 {
+            // Paced against the start, so a slow send is caught up rather than accumulated.
+            let due = started + Duration::from_secs_f64(i as f64 / args.rate);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
+        let rec = gen.next_record();
+        if matches!(rec.kind, dragoman_loadgen::RecordKind::Bad(_)) {
+            bad += 1;
+        }
+        producer.send(&topic, rec.key.as_deref().map(str::as_bytes), &rec.payload, &[])?;
+    }
+    producer
+        .flush(Duration::from_secs(120))
+        .context("waiting for the broker to acknowledge")?;
+    let took = started.elapsed().as_secs_f64();
+    eprintln!(
+        "loadgen: {} records ({bad} bad) to {topic} in {took:.2} s ({:.0}/s)",
+        args.count,
+        args.count as f64 / took.max(1e-9)
+    );
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct ProduceArgs {
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    #[arg(long)]
+    pub topic: String,
+    /// JSONL file, or - for stdin. Each non-empty line is one record, bytes as they are.
+    #[arg(default_value = "-")]
+    pub input: String,
+}
+
+pub fn produce(args: &ProduceArgs) -> anyhow::Result<()> {
+    let cfg = args.kafka.load()?;
+    create(&cfg, std::slice::from_ref(&args.topic))?;
+    let producer = SimpleProducer::new(&cfg.kafka)?;
+    let reader: Box<dyn BufRead> = if args.input == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(&args.input).with_context(|| format!("opening {}", args.input))?,
+        ))
+    };
+    let mut n = 0u64;
+    // Lines as bytes: a line that is not UTF-8 is sent as it is (ingest dead-letters it).
+    for line in reader.split(b'\n') {
+        let mut line = line?;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let key = article_id(&line);
+        producer.send(&args.topic, key.as_deref().map(str::as_bytes), &line, &[])?;
+        n += 1;
+    }
+    producer.flush(Duration::from_secs(60))?;
+    eprintln!("produce: {n} records to {}", args.topic);
+    Ok(())
+}
+
+/// The `id` of a JSON article, if the line is one and has it (SPEC §4: key = article id, or none).
+fn article_id(line: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Option<String>,
+    }
+    serde_json::from_slice::<Id>(line).ok().and_then(|a| a.id)
+}
+
+#[derive(clap::Args)]
+pub struct ConsumeArgs {
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    #[arg(long)]
+    pub topic: String,
+    /// Print each record as a JSON object with partition, offset, key and headers.
+    #[arg(long)]
+    pub meta: bool,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+}
+
+pub fn consume(args: &ConsumeArgs) -> anyhow::Result<()> {
+    let cfg = args.kafka.load()?;
+    let records = read_topic(&cfg.kafka, &args.topic, Duration::from_secs(args.timeout))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for r in &records {
+        let value = r.payload.as_deref().unwrap_or_default();
+        if args.meta {
+            let headers: serde_json::Map<String, serde_json::Value> = r
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), String::from_utf8_lossy(v).into_owned().into()))
+                .collect();
+            let line = serde_json::json!({
+                "partition": r.partition,
+                "offset": r.offset,
+                "timestamp_ms": r.timestamp_ms,
+                "key": r.key.as_deref().map(String::from_utf8_lossy),
+                "headers": headers,
+                "value": String::from_utf8_lossy(value),
+            });
+            writeln!(out, "{line}")?;
+        } else {
+            out.write_all(value)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    eprintln!("consume: {} records from {}", records.len(), args.topic);
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct TopicsArgs {
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Create these topics (with topics.partitions partitions) instead of listing.
+    #[arg(long, num_args = 1..)]
+    pub create: Vec<String>,
+}
+
+pub fn topics(args: &TopicsArgs) -> anyhow::Result<()> {
+    let cfg = args.kafka.load()?;
+    if !args.create.is_empty() {
+        return create(&cfg, &args.create);
+    }
+    for (name, partitions) in list_topics(&cfg.kafka, Duration::from_secs(10))? {
+        println!("{name}\t{partitions}");
+    }
+    Ok(())
+}
+
+fn create(cfg: &Config, names: &[String]) -> anyhow::Result<()> {
+    let specs: Vec<TopicSpec> = names
+        .iter()
+        .map(|n| TopicSpec {
+            name: n.clone(),
+            partitions: cfg.topics.partitions,
+            replication: cfg.topics.replication_factor,
+            compact: false,
+        })
+        .collect();
+    ensure_topics(&cfg.kafka, &specs, &Shutdown::new(), &|_| {})?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn article_id_is_the_key_when_present() {
+        assert_eq!(super::article_id(br#"{"id":"a1","body":"x"}"#).as_deref(), Some("a1"));
+        assert_eq!(super::article_id(br#"{"body":"x"}"#), None);
+        assert_eq!(super::article_id(b"not json"), None);
+        assert_eq!(super::article_id(br#"{"id":5}"#), None);
+    }
+}

@@ -1,0 +1,346 @@
+//! The three stages (and the benchmark's pass-through) as runtime processors: each adapts a
+//! library (ingest, the extractor, dedup) to records, and counts what it did.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::Utc;
+use dragoman_dedup::{DedupConfig, Deduplicator, Emit};
+use dragoman_ingest::IngestOptions;
+use dragoman_model::{CandidateEvent, CleanArticle};
+use dragoman_pipeline::Extractor;
+use dragoman_runtime::config::{Config, DedupEmit};
+use dragoman_runtime::metrics::EvictionCause;
+use dragoman_runtime::{InputRecord, Metrics, OutputRecord, Processor, Verdict};
+
+/// articles.raw -> articles.clean (or the DLQ with ingest's reason).
+pub struct IngestProcessor {
+    opts: IngestOptions,
+    output: Arc<str>,
+    metrics: Arc<Metrics>,
+}
+
+impl IngestProcessor {
+    pub fn new(cfg: &Config, metrics: &Arc<Metrics>) -> Self {
+        IngestProcessor {
+            opts: IngestOptions {
+                max_bytes: cfg.ingest.max_bytes,
+            },
+            output: Arc::from(cfg.topics.articles_clean.as_str()),
+            metrics: metrics.clone(),
+        }
+    }
+}
+
+impl Processor for IngestProcessor {
+    fn process(&mut self, rec: &InputRecord<'_>) -> Verdict {
+        let Some(bytes) = rec.payload else {
+            return Verdict::DeadLetter {
+                reason: "invalid_json",
+                message: "record has no value".into(),
+            };
+        };
+        match dragoman_ingest::clean(bytes, Utc::now(), &self.opts) {
+            Ok(article) => {
+                self.metrics.article(&article.language);
+                self.metrics
+                    .boilerplate_paragraphs
+                    .inc_by(u64::from(article.boilerplate_removed));
+                match serde_json::to_vec(&article) {
+                    Ok(payload) => Verdict::Produce(vec![OutputRecord::new(
+                        self.output.clone(),
+                        Some(article.id.into_bytes()),
+                        payload,
+                    )]),
+                    Err(e) => Verdict::DeadLetter {
+                        reason: "invalid_record",
+                        message: format!("cannot encode the cleaned article: {e}"),
+                    },
+                }
+            }
+            Err(e) => Verdict::DeadLetter {
+                reason: e.reason(),
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+/// articles.clean -> events.extracted (candidates keyed by their dedup key).
+pub struct ExtractProcessor {
+    extractor: Extractor,
+    output: Arc<str>,
+    metrics: Arc<Metrics>,
+}
+
+impl ExtractProcessor {
+    pub fn new(cfg: &Config, metrics: &Arc<Metrics>) -> Result<Self, String> {
+        let coder = dragoman_coder::Coder::bundled().map_err(|e| format!("dictionaries: {e}"))?;
+        Ok(ExtractProcessor {
+            extractor: Extractor::new(Arc::new(coder), cfg.extract.cache_size),
+            output: Arc::from(cfg.topics.events_extracted.as_str()),
+            metrics: metrics.clone(),
+        })
+    }
+}
+
+impl Processor for ExtractProcessor {
+    fn process(&mut self, rec: &InputRecord<'_>) -> Verdict {
+        let article: CleanArticle = match rec.payload.map(serde_json::from_slice) {
+            Some(Ok(a)) => a,
+            Some(Err(e)) => {
+                self.metrics.error(dragoman_runtime::ErrorKind::Deserialize);
+                return Verdict::DeadLetter {
+                    reason: "invalid_record",
+                    message: format!("not a cleaned article: {e}"),
+                };
+            }
+            None => {
+                return Verdict::DeadLetter {
+                    reason: "invalid_record",
+                    message: "record has no value".into(),
+                }
+            }
+        };
+        let outcome = self.extractor.extract(&article);
+        if outcome.cache_hit {
+            self.metrics.extract_cache_hits.inc();
+        }
+        let mut out = Vec::with_capacity(outcome.candidates.len());
+        for c in &outcome.candidates {
+            match serde_json::to_vec(c) {
+                Ok(payload) => {
+                    self.metrics.event(&c.root_code, c.quad_class);
+                    out.push(OutputRecord::new(
+                        self.output.clone(),
+                        Some(c.partition_key().into_bytes()),
+                        payload,
+                    ));
+                }
+                Err(e) => {
+                    self.metrics.error(dragoman_runtime::ErrorKind::Deserialize);
+                    tracing::error!(error = %e, article = %article.id, "cannot encode a candidate");
+                }
+            }
+        }
+        Verdict::Produce(out)
+    }
+}
+
+/// events.extracted -> events, with one deduplicator per input partition whose state lives in
+/// the changelog partition of the same number.
+pub struct DedupProcessor {
+    config: DedupConfig,
+    by_partition: HashMap<i32, Deduplicator>,
+    output: Arc<str>,
+    changelog: Arc<str>,
+    metrics: Arc<Metrics>,
+}
+
+impl DedupProcessor {
+    pub fn new(cfg: &Config, metrics: &Arc<Metrics>) -> Result<Self, String> {
+        let config = DedupConfig {
+            match_window_days: i64::from(cfg.dedup.match_window_days),
+            state_window: chrono::Duration::hours(i64::from(cfg.dedup.state_window_hours)),
+            max_keys: cfg.dedup.max_keys,
+            copy_max_hamming: cfg.dedup.copy_max_hamming,
+            emit: match cfg.dedup.emit {
+                DedupEmit::Updates => Emit::Updates,
+                DedupEmit::First => Emit::First,
+            },
+        };
+        config.validate().map_err(|e| e.to_string())?;
+        metrics.dedup_max_keys.set(cfg.dedup.max_keys as i64);
+        Ok(DedupProcessor {
+            config,
+            by_partition: HashMap::new(),
+            output: Arc::from(cfg.topics.events.as_str()),
+            changelog: Arc::from(cfg.topics.dedup_changelog.as_str()),
+            metrics: metrics.clone(),
+        })
+    }
+
+    fn partition(&mut self, p: i32) -> &mut Deduplicator {
+        let config = &self.config;
+        self.by_partition
+            .entry(p)
+            .or_insert_with(|| Deduplicator::new(config.clone()))
+    }
+
+    fn update_live_keys(&self) {
+        let live: usize = self.by_partition.values().map(Deduplicator::live_keys).sum();
+        self.metrics.dedup_live_keys.set(live as i64);
+    }
+}
+
+impl Processor for DedupProcessor {
+    fn process(&mut self, rec: &InputRecord<'_>) -> Verdict {
+        let candidate: CandidateEvent = match rec.payload.map(serde_json::from_slice) {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => {
+                self.metrics.error(dragoman_runtime::ErrorKind::Deserialize);
+                return Verdict::DeadLetter {
+                    reason: "invalid_record",
+                    message: format!("not an event candidate: {e}"),
+                };
+            }
+            None => {
+                return Verdict::DeadLetter {
+                    reason: "invalid_record",
+                    message: "record has no value".into(),
+                }
+            }
+        };
+        let now = Utc::now();
+        let partition = rec.partition;
+        let outcome = self.partition(partition).process(&candidate, now);
+        self.metrics.dedup_decision(outcome.kind.as_str());
+        self.metrics
+            .dedup_evictions(EvictionCause::Window, u64::from(outcome.evicted_window));
+        self.metrics
+            .dedup_evictions(EvictionCause::Bound, u64::from(outcome.evicted_bound));
+        let mut out = Vec::with_capacity(outcome.changelog.len() + 1);
+        // State first: the event is only as durable as the state that explains its revision.
+        for c in outcome.changelog {
+            out.push(OutputRecord {
+                topic: self.changelog.clone(),
+                key: Some(c.key),
+                payload: c.value,
+                partition: Some(partition),
+                headers: Vec::new(),
+            });
+        }
+        if let Some(event) = outcome.event {
+            match serde_json::to_vec(&event) {
+                Ok(payload) => {
+                    self.metrics.event(&event.root_code, event.quad_class);
+                    let latency = (now - candidate.article.first_seen)
+                        .to_std()
+                        .unwrap_or_default();
+                    self.metrics
+                        .event_latency_seconds
+                        .observe(latency.as_secs_f64());
+                    out.push(OutputRecord::new(
+                        self.output.clone(),
+                        Some(event.event_id.into_bytes()),
+                        payload,
+                    ));
+                }
+                Err(e) => {
+                    self.metrics.error(dragoman_runtime::ErrorKind::Deserialize);
+                    tracing::error!(error = %e, "cannot encode an event");
+                }
+            }
+        }
+        self.update_live_keys();
+        Verdict::Produce(out)
+    }
+
+    fn assigned(&mut self, partitions: &[i32]) {
+        for &p in partitions {
+            self.partition(p);
+        }
+        self.update_live_keys();
+    }
+
+    fn revoked(&mut self, partitions: &[i32]) {
+        for p in partitions {
+            self.by_partition.remove(p);
+        }
+        self.update_live_keys();
+    }
+
+    fn restore(&mut self, partition: i32, key: &[u8], value: Option<&[u8]>) -> Result<(), String> {
+        self.partition(partition)
+            .restore(key, value)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The benchmark baseline: the same records out as in, no work.
+pub struct PassthroughProcessor {
+    output: Arc<str>,
+}
+
+impl PassthroughProcessor {
+    pub fn new(output: &str) -> Self {
+        PassthroughProcessor {
+            output: Arc::from(output),
+        }
+    }
+}
+
+impl Processor for PassthroughProcessor {
+    fn process(&mut self, rec: &InputRecord<'_>) -> Verdict {
+        Verdict::Produce(vec![OutputRecord {
+            topic: self.output.clone(),
+            key: rec.key.map(<[u8]>::to_vec),
+            payload: rec.payload.map(<[u8]>::to_vec),
+            partition: None,
+            headers: Vec::new(),
+        }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dragoman_runtime::config::Stage;
+
+    fn record(payload: &[u8]) -> InputRecord<'_> {
+        InputRecord {
+            topic: "articles.raw",
+            partition: 0,
+            offset: 7,
+            key: None,
+            payload: Some(payload),
+            timestamp_ms: None,
+        }
+    }
+
+    #[test]
+    fn ingest_cleans_or_dead_letters_with_the_reason() {
+        let cfg = Config::load_with_env(Stage::Ingest, None, Some(Default::default())).unwrap();
+        let metrics = Arc::new(Metrics::new(Stage::Ingest));
+        let mut p = IngestProcessor::new(&cfg, &metrics);
+        let good = br#"{"id":"a1","body":"Russia and Libya signed a cooperation agreement in Moscow on Monday.","published_at":"2019-03-25T09:30:00Z","language":"en"}"#;
+        match p.process(&record(good)) {
+            Verdict::Produce(out) => {
+                assert_eq!(out.len(), 1);
+                assert_eq!(&*out[0].topic, "articles.clean");
+                assert_eq!(out[0].key.as_deref(), Some(&b"a1"[..]));
+                let clean: CleanArticle = serde_json::from_slice(out[0].payload.as_ref().unwrap()).unwrap();
+                assert_eq!(clean.id, "a1");
+            }
+            other => panic!("{other:?}"),
+        }
+        for (bad, reason) in [
+            (&b"{not json"[..], "invalid_json"),
+            (&b"[1,2]"[..], "not_an_object"),
+            (&b"{\"id\":\"x\"}"[..], "missing_body"),
+            (&b"{\"body\":\"  \"}"[..], "empty_body"),
+            (&b"{\"body\":42}"[..], "invalid_field"),
+            (&b"{\"body\":\"\xff\xfe\"}"[..], "not_utf8"),
+        ] {
+            match p.process(&record(bad)) {
+                Verdict::DeadLetter { reason: r, .. } => assert_eq!(r, reason, "{:?}", String::from_utf8_lossy(bad)),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn passthrough_copies_key_and_value() {
+        let mut p = PassthroughProcessor::new("out");
+        let mut rec = record(b"payload");
+        rec.key = Some(b"k");
+        match p.process(&rec) {
+            Verdict::Produce(out) => {
+                assert_eq!(out[0].key.as_deref(), Some(&b"k"[..]));
+                assert_eq!(out[0].payload.as_deref(), Some(&b"payload"[..]));
+                assert_eq!(&*out[0].topic, "out");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
