@@ -83,8 +83,10 @@ pub fn find_dates(
         if let Some(m) = month(cur) {
             // "may" is a month only when followed by a day or a year, or after "in".
             let capitalised = tokens[i].cap;
-            if let Some(d) = day(w(i + 1)).filter(|_| tokens[i + 1].kind == TokKind::Number) {
-                let mut end = i + 2;
+            // "Jan. 5": the abbreviation's period is a token of its own.
+            let n = if w(i + 1) == "." { i + 2 } else { i + 1 };
+            if let Some(d) = day(w(n)).filter(|_| tokens[n].kind == TokKind::Number) {
+                let mut end = n + 1;
                 if w(end) == "-" || w(end) == "\u{2013}" {
                     if day(w(end + 1)).is_some() {
                         end += 2;

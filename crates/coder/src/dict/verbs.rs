@@ -226,15 +226,21 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
                 }
                 "+" => Elem::Target,
                 "$" => Elem::Source,
-                s if s.starts_with('&') => {
-                    specificity += 1;
-                    Elem::Words(sets.get(s).cloned().ok_or_else(|| {
-                        DictError::parse(file, line, format!("unknown set {s}"))
-                    })?)
-                }
                 s => {
                     specificity += 1;
-                    Elem::Words(s.split('|').map(|x| x.to_ascii_lowercase().into()).collect())
+                    // Alternatives may mix words and sets: `&ANGER|criticism`.
+                    let mut ws: Vec<Box<str>> = Vec::new();
+                    for part in s.split('|') {
+                        if part.starts_with('&') {
+                            let set = sets.get(part).ok_or_else(|| {
+                                DictError::parse(file, line, format!("unknown set {part}"))
+                            })?;
+                            ws.extend(set.iter().cloned());
+                        } else {
+                            ws.push(part.to_ascii_lowercase().into());
+                        }
+                    }
+                    Elem::Words(ws)
                 }
             };
             rule.push_str(if seen_trigger { " + " } else { " < " });

