@@ -21,7 +21,14 @@ use crate::normalize::{map_chars, normalize_line, push_collapsed, Newlines};
 pub(crate) struct Page {
     pub blocks: Vec<Block>,
     pub title: Option<String>,
+    /// Visible page elements left out for their tag or class (menus, share bars, footers...).
+    pub skipped: u32,
 }
+
+/// Deeper markup than this is not a news page. html5ever's tree builder scans the stack of
+/// open elements for each new tag, so a megabyte of unclosed `<div>`s would cost minutes;
+/// such input is read as tag soup instead.
+const MAX_NESTING: usize = 512;
 
 /// Whether a body declared as nothing in particular is HTML. Only real tags count, so that
 /// plain text mentioning "a < b" stays plain text.
@@ -65,14 +72,135 @@ fn prefix(s: &str, max: usize) -> &str {
 }
 
 pub(crate) fn extract(body: &str) -> Page {
+    if nesting_estimate(body, MAX_NESTING) > MAX_NESTING {
+        return Page {
+            blocks: crate::blocks::plain_blocks(&tag_soup_text(body)),
+            title: None,
+            skipped: 0,
+        };
+    }
     let doc = Html::parse_document(body);
     let title = page_title(&doc);
     let root = content_root(&doc).unwrap_or_else(|| doc.root_element());
-    let mut blocks = blocks_under(*root);
+    let (mut blocks, mut skipped) = blocks_under(*root);
     if blocks.is_empty() && root != doc.root_element() {
-        blocks = blocks_under(*doc.root_element());
+        (blocks, skipped) = blocks_under(*doc.root_element());
     }
-    Page { blocks, title }
+    Page {
+        blocks,
+        title,
+        skipped,
+    }
+}
+
+/// Elements that close themselves or are closed by their next sibling: they do not nest.
+fn is_flat_tag(name: &[u8]) -> bool {
+    const FLAT: [&[u8]; 22] = [
+        b"p", b"li", b"td", b"th", b"tr", b"dt", b"dd", b"option", b"br", b"img", b"hr", b"meta",
+        b"link", b"input", b"area", b"base", b"col", b"embed", b"source", b"track", b"wbr",
+        b"param",
+    ];
+    FLAT.iter().any(|f| f.eq_ignore_ascii_case(name))
+}
+
+/// Upper bound of the element nesting depth, by counting tags (stops once past `limit`).
+fn nesting_estimate(body: &str, limit: usize) -> usize {
+    let bytes = body.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    // Position of the next '>' at or after the current tag name, found once per region so that
+    // a body full of '<' and no '>' stays linear.
+    let mut next_gt: Option<usize> = Some(0);
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        match bytes.get(i) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b) if b.is_ascii_alphabetic() => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |e| i + e);
+                if next_gt.is_some_and(|g| g < end) {
+                    next_gt = bytes[end..]
+                        .iter()
+                        .position(|&b| b == b'>')
+                        .map(|e| end + e);
+                }
+                let self_closing = next_gt.is_some_and(|c| c > 0 && bytes[c - 1] == b'/');
+                if !is_flat_tag(&bytes[i..end]) && !self_closing {
+                    depth += 1;
+                    max = max.max(depth);
+                    if max > limit {
+                        return max;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Text of markup too broken to parse as a tree: tags become paragraph breaks, scripts and
+/// styles go, the common entities are decoded.
+fn tag_soup_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() / 2);
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('>') else {
+            out.push_str(after);
+            rest = "";
+            break;
+        };
+        let tag = after[1..close].trim_start_matches('/');
+        let name_end = tag
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tag.len());
+        let name = tag[..name_end].to_ascii_lowercase();
+        rest = &after[close + 1..];
+        if matches!(name.as_str(), "script" | "style") && !after[1..].starts_with('/') {
+            rest = find_end_tag(rest, &name).map_or("", |e| &rest[e..]);
+            continue;
+        }
+        if block_kind(&name).is_some() || name.is_empty() {
+            out.push_str("\n\n");
+        }
+    }
+    out.push_str(rest);
+    decode_entities(&out)
+}
+
+/// Offset of `</name` in `text`, ignoring ASCII case, without allocating.
+fn find_end_tag(text: &str, name: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let name = name.as_bytes();
+    let mut from = 0;
+    while let Some(off) = text[from..].find("</") {
+        let at = from + off;
+        let start = at + 2;
+        if bytes.len() >= start + name.len()
+            && bytes[start..start + name.len()].eq_ignore_ascii_case(name)
+        {
+            return Some(at);
+        }
+        from = start;
+    }
+    None
+}
+
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Plain text of an HTML fragment, e.g. a title that arrived with markup or entities in it.
@@ -327,8 +455,9 @@ fn skip_element(node: NodeRef<'_, Node>, el: &scraper::node::Element) -> bool {
 }
 
 /// Walks the subtree iteratively (pages can nest thousands deep; recursion could overflow).
-fn blocks_under(root: NodeRef<'_, Node>) -> Vec<Block> {
+fn blocks_under(root: NodeRef<'_, Node>) -> (Vec<Block>, u32) {
     let mut out = Builder::default();
+    let mut skipped = 0u32;
     let mut skipping: Option<ego_tree::NodeId> = None;
     let mut link_depth = 0usize;
     for edge in root.traverse() {
@@ -342,6 +471,7 @@ fn blocks_under(root: NodeRef<'_, Node>) -> Vec<Block> {
                     Node::Element(el) => {
                         if node != root && skip_element(node, el) {
                             skipping = Some(node.id());
+                            skipped += u32::from(is_visible_chrome(node, el));
                             continue;
                         }
                         if el.name() == "a" {
@@ -375,7 +505,16 @@ fn blocks_under(root: NodeRef<'_, Node>) -> Vec<Block> {
         }
     }
     out.flush();
-    out.blocks
+    (out.blocks, skipped)
+}
+
+/// Whether a skipped element was something a reader would have seen (a menu, a share bar),
+/// as opposed to scripts, styles and metadata.
+fn is_visible_chrome(node: NodeRef<'_, Node>, el: &scraper::node::Element) -> bool {
+    !matches!(
+        el.name(),
+        "script" | "style" | "noscript" | "template" | "head" | "title" | "meta" | "link" | "svg"
+    ) && ElementRef::wrap(node).is_some_and(|e| e.text().any(|t| !t.trim().is_empty()))
 }
 
 #[derive(Default)]
@@ -531,9 +670,41 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_does_not_overflow() {
-        let html = "<div>".repeat(20_000) + "deep text" + &"</div>".repeat(20_000);
+    fn deep_nesting_is_read_as_tag_soup() {
+        let html =
+            "<div>".repeat(200_000) + "deep <b>text</b> &amp; more" + &"</div>".repeat(200_000);
+        let start = std::time::Instant::now();
         let page = extract(&html);
-        assert_eq!(texts(&page), ["deep text"]);
+        assert_eq!(texts(&page), ["deep text & more"]);
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn moderate_nesting_is_parsed_and_walked_without_recursion() {
+        let html =
+            "<div>".repeat(MAX_NESTING - 1) + "deep text" + &"</div>".repeat(MAX_NESTING - 1);
+        assert_eq!(texts(&extract(&html)), ["deep text"]);
+        // Unclosed paragraphs and line breaks do not count as nesting.
+        let flat = "<p>one<br>".repeat(5_000);
+        assert!(nesting_estimate(&flat, MAX_NESTING) <= 1);
+    }
+
+    #[test]
+    fn tag_soup_drops_scripts_and_keeps_text() {
+        let text = tag_soup_text(
+            "<div>A &lt;b&gt;<script>var x='<p>';</script><p>B</p><STYLE>p{}</style>C",
+        );
+        assert_eq!(crate::normalize::normalize_line(&text), "A <b> B C");
+        let text = tag_soup_text("x<Script>a</b></SCRIPT>y < z");
+        assert_eq!(crate::normalize::normalize_line(&text), "xy < z");
+    }
+
+    #[test]
+    fn visible_chrome_is_counted() {
+        let page = extract(
+            "<html><head><title>T</title><script>x</script></head><body><nav>Home World</nav>\
+             <div class='share'>Share</div><p>Body text here.</p></body></html>",
+        );
+        assert_eq!(page.skipped, 2);
     }
 }

@@ -80,11 +80,11 @@ pub fn clean_article(article: Article, now: DateTime<Utc>) -> Result<CleanArticl
         Some(ct) if ct.to_ascii_lowercase().contains("plain") => false,
         _ => html::looks_like_html(&article.body),
     };
-    let (blocks, page_title) = if is_html {
+    let (blocks, page_title, skipped) = if is_html {
         let page = html::extract(&article.body);
-        (page.blocks, page.title)
+        (page.blocks, page.title, page.skipped)
     } else {
-        (blocks::plain_blocks(&article.body), None)
+        (blocks::plain_blocks(&article.body), None, 0)
     };
 
     let given_title = article
@@ -123,7 +123,7 @@ pub fn clean_article(article: Article, now: DateTime<Utc>) -> Result<CleanArticl
         language,
         content_hash: hex64(content_hash(&body)),
         simhash: hex64(simhash(&body)),
-        boilerplate_removed: stripped.removed,
+        boilerplate_removed: stripped.removed + skipped,
         body,
     })
 }

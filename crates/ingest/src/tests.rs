@@ -311,7 +311,10 @@ fn syndicated_copy_is_near_and_unrelated_is_far() {
     // Another outlet: other headline, its own furniture, a dateline, one sentence reworded.
     let mut copy = STORY.map(str::to_owned);
     copy[0] = format!("ADDIS ABABA, March 26 (Wire) - {}", copy[0]);
-    copy[3] = copy[3].replace("offered to host a summit of the three leaders", "proposed hosting a summit of the three heads of state");
+    copy[3] = copy[3].replace(
+        "offered to host a summit of the three leaders",
+        "proposed hosting a summit of the three heads of state",
+    );
     let copy_body = format!(
         "Africa\n\nNile dam negotiations back on track\n\nBy Wire Staff\n\n{}\n\nRead more: Kenya and Somalia row over maritime border\n\nShare this article",
         copy.join("\n\n")

@@ -20,14 +20,37 @@ fn examples() -> Vec<String> {
 /// Text that is page furniture or a "Related Articles" headline in the sample pages: none of
 /// it may reach a cleaned body, where the coder would turn it into events.
 const FURNITURE: &[&str] = &[
-    "Related Articles", "Back to top", "Skip to content", "Share this", "Facebook", "Twitter",
-    "WhatsApp", "cookies", "newsletter", "All rights reserved", "Tags:", "By Wire Staff",
-    "Read more", "Most read", "Home", "Reporting by", "Iran accuses Saudi Arabia",
-    "Pakistan accuses India", "Russia expels German diplomats", "Turkey threatens",
-    "China warns US over Taiwan", "Azerbaijan sends troops", "Suicide bomber",
-    "Pakistan shoots down", "North Korea fires", "China sanctions US defence firms",
-    "Iran warns Israel", "Jordan recalls ambassador", "Israel strikes targets",
-    "Chad's president", "Markets rally",
+    "Related Articles",
+    "Back to top",
+    "Skip to content",
+    "Share this",
+    "Facebook",
+    "Twitter",
+    "WhatsApp",
+    "cookies",
+    "newsletter",
+    "All rights reserved",
+    "Tags:",
+    "By Wire Staff",
+    "Read more",
+    "Most read",
+    "Home",
+    "Reporting by",
+    "Iran accuses Saudi Arabia",
+    "Pakistan accuses India",
+    "Russia expels German diplomats",
+    "Turkey threatens",
+    "China warns US over Taiwan",
+    "Azerbaijan sends troops",
+    "Suicide bomber",
+    "Pakistan shoots down",
+    "North Korea fires",
+    "China sanctions US defence firms",
+    "Iran warns Israel",
+    "Jordan recalls ambassador",
+    "Israel strikes targets",
+    "Chad's president",
+    "Markets rally",
 ];
 
 #[test]
@@ -54,10 +77,19 @@ fn every_example_line_has_its_documented_outcome() {
                     );
                 }
                 for f in FURNITURE {
-                    assert!(!a.body.contains(f), "line {}: {f:?} left in body:\n{}", n + 1, a.body);
+                    assert!(
+                        !a.body.contains(f),
+                        "line {}: {f:?} left in body:\n{}",
+                        n + 1,
+                        a.body
+                    );
                 }
                 if let Some(t) = &a.title {
-                    assert!(!a.body.contains(t.as_str()), "line {}: title in body", n + 1);
+                    assert!(
+                        !a.body.contains(t.as_str()),
+                        "line {}: title in body",
+                        n + 1
+                    );
                 }
                 assert!(!a.published_at_inferred, "line {}", n + 1);
                 ok.push(a);
@@ -106,7 +138,10 @@ fn every_example_line_has_its_documented_outcome() {
         let d = hamming(&original.simhash, &by_id[copy].simhash).unwrap();
         assert!(d <= 10, "{copy} is {d} bits from ex-013");
     }
-    assert_eq!(original.body, by_id["ex-013-c2"].body, "only furniture differed");
+    assert_eq!(
+        original.body, by_id["ex-013-c2"].body,
+        "only furniture differed"
+    );
     for a in &ok {
         if !a.id.starts_with("ex-013") && a.id != "ex-002" {
             let d = hamming(&original.simhash, &a.simhash).unwrap();
