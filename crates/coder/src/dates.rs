@@ -117,10 +117,10 @@ pub fn find_dates(
                 let y = y.unwrap_or_else(|| {
                     // A month later than the publication month is last year's, unless future.
                     let py = published.year();
-                    if !future && m > published.month() {
+                    // "In February" dates what was said or done, even for an intention:
+                    // a month after the publication month is last year's.
+                    if m > published.month() {
                         py - 1
-                    } else if future && m < published.month() {
-                        py + 1
                     } else {
                         py
                     }

@@ -199,6 +199,10 @@ impl Engine<'_> {
             if doc.tokens[i].kind != TokKind::Word || covered(i) {
                 continue;
             }
+            // "March 17", "May 2019": a month, not a verb.
+            if doc.tokens[i].cap && doc.tokens.get(i + 1).is_some_and(|t| t.kind == TokKind::Number) {
+                continue;
+            }
             if let Some(entries) = self.verbs.index.get(doc.w(i)) {
                 for &(block, form) in entries {
                     cands.push(Cand { tok: i, block, form });
@@ -227,6 +231,14 @@ impl Engine<'_> {
             let group = &cands[i..j];
             i = j;
             if consumed.contains(&tok) {
+                continue;
+            }
+            // A gerund after a preposition is a noun phrase ("relations in providing basic
+            // needs"), not a reported action, unless a pattern of another trigger took it.
+            if group.iter().all(|c| c.form == Form::Gerund)
+                && tok > range.0
+                && matches!(doc.w(tok - 1), "in" | "of" | "for" | "on" | "about" | "after" | "before" | "without" | "by" | "towards" | "toward")
+            {
                 continue;
             }
             let word = doc.text[doc.tokens[tok].range()].to_string();
@@ -323,7 +335,16 @@ impl Engine<'_> {
             let subject = self.subject(doc, subj_anchor, range, &slots);
             let (mut src, mut tgt) = if passive {
                 let agent = slots.iter().position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8);
-                (m.source.or(agent), subject)
+                match (m.source.or(agent), subject) {
+                    // "agreements between Libya and Russia were signed": each with the other.
+                    (None, Some(s)) if slots[s].members.len() > 1 => (Some(s), None),
+                    (a, s) => (a, s),
+                }
+            } else if block.noun && m.source.is_none() && slots.iter().any(|s| s.end == tok || (s.end + 1 == tok && matches!(doc.w(tok - 1), "'s" | "\u{2019}s"))) {
+                // A noun's possessor or adjective is its source: "a Libyan delegation visit".
+                let own = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
+                let t = m.target.or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
+                (own, t)
             } else {
                 let t = m.target.or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
                 (m.source.or(subject), t)
@@ -708,7 +729,15 @@ impl Engine<'_> {
             .enumerate()
             .rev()
             .filter(|(_, s)| s.end <= tok && s.start >= clause_start)
-            .find(|(_, s)| s.prep.is_none() || s.prep == Some("between") || s.prep == Some("of") && s.start > 0 && doc.w(s.start - 2) == "between")
+            .find(|(_, s)| {
+                s.prep.is_none()
+                    || s.prep == Some("between")
+                    // "Undersecretary of the Ministry of Health X said": a title's "of".
+                    || (s.prep == Some("of") && {
+                        let of = (clause_start..s.start).rev().find(|&k| doc.w(k) == "of");
+                        of.is_some_and(|k| k > clause_start && doc.tokens[k - 1].cap)
+                    })
+            })
             .map(|(i, _)| i)
     }
 
