@@ -148,6 +148,12 @@ COUNTRY_ALTERNATES = {
 }
 
 
+# English spellings news uses that GeoNames lacks, by geonameid.
+EXTRA_ALTERNATES = {
+    "79415": ["Hodeidah"],  # Al Ḩudaydah, Yemen
+}
+
+
 def is_latin(s):
     return all(unicodedata.name(ch, "").startswith("LATIN") for ch in s if ch.isalpha())
 
@@ -242,7 +248,7 @@ def main():
     excluded = {}
     dictionary = {w for w in get_english_words_set(["web2"], lower=False) if w.islower()}
 
-    def keep_key(key, primary):
+    def keep_key(key, primary, big=False):
         if key in EXCLUDE:
             excluded[key] = "EXCLUDE list"
             return False
@@ -252,7 +258,9 @@ def main():
         if key in dictionary and z >= COMMON_WORD_ZIPF:
             excluded[key] = f"common word (zipf {z:.1f})"
             return False
-        if not primary and z >= ALTERNATE_WORD_ZIPF:
+        # A capital's or big city's alternates are how the world writes it ("Frankfurt",
+        # "Cologne"); junk alternates belong to small towns ("Hamas" for Hamm).
+        if not primary and not big and z >= ALTERNATE_WORD_ZIPF:
             excluded[key] = f"frequent word as an alternate (zipf {z:.1f})"
             return False
         return True
@@ -264,8 +272,12 @@ def main():
             continue
         name_key = fold(c["name"])
         name_ok = keep_key(name_key, True)
+        big = cid in capital_ids or c["population"] >= BIG_CITY
         seen = {name_key}
         alts = []
+        for a in EXTRA_ALTERNATES.get(cid, []):
+            seen.add(fold(a))
+            alts.append(a)
         for a in c["alternatenames"]:
             if not good_alternate(a):
                 continue
@@ -275,7 +287,7 @@ def main():
             seen.add(k)
             if k in country_keys and k != name_key:
                 continue
-            if keep_key(k, False):
+            if keep_key(k, False, big):
                 alts.append(a)
         if not name_ok and not alts:
             continue
@@ -331,8 +343,9 @@ def main():
             f.write(f"{kind}\t{name}\t{cc}\t{fmt_coord(lat)}\t{fmt_coord(lon)}\t{pop}\t{cap}\t"
                     f"{'|'.join(alts)}\n")
     with open(EXCLUDED_OUT, "w", encoding="utf-8", newline="\n") as f:
-        f.write("# Folded names dropped from the gazetteer by scripts/gen_gazetteer.py, "
-                "with the reason. Generated: edit KEEP/EXCLUDE in the script instead.\n")
+        f.write("# Folded names dropped by scripts/gen_gazetteer.py, with the reason: for every "
+                "place, or (alternates) for the small towns that carried them. Generated: "
+                "edit KEEP/EXCLUDE in the script instead.\n")
         for k in sorted(excluded):
             f.write(f"{k}\t{excluded[k]}\n")
     print(f"wrote {len(rows)} places to {OUT} ({os.path.getsize(OUT)} bytes); "

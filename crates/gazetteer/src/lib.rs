@@ -420,6 +420,9 @@ mod tests {
             ("Paris", "FRA"),
             ("Kyiv", "UKR"),
             ("Kiev", "UKR"),
+            ("Frankfurt", "DEU"),
+            ("Cologne", "DEU"),
+            ("Hodeidah", "YEM"),
         ] {
             let p = g
                 .resolve(name, &[])
@@ -507,6 +510,8 @@ mod tests {
             "One",
             "Sale",
             "Us",
+            "Hamas",
+            "Google",
         ] {
             assert!(!g.is_place_name(word), "{word} should not be a place");
         }

@@ -249,3 +249,27 @@ fn generation_is_cheap() {
     assert!(bytes > 0);
     assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
 }
+
+#[test]
+fn every_place_written_about_is_in_the_gazetteer() {
+    let g = dragoman_gazetteer::Gazetteer::bundled();
+    let mut missing = Vec::new();
+    for c in world::COUNTRIES {
+        let Some(country) = g
+            .lookup(c.name)
+            .iter()
+            .find(|p| p.kind == dragoman_gazetteer::PlaceKind::Country)
+        else {
+            missing.push(c.name.to_owned());
+            continue;
+        };
+        let code = country.country.as_str();
+        for city in std::iter::once(&c.capital).chain(c.cities) {
+            match g.resolve(city, &[code]) {
+                Some(p) if p.country == code => {}
+                other => missing.push(format!("{city} ({code}): {other:?}")),
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not resolvable: {missing:#?}");
+}
