@@ -226,8 +226,8 @@ fn throughput(owned: bool) {
     const TOTAL: usize = 1_000_000;
     const BATCH: usize = 50_000;
     let mut d = Deduplicator::new(DedupConfig::default());
-    // ~200k new events per day of event time: the window evicts as the stream goes on.
-    let mut gen = Gen::new(200_000);
+    // ~100k new events per day of event time: the window evicts as the stream goes on.
+    let mut gen = Gen::new(100_000);
     let now = Utc
         .with_ymd_and_hms(2019, 3, 25, 9, 30, 0)
         .single()

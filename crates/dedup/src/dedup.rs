@@ -44,7 +44,7 @@ use crate::config::{DedupConfig, Emit};
 use crate::hash::{hash_str, parse_hex64, HashBuf};
 use crate::state::{
     build_blob, decode_key, list_strings, precision_from_u8, precision_to_u8, ArticleRec, BlobView,
-    Counts, LocPart, Slot, MAX_TRACKED_ARTICLES, NIL,
+    Counts, LocPart, Outlets, Slot, MAX_LISTED, MAX_TRACKED_ARTICLES, NIL,
 };
 use crate::DedupError;
 
@@ -156,9 +156,9 @@ struct Incoming {
 }
 
 impl Incoming {
-    fn of(c: &CandidateEvent) -> Self {
+    fn of(c: &CandidateEvent, outlets: &mut Outlets) -> Self {
         let a = &c.article;
-        let outlet = a.source.as_deref().map_or(0, |s| (hash_str(s) as u32) | 1);
+        let outlet = a.source.as_deref().map_or(0, |s| outlets.intern(s));
         let bit = 1u32 << (c.evidence.sentence_index % 32);
         let rec = ArticleRec {
             id: fold(hash_str(&a.id)),
@@ -191,6 +191,7 @@ pub struct Deduplicator {
     lru_tail: u32,
     live: usize,
     watermark: Option<i32>,
+    outlets: Outlets,
     stats: DedupStats,
 }
 
@@ -208,6 +209,7 @@ impl Deduplicator {
             lru_tail: NIL,
             live: 0,
             watermark: None,
+            outlets: Outlets::default(),
             stats: DedupStats::default(),
         }
     }
@@ -236,7 +238,8 @@ impl Deduplicator {
     /// event's `first_seen`/`last_seen`); tests pass explicit times.
     pub fn process(&mut self, candidate: &CandidateEvent, now: DateTime<Utc>) -> Outcome {
         let (mut out, publish) = self.decide(candidate, now);
-        out.event = publish.map(|p| build_event(self.published(&p), event_parts(candidate)));
+        out.event =
+            publish.map(|p| build_event(self.published(&p), event_parts(candidate), &self.outlets));
         out
     }
 
@@ -245,7 +248,7 @@ impl Deduplicator {
     /// saves a couple of dozen allocations per published revision.
     pub fn process_owned(&mut self, candidate: CandidateEvent, now: DateTime<Utc>) -> Outcome {
         let (mut out, publish) = self.decide(&candidate, now);
-        out.event = publish.map(|p| build_event(self.published(&p), candidate));
+        out.event = publish.map(|p| build_event(self.published(&p), candidate, &self.outlets));
         out
     }
 
@@ -277,7 +280,7 @@ impl Deduplicator {
 
         let group = group_hash(candidate);
         let place = place_hash(candidate.location.as_ref());
-        let incoming = Incoming::of(candidate);
+        let incoming = Incoming::of(candidate, &mut self.outlets);
         let now_s = unix_u32(now);
 
         let publish = if let Some(i) = self.find(group, day, place) {
@@ -294,7 +297,7 @@ impl Deduplicator {
                 self.make_room(&mut out);
                 out.changelog.push(ChangelogRecord {
                     key: slot.key(),
-                    value: Some(slot.encode()),
+                    value: Some(slot.encode(&self.outlets)),
                 });
                 Some(Publish::Live(self.insert(slot)))
             }
@@ -323,7 +326,7 @@ impl Deduplicator {
                 }
             }
             Some(v) => {
-                let slot = Slot::decode(key, v)?;
+                let slot = Slot::decode(key, v, &mut self.outlets)?;
                 let date = slot.event_date;
                 // The same watermark guard as `process`: a date past the day after the
                 // event was last seen does not advance the window.
@@ -521,12 +524,6 @@ impl Deduplicator {
                     },
                     v.ids,
                     new_article.then_some(c.article.id.as_str()),
-                    v.sources,
-                    if new_source {
-                        c.article.source.as_deref()
-                    } else {
-                        None
-                    },
                 ),
                 // Unreachable for state this crate wrote or validated; start the blob afresh
                 // rather than lose the report.
@@ -538,8 +535,6 @@ impl Deduplicator {
                         c.location.as_ref().map_or(LocPart::None, LocPart::New),
                         &[],
                         Some(&c.article.id),
-                        &[],
-                        c.article.source.as_deref(),
                     )
                 }
             };
@@ -565,7 +560,7 @@ impl Deduplicator {
         }
         out.changelog.push(ChangelogRecord {
             key: s.key(),
-            value: Some(s.encode()),
+            value: Some(s.encode(&self.outlets)),
         });
         self.touch(i);
     }
@@ -763,8 +758,6 @@ fn new_slot(
         c.location.as_ref().map_or(LocPart::None, LocPart::New),
         &[],
         Some(&c.article.id),
-        &[],
-        c.article.source.as_deref(),
     );
     Slot {
         event_id: id.finish(),
@@ -822,7 +815,25 @@ fn event_parts(c: &CandidateEvent) -> CandidateEvent {
     }
 }
 
-fn build_event(s: &Slot, c: CandidateEvent) -> Event {
+/// The first [`MAX_LISTED`] distinct outlets of the event's articles, in order.
+fn sources(s: &Slot, outlets: &Outlets) -> Vec<String> {
+    let mut seen: Vec<u32> = Vec::new();
+    let mut out = Vec::new();
+    for r in s.records() {
+        if out.len() == MAX_LISTED {
+            break;
+        }
+        if r.outlet != 0 && !seen.contains(&r.outlet) {
+            seen.push(r.outlet);
+            if let Some(name) = outlets.name(r.outlet) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn build_event(s: &Slot, c: CandidateEvent, outlets: &Outlets) -> Event {
     let view = BlobView::parse(&s.blob, s.n_recs).ok();
     let strings = |list: Option<&[u8]>| {
         list.map_or_else(Vec::new, |l| list_strings(l).map(String::from).collect())
@@ -834,7 +845,7 @@ fn build_event(s: &Slot, c: CandidateEvent) -> Event {
         num_sources: s.counts.sources,
         num_independent: s.counts.independent,
         article_ids: strings(view.as_ref().map(|v| v.ids)),
-        sources: strings(view.as_ref().map(|v| v.sources)),
+        sources: sources(s, outlets),
         first_seen: ts(s.first_seen),
         last_seen: ts(s.last_seen),
     };
@@ -894,7 +905,7 @@ impl Deduplicator {
         self.slots
             .iter()
             .flatten()
-            .map(|s| (s.key(), s.encode()))
+            .map(|s| (s.key(), s.encode(&self.outlets)))
             .collect()
     }
 }

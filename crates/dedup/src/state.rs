@@ -8,12 +8,17 @@
 //! blob = records   n_recs x 24 bytes: ArticleRec (id, content, simhash, outlet, sentences)
 //!        location  u8 tag; if 1: u8 precision, f64 lat, f64 lon, str8 country, str16 name
 //!        ids       u8 count, count x str16     the first MAX_LISTED article ids
-//!        sources   u8 count, count x str16     the first MAX_LISTED outlet names
 //! str8 = u8 length + UTF-8 bytes; str16 = u16 LE length + UTF-8 bytes
 //! ```
 //!
-//! The changelog value is a fixed header (the slot's numbers) followed by the blob verbatim,
-//! so writing a changelog record is one copy and restoring one is a validation and a copy.
+//! Outlet names are interned once per deduplicator ([`Outlets`]): a record holds the
+//! outlet's number, and the published `sources` are the distinct outlets of the records, in
+//! order. There are a few thousand outlets and millions of events, so the names cost nothing
+//! per event.
+//!
+//! The changelog value is a fixed header (the slot's numbers), the blob, and the outlet
+//! names its records use (u16 count, str16 each), the records numbering outlets 1.. in that
+//! table rather than in the process's interner, so that a value means the same in any process.
 //! We use our own versioned little-endian layout rather than serde + bincode/postcard: the
 //! state is numbers and a byte blob already, a schema change must be an explicit version
 //! bump (old changelogs stay readable or fail loudly), and it costs no dependency.
@@ -28,6 +33,8 @@ pub(crate) const VERSION: u8 = 1;
 pub(crate) const KEY_LEN: usize = 16;
 pub(crate) const HEADER_LEN: usize = 1 + 8 * 2 + 4 * 9 + 4 + 1 + 1 + 2;
 pub(crate) const REC_LEN: usize = 24;
+/// Offset of `ArticleRec::outlet` within an encoded record.
+const OUTLET_AT: usize = 16;
 /// Article ids and outlet names listed in `mentions` (the counts are exact; the lists keep
 /// the first ones only, so that state stays bounded however often an event is reported).
 pub const MAX_LISTED: usize = 8;
@@ -48,7 +55,7 @@ pub(crate) struct ArticleRec {
     pub content: u32,
     /// The article's SimHash (near-duplicate bodies).
     pub simhash: u64,
-    /// 32-bit hash of the outlet, 0 when the article did not say.
+    /// The outlet's number in [`Outlets`], 0 when the article did not say.
     pub outlet: u32,
     /// Bit `i % 32` set when sentence `i` of this article was counted as a mention.
     pub sentences: u32,
@@ -73,6 +80,30 @@ impl ArticleRec {
             outlet: u32_at(16),
             sentences: u32_at(20),
         }
+    }
+}
+
+/// Outlet names, interned: numbered from 1 (0 is "no outlet"). Never shrinks: outlets are a
+/// few thousand names, which is less than the state of a few dozen events.
+#[derive(Debug, Default)]
+pub(crate) struct Outlets {
+    numbers: std::collections::HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Outlets {
+    pub(crate) fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(name) {
+            return n;
+        }
+        self.names.push(name.into());
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.numbers.insert(name.into(), n);
+        n
+    }
+
+    pub(crate) fn name(&self, n: u32) -> Option<&str> {
+        self.names.get((n as usize).checked_sub(1)?).map(|s| &**s)
     }
 }
 
@@ -140,8 +171,8 @@ impl Slot {
     }
 
     /// The changelog value of this event.
-    pub(crate) fn encode(&self) -> Vec<u8> {
-        let mut v = Vec::with_capacity(HEADER_LEN + self.blob.len());
+    pub(crate) fn encode(&self, outlets: &Outlets) -> Vec<u8> {
+        let mut v = Vec::with_capacity(HEADER_LEN + self.blob.len() + 32);
         v.push(VERSION);
         v.extend_from_slice(&self.event_id.to_le_bytes());
         v.extend_from_slice(&self.place.to_le_bytes());
@@ -160,12 +191,40 @@ impl Slot {
         v.extend_from_slice(&self.n_recs.to_le_bytes());
         debug_assert_eq!(v.len(), HEADER_LEN);
         v.extend_from_slice(&self.blob);
+        // Renumber the records' outlets into a table carried by the value.
+        let mut table: Vec<u32> = Vec::new();
+        for k in 0..usize::from(self.n_recs) {
+            let at = HEADER_LEN + k * REC_LEN + OUTLET_AT;
+            let Some(field) = v.get_mut(at..at + 4) else {
+                break;
+            };
+            let global = u32::from_le_bytes(field.try_into().unwrap_or([0; 4]));
+            if global == 0 {
+                continue;
+            }
+            let local = match table.iter().position(|&g| g == global) {
+                Some(p) => p,
+                None => {
+                    table.push(global);
+                    table.len() - 1
+                }
+            };
+            field.copy_from_slice(&(local as u32 + 1).to_le_bytes());
+        }
+        v.extend_from_slice(&(table.len() as u16).to_le_bytes());
+        for g in table {
+            put_str16(&mut v, outlets.name(g).unwrap_or(""));
+        }
         v
     }
 
     /// Rebuilds a slot from its changelog record, checking everything a later read relies on.
     /// The links (`chain`, `lru_*`) are left unset for the caller to fill in.
-    pub(crate) fn decode(key: &[u8], value: &[u8]) -> Result<Self, DedupError> {
+    pub(crate) fn decode(
+        key: &[u8],
+        value: &[u8],
+        outlets: &mut Outlets,
+    ) -> Result<Self, DedupError> {
         let (group, event_id) = decode_key(key)?;
         let version = *value.first().ok_or(DedupError::Corrupt("empty value"))?;
         if version != VERSION {
@@ -206,8 +265,34 @@ impl Slot {
         if revision == 0 {
             return Err(DedupError::Corrupt("revision 0"));
         }
-        let blob: Box<[u8]> = value[HEADER_LEN..].into();
-        BlobView::parse(&blob, n_recs)?;
+        let rest = &value[HEADER_LEN..];
+        let (_, blob_len) = BlobView::parse_prefix(rest, n_recs)?;
+        let mut table = Cursor {
+            b: rest,
+            at: blob_len,
+        };
+        let l = table.skip(2)?;
+        let n = u16::from_le_bytes([l[0], l[1]]);
+        let mut names = Vec::with_capacity(usize::from(n));
+        for _ in 0..n {
+            names.push(outlets.intern(table.str16()?));
+        }
+        if table.at != rest.len() {
+            return Err(DedupError::Corrupt("trailing bytes after the outlet table"));
+        }
+        let mut blob: Box<[u8]> = rest[..blob_len].into();
+        for k in 0..usize::from(n_recs) {
+            let at = k * REC_LEN + OUTLET_AT;
+            let field = &mut blob[at..at + 4];
+            let local = u32::from_le_bytes(field.try_into().unwrap_or([0; 4]));
+            let global = match local {
+                0 => 0,
+                l => *names
+                    .get(l as usize - 1)
+                    .ok_or(DedupError::Corrupt("outlet number outside the table"))?,
+            };
+            field.copy_from_slice(&global.to_le_bytes());
+        }
         Ok(Self {
             event_id,
             group,
@@ -318,7 +403,6 @@ pub(crate) struct BlobView<'a> {
     pub loc: &'a [u8],
     /// Count byte followed by the entries.
     pub ids: &'a [u8],
-    pub sources: &'a [u8],
 }
 
 /// Walks a blob section by section; every read is bounds-checked so a corrupt changelog
@@ -366,6 +450,15 @@ impl<'a> Cursor<'a> {
 
 impl<'a> BlobView<'a> {
     pub(crate) fn parse(blob: &'a [u8], n_recs: u16) -> Result<Self, DedupError> {
+        let (view, end) = Self::parse_prefix(blob, n_recs)?;
+        if end != blob.len() {
+            return Err(DedupError::Corrupt("trailing bytes in blob"));
+        }
+        Ok(view)
+    }
+
+    /// Parses a blob at the start of `blob`, returning where it ends.
+    pub(crate) fn parse_prefix(blob: &'a [u8], n_recs: u16) -> Result<(Self, usize), DedupError> {
         let mut c = Cursor { b: blob, at: 0 };
         let recs = c.skip(usize::from(n_recs) * REC_LEN)?;
         let loc_start = c.at;
@@ -383,16 +476,7 @@ impl<'a> BlobView<'a> {
         }
         let loc = &blob[loc_start..c.at];
         let ids = c.list()?;
-        let sources = c.list()?;
-        if c.at != blob.len() {
-            return Err(DedupError::Corrupt("trailing bytes in blob"));
-        }
-        Ok(Self {
-            recs,
-            loc,
-            ids,
-            sources,
-        })
+        Ok((Self { recs, loc, ids }, c.at))
     }
 
     pub(crate) fn location(&self) -> Option<Location> {
@@ -478,18 +562,22 @@ pub(crate) fn build_blob(
     loc: LocPart<'_>,
     ids: &[u8],
     new_id: Option<&str>,
-    sources: &[u8],
-    new_source: Option<&str>,
 ) -> Box<[u8]> {
-    let mut out = Vec::with_capacity(
-        recs.len()
-            + REC_LEN
-            + 64
-            + ids.len()
-            + sources.len()
-            + new_id.map_or(0, |s| s.len() + 2)
-            + new_source.map_or(0, |s| s.len() + 2),
-    );
+    // Sized exactly: `into_boxed_slice` would otherwise reallocate to drop the slack.
+    let loc_len = match &loc {
+        LocPart::Raw(b) if !b.is_empty() => b.len(),
+        LocPart::Raw(_) | LocPart::None => 1,
+        LocPart::New(l) => {
+            1 + 1 + 16 + 1 + clip(&l.country, 255).len() + 2 + clip(&l.name, 65535).len()
+        }
+    };
+    let ids_len = ids.len().max(1)
+        + match new_id {
+            Some(id) if list_len(ids) < MAX_LISTED => 2 + clip(id, 65535).len(),
+            _ => 0,
+        };
+    let mut out =
+        Vec::with_capacity(recs.len() + new_rec.map_or(0, |_| REC_LEN) + loc_len + ids_len);
     out.extend_from_slice(recs);
     if let Some(r) = new_rec {
         r.write(&mut out);
@@ -507,7 +595,7 @@ pub(crate) fn build_blob(
         }
     }
     put_list(&mut out, ids, new_id);
-    put_list(&mut out, sources, new_source);
+    debug_assert_eq!(out.len(), out.capacity());
     out.into_boxed_slice()
 }
 
@@ -515,12 +603,12 @@ pub(crate) fn build_blob(
 mod tests {
     use super::*;
 
-    fn rec(i: u64) -> ArticleRec {
+    fn rec(i: u32, outlet: u32) -> ArticleRec {
         ArticleRec {
-            id: i as u32,
-            content: i as u32 * 3,
-            simhash: !i,
-            outlet: i as u32 + 7,
+            id: i,
+            content: i * 3,
+            simhash: !u64::from(i),
+            outlet,
             sentences: 1 << (i % 32),
         }
     }
@@ -564,62 +652,36 @@ mod tests {
 
     #[test]
     fn blob_sections_round_trip_and_append() {
-        let b1 = build_blob(
-            &[],
-            Some(&rec(1)),
-            LocPart::None,
-            &[],
-            Some("a-1"),
-            &[],
-            Some("x.com"),
-        );
+        let b1 = build_blob(&[], Some(&rec(1, 1)), LocPart::None, &[], Some("a-1"));
         let v1 = BlobView::parse(&b1, 1).unwrap();
         assert_eq!(v1.location(), None);
         assert_eq!(list_strings(v1.ids).collect::<Vec<_>>(), ["a-1"]);
         let loc = moscow();
         let b2 = build_blob(
             v1.recs,
-            Some(&rec(2)),
+            Some(&rec(2, 0)),
             LocPart::New(&loc),
             v1.ids,
             Some("a-2"),
-            v1.sources,
-            None,
         );
         let v2 = BlobView::parse(&b2, 2).unwrap();
         assert_eq!(v2.location(), Some(loc));
         assert_eq!(list_strings(v2.ids).collect::<Vec<_>>(), ["a-1", "a-2"]);
-        assert_eq!(list_strings(v2.sources).collect::<Vec<_>>(), ["x.com"]);
         let s = slot(b2.clone(), 2);
-        assert_eq!(s.records().collect::<Vec<_>>(), [rec(1), rec(2)]);
+        assert_eq!(s.records().collect::<Vec<_>>(), [rec(1, 1), rec(2, 0)]);
         // Keeping the raw location section keeps the location.
-        let b3 = build_blob(
-            v2.recs,
-            None,
-            LocPart::Raw(v2.loc),
-            v2.ids,
-            None,
-            v2.sources,
-            None,
-        );
+        let b3 = build_blob(v2.recs, None, LocPart::Raw(v2.loc), v2.ids, None);
         assert_eq!(b3, b2);
+        assert!(BlobView::parse(&b3, 3).is_err(), "record count is checked");
     }
 
     #[test]
     fn lists_stop_at_max_listed() {
-        let mut blob = build_blob(&[], None, LocPart::None, &[], None, &[], None);
+        let mut blob = build_blob(&[], None, LocPart::None, &[], None);
         for i in 0..20 {
             let v = BlobView::parse(&blob, 0).unwrap();
             let id = format!("id-{i}");
-            blob = build_blob(
-                v.recs,
-                None,
-                LocPart::Raw(v.loc),
-                v.ids,
-                Some(&id),
-                v.sources,
-                None,
-            );
+            blob = build_blob(v.recs, None, LocPart::Raw(v.loc), v.ids, Some(&id));
         }
         let v = BlobView::parse(&blob, 0).unwrap();
         let ids: Vec<_> = list_strings(v.ids).collect();
@@ -632,49 +694,98 @@ mod tests {
     fn long_strings_are_clipped_on_char_boundaries() {
         let mut loc = moscow();
         loc.country = "é".repeat(200);
-        let b = build_blob(&[], None, LocPart::New(&loc), &[], None, &[], None);
+        let b = build_blob(&[], None, LocPart::New(&loc), &[], None);
         let got = BlobView::parse(&b, 0).unwrap().location().unwrap();
         assert_eq!(got.country.len(), 254);
         assert!(loc.country.starts_with(&got.country));
+        let long_id = "x".repeat(70_000);
+        let b = build_blob(&[], None, LocPart::None, &[], Some(&long_id));
+        let v = BlobView::parse(&b, 0).unwrap();
+        assert_eq!(list_strings(v.ids).next().unwrap().len(), 65_535);
     }
 
     #[test]
-    fn slot_round_trips_through_the_changelog_encoding() {
-        let blob = build_blob(
+    fn outlets_are_interned_from_one() {
+        let mut o = Outlets::default();
+        assert_eq!(o.intern("a.ly"), 1);
+        assert_eq!(o.intern("b.ly"), 2);
+        assert_eq!(o.intern("a.ly"), 1);
+        assert_eq!(o.name(2), Some("b.ly"));
+        assert_eq!(o.name(0), None);
+        assert_eq!(o.name(3), None);
+    }
+
+    fn two_outlet_slot(outlets: &mut Outlets) -> Slot {
+        let (x, y) = (outlets.intern("x.com"), outlets.intern("y.com"));
+        let b = build_blob(
             &[],
-            Some(&rec(5)),
+            Some(&rec(5, y)),
             LocPart::New(&moscow()),
             &[],
             Some("lo-1"),
-            &[],
-            Some("a.ly"),
         );
-        let mut s = slot(blob, 1);
+        let v = BlobView::parse(&b, 1).unwrap();
+        let b = build_blob(
+            v.recs,
+            Some(&rec(6, 0)),
+            LocPart::Raw(v.loc),
+            v.ids,
+            Some("lo-2"),
+        );
+        let v = BlobView::parse(&b, 2).unwrap();
+        let b = build_blob(
+            v.recs,
+            Some(&rec(7, x)),
+            LocPart::Raw(v.loc),
+            v.ids,
+            Some("lo-3"),
+        );
+        let v = BlobView::parse(&b, 3).unwrap();
+        let b = build_blob(v.recs, Some(&rec(8, y)), LocPart::Raw(v.loc), v.ids, None);
+        slot(b, 4)
+    }
+
+    #[test]
+    fn slot_round_trips_through_the_changelog_encoding_in_another_process() {
+        let mut here = Outlets::default();
+        here.intern("unrelated.org");
+        let mut s = two_outlet_slot(&mut here);
         s.set_sentence(0, 1 << 9);
-        let back = Slot::decode(&s.key(), &s.encode()).unwrap();
-        assert_eq!(back, s);
+        let value = s.encode(&here);
+        // Another process numbers outlets differently; names are what the value carries.
+        let mut there = Outlets::default();
+        there.intern("y.com");
+        let back = Slot::decode(&s.key(), &value, &mut there).unwrap();
+        let names = |s: &Slot, o: &Outlets| -> Vec<Option<String>> {
+            s.records()
+                .map(|r| o.name(r.outlet).map(String::from))
+                .collect()
+        };
+        assert_eq!(names(&back, &there), names(&s, &here));
+        assert_eq!(names(&back, &there)[1], None);
         assert_eq!(back.code(), "057");
         assert_eq!(
             back.records().next().unwrap().sentences,
-            rec(5).sentences | 1 << 9
+            rec(5, 0).sentences | 1 << 9
         );
+        assert_eq!(
+            Slot {
+                blob: s.blob.clone(),
+                ..back.clone()
+            },
+            s
+        );
+        assert_eq!(back.encode(&there), value, "re-encoding is stable");
     }
 
     #[test]
     fn corrupt_records_are_errors_not_panics() {
-        let blob = build_blob(
-            &[],
-            Some(&rec(5)),
-            LocPart::New(&moscow()),
-            &[],
-            Some("lo-1"),
-            &[],
-            Some("a.ly"),
-        );
-        let s = slot(blob, 1);
-        let (key, value) = (s.key(), s.encode());
+        let mut outlets = Outlets::default();
+        let s = two_outlet_slot(&mut outlets);
+        let (key, value) = (s.key(), s.encode(&outlets));
+        let mut o = Outlets::default();
         assert_eq!(
-            Slot::decode(&key[..15], &value),
+            Slot::decode(&key[..15], &value, &mut o),
             Err(DedupError::BadKey {
                 len: 15,
                 expected: 16
@@ -682,19 +793,35 @@ mod tests {
         );
         let mut v2 = value.clone();
         v2[0] = 9;
-        assert_eq!(Slot::decode(&key, &v2), Err(DedupError::UnknownVersion(9)));
+        assert_eq!(
+            Slot::decode(&key, &v2, &mut o),
+            Err(DedupError::UnknownVersion(9))
+        );
         let mut other = key.clone();
         other[15] ^= 1;
-        assert_eq!(Slot::decode(&other, &value), Err(DedupError::KeyMismatch));
+        assert_eq!(
+            Slot::decode(&other, &value, &mut o),
+            Err(DedupError::KeyMismatch)
+        );
         // Every truncation is detected.
         for cut in 1..value.len() {
-            assert!(Slot::decode(&key, &value[..cut]).is_err(), "cut at {cut}");
+            assert!(
+                Slot::decode(&key, &value[..cut], &mut o).is_err(),
+                "cut at {cut}"
+            );
         }
         let mut longer = value.clone();
         longer.push(0);
-        assert!(Slot::decode(&key, &longer).is_err());
+        assert!(Slot::decode(&key, &longer, &mut o).is_err());
+        // An outlet number outside the value's table.
+        let mut bad = value.clone();
+        bad[HEADER_LEN + OUTLET_AT] = 9;
         assert_eq!(
-            Slot::decode(&key, &[]),
+            Slot::decode(&key, &bad, &mut o),
+            Err(DedupError::Corrupt("outlet number outside the table"))
+        );
+        assert_eq!(
+            Slot::decode(&key, &[], &mut o),
             Err(DedupError::Corrupt("empty value"))
         );
     }
