@@ -89,7 +89,7 @@ const NOT_TARGET_PREPS: &[&str] = &[
     "in", "at", "near", "during", "by", "since", "after", "before", "inside", "outside",
     "across", "through", "under", "about", "like", "than", "amid", "via", "among",
 ];
-const TARGET_PREPS: &[&str] = &["with", "to", "against", "on", "for", "toward", "towards", "into", "over", "upon", "from", "of"];
+const TARGET_PREPS: &[&str] = &["with", "to", "against", "on", "for", "toward", "towards", "into", "over", "upon", "from"];
 const ADVERBS: &[&str] = &[
     "also", "soon", "now", "again", "further", "jointly", "formally", "officially", "later",
     "eventually", "then", "still", "even", "reportedly", "allegedly", "recently", "already",
@@ -247,9 +247,13 @@ impl Engine<'_> {
                 DETERMINERS.contains(&p) || p == "'s" || p == "\u{2019}s" || slots.iter().any(|s| s.end == tok)
             };
             let mut best: Option<(Cand, Match)> = None;
+            let finite = self.plausible_verb(doc, tok, range, &slots);
             for c in group {
                 let b = &self.verbs.blocks[c.block as usize];
                 if b.noun && !noun_context && c.form != Form::Noun {
+                    continue;
+                }
+                if !b.noun && matches!(c.form, Form::Base | Form::Third) && !finite {
                     continue;
                 }
                 if let Some(m) = self.best_pattern(doc, b, c, range, &slots, &consumed) {
@@ -351,7 +355,7 @@ impl Engine<'_> {
             };
             // "urged Russia to withdraw": the addressee is the target.
             if let (Some(ct), Some(Family::Appeal | Family::Demand)) = (controller, family) {
-                if let Some(addr) = slots.iter().position(|s| s.start > ct && s.end <= tok && s.end + 2 >= tok) {
+                if let Some(addr) = slots.iter().position(|s| s.start > ct && s.end <= tok) {
                     tgt = Some(addr);
                     if src == Some(addr) {
                         src = self.subject(doc, ct, range, &slots);
@@ -382,6 +386,13 @@ impl Engine<'_> {
             }
             if skip {
                 continue;
+            }
+            if code == "010" {
+                if let Some(t) = tgt {
+                    if !slots[t].members.iter().any(|m| m.country.is_some() || m.code.len() > 3) {
+                        tgt = None;
+                    }
+                }
             }
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
             self.emit(&slots, src, tgt, code, pattern, tok, conf_base, future, &mut events);
@@ -660,7 +671,7 @@ impl Engine<'_> {
                 match e {
                     Elem::Words(ws) => {
                         let lim = (cur + 6).min(clause_end);
-                        let found = (cur..lim).find(|&k| ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k) && !slots.iter().any(|s| s.start <= k && k < s.end));
+                        let found = (cur..lim).find(|&k| ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k));
                         match found {
                             Some(k) => {
                                 m.consumed.push(k);
@@ -745,7 +756,7 @@ impl Engine<'_> {
     fn object(&self, doc: &Doc, tok: usize, last: usize, range: (usize, usize), slots: &[Slot], controller: Option<usize>) -> Option<usize> {
         let clause_end = (tok + 1..range.1).find(|&k| is_boundary(doc.w(k))).unwrap_or(range.1);
         let _ = controller;
-        slots.iter().position(|s| {
+        let ok = |s: &Slot| {
             if s.start <= tok || s.start >= clause_end {
                 return false;
             }
@@ -756,7 +767,33 @@ impl Engine<'_> {
             let near = s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(4);
             let via_prep = TARGET_PREPS.contains(&prep) && s.start <= last.max(tok) + 6;
             near || via_prep
-        })
+        };
+        // A bare agent ("tanks", "reporters") is the object only when no country or body is.
+        let named = |s: &Slot| s.members.iter().any(|m| m.country.is_some() || m.code.len() > 3);
+        slots
+            .iter()
+            .position(|s| ok(s) && named(s))
+            .or_else(|| slots.iter().position(ok))
+    }
+
+    /// Whether a base or third-person form is used as a verb here: after a subject, an
+    /// auxiliary, "to" or a conjunction, or heading the sentence. Otherwise it is a noun
+    /// ("settle trade in rupees", "the demand on equipment").
+    fn plausible_verb(&self, doc: &Doc, tok: usize, range: (usize, usize), slots: &[Slot]) -> bool {
+        let mut k = tok;
+        while k > range.0 && ADVERBS.contains(&doc.w(k - 1)) {
+            k -= 1;
+        }
+        if k == range.0 || slots.iter().any(|s| s.end == k) {
+            return true;
+        }
+        matches!(
+            doc.w(k - 1),
+            "to" | "will" | "would" | "shall" | "can" | "could" | "may" | "might" | "must" | "should"
+                | "not" | "n't" | "'t" | "did" | "do" | "does" | "and" | "or" | "'ll" | "who"
+                | "that" | "which" | "they" | "we" | "i" | "you" | "he" | "she" | "it" | "also"
+                | "\u{201c}" | "\""
+        ) || doc.tokens[k - 1].cap
     }
 
     fn negated(&self, doc: &Doc, tok: usize, range: (usize, usize), slots: &[Slot]) -> bool {
@@ -861,7 +898,10 @@ impl Engine<'_> {
         let after = k + 1;
         cands
             .iter()
-            .filter(|c| !self.verbs.blocks[c.block as usize].noun || doc.w(k) == "that")
+            .filter(|c| {
+                let b = &self.verbs.blocks[c.block as usize];
+                (!b.noun || doc.w(k) == "that") && b.family != Some(Family::Speech)
+            })
             .find(|c| c.tok >= after && c.tok <= after + if doc.w(k) == "that" { 6 } else { 2 })
             .map(|c| c.tok)
     }
