@@ -116,6 +116,9 @@ const PAIR_REFS: &[(&str, &str)] = &[
     ("two", "ministers"), ("both", "ministers"),
 ];
 
+/// Codes whose source and target act alike: "X met Y" is also "Y met X".
+const SYMMETRIC: &[&str] = &["040", "041", "044", "046"];
+
 fn is_boundary(w: &str) -> bool {
     CLAUSE_BREAKS.contains(&w)
 }
@@ -497,6 +500,10 @@ impl Engine<'_> {
         for s in &srcs {
             for t in &tgts {
                 push(*s, *t);
+                // Meeting, calling and negotiating are mutual: each side did it.
+                if SYMMETRIC.contains(&code) && s.is_some() && t.is_some() {
+                    push(*t, *s);
+                }
             }
         }
     }

@@ -35,7 +35,10 @@ fn article(id: &str, body: &str, published: NaiveDate) -> CleanArticle {
 
 /// The part of an actor code the scores compare: the country, or the whole IGO/NGO code.
 fn key(code: &str) -> &str {
-    if code == "-" || code.starts_with("IGO") || code.starts_with("NGO") || code.len() < 3 {
+    if code.starts_with("IGO") || code.starts_with("NGO") {
+        // The body (IGOUNO for the UN and its agencies), not the agency.
+        &code[..code.len().min(6)]
+    } else if code == "-" || code.len() < 3 {
         code
     } else {
         &code[..3]
