@@ -130,9 +130,20 @@ impl Gen {
 
     fn report(&mut self, j: u64, kind: Report) -> CandidateEvent {
         let k = mix(j);
+        // ~250 country codes (the 40 real ones and synthetic ones like CAMEO's) times six
+        // agents: enough distinct actors that first reports are mostly new events.
         let actor = |n: u64| {
-            let country = COUNTRIES[(n % 40) as usize];
-            let agent = AGENTS[(n / 40 % 6) as usize];
+            let c = n % 250;
+            let synthetic;
+            let country = match COUNTRIES.get(c as usize) {
+                Some(code) => *code,
+                None => {
+                    let l = |i: u64| char::from(b'A' + (i % 26) as u8);
+                    synthetic = format!("{}{}{}", l(c), l(c / 26), l(c / 676 + 17));
+                    synthetic.as_str()
+                }
+            };
+            let agent = AGENTS[(n / 250 % 6) as usize];
             Actor {
                 code: format!("{country}{agent}"),
                 country: Some(country.to_string()),
