@@ -815,6 +815,16 @@ fn event_parts(c: &CandidateEvent) -> CandidateEvent {
     }
 }
 
+/// `{:016x}` without the formatting machinery (it is on every published event).
+fn hex16(v: u64) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(16);
+    for shift in (0..16).rev() {
+        out.push(char::from(DIGITS[(v >> (shift * 4)) as usize & 15]));
+    }
+    out
+}
+
 /// The first [`MAX_LISTED`] distinct outlets of the event's articles, in order.
 fn sources(s: &Slot, outlets: &Outlets) -> Vec<String> {
     let mut seen: Vec<u32> = Vec::new();
@@ -877,7 +887,7 @@ fn build_event(s: &Slot, c: CandidateEvent, outlets: &Outlets) -> Event {
     };
     Event {
         schema: EVENT_SCHEMA.to_string(),
-        event_id: format!("{:016x}", s.event_id),
+        event_id: hex16(s.event_id),
         revision: s.revision,
         event_date: NaiveDate::from_num_days_from_ce_opt(s.event_date).unwrap_or(c.event_date),
         date_precision: precision_from_u8(s.precision).unwrap_or(c.date_precision),
@@ -1711,6 +1721,13 @@ mod tests {
             assert_eq!(x, y);
         }
         assert_eq!(a.snapshot(), b.snapshot());
+    }
+
+    #[test]
+    fn event_ids_are_sixteen_hex_digits() {
+        for v in [0, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
+            assert_eq!(hex16(v), format!("{v:016x}"));
+        }
     }
 
     #[test]

@@ -85,20 +85,36 @@ impl ArticleRec {
 
 /// Outlet names, interned: numbered from 1 (0 is "no outlet"). Never shrinks: outlets are a
 /// few thousand names, which is less than the state of a few dozen events.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Outlets {
-    numbers: std::collections::HashMap<Box<str>, u32>,
+    /// Outlet numbers, hashed by XXH3 of the name (looked up once per candidate, so the
+    /// hash matters more than SipHash's DoS resistance: names come from our own ingest).
+    numbers: hashbrown::HashTable<u32>,
     names: Vec<Box<str>>,
+}
+
+impl std::fmt::Debug for Outlets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outlets")
+            .field("len", &self.names.len())
+            .finish()
+    }
 }
 
 impl Outlets {
     pub(crate) fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&n) = self.numbers.get(name) {
+        let hash = xxhash_rust::xxh3::xxh3_64(name.as_bytes());
+        let names = &self.names;
+        let same = |&n: &u32| names.get(n as usize - 1).is_some_and(|s| &**s == name);
+        if let Some(&n) = self.numbers.find(hash, same) {
             return n;
         }
         self.names.push(name.into());
         let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.numbers.insert(name.into(), n);
+        let names = &self.names;
+        self.numbers.insert_unique(hash, n, |&m| {
+            xxhash_rust::xxh3::xxh3_64(names[m as usize - 1].as_bytes())
+        });
         n
     }
 
