@@ -313,7 +313,7 @@ art(id="ex-023", url="https://potomac-journal.example/biden-kishida-white-house"
     title="Biden hosts Kishida, praises Japan's defence build-up",
     body=page("Potomac Journal", "Biden hosts Kishida, praises Japan's defence build-up", [
         "US President Joe Biden hosted Japanese Prime Minister Fumio Kishida at the White House on Friday and praised Japan's plan to double its defence spending over the next five years.",
-        "The two leaders pledged to deepen military cooperation, a day after their foreign and defence ministers agreed in Washington to station a new US Marine unit on the Japanese island of Okinawa by 2025.",
+        "The two leaders pledged to deepen military cooperation, two days after their foreign and defence ministers agreed in Washington to station a new US Marine unit on the Japanese island of Okinawa by 2025.",
         "Kishida said Japan and the United States faced the most severe security environment in recent history, citing China's military build-up and North Korea's missile launches.",
     ], "Michael Grant", ["Japan", "United States", "Defence"],
         ["China sanctions US defence firms over Taiwan",

@@ -84,6 +84,41 @@ fn measure(name: &str, input: &[u8]) {
     );
 }
 
+/// Hostile inputs near the 1 MiB limit: each must stay far from blocking the stage.
+fn worst_cases() {
+    let limit = IngestOptions::default().max_bytes - 64;
+    let fill = |unit: &str| unit.repeat(limit / unit.len());
+    let cases = [
+        ("nested <div>", fill("<div>")),
+        ("unclosed <a", fill("<a")),
+        ("<b><i><u>", fill("<b><i><u>x")),
+        ("<p> soup", fill("<p>word ")),
+        ("entities", format!("<p>{}</p>", fill("&amp;"))),
+        ("one line", fill("word ")),
+        ("newlines", fill("w\n")),
+        ("tiny words", fill("a. ")),
+    ];
+    for (name, mut body) in cases {
+        let mut bytes = serde_json::json!({ "body": body }).to_string().into_bytes();
+        // JSON escaping can grow the body past the limit: shrink it until it fits.
+        while bytes.len() > limit {
+            let keep = body.len() * limit / bytes.len();
+            body.truncate(keep); // every fill is ASCII, so any index is a char boundary
+            bytes = serde_json::json!({ "body": body }).to_string().into_bytes();
+        }
+        let bytes = &bytes[..];
+        let start = Instant::now();
+        let outcome = clean(bytes, chrono::Utc::now(), &IngestOptions::default())
+            .map(|_| "ok")
+            .unwrap_or_else(|e| e.reason());
+        println!(
+            "worst  {name:<13} {:>8} bytes  {:>8.1} ms  ({outcome})",
+            bytes.len(),
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
+
 fn main() {
     // `cargo test --benches` runs bench targets with `--bench`-less args; stay quick there.
     if std::env::args().any(|a| a == "--test") {
@@ -91,4 +126,5 @@ fn main() {
     }
     measure("plain", &plain_article());
     measure("html", &html_article());
+    worst_cases();
 }

@@ -28,6 +28,9 @@ pub(crate) struct Stripped {
     pub found_title: Option<String>,
 }
 
+/// Blocks longer than this (in bytes) are never furniture by their words, only by links.
+const LONG_BLOCK: usize = 400;
+
 /// Lines that are page furniture when they stand alone (compared by [`key`]).
 const FURNITURE: &[&str] = &[
     "back to top",
@@ -359,7 +362,11 @@ pub(crate) fn key(text: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             pending_space = true;
         }
@@ -380,7 +387,12 @@ impl Info {
     fn of(block: &Block) -> Self {
         let words = block.text.split_whitespace().count();
         Info {
-            key: key(&block.text),
+            // Only short blocks are ever compared by key (furniture, headings, the title).
+            key: if block.text.len() <= LONG_BLOCK {
+                key(&block.text)
+            } else {
+                String::new()
+            },
             words,
             // Article paragraphs end like sentences; long blocks are prose even when a scraper
             // lost their final stop.
@@ -506,13 +518,16 @@ fn is_related_heading(info: &Info) -> bool {
 fn is_furniture(block: &Block, info: &Info) -> bool {
     let lex = lexicon();
     let text = block.text.as_str();
+    if text.len() > LONG_BLOCK {
+        return info.link_dense;
+    }
     if lex.furniture.contains(info.key.as_str()) || info.key.is_empty() {
         return true;
     }
     if info.link_dense {
         return true;
     }
-    if text.len() < 400 && lex.notices.is_match(text) {
+    if lex.notices.is_match(text) {
         return true;
     }
     if text.len() < 200 && (text.starts_with('\u{a9}') || text.contains("\u{a9} ")) {

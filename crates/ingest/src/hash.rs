@@ -22,15 +22,22 @@ pub fn simhash(text: &str) -> u64 {
     let mut votes = [0i32; 64];
     let mut window = [0u64; 3];
     let mut seen = 0usize;
-    let mut word = String::new();
+    let mut word: Vec<u8> = Vec::with_capacity(32);
     for raw in text.split(|c: char| !c.is_alphanumeric()) {
         if raw.is_empty() {
             continue;
         }
         word.clear();
-        word.extend(raw.chars().flat_map(char::to_lowercase));
+        if raw.is_ascii() {
+            word.extend(raw.bytes().map(|b| b.to_ascii_lowercase()));
+        } else {
+            let mut utf8 = [0u8; 4];
+            for c in raw.chars().flat_map(char::to_lowercase) {
+                word.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
         window.rotate_left(1);
-        window[2] = xxh3_64(word.as_bytes());
+        window[2] = xxh3_64(&word);
         seen += 1;
         if seen >= 3 {
             vote(&mut votes, shingle(&window));
@@ -47,17 +54,19 @@ pub fn simhash(text: &str) -> u64 {
     )
 }
 
+/// One hash for up to three word hashes, from a stack buffer (no hasher state to set up).
 fn shingle(words: &[u64]) -> u64 {
-    let mut h = Xxh3::new();
-    for w in words {
-        h.update(&w.to_le_bytes());
+    let mut buf = [0u8; 24];
+    for (chunk, w) in buf.chunks_exact_mut(8).zip(words) {
+        chunk.copy_from_slice(&w.to_le_bytes());
     }
-    h.digest()
+    xxh3_64(&buf[..words.len() * 8])
 }
 
 fn vote(votes: &mut [i32; 64], h: u64) {
     for (bit, v) in votes.iter_mut().enumerate() {
-        *v += if h >> bit & 1 == 1 { 1 } else { -1 };
+        // +1 for a set bit, -1 for a clear one, without a branch.
+        *v += ((h >> bit & 1) as i32) * 2 - 1;
     }
 }
 

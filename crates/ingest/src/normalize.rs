@@ -25,6 +25,34 @@ pub(crate) enum Newlines {
 /// Maps every character by the policy above into `out`; whitespace is not collapsed yet.
 pub(crate) fn map_chars(input: &str, newlines: Newlines, out: &mut String) {
     out.reserve(input.len());
+    // Most text is printable ASCII: copy runs of it whole, and map the rest char by char.
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let run = bytes[start..]
+            .iter()
+            .position(|b| !(b' '..=b'~').contains(b))
+            .unwrap_or(bytes.len() - start);
+        out.push_str(&input[start..start + run]);
+        start += run;
+        if start == bytes.len() {
+            break;
+        }
+        let next_ascii = bytes[start + 1..]
+            .iter()
+            .position(|b| (b' '..=b'~').contains(b))
+            .map_or(bytes.len(), |p| start + 1 + p);
+        // `next_ascii` sits on a char boundary: printable ASCII never continues a sequence.
+        map_slow(&input[start..next_ascii], newlines, out);
+        start = next_ascii;
+    }
+    if is_nfc_quick(out.chars()) != IsNormalized::Yes {
+        let composed: String = out.nfc().collect();
+        *out = composed;
+    }
+}
+
+fn map_slow(input: &str, newlines: Newlines, out: &mut String) {
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -63,10 +91,6 @@ pub(crate) fn map_chars(input: &str, newlines: Newlines, out: &mut String) {
             c if c.is_control() => {}
             c => out.push(c),
         }
-    }
-    if is_nfc_quick(out.chars()) != IsNormalized::Yes {
-        let composed: String = out.nfc().collect();
-        *out = composed;
     }
 }
 
