@@ -187,3 +187,60 @@ fn labelled_sentences_meet_the_bars() {
     assert!(exact >= 0.0, "exact-code recall {exact:.3}");
     assert!(actors >= 0.0, "source/target recall {actors:.3}");
 }
+
+#[test]
+fn labelled_articles_meet_the_bars() {
+    let Some(jsonl) = data("articles.jsonl") else {
+        eprintln!("SKIP: tests/data/articles.jsonl is absent");
+        return;
+    };
+    let coder = Coder::bundled().expect("bundled dictionaries load");
+    let verbose = std::env::var("DRAGOMAN_EVAL_VERBOSE").is_ok();
+    let (mut expected, mut root_actor_hits, mut exact_hits, mut forbidden, mut articles, mut events_total) =
+        (0u32, 0u32, 0u32, 0u32, 0u32, 0usize);
+    for (n, line) in jsonl.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line).expect("articles.jsonl line is JSON");
+        let raw = serde_json::to_vec(&v["article"]).unwrap();
+        let now = Utc::now();
+        let clean = dragoman_ingest::clean(&raw, now, &dragoman_ingest::IngestOptions::default())
+            .unwrap_or_else(|e| panic!("articles.jsonl line {}: ingest rejected the article: {e}", n + 1));
+        let events = coder.code_article(&clean);
+        articles += 1;
+        events_total += events.len();
+        for exp in v["expected"].as_array().into_iter().flatten() {
+            let code = exp["code"].as_str().unwrap_or("");
+            let src = exp["source"].as_str().unwrap_or("-");
+            let tgt = exp["target"].as_str().unwrap_or("-");
+            expected += 1;
+            let actors_ok = |e: &&CandidateEvent| actor_key(&e.source) == key(src) && actor_key(&e.target) == key(tgt);
+            let root_hit = events.iter().filter(actors_ok).any(|e| e.root_code == code[..2]);
+            let exact_hit = events.iter().filter(actors_ok).any(|e| e.code == code);
+            root_actor_hits += root_hit as u32;
+            exact_hits += exact_hit as u32;
+            if verbose && !exact_hit {
+                println!("ARTICLE {} missing {code} {src}>{tgt}", n + 1);
+            }
+        }
+        for r in v["forbidden_roots"].as_array().into_iter().flatten() {
+            let r = r.as_str().unwrap_or("");
+            for e in events.iter().filter(|e| e.root_code == r) {
+                forbidden += 1;
+                if verbose {
+                    println!("ARTICLE {} forbidden {} in: {}", n + 1, e.code, e.evidence.sentence);
+                }
+            }
+        }
+    }
+    let f = |a: u32| 100.0 * a as f64 / expected.max(1) as f64;
+    println!(
+        "\narticles: {articles}, expected events {expected}: root+actors {:.1}%, exact code+actors {:.1}%; \
+         {events_total} events coded; {forbidden} events of forbidden roots",
+        f(root_actor_hits),
+        f(exact_hits)
+    );
+    assert!(articles >= 20, "{articles} articles, expected at least 20");
+    assert!(f(root_actor_hits) >= 0.0);
+}
