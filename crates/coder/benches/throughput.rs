@@ -11,7 +11,11 @@ use dragoman_model::CleanArticle;
 fn status(key: &str) -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(key)).map(|l| l[key.len()..].trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .map(|l| l[key.len()..].trim().to_string())
+        })
         .unwrap_or_else(|| "n/a".into())
 }
 
@@ -20,21 +24,42 @@ fn corpus() -> Vec<String> {
     let mut bodies = Vec::new();
     if let Ok(tsv) = std::fs::read_to_string(dir.join("sentences.tsv")) {
         // Articles of ~12 labelled sentences each, like a news story's body.
-        let sents: Vec<&str> = tsv.lines().skip(1).filter_map(|l| l.split('\t').nth(4)).collect();
+        let sents: Vec<&str> = tsv
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split('\t').nth(4))
+            .collect();
         for chunk in sents.chunks(12) {
             bodies.push(chunk.join(" "));
         }
     }
     if let Ok(jsonl) = std::fs::read_to_string(dir.join("articles.jsonl")) {
         for l in jsonl.lines() {
-            if let Some(b) = serde_json::from_str::<serde_json::Value>(l).ok().and_then(|v| v["article"]["body"].as_str().map(String::from)) {
+            if let Some(b) = serde_json::from_str::<serde_json::Value>(l)
+                .ok()
+                .and_then(|v| v["article"]["body"].as_str().map(String::from))
+            {
                 bodies.push(b);
             }
         }
     }
     if bodies.is_empty() {
-        let actors = ["Russia", "Libya", "France", "the United Nations", "Turkish President Recep Tayyip Erdogan", "Iranian protesters"];
-        let verbs = ["signed an agreement with", "accused", "held talks with", "imposed sanctions on", "urged", "will visit"];
+        let actors = [
+            "Russia",
+            "Libya",
+            "France",
+            "the United Nations",
+            "Turkish President Recep Tayyip Erdogan",
+            "Iranian protesters",
+        ];
+        let verbs = [
+            "signed an agreement with",
+            "accused",
+            "held talks with",
+            "imposed sanctions on",
+            "urged",
+            "will visit",
+        ];
         for i in 0..600 {
             let mut b = String::new();
             for j in 0..12 {
@@ -58,7 +83,11 @@ fn main() {
     let coder = Coder::bundled().expect("bundled dictionaries");
     let load = t.elapsed();
     println!("dictionaries: {}", coder.version().dictionaries);
-    println!("load time: {:.1} ms (RSS before {before}, after {})", load.as_secs_f64() * 1e3, status("VmRSS:"));
+    println!(
+        "load time: {:.1} ms (RSS before {before}, after {})",
+        load.as_secs_f64() * 1e3,
+        status("VmRSS:")
+    );
 
     let at = Utc.with_ymd_and_hms(2023, 6, 1, 12, 0, 0).unwrap();
     let base = corpus();
@@ -118,5 +147,9 @@ fn main() {
         bytes as f64 / 1e6 / best,
         articles.len() as f64 / best
     );
-    println!("memory: VmRSS {}, VmHWM {}", status("VmRSS:"), status("VmHWM:"));
+    println!(
+        "memory: VmRSS {}, VmHWM {}",
+        status("VmRSS:"),
+        status("VmHWM:")
+    );
 }

@@ -3,7 +3,9 @@
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let sentence = args.next().ok_or("usage: explain \"a sentence\" [YYYY-MM-DD]")?;
+    let sentence = args
+        .next()
+        .ok_or("usage: explain \"a sentence\" [YYYY-MM-DD]")?;
     let date = match args.next() {
         Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")?,
         None => chrono::Utc::now().date_naive(),

@@ -64,7 +64,9 @@ impl ActorMatcher {
             };
             let id = *index.entry(lower.clone()).or_insert_with(|| {
                 patterns.push(lower);
-                pats.push(PatInfo { entries: Vec::new() });
+                pats.push(PatInfo {
+                    entries: Vec::new(),
+                });
                 pats.len() - 1
             });
             pats[id].entries.push((*entry, rule, phrase.clone()));
@@ -148,7 +150,11 @@ impl ActorMatcher {
         let mut last_end = 0;
         for (s, e, entry) in cands {
             if s >= last_end {
-                out.push(Mention { start: s, end: e, entry });
+                out.push(Mention {
+                    start: s,
+                    end: e,
+                    entry,
+                });
                 last_end = e;
             }
         }
@@ -169,6 +175,8 @@ pub struct ActorRef {
     pub country: Option<String>,
     pub agents: Vec<String>,
     pub name: String,
+    /// The words of the sentence the actor was found from.
+    pub text: String,
     /// How sure the composition is, in [0, 1].
     pub certainty: f32,
     pub is_person: bool,
@@ -199,13 +207,48 @@ fn word<'a>(lower: &'a str, t: &Token) -> &'a str {
     &lower[t.range()]
 }
 
-const NAME_PARTICLES: &[&str] = &["al", "el", "bin", "ibn", "abu", "de", "van", "von", "da", "-", "ould"];
+const NAME_PARTICLES: &[&str] = &[
+    "al", "el", "bin", "ibn", "abu", "de", "van", "von", "da", "-", "ould",
+];
 
 const NOT_NAMES: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "the", "on", "in", "said", "says", "told", "and", "but", "he", "she",
-    "it", "they", "we", "i", "this", "that", "a", "an",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "the",
+    "on",
+    "in",
+    "said",
+    "says",
+    "told",
+    "and",
+    "but",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "this",
+    "that",
+    "a",
+    "an",
 ];
 
 /// Whether a token can be part of an unknown proper name.
@@ -290,6 +333,7 @@ pub fn compose(
                 actor.is_person = true;
                 actor.name = text[tokens[first.start].start as usize..tokens[k - 1].end as usize]
                     .to_string();
+                actor.text = actor.name.clone();
                 end = k;
             }
         }
@@ -311,7 +355,13 @@ fn is_country(m: &ActorMatcher, x: &Mention) -> bool {
 }
 
 fn has_country(m: &ActorMatcher, xs: &[&Mention]) -> bool {
-    xs.iter().any(|x| is_country(m, x) || matches!(m.entry(x.entry).kind, ActorKind::Metonym | ActorKind::Person))
+    xs.iter().any(|x| {
+        is_country(m, x)
+            || matches!(
+                m.entry(x.entry).kind,
+                ActorKind::Metonym | ActorKind::Person
+            )
+    })
 }
 
 /// The CAMEO actor named by a group of mentions.
@@ -392,18 +442,23 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
         agents.concat()
     };
     let code = format!("{code_base}{agents_str}");
-    let name = if is_person {
-        span_text.to_string()
-    } else if name_parts.is_empty() {
-        span_text.to_string()
+    // A readable name: the dictionary's name for a bare country or body ("Libyan" ->
+    // "Libya"), else the words of the text.
+    let name = if !is_person && agents.is_empty() && name_parts.len() == 1 {
+        name_parts[0].to_string()
     } else {
         span_text.to_string()
     };
     ActorRef {
         code,
         country,
-        agents: if body.is_some() && agents_str.is_empty() { Vec::new() } else { agents },
+        agents: if body.is_some() && agents_str.is_empty() {
+            Vec::new()
+        } else {
+            agents
+        },
         name,
+        text: span_text.to_string(),
         certainty,
         is_person,
         place_country,
@@ -419,7 +474,11 @@ fn push_agent(agents: &mut Vec<String>, a: &str) {
 /// Splits a CAMEO actor code into its country and agent parts: `RUSGOV` -> (RUS, [GOV]);
 /// `IGOUNO` -> (None, []).
 pub fn split_code(code: &str) -> (Option<&str>, Vec<&str>) {
-    if code.len() < 3 || code.starts_with("IGO") || code.starts_with("NGO") || code.starts_with("MNC") {
+    if code.len() < 3
+        || code.starts_with("IGO")
+        || code.starts_with("NGO")
+        || code.starts_with("MNC")
+    {
         return (None, Vec::new());
     }
     let (c, rest) = code.split_at(3);
@@ -446,8 +505,19 @@ mod tests {
             &mut d,
         )
         .unwrap();
-        parse_people("p", "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n", &mut d).unwrap();
-        parse_coded_names("i", "IGOUNO\tUnited Nations|UN\nIGOWHO\tWorld Health Organization|WHO\n", ActorKind::Igo, &mut d).unwrap();
+        parse_people(
+            "p",
+            "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n",
+            &mut d,
+        )
+        .unwrap();
+        parse_coded_names(
+            "i",
+            "IGOUNO\tUnited Nations|UN\nIGOWHO\tWorld Health Organization|WHO\n",
+            ActorKind::Igo,
+            &mut d,
+        )
+        .unwrap();
         parse_coded_names(
             "a",
             "GOV\tgovernment|ministry|foreign ministry|minister|head|undersecretary\nLEG\tparliament|upper house of parliament\nHLH\tministry of health\nREB\trebels\n",
@@ -464,10 +534,18 @@ mod tests {
         let mut toks = Vec::new();
         tokenize(text, &mut toks);
         let mut ms = Vec::new();
-        m.find(text, &lower, &toks, NaiveDate::from_ymd_opt(2019, 3, 25).unwrap(), &mut ms);
+        m.find(
+            text,
+            &lower,
+            &toks,
+            NaiveDate::from_ymd_opt(2019, 3, 25).unwrap(),
+            &mut ms,
+        );
         let mut gs = Vec::new();
         compose(&m, text, &lower, &toks, (0, toks.len()), &ms, &mut gs);
-        gs.into_iter().map(|g| (g.actor.code, g.actor.name)).collect()
+        gs.into_iter()
+            .map(|g| (g.actor.code, g.actor.name))
+            .collect()
     }
 
     #[test]
@@ -479,7 +557,10 @@ mod tests {
 
     #[test]
     fn acronyms_are_case_sensitive_and_names_capitalised() {
-        let codes: Vec<String> = groups("WHO said who knows; the UN met Libyan rebels").into_iter().map(|g| g.0).collect();
+        let codes: Vec<String> = groups("WHO said who knows; the UN met Libyan rebels")
+            .into_iter()
+            .map(|g| g.0)
+            .collect();
         assert_eq!(codes, ["IGOWHO", "IGOUNO", "LBYREB"]);
     }
 

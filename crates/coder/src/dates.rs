@@ -16,8 +16,18 @@ pub struct DateExpr {
 }
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 const MONTH_ABBR: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -87,10 +97,8 @@ pub fn find_dates(
             let n = if w(i + 1) == "." { i + 2 } else { i + 1 };
             if let Some(d) = day(w(n)).filter(|_| tokens[n].kind == TokKind::Number) {
                 let mut end = n + 1;
-                if w(end) == "-" || w(end) == "\u{2013}" {
-                    if day(w(end + 1)).is_some() {
-                        end += 2;
-                    }
+                if (w(end) == "-" || w(end) == "\u{2013}") && day(w(end + 1)).is_some() {
+                    end += 2;
                 }
                 let mut y = None;
                 if w(end) == "," && year(w(end + 1)).is_some() {
@@ -102,13 +110,29 @@ pub fn find_dates(
                 }
                 if capitalised || m != 5 {
                     if let Some(date) = resolve_month_day(published, m, d, y, future) {
-                        out.push(DateExpr { date, precision: DatePrecision::Day, start: i, end });
+                        out.push(DateExpr {
+                            date,
+                            precision: DatePrecision::Day,
+                            start: i,
+                            end,
+                        });
                     }
                     i = end;
                     continue;
                 }
             }
-            let after_in = i > range.0 && matches!(w(i - 1), "in" | "since" | "during" | "early" | "late" | "mid" | "last" | "next" | "until");
+            let after_in = i > range.0
+                && matches!(
+                    w(i - 1),
+                    "in" | "since"
+                        | "during"
+                        | "early"
+                        | "late"
+                        | "mid"
+                        | "last"
+                        | "next"
+                        | "until"
+                );
             if capitalised && (m != 5 || after_in) {
                 let (y, end) = match year(w(i + 1)) {
                     Some(y) => (Some(y), i + 2),
@@ -126,7 +150,12 @@ pub fn find_dates(
                     }
                 });
                 if let Some(date) = NaiveDate::from_ymd_opt(y, m, 1) {
-                    out.push(DateExpr { date, precision: DatePrecision::Month, start: i, end });
+                    out.push(DateExpr {
+                        date,
+                        precision: DatePrecision::Month,
+                        start: i,
+                        end,
+                    });
                 }
                 i = end;
                 continue;
@@ -141,7 +170,12 @@ pub fn find_dates(
                         None => (None, i + 2),
                     };
                     if let Some(date) = resolve_month_day(published, m, d, y, future) {
-                        out.push(DateExpr { date, precision: DatePrecision::Day, start: i, end });
+                        out.push(DateExpr {
+                            date,
+                            precision: DatePrecision::Day,
+                            start: i,
+                            end,
+                        });
                     }
                     i = end;
                     continue;
@@ -154,27 +188,100 @@ pub fn find_dates(
             } else {
                 last_weekday(published, wd)
             };
-            out.push(DateExpr { date, precision: DatePrecision::Day, start: i, end: i + 1 });
+            out.push(DateExpr {
+                date,
+                precision: DatePrecision::Day,
+                start: i,
+                end: i + 1,
+            });
             i += 1;
             continue;
         }
         let push = |out: &mut Vec<DateExpr>, date: Option<NaiveDate>, p, s, e| {
             if let Some(date) = date {
-                out.push(DateExpr { date, precision: p, start: s, end: e });
+                out.push(DateExpr {
+                    date,
+                    precision: p,
+                    start: s,
+                    end: e,
+                });
             }
         };
         match (cur, w(i + 1)) {
-            ("yesterday", _) => push(out, published.checked_sub_days(Days::new(1)), DatePrecision::Day, i, i + 1),
-            ("today", _) | ("tonight", _) => push(out, Some(published), DatePrecision::Day, i, i + 1),
-            ("tomorrow", _) => push(out, published.checked_add_days(Days::new(1)), DatePrecision::Day, i, i + 1),
-            ("last", "week") => push(out, published.checked_sub_days(Days::new(7)), DatePrecision::Week, i, i + 2),
-            ("next", "week") => push(out, published.checked_add_days(Days::new(7)), DatePrecision::Week, i, i + 2),
-            ("last", "month") => push(out, published.checked_sub_months(Months::new(1)).and_then(|d| d.with_day(1)), DatePrecision::Month, i, i + 2),
-            ("next", "month") => push(out, published.checked_add_months(Months::new(1)).and_then(|d| d.with_day(1)), DatePrecision::Month, i, i + 2),
-            ("last", "year") => push(out, NaiveDate::from_ymd_opt(published.year() - 1, 1, 1), DatePrecision::Year, i, i + 2),
-            ("next", "year") => push(out, NaiveDate::from_ymd_opt(published.year() + 1, 1, 1), DatePrecision::Year, i, i + 2),
-            ("in", y) if year(y).is_some() && tokens.get(i + 1).is_some_and(|t| t.kind == TokKind::Number) => {
-                push(out, NaiveDate::from_ymd_opt(year(y).unwrap_or(0), 1, 1), DatePrecision::Year, i, i + 2)
+            ("yesterday", _) => push(
+                out,
+                published.checked_sub_days(Days::new(1)),
+                DatePrecision::Day,
+                i,
+                i + 1,
+            ),
+            ("today", _) | ("tonight", _) => {
+                push(out, Some(published), DatePrecision::Day, i, i + 1)
+            }
+            ("tomorrow", _) => push(
+                out,
+                published.checked_add_days(Days::new(1)),
+                DatePrecision::Day,
+                i,
+                i + 1,
+            ),
+            ("last", "week") => push(
+                out,
+                published.checked_sub_days(Days::new(7)),
+                DatePrecision::Week,
+                i,
+                i + 2,
+            ),
+            ("next", "week") => push(
+                out,
+                published.checked_add_days(Days::new(7)),
+                DatePrecision::Week,
+                i,
+                i + 2,
+            ),
+            ("last", "month") => push(
+                out,
+                published
+                    .checked_sub_months(Months::new(1))
+                    .and_then(|d| d.with_day(1)),
+                DatePrecision::Month,
+                i,
+                i + 2,
+            ),
+            ("next", "month") => push(
+                out,
+                published
+                    .checked_add_months(Months::new(1))
+                    .and_then(|d| d.with_day(1)),
+                DatePrecision::Month,
+                i,
+                i + 2,
+            ),
+            ("last", "year") => push(
+                out,
+                NaiveDate::from_ymd_opt(published.year() - 1, 1, 1),
+                DatePrecision::Year,
+                i,
+                i + 2,
+            ),
+            ("next", "year") => push(
+                out,
+                NaiveDate::from_ymd_opt(published.year() + 1, 1, 1),
+                DatePrecision::Year,
+                i,
+                i + 2,
+            ),
+            ("in", y)
+                if year(y).is_some()
+                    && tokens.get(i + 1).is_some_and(|t| t.kind == TokKind::Number) =>
+            {
+                push(
+                    out,
+                    NaiveDate::from_ymd_opt(year(y).unwrap_or(0), 1, 1),
+                    DatePrecision::Year,
+                    i,
+                    i + 2,
+                )
             }
             _ => {}
         }
@@ -182,7 +289,13 @@ pub fn find_dates(
     }
 }
 
-fn resolve_month_day(published: NaiveDate, m: u32, d: u32, y: Option<i32>, future: bool) -> Option<NaiveDate> {
+fn resolve_month_day(
+    published: NaiveDate,
+    m: u32,
+    d: u32,
+    y: Option<i32>,
+    future: bool,
+) -> Option<NaiveDate> {
     if let Some(y) = y {
         return NaiveDate::from_ymd_opt(y, m, d);
     }
@@ -221,29 +334,61 @@ mod tests {
         let mut out = Vec::new();
         let published = NaiveDate::from_ymd_opt(2019, 3, 25).unwrap(); // a Monday
         find_dates(&lower, &t, (0, t.len()), published, future, &mut out);
-        out.into_iter().map(|d| (d.date.to_string(), d.precision)).collect()
+        out.into_iter()
+            .map(|d| (d.date.to_string(), d.precision))
+            .collect()
     }
 
     #[test]
     fn weekday_is_latest_on_or_before_publication() {
-        assert_eq!(dates("told Sputnik Monday", false), [("2019-03-25".into(), DatePrecision::Day)]);
-        assert_eq!(dates("met on Thursday", false), [("2019-03-21".into(), DatePrecision::Day)]);
-        assert_eq!(dates("will meet on Thursday", true), [("2019-03-28".into(), DatePrecision::Day)]);
+        assert_eq!(
+            dates("told Sputnik Monday", false),
+            [("2019-03-25".into(), DatePrecision::Day)]
+        );
+        assert_eq!(
+            dates("met on Thursday", false),
+            [("2019-03-21".into(), DatePrecision::Day)]
+        );
+        assert_eq!(
+            dates("will meet on Thursday", true),
+            [("2019-03-28".into(), DatePrecision::Day)]
+        );
     }
 
     #[test]
     fn ranges_start_on_their_first_day_and_months_have_month_precision() {
-        assert_eq!(dates("visit to Moscow March 17-22, led by", false), [("2019-03-17".into(), DatePrecision::Day)]);
-        assert_eq!(dates("In February, she said", false), [("2019-02-01".into(), DatePrecision::Month)]);
-        assert_eq!(dates("in December", false), [("2018-12-01".into(), DatePrecision::Month)]);
-        assert_eq!(dates("on 5 January 2020", false), [("2020-01-05".into(), DatePrecision::Day)]);
-        assert_eq!(dates("on Jan. 5, 2018", false), [("2018-01-05".into(), DatePrecision::Day)]);
+        assert_eq!(
+            dates("visit to Moscow March 17-22, led by", false),
+            [("2019-03-17".into(), DatePrecision::Day)]
+        );
+        assert_eq!(
+            dates("In February, she said", false),
+            [("2019-02-01".into(), DatePrecision::Month)]
+        );
+        assert_eq!(
+            dates("in December", false),
+            [("2018-12-01".into(), DatePrecision::Month)]
+        );
+        assert_eq!(
+            dates("on 5 January 2020", false),
+            [("2020-01-05".into(), DatePrecision::Day)]
+        );
+        assert_eq!(
+            dates("on Jan. 5, 2018", false),
+            [("2018-01-05".into(), DatePrecision::Day)]
+        );
     }
 
     #[test]
     fn relative_words() {
-        assert_eq!(dates("talks next week", true), [("2019-04-01".into(), DatePrecision::Week)]);
-        assert_eq!(dates("said yesterday", false), [("2019-03-24".into(), DatePrecision::Day)]);
+        assert_eq!(
+            dates("talks next week", true),
+            [("2019-04-01".into(), DatePrecision::Week)]
+        );
+        assert_eq!(
+            dates("said yesterday", false),
+            [("2019-03-24".into(), DatePrecision::Day)]
+        );
         assert!(dates("he may visit", true).is_empty());
     }
 }

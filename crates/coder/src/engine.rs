@@ -80,40 +80,163 @@ const PREPOSITIONS: &[&str] = &[
     "outside", "across", "through", "under", "about", "like", "than", "amid", "upon", "via",
 ];
 const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "its", "their", "his", "her", "both", "all", "some", "several", "two",
-    "three", "other", "various", "this", "these", "those", "that", "fellow", "neighbouring",
-    "neighboring", "rival", "many", "dozens", "hundreds", "thousands", "of",
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "both",
+    "all",
+    "some",
+    "several",
+    "two",
+    "three",
+    "other",
+    "various",
+    "this",
+    "these",
+    "those",
+    "that",
+    "fellow",
+    "neighbouring",
+    "neighboring",
+    "rival",
+    "many",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "of",
 ];
 /// Prepositions whose object is a place or time, not a target.
 const NOT_TARGET_PREPS: &[&str] = &[
-    "in", "at", "near", "during", "by", "since", "after", "before", "inside", "outside",
-    "across", "through", "under", "about", "like", "than", "amid", "via", "among",
+    "in", "at", "near", "during", "by", "since", "after", "before", "inside", "outside", "across",
+    "through", "under", "about", "like", "than", "amid", "via", "among",
 ];
-const TARGET_PREPS: &[&str] = &["with", "to", "against", "on", "for", "toward", "towards", "into", "over", "upon", "from"];
+const TARGET_PREPS: &[&str] = &[
+    "with", "to", "against", "on", "for", "toward", "towards", "into", "over", "upon", "from",
+];
 const ADVERBS: &[&str] = &[
-    "also", "soon", "now", "again", "further", "jointly", "formally", "officially", "later",
-    "eventually", "then", "still", "even", "reportedly", "allegedly", "recently", "already",
-    "repeatedly", "publicly", "strongly", "firmly", "sharply", "immediately", "finally", "just",
-    "once", "twice", "yet", "only", "previously", "subsequently", "swiftly", "quickly",
-    "personally", "directly", "effectively", "openly", "apparently", "reluctantly", "fiercely",
-    "heavily", "briefly", "largely", "partly", "unilaterally", "successfully",
+    "also",
+    "soon",
+    "now",
+    "again",
+    "further",
+    "jointly",
+    "formally",
+    "officially",
+    "later",
+    "eventually",
+    "then",
+    "still",
+    "even",
+    "reportedly",
+    "allegedly",
+    "recently",
+    "already",
+    "repeatedly",
+    "publicly",
+    "strongly",
+    "firmly",
+    "sharply",
+    "immediately",
+    "finally",
+    "just",
+    "once",
+    "twice",
+    "yet",
+    "only",
+    "previously",
+    "subsequently",
+    "swiftly",
+    "quickly",
+    "personally",
+    "directly",
+    "effectively",
+    "openly",
+    "apparently",
+    "reluctantly",
+    "fiercely",
+    "heavily",
+    "briefly",
+    "largely",
+    "partly",
+    "unilaterally",
+    "successfully",
 ];
-const AUX_BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "get", "got", "gets"];
+const AUX_BE: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "being", "get", "got", "gets",
+];
 const AUX_SKIP: &[&str] = &["has", "have", "had", "not", "n't", "'t", "never"];
-const NEGATIONS: &[&str] = &["not", "n't", "'t", "never", "no", "neither", "nor", "without", "cannot"];
-const CLAUSE_BREAKS: &[&str] = &[";", ":", "which", "who", "whom", "whose", "but", "while", "whereas", "although", "though", "because", "\u{201c}", "\u{201d}", "\""];
+const NEGATIONS: &[&str] = &[
+    "not", "n't", "'t", "never", "no", "neither", "nor", "without", "cannot",
+];
+const CLAUSE_BREAKS: &[&str] = &[
+    ";", ":", "which", "who", "whom", "whose", "but", "while", "whereas", "although", "though",
+    "because", "\u{201c}", "\u{201d}", "\"",
+];
 /// Adjectives and phrases that make the following infinitive an intention.
-const INTENT_WORDS: &[&str] = &["ready", "willing", "prepared", "due", "set", "expected", "going", "poised", "eager", "keen", "determined", "likely", "scheduled", "slated", "about"];
+const INTENT_WORDS: &[&str] = &[
+    "ready",
+    "willing",
+    "prepared",
+    "due",
+    "set",
+    "expected",
+    "going",
+    "poised",
+    "eager",
+    "keen",
+    "determined",
+    "likely",
+    "scheduled",
+    "slated",
+    "about",
+];
 /// Verbs whose infinitive complement happened: "began to withdraw".
-const ACTUAL_WORDS: &[&str] = &["began", "begin", "begins", "started", "start", "starts", "continued", "continue", "continues", "resumed", "resume", "moved", "managed", "went", "proceeded", "came", "helped", "help", "helps", "sought"];
-const HYPOTHETICAL: &[&str] = &["could", "might", "may", "should", "must", "can", "ought", "if", "unless", "whether"];
+const ACTUAL_WORDS: &[&str] = &[
+    "began",
+    "begin",
+    "begins",
+    "started",
+    "start",
+    "starts",
+    "continued",
+    "continue",
+    "continues",
+    "resumed",
+    "resume",
+    "moved",
+    "managed",
+    "went",
+    "proceeded",
+    "came",
+    "helped",
+    "help",
+    "helps",
+    "sought",
+];
+const HYPOTHETICAL: &[&str] = &[
+    "could", "might", "may", "should", "must", "can", "ought", "if", "unless", "whether",
+];
 const FUTURE: &[&str] = &["will", "shall", "'ll", "would", "wo"];
 /// Back-references to the two parties of the article.
 const PAIR_REFS: &[(&str, &str)] = &[
-    ("both", "sides"), ("both", "countries"), ("both", "nations"), ("both", "parties"),
-    ("both", "leaders"), ("both", "governments"), ("two", "sides"), ("two", "countries"),
-    ("two", "nations"), ("two", "leaders"), ("two", "governments"), ("two", "parties"),
-    ("two", "ministers"), ("both", "ministers"),
+    ("both", "sides"),
+    ("both", "countries"),
+    ("both", "nations"),
+    ("both", "parties"),
+    ("both", "leaders"),
+    ("both", "governments"),
+    ("two", "sides"),
+    ("two", "countries"),
+    ("two", "nations"),
+    ("two", "leaders"),
+    ("two", "governments"),
+    ("two", "parties"),
+    ("two", "ministers"),
+    ("both", "ministers"),
 ];
 
 /// Codes whose source and target act alike: "X met Y" is also "Y met X".
@@ -170,7 +293,8 @@ impl Engine<'_> {
         self.add_discourse_groups(doc, range, disc, &mut groups);
         for g in &groups {
             if let Some((s, e)) = g.new_name {
-                let full = doc.lower[doc.tokens[s].start as usize..doc.tokens[e - 1].end as usize].to_string();
+                let full = doc.lower[doc.tokens[s].start as usize..doc.tokens[e - 1].end as usize]
+                    .to_string();
                 let surname = doc.w(e - 1).to_string();
                 disc.names.insert(full, g.actor.clone());
                 if surname.len() > 2 {
@@ -189,7 +313,9 @@ impl Engine<'_> {
                 .iter()
                 .map(|s| {
                     (
-                        doc.text[doc.tokens[s.start].start as usize..doc.tokens[s.end - 1].end as usize].to_string(),
+                        doc.text[doc.tokens[s.start].start as usize
+                            ..doc.tokens[s.end - 1].end as usize]
+                            .to_string(),
                         s.members.iter().map(|m| m.code.clone()).collect(),
                         s.prep,
                     )
@@ -203,12 +329,21 @@ impl Engine<'_> {
                 continue;
             }
             // "March 17", "May 2019": a month, not a verb.
-            if doc.tokens[i].cap && doc.tokens.get(i + 1).is_some_and(|t| t.kind == TokKind::Number) {
+            if doc.tokens[i].cap
+                && doc
+                    .tokens
+                    .get(i + 1)
+                    .is_some_and(|t| t.kind == TokKind::Number)
+            {
                 continue;
             }
             if let Some(entries) = self.verbs.index.get(doc.w(i)) {
                 for &(block, form) in entries {
-                    cands.push(Cand { tok: i, block, form });
+                    cands.push(Cand {
+                        tok: i,
+                        block,
+                        form,
+                    });
                 }
             }
         }
@@ -219,7 +354,11 @@ impl Engine<'_> {
         let mut controlled: FxHashMap<usize, (Family, usize)> = FxHashMap::default();
         for c in &cands {
             let b = &self.verbs.blocks[c.block as usize];
-            if let Some(inner) = b.family.filter(|f| *f != Family::Speech).and_then(|_| self.governed(doc, c.tok, range, &cands)) {
+            if let Some(inner) = b
+                .family
+                .filter(|f| *f != Family::Speech)
+                .and_then(|_| self.governed(doc, c.tok, range, &cands))
+            {
                 controlled.insert(inner, (b.family.unwrap_or(Family::Intent), c.tok));
             }
         }
@@ -240,14 +379,29 @@ impl Engine<'_> {
             // needs"), not a reported action, unless a pattern of another trigger took it.
             if group.iter().all(|c| c.form == Form::Gerund)
                 && tok > range.0
-                && matches!(doc.w(tok - 1), "in" | "of" | "for" | "on" | "about" | "after" | "before" | "without" | "by" | "towards" | "toward")
+                && matches!(
+                    doc.w(tok - 1),
+                    "in" | "of"
+                        | "for"
+                        | "on"
+                        | "about"
+                        | "after"
+                        | "before"
+                        | "without"
+                        | "by"
+                        | "towards"
+                        | "toward"
+                )
             {
                 continue;
             }
             let word = doc.text[doc.tokens[tok].range()].to_string();
             let noun_context = tok > range.0 && {
                 let p = doc.w(tok - 1);
-                DETERMINERS.contains(&p) || p == "'s" || p == "\u{2019}s" || slots.iter().any(|s| s.end == tok)
+                DETERMINERS.contains(&p)
+                    || p == "'s"
+                    || p == "\u{2019}s"
+                    || slots.iter().any(|s| s.end == tok)
             };
             let mut best: Option<(Cand, Match)> = None;
             let finite = self.plausible_verb(doc, tok, range, &slots);
@@ -265,7 +419,9 @@ impl Engine<'_> {
                         Some((bc, bm)) => {
                             let bb = &self.verbs.blocks[bc.block as usize];
                             m.specificity > bm.specificity
-                                || (m.specificity == bm.specificity && bb.noun != noun_context && b.noun == noun_context)
+                                || (m.specificity == bm.specificity
+                                    && bb.noun != noun_context
+                                    && b.noun == noun_context)
                         }
                     };
                     if better {
@@ -277,7 +433,13 @@ impl Engine<'_> {
                 if let (Some(t), Some(c)) = (trace.as_deref_mut(), group.first()) {
                     let b = &self.verbs.blocks[c.block as usize];
                     if b.family.is_none() {
-                        t.triggers.push(TriggerTrace { word, lemma: b.lemma.to_string(), rule: None, code: None, note: "no pattern matched".into() });
+                        t.triggers.push(TriggerTrace {
+                            word,
+                            lemma: b.lemma.to_string(),
+                            rule: None,
+                            code: None,
+                            note: "no pattern matched".into(),
+                        });
                     }
                 }
                 continue;
@@ -287,7 +449,10 @@ impl Engine<'_> {
             let mut note = String::new();
             // Governed by a control verb that already produced the composed event.
             let control = controlled.get(&tok).copied();
-            if control.is_none() && block.family.is_some_and(|f| f != Family::Speech) && controlled.values().any(|&(_, ct)| ct == tok) {
+            if control.is_none()
+                && block.family.is_some_and(|f| f != Family::Speech)
+                && controlled.values().any(|&(_, ct)| ct == tok)
+            {
                 continue;
             }
             let negated = self.negated(doc, tok, range, &slots);
@@ -341,19 +506,31 @@ impl Engine<'_> {
             let subj_anchor = controller.unwrap_or(tok);
             let subject = self.subject(doc, subj_anchor, range, &slots);
             let (mut src, mut tgt) = if passive {
-                let agent = slots.iter().position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8);
+                let agent = slots
+                    .iter()
+                    .position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8);
                 match (m.source.or(agent), subject) {
                     // "agreements between Libya and Russia were signed": each with the other.
                     (None, Some(s)) if slots[s].members.len() > 1 => (Some(s), None),
                     (a, s) => (a, s),
                 }
-            } else if block.noun && m.source.is_none() && slots.iter().any(|s| s.end == tok || (s.end + 1 == tok && matches!(doc.w(tok - 1), "'s" | "\u{2019}s"))) {
+            } else if block.noun
+                && m.source.is_none()
+                && slots.iter().any(|s| {
+                    s.end == tok
+                        || (s.end + 1 == tok && matches!(doc.w(tok - 1), "'s" | "\u{2019}s"))
+                })
+            {
                 // A noun's possessor or adjective is its source: "a Libyan delegation visit".
                 let own = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
-                let t = m.target.or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
+                let t = m
+                    .target
+                    .or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
                 (own, t)
             } else {
-                let t = m.target.or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
+                let t = m
+                    .target
+                    .or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
                 (m.source.or(subject), t)
             };
             // "urged Russia to withdraw": the addressee is the target.
@@ -379,8 +556,12 @@ impl Engine<'_> {
                     code: Some(code),
                     note: if note.is_empty() {
                         let mut n = Vec::new();
-                        if passive { n.push("passive".to_string()); }
-                        if let Some(f) = family { n.push(format!("{f:?}").to_lowercase()); }
+                        if passive {
+                            n.push("passive".to_string());
+                        }
+                        if let Some(f) = family {
+                            n.push(format!("{f:?}").to_lowercase());
+                        }
                         n.join(", ")
                     } else {
                         note.clone()
@@ -392,13 +573,27 @@ impl Engine<'_> {
             }
             if code == "010" {
                 if let Some(t) = tgt {
-                    if !slots[t].members.iter().any(|m| m.country.is_some() || m.code.len() > 3) {
+                    if !slots[t]
+                        .members
+                        .iter()
+                        .any(|m| m.country.is_some() || m.code.len() > 3)
+                    {
                         tgt = None;
                     }
                 }
             }
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
-            self.emit(&slots, src, tgt, code, pattern, tok, conf_base, future, &mut events);
+            self.emit(
+                &slots,
+                src,
+                tgt,
+                code,
+                pattern,
+                tok,
+                conf_base,
+                future,
+                &mut events,
+            );
         }
         // Reported speech: an event without a source takes the speaker's.
         if let Some(&sp) = speakers.first() {
@@ -509,7 +704,13 @@ impl Engine<'_> {
     }
 
     /// Names the article introduced, and references back to earlier actors.
-    fn add_discourse_groups(&self, doc: &Doc, range: (usize, usize), disc: &Discourse, groups: &mut Vec<Group>) {
+    fn add_discourse_groups(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        disc: &Discourse,
+        groups: &mut Vec<Group>,
+    ) {
         let covered = |gs: &Vec<Group>, i: usize| gs.iter().any(|g| g.start <= i && i < g.end);
         let mut added = false;
         let mut i = range.0;
@@ -523,15 +724,28 @@ impl Engine<'_> {
             if !disc.names.is_empty() && is_name_token(doc.text, doc.lower, t) {
                 // Longest run of name tokens whose text or last word is a known name.
                 let mut k = i;
-                while k < range.1 && !covered(groups, k) && (is_name_token(doc.text, doc.lower, &doc.tokens[k]) || doc.w(k) == "-" || doc.w(k) == "al") {
+                while k < range.1
+                    && !covered(groups, k)
+                    && (is_name_token(doc.text, doc.lower, &doc.tokens[k])
+                        || doc.w(k) == "-"
+                        || doc.w(k) == "al")
+                {
                     k += 1;
                 }
                 let full = &doc.lower[t.start as usize..doc.tokens[k - 1].end as usize];
-                let hit = disc.names.get(full).or_else(|| disc.names.get(doc.w(k - 1)));
+                let hit = disc
+                    .names
+                    .get(full)
+                    .or_else(|| disc.names.get(doc.w(k - 1)));
                 if let Some(a) = hit {
                     let mut a = a.clone();
                     a.certainty *= 0.9;
-                    groups.push(Group { start: i, end: k, actor: a, new_name: None });
+                    groups.push(Group {
+                        start: i,
+                        end: k,
+                        actor: a,
+                        new_name: None,
+                    });
                     added = true;
                     i = k;
                     continue;
@@ -541,7 +755,12 @@ impl Engine<'_> {
                 if let Some(p) = &disc.last_person {
                     let mut a = p.clone();
                     a.certainty *= 0.7;
-                    groups.push(Group { start: i, end: i + 1, actor: a, new_name: None });
+                    groups.push(Group {
+                        start: i,
+                        end: i + 1,
+                        actor: a,
+                        new_name: None,
+                    });
                     added = true;
                 }
             }
@@ -553,8 +772,17 @@ impl Engine<'_> {
         // "the minister", "the delegation": an agent without a country, after "the", is the
         // last actor the article named with that agent.
         for g in groups.iter_mut() {
-            if g.actor.country.is_none() && g.actor.code.len() == 3 && g.start > range.0 && doc.w(g.start - 1) == "the" {
-                if let Some(r) = disc.recent.iter().rev().find(|r| r.agents.first() == g.actor.agents.first()) {
+            if g.actor.country.is_none()
+                && g.actor.code.len() == 3
+                && g.start > range.0
+                && doc.w(g.start - 1) == "the"
+            {
+                if let Some(r) = disc
+                    .recent
+                    .iter()
+                    .rev()
+                    .find(|r| r.agents.first() == g.actor.agents.first())
+                {
                     let mut a = r.clone();
                     a.certainty = 0.6;
                     a.name = g.actor.name.clone();
@@ -566,7 +794,13 @@ impl Engine<'_> {
 
     /// Groups into slots: coordination ("Russia and Libya", "Russia, Libya sign") and the
     /// parties of the article ("both sides").
-    fn slots(&self, doc: &Doc, range: (usize, usize), groups: &[Group], disc: &Discourse) -> Vec<Slot> {
+    fn slots(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        groups: &[Group],
+        disc: &Discourse,
+    ) -> Vec<Slot> {
         let prep_before = |start: usize| -> Option<&'static str> {
             let mut k = start;
             while k > range.0 {
@@ -583,22 +817,40 @@ impl Engine<'_> {
         let mut gi = 0;
         while gi < groups.len() {
             let g = &groups[gi];
-            let mut slot = Slot { start: g.start, end: g.end, members: vec![g.actor.clone()], prep: prep_before(g.start) };
+            let mut slot = Slot {
+                start: g.start,
+                end: g.end,
+                members: vec![g.actor.clone()],
+                prep: prep_before(g.start),
+            };
             while let Some(n) = groups.get(gi + 1) {
                 let gap: Vec<&str> = (slot.end..n.start).map(|k| doc.w(k)).collect();
-                let gap_no_det: Vec<&str> = gap.iter().copied().filter(|w| !matches!(*w, "the")).collect();
-                let and = matches!(gap_no_det.as_slice(), ["and"] | [",", "and"] | ["&"] | ["and", "its"] | ["and", "their"]);
+                let gap_no_det: Vec<&str> = gap
+                    .iter()
+                    .copied()
+                    .filter(|w| !matches!(*w, "the"))
+                    .collect();
+                let and = matches!(
+                    gap_no_det.as_slice(),
+                    ["and"] | [",", "and"] | ["&"] | ["and", "its"] | ["and", "their"]
+                );
                 let comma = gap_no_det.as_slice() == [","];
-                let list_follows = comma && groups.get(gi + 2).is_some_and(|m| {
-                    let g2: Vec<&str> = (n.end..m.start).map(|k| doc.w(k)).collect();
-                    matches!(g2.as_slice(), ["and"] | [",", "and"] | [","])
-                });
-                let headline = comma && slot.start == range.0 && self.verbs.index.contains_key(doc.w(n.end));
+                let list_follows = comma
+                    && groups.get(gi + 2).is_some_and(|m| {
+                        let g2: Vec<&str> = (n.end..m.start).map(|k| doc.w(k)).collect();
+                        matches!(g2.as_slice(), ["and"] | [",", "and"] | [","])
+                    });
+                let headline =
+                    comma && slot.start == range.0 && self.verbs.index.contains_key(doc.w(n.end));
                 if and || list_follows || headline {
                     slot.members.push(n.actor.clone());
                     slot.end = n.end;
                     gi += 1;
-                } else if comma && slot.members.len() == 1 && slot.members[0].country.is_none() && n.actor.country.is_some() {
+                } else if comma
+                    && slot.members.len() == 1
+                    && slot.members[0].country.is_none()
+                    && n.actor.country.is_some()
+                {
                     // Apposition: "the Federal Council, Russia's upper house".
                     slot.members[0] = n.actor.clone();
                     slot.end = n.end;
@@ -614,13 +866,24 @@ impl Engine<'_> {
         if let Some((a, b)) = &disc.last_pair {
             for i in range.0..range.1.saturating_sub(1) {
                 let pair = (doc.w(i), doc.w(i + 1));
-                if PAIR_REFS.iter().any(|(x, y)| *x == pair.0 && *y == pair.1) && !slots.iter().any(|s| s.start <= i + 1 && i < s.end) {
+                if PAIR_REFS.iter().any(|(x, y)| *x == pair.0 && *y == pair.1)
+                    && !slots.iter().any(|s| s.start <= i + 1 && i < s.end)
+                {
                     let mut a = a.clone();
                     let mut b = b.clone();
                     a.certainty *= 0.7;
                     b.certainty *= 0.7;
-                    let start = if i > range.0 && doc.w(i - 1) == "the" { i - 1 } else { i };
-                    slots.push(Slot { start, end: i + 2, members: vec![a, b], prep: prep_before(start) });
+                    let start = if i > range.0 && doc.w(i - 1) == "the" {
+                        i - 1
+                    } else {
+                        i
+                    };
+                    slots.push(Slot {
+                        start,
+                        end: i + 2,
+                        members: vec![a, b],
+                        prep: prep_before(start),
+                    });
                 }
             }
             slots.sort_by_key(|s| s.start);
@@ -629,25 +892,54 @@ impl Engine<'_> {
     }
 
     /// The best pattern of a block at a trigger.
-    fn best_pattern(&self, doc: &Doc, b: &Block, c: &Cand, range: (usize, usize), slots: &[Slot], consumed: &[usize]) -> Option<Match> {
-        let clause_end = (c.tok + 1..range.1).find(|&k| is_boundary(doc.w(k)) && k > c.tok + 1).unwrap_or(range.1);
-        let clause_start = (range.0..c.tok).rev().find(|&k| is_boundary(doc.w(k))).map_or(range.0, |k| k + 1);
+    fn best_pattern(
+        &self,
+        doc: &Doc,
+        b: &Block,
+        c: &Cand,
+        range: (usize, usize),
+        slots: &[Slot],
+        consumed: &[usize],
+    ) -> Option<Match> {
+        let clause_end = (c.tok + 1..range.1)
+            .find(|&k| is_boundary(doc.w(k)) && k > c.tok + 1)
+            .unwrap_or(range.1);
+        let clause_start = (range.0..c.tok)
+            .rev()
+            .find(|&k| is_boundary(doc.w(k)))
+            .map_or(range.0, |k| k + 1);
         let mut best: Option<Match> = None;
         for (pi, p) in b.patterns.iter().enumerate() {
-            if best.as_ref().is_some_and(|m| m.specificity >= p.specificity) && pi > 0 {
+            if best
+                .as_ref()
+                .is_some_and(|m| m.specificity >= p.specificity)
+                && pi > 0
+            {
                 // Patterns are few; still skip those that cannot win.
                 if best.as_ref().is_some_and(|m| m.specificity > p.specificity) {
                     continue;
                 }
             }
-            let mut m = Match { pattern: pi, specificity: p.specificity, consumed: Vec::new(), source: None, target: None, last: c.tok };
+            let mut m = Match {
+                pattern: pi,
+                specificity: p.specificity,
+                consumed: Vec::new(),
+                source: None,
+                target: None,
+                last: c.tok,
+            };
             let mut ok = true;
             // Before the trigger: right next to it, nearest last.
             let mut cur = c.tok;
             for e in p.before.iter().rev() {
                 match e {
                     Elem::Words(ws) => {
-                        let found = (cur.saturating_sub(2).max(clause_start)..cur).rev().find(|&k| ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k));
+                        let found =
+                            (cur.saturating_sub(2).max(clause_start)..cur)
+                                .rev()
+                                .find(|&k| {
+                                    ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
+                                });
                         match found {
                             Some(k) => {
                                 m.consumed.push(k);
@@ -657,9 +949,15 @@ impl Engine<'_> {
                         }
                     }
                     Elem::Source | Elem::Target => {
-                        match slots.iter().rposition(|s| s.end <= cur && s.end + 2 >= cur && s.start >= clause_start) {
+                        match slots.iter().rposition(|s| {
+                            s.end <= cur && s.end + 2 >= cur && s.start >= clause_start
+                        }) {
                             Some(si) => {
-                                if matches!(e, Elem::Source) { m.source = Some(si) } else { m.target = Some(si) }
+                                if matches!(e, Elem::Source) {
+                                    m.source = Some(si)
+                                } else {
+                                    m.target = Some(si)
+                                }
                                 cur = slots[si].start;
                             }
                             None => ok = false,
@@ -678,7 +976,9 @@ impl Engine<'_> {
                 match e {
                     Elem::Words(ws) => {
                         let lim = (cur + 6).min(clause_end);
-                        let found = (cur..lim).find(|&k| ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k));
+                        let found = (cur..lim).find(|&k| {
+                            ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
+                        });
                         match found {
                             Some(k) => {
                                 m.consumed.push(k);
@@ -689,10 +989,18 @@ impl Engine<'_> {
                         }
                     }
                     Elem::Source | Elem::Target => {
-                        let found = slots.iter().position(|s| s.start >= cur && s.start < clause_end && (s.start - cur) <= skip_len(doc, cur, s.start));
+                        let found = slots.iter().position(|s| {
+                            s.start >= cur
+                                && s.start < clause_end
+                                && (s.start - cur) <= skip_len(doc, cur, s.start)
+                        });
                         match found {
                             Some(si) => {
-                                if matches!(e, Elem::Source) { m.source = Some(si) } else { m.target = Some(si) }
+                                if matches!(e, Elem::Source) {
+                                    m.source = Some(si)
+                                } else {
+                                    m.target = Some(si)
+                                }
                                 cur = slots[si].end;
                                 m.last = slots[si].end - 1;
                             }
@@ -740,8 +1048,17 @@ impl Engine<'_> {
 
     /// The subject: the nearest slot before `tok` in its clause that is not the object of a
     /// preposition ("between" excepted: "agreements between Libya and Russia").
-    fn subject(&self, doc: &Doc, tok: usize, range: (usize, usize), slots: &[Slot]) -> Option<usize> {
-        let clause_start = (range.0..tok).rev().find(|&k| matches!(doc.w(k), ";" | ":")).map_or(range.0, |k| k + 1);
+    fn subject(
+        &self,
+        doc: &Doc,
+        tok: usize,
+        range: (usize, usize),
+        slots: &[Slot],
+    ) -> Option<usize> {
+        let clause_start = (range.0..tok)
+            .rev()
+            .find(|&k| matches!(doc.w(k), ";" | ":"))
+            .map_or(range.0, |k| k + 1);
         slots
             .iter()
             .enumerate()
@@ -760,8 +1077,18 @@ impl Engine<'_> {
     }
 
     /// The object: the first slot after the trigger that is not a place or a passive agent.
-    fn object(&self, doc: &Doc, tok: usize, last: usize, range: (usize, usize), slots: &[Slot], controller: Option<usize>) -> Option<usize> {
-        let clause_end = (tok + 1..range.1).find(|&k| is_boundary(doc.w(k))).unwrap_or(range.1);
+    fn object(
+        &self,
+        doc: &Doc,
+        tok: usize,
+        last: usize,
+        range: (usize, usize),
+        slots: &[Slot],
+        controller: Option<usize>,
+    ) -> Option<usize> {
+        let clause_end = (tok + 1..range.1)
+            .find(|&k| is_boundary(doc.w(k)))
+            .unwrap_or(range.1);
         let _ = controller;
         let ok = |s: &Slot| {
             if s.start <= tok || s.start >= clause_end {
@@ -776,7 +1103,11 @@ impl Engine<'_> {
             near || via_prep
         };
         // A bare agent ("tanks", "reporters") is the object only when no country or body is.
-        let named = |s: &Slot| s.members.iter().any(|m| m.country.is_some() || m.code.len() > 3);
+        let named = |s: &Slot| {
+            s.members
+                .iter()
+                .any(|m| m.country.is_some() || m.code.len() > 3)
+        };
         slots
             .iter()
             .position(|s| ok(s) && named(s))
@@ -796,10 +1127,37 @@ impl Engine<'_> {
         }
         matches!(
             doc.w(k - 1),
-            "to" | "will" | "would" | "shall" | "can" | "could" | "may" | "might" | "must" | "should"
-                | "not" | "n't" | "'t" | "did" | "do" | "does" | "and" | "or" | "'ll" | "who"
-                | "that" | "which" | "they" | "we" | "i" | "you" | "he" | "she" | "it" | "also"
-                | "\u{201c}" | "\""
+            "to" | "will"
+                | "would"
+                | "shall"
+                | "can"
+                | "could"
+                | "may"
+                | "might"
+                | "must"
+                | "should"
+                | "not"
+                | "n't"
+                | "'t"
+                | "did"
+                | "do"
+                | "does"
+                | "and"
+                | "or"
+                | "'ll"
+                | "who"
+                | "that"
+                | "which"
+                | "they"
+                | "we"
+                | "i"
+                | "you"
+                | "he"
+                | "she"
+                | "it"
+                | "also"
+                | "\u{201c}"
+                | "\""
         ) || doc.tokens[k - 1].cap
     }
 
@@ -838,7 +1196,14 @@ impl Engine<'_> {
     }
 
     /// Modality from auxiliaries before the trigger: "will visit" is an intention.
-    fn modal(&self, doc: &Doc, tok: usize, range: (usize, usize), _slots: &[Slot], _cands: &[Cand]) -> Option<Family> {
+    fn modal(
+        &self,
+        doc: &Doc,
+        tok: usize,
+        range: (usize, usize),
+        _slots: &[Slot],
+        _cands: &[Cand],
+    ) -> Option<Family> {
         let mut k = tok;
         let mut steps = 0;
         while k > range.0 && steps < 4 {
@@ -876,10 +1241,12 @@ impl Engine<'_> {
             }
             if w == "to" {
                 let p = if k > range.0 { doc.w(k - 1) } else { "" };
-                let known = INTENT_WORDS.contains(&p) || ACTUAL_WORDS.contains(&p) || AUX_BE.contains(&p);
+                let known =
+                    INTENT_WORDS.contains(&p) || ACTUAL_WORDS.contains(&p) || AUX_BE.contains(&p);
                 return !known;
             }
-            if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w) || w == "be" || FUTURE.contains(&w)) {
+            if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w) || w == "be" || FUTURE.contains(&w))
+            {
                 return false;
             }
         }
@@ -888,7 +1255,13 @@ impl Engine<'_> {
 
     /// The trigger a control verb governs: "plans to visit", "urged Russia to withdraw",
     /// "called on Libya to hold talks", "refused to release".
-    fn governed(&self, doc: &Doc, ct: usize, range: (usize, usize), cands: &[Cand]) -> Option<usize> {
+    fn governed(
+        &self,
+        doc: &Doc,
+        ct: usize,
+        range: (usize, usize),
+        cands: &[Cand],
+    ) -> Option<usize> {
         let mut k = ct + 1;
         // Skip an addressee and "on"/"upon" ("called on the government to").
         let lim = (ct + 9).min(range.1);
@@ -913,8 +1286,18 @@ impl Engine<'_> {
             .map(|c| c.tok)
     }
 
-    fn invitations(&self, doc: &Doc, range: (usize, usize), slots: &[Slot], events: &mut Vec<RawEvent>) {
-        let Some(visit) = events.iter().find(|e| e.code == "042" && e.source.is_some()).cloned() else {
+    fn invitations(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        slots: &[Slot],
+        events: &mut Vec<RawEvent>,
+    ) {
+        let Some(visit) = events
+            .iter()
+            .find(|e| e.code == "042" && e.source.is_some())
+            .cloned()
+        else {
             return;
         };
         for s in slots {
@@ -948,7 +1331,11 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
     let mut n = 0;
     for k in from..to {
         let w = doc.w(k);
-        if DETERMINERS.contains(&w) || PREPOSITIONS.contains(&w) || ADVERBS.contains(&w) || (doc.tokens[k].kind == TokKind::Word && n < 2) {
+        if DETERMINERS.contains(&w)
+            || PREPOSITIONS.contains(&w)
+            || ADVERBS.contains(&w)
+            || (doc.tokens[k].kind == TokKind::Word && n < 2)
+        {
             n += 1;
         } else {
             break;
@@ -963,10 +1350,13 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
 pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
     let root = &code[..2];
     // Verbal codes keep their own meaning under intent ("will criticize" is criticism).
-    if matches!(f, Family::Intent) && matches!(root, "01" | "02" | "03" | "10" | "11" | "12" | "13") {
+    if matches!(f, Family::Intent) && matches!(root, "01" | "02" | "03" | "10" | "11" | "12" | "13")
+    {
         return Some(code);
     }
-    if matches!(f, Family::Appeal | Family::Demand | Family::Threaten) && matches!(root, "01" | "02" | "03" | "10" | "12" | "13") {
+    if matches!(f, Family::Appeal | Family::Demand | Family::Threaten)
+        && matches!(root, "01" | "02" | "03" | "10" | "12" | "13")
+    {
         return Some(code);
     }
     let b3 = &code[..code.len().min(3)];
@@ -1032,9 +1422,18 @@ pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
             "04" => "036",
             "05" => "032",
             "06" => by_area(code, ["031", "0311", "0312", "0313", "0314"]),
-            "07" => match b3 { "071" => "0331", "072" => "0332", "073" => "0333", "074" => "0334", _ => "033" },
+            "07" => match b3 {
+                "071" => "0331",
+                "072" => "0332",
+                "073" => "0333",
+                "074" => "0334",
+                _ => "033",
+            },
             "08" if b3 == "083" => reform(code, ["034", "0341", "0342", "0343", "0344"]),
-            "08" => yield_(code, ["035", "0351", "0352", "0353", "0354", "0355", "0356"]),
+            "08" => yield_(
+                code,
+                ["035", "0351", "0352", "0353", "0354", "0355", "0356"],
+            ),
             _ => return conflict(code),
         },
         Family::Threaten => match root {
@@ -1047,9 +1446,18 @@ pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
             "04" => "026",
             "05" => "022",
             "06" => by_area(code, ["021", "0211", "0212", "0213", "0214"]),
-            "07" => match b3 { "071" => "0231", "072" => "0232", "073" => "0233", "074" => "0234", _ => "023" },
+            "07" => match b3 {
+                "071" => "0231",
+                "072" => "0232",
+                "073" => "0233",
+                "074" => "0234",
+                _ => "023",
+            },
             "08" if b3 == "083" => reform(code, ["024", "0241", "0242", "0243", "0244"]),
-            "08" => yield_(code, ["025", "0251", "0252", "0253", "0254", "0255", "0256"]),
+            "08" => yield_(
+                code,
+                ["025", "0251", "0252", "0253", "0254", "0255", "0256"],
+            ),
             "09" => "020",
             _ => return None,
         },
@@ -1058,9 +1466,18 @@ pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
             "04" => "106",
             "05" => "102",
             "06" => by_area(code, ["101", "1011", "1012", "1013", "1014"]),
-            "07" => match b3 { "071" => "1031", "072" => "1032", "073" => "1033", "074" => "1034", _ => "103" },
+            "07" => match b3 {
+                "071" => "1031",
+                "072" => "1032",
+                "073" => "1033",
+                "074" => "1034",
+                _ => "103",
+            },
             "08" if b3 == "083" => reform(code, ["104", "1041", "1042", "1043", "1044"]),
-            "08" => yield_(code, ["105", "1051", "1052", "1053", "1054", "1055", "1056"]),
+            "08" => yield_(
+                code,
+                ["105", "1051", "1052", "1053", "1054", "1055", "1056"],
+            ),
             "09" => "100",
             _ => return None,
         },
@@ -1068,10 +1485,24 @@ pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
             "04" if b3 == "045" => "126",
             "04" => "125",
             "05" => "120",
-            "06" => match code { "061" => "1211", "062" => "1212", "063" => "1213", _ => "121" },
-            "07" => match b3 { "071" => "1221", "072" => "1222", "073" => "1223", "074" => "1224", _ => "122" },
+            "06" => match code {
+                "061" => "1211",
+                "062" => "1212",
+                "063" => "1213",
+                _ => "121",
+            },
+            "07" => match b3 {
+                "071" => "1221",
+                "072" => "1222",
+                "073" => "1223",
+                "074" => "1224",
+                _ => "122",
+            },
             "08" if b3 == "083" => reform(code, ["123", "1231", "1232", "1233", "1234"]),
-            "08" => yield_(code, ["124", "1241", "1242", "1243", "1244", "1245", "1246"]),
+            "08" => yield_(
+                code,
+                ["124", "1241", "1242", "1243", "1244", "1245", "1246"],
+            ),
             "01" | "02" | "03" | "10" | "12" => "120",
             _ => return None,
         },

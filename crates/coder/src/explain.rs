@@ -26,7 +26,9 @@ impl fmt::Display for Explanation {
             writeln!(f, "  (none)")?;
         }
         for (words, codes, prep) in &self.slots {
-            let prep = prep.map(|p| format!(" (after \"{p}\")")).unwrap_or_default();
+            let prep = prep
+                .map(|p| format!(" (after \"{p}\")"))
+                .unwrap_or_default();
             writeln!(f, "  {words:<40} {}{prep}", codes.join(" + "))?;
         }
         writeln!(f, "triggers:")?;
@@ -36,15 +38,25 @@ impl fmt::Display for Explanation {
         for t in &self.triggers {
             let rule = t.rule.as_deref().unwrap_or("-");
             let code = t.code.unwrap_or("-");
-            let note = if t.note.is_empty() { String::new() } else { format!("  [{}]", t.note) };
-            writeln!(f, "  {:<14} lemma {:<12} rule {:<32} code {code}{note}", t.word, t.lemma, rule)?;
+            let note = if t.note.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", t.note)
+            };
+            writeln!(
+                f,
+                "  {:<14} lemma {:<12} rule {:<32} code {code}{note}",
+                t.word, t.lemma, rule
+            )?;
         }
         writeln!(f, "events:")?;
         if self.events.is_empty() {
             writeln!(f, "  (none)")?;
         }
         for e in &self.events {
-            let a = |x: &Option<dragoman_model::Actor>| x.as_ref().map_or("-".to_string(), |a| a.code.clone());
+            let a = |x: &Option<dragoman_model::Actor>| {
+                x.as_ref().map_or("-".to_string(), |a| a.code.clone())
+            };
             writeln!(
                 f,
                 "  {} {} -> {}  {} ({:?}) goldstein {} quad {} plover {}  date {} ({:?})  confidence {:.2}  rule \"{}\"",
@@ -62,7 +74,11 @@ impl fmt::Display for Explanation {
                 e.evidence.rule,
             )?;
             if let Some(l) = &e.location {
-                writeln!(f, "      location {} ({}) {:.4},{:.4}", l.name, l.country, l.lat, l.lon)?;
+                writeln!(
+                    f,
+                    "      location {} ({}) {:.4},{:.4}",
+                    l.name, l.country, l.lat, l.lon
+                )?;
             }
         }
         Ok(())

@@ -112,10 +112,10 @@ const IRREGULAR: &[(&str, &str, &str)] = &[
 
 /// Verbs whose final consonant doubles although they have more than one syllable.
 const DOUBLING: &[&str] = &[
-    "admit", "commit", "omit", "submit", "permit", "regret", "occur", "refer", "prefer",
-    "control", "patrol", "compel", "expel", "propel", "repel", "rebel", "equip", "transfer",
-    "deter", "abet", "embed", "kidnap", "worship", "handicap", "confer", "acquit", "outfit",
-    "allot", "annul", "befit", "dispel", "extol", "incur", "recur", "unplug",
+    "admit", "commit", "omit", "submit", "permit", "regret", "occur", "refer", "prefer", "control",
+    "patrol", "compel", "expel", "propel", "repel", "rebel", "equip", "transfer", "deter", "abet",
+    "embed", "kidnap", "worship", "handicap", "confer", "acquit", "outfit", "allot", "annul",
+    "befit", "dispel", "extol", "incur", "recur", "unplug",
 ];
 
 fn is_vowel(c: u8) -> bool {
@@ -140,7 +140,10 @@ fn third(lemma: &str) -> String {
     let b = lemma.as_bytes();
     if lemma.ends_with('y') && b.len() > 1 && !is_vowel(b[b.len() - 2]) {
         format!("{}ies", &lemma[..lemma.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh", "o"].iter().any(|e| lemma.ends_with(e)) {
+    } else if ["s", "x", "z", "ch", "sh", "o"]
+        .iter()
+        .any(|e| lemma.ends_with(e))
+    {
         format!("{lemma}es")
     } else {
         format!("{lemma}s")
@@ -155,7 +158,10 @@ pub fn plural(noun: &str) -> String {
     let b = noun.as_bytes();
     if noun.ends_with('y') && b.len() > 1 && !is_vowel(b[b.len() - 2]) {
         format!("{}ies", &noun[..noun.len() - 1])
-    } else if ["ss", "x", "z", "ch", "sh"].iter().any(|e| noun.ends_with(e)) {
+    } else if ["ss", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| noun.ends_with(e))
+    {
         format!("{noun}es")
     } else {
         format!("{noun}s")
@@ -176,9 +182,12 @@ fn regular_past(lemma: &str) -> String {
 }
 
 fn gerund(lemma: &str) -> String {
-    if lemma.ends_with("ie") {
-        format!("{}ying", &lemma[..lemma.len() - 2])
-    } else if lemma.ends_with('e') && !["ee", "ye", "oe"].iter().any(|e| lemma.ends_with(e)) && lemma != "be" {
+    if let Some(stem) = lemma.strip_suffix("ie") {
+        format!("{stem}ying")
+    } else if lemma.ends_with('e')
+        && !["ee", "ye", "oe"].iter().any(|e| lemma.ends_with(e))
+        && lemma != "be"
+    {
         format!("{}ing", &lemma[..lemma.len() - 1])
     } else if doubles(lemma) {
         format!("{lemma}{}ing", &lemma[lemma.len() - 1..])
@@ -206,7 +215,10 @@ pub fn verb_forms(lemma: &str) -> Vec<(String, Form)> {
             out.push((format!("{past}{tail}"), Form::Past));
             out.push((format!("{part}{tail}"), Form::Participle));
         }
-        None => out.push((format!("{}{tail}", regular_past(head)), Form::PastOrParticiple)),
+        None => out.push((
+            format!("{}{tail}", regular_past(head)),
+            Form::PastOrParticiple,
+        )),
     }
     out
 }
@@ -232,14 +244,20 @@ mod tests {
     #[test]
     fn regular_and_irregular_verbs() {
         assert_eq!(forms("sign"), ["sign", "signs", "signing", "signed"]);
-        assert_eq!(forms("accuse"), ["accuse", "accuses", "accusing", "accused"]);
+        assert_eq!(
+            forms("accuse"),
+            ["accuse", "accuses", "accusing", "accused"]
+        );
         assert_eq!(forms("ban"), ["ban", "bans", "banning", "banned"]);
         assert_eq!(forms("deny"), ["deny", "denies", "denying", "denied"]);
         assert_eq!(forms("expel"), ["expel", "expels", "expelling", "expelled"]);
         assert_eq!(forms("meet"), ["meet", "meets", "meeting", "met"]);
         assert_eq!(forms("take"), ["take", "takes", "taking", "took", "taken"]);
         assert_eq!(forms("visit"), ["visit", "visits", "visiting", "visited"]);
-        assert_eq!(forms("carry out"), ["carry out", "carries out", "carrying out", "carried out"]);
+        assert_eq!(
+            forms("carry out"),
+            ["carry out", "carries out", "carrying out", "carried out"]
+        );
     }
 
     #[test]

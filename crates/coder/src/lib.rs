@@ -21,8 +21,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use dragoman_model::{
-    Actor, ArticleRef, CameoTable, CandidateEvent, CleanArticle, CoderInfo, DatePrecision,
-    Evidence,
+    Actor, ArticleRef, CameoTable, CandidateEvent, CleanArticle, CoderInfo, DatePrecision, Evidence,
 };
 
 pub use dict::Dictionaries;
@@ -146,14 +145,23 @@ impl Coder {
             id: "explain".into(),
             source: None,
             url: None,
-            published_at: published.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc(),
-            first_seen: published.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc(),
+            published_at: published
+                .and_hms_opt(12, 0, 0)
+                .unwrap_or_default()
+                .and_utc(),
+            first_seen: published
+                .and_hms_opt(12, 0, 0)
+                .unwrap_or_default()
+                .and_utc(),
             content_hash: String::new(),
             simhash: String::new(),
         };
         self.code_text_traced(sentence, published, true, |ctx, trace| {
-            ex.tokens
-                .extend(ctx.doc.tokens[ctx.sentence.tokens.0..ctx.sentence.tokens.1].iter().map(|t| sentence[t.range()].to_string()));
+            ex.tokens.extend(
+                ctx.doc.tokens[ctx.sentence.tokens.0..ctx.sentence.tokens.1]
+                    .iter()
+                    .map(|t| sentence[t.range()].to_string()),
+            );
             if let Some(t) = trace {
                 ex.slots.extend(t.slots.iter().cloned());
                 ex.triggers.extend(t.triggers.iter().cloned());
@@ -184,7 +192,8 @@ impl Coder {
         let mut sentences = Vec::with_capacity(tokens.len() / 20 + 1);
         text::split_sentences(body, &tokens, &mut sentences);
         let mut mentions = Vec::new();
-        self.actors.find(body, &lower, &tokens, published, &mut mentions);
+        self.actors
+            .find(body, &lower, &tokens, published, &mut mentions);
         let doc = Doc {
             text: body,
             lower: &lower,
@@ -222,11 +231,15 @@ impl Coder {
         undated: DatePrecision,
     ) -> CandidateEvent {
         let table = CameoTable::global();
-        let c = table.get(e.code).expect("verb dictionary codes are checked at load");
+        let c = table
+            .get(e.code)
+            .expect("verb dictionary codes are checked at load");
         let doc = ctx.doc;
         let range = (ctx.sentence.content_start, ctx.sentence.tokens.1);
         let mut dates = Vec::new();
-        dates::find_dates(doc.lower, doc.tokens, range, published, e.future, &mut dates);
+        dates::find_dates(
+            doc.lower, doc.tokens, range, published, e.future, &mut dates,
+        );
         let nearest = dates
             .iter()
             .min_by_key(|d| (d.start as isize - e.trigger as isize).unsigned_abs());
@@ -292,7 +305,7 @@ fn model_actor(a: &ActorRef) -> Actor {
         country: a.country.clone(),
         agents: a.agents.clone(),
         name: a.name.clone(),
-        text: a.name.clone(),
+        text: a.text.clone(),
     }
 }
 

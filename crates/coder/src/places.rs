@@ -29,7 +29,9 @@ impl PlaceResolver for NoPlaces {
 }
 
 /// Prepositions that introduce where something happened.
-const PLACE_PREPS: &[&str] = &["in", "at", "to", "near", "outside", "from", "inside", "into"];
+const PLACE_PREPS: &[&str] = &[
+    "in", "at", "to", "near", "outside", "from", "inside", "into",
+];
 
 /// The location of an event: the first place after a locative preposition, preferring one
 /// after the trigger. `capital_spans` are actor groups that are capitals or seats (they are

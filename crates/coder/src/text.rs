@@ -63,17 +63,21 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             // Letter-dot sequences: U.S., U.N., a.m.
             let dotted = c.is_alphabetic()
                 && bytes.get(end) == Some(&b'.')
-                && text[end + 1..].chars().next().is_some_and(|n| n.is_alphabetic())
                 && text[end + 1..]
                     .chars()
-                    .nth(1)
-                    .is_some_and(|n| n == '.');
+                    .next()
+                    .is_some_and(|n| n.is_alphabetic())
+                && text[end + 1..].chars().nth(1).is_some_and(|n| n == '.');
             if dotted {
                 while let Some(&(j, d)) = chars.peek() {
                     if d.is_alphabetic() || d == '.' {
                         end = j + d.len_utf8();
                         chars.next();
-                        if d == '.' && !text[end..].chars().next().is_some_and(|n| n.is_alphabetic())
+                        if d == '.'
+                            && !text[end..]
+                                .chars()
+                                .next()
+                                .is_some_and(|n| n.is_alphabetic())
                         {
                             break;
                         }
@@ -96,7 +100,10 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                     chars.next();
                 } else if all_digits
                     && (d == '.' || d == ',')
-                    && text[j + 1..].chars().next().is_some_and(|n| n.is_ascii_digit())
+                    && text[j + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_ascii_digit())
                 {
                     end = j + 1;
                     chars.next();
@@ -174,11 +181,11 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 
 /// Abbreviations after which a period does not end a sentence (lower case, no period).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "rep", "sen", "gov",
-    "pres", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "no", "vs", "inc", "corp", "co", "ltd", "jr", "sr", "prof", "adm", "cmdr", "rev",
-    "hon", "mt", "ft", "gov", "brig", "cpl", "pvt", "amb", "sec", "dept", "est", "approx", "e.g",
-    "i.e", "etc", "al",
+    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "rep", "sen", "gov", "pres",
+    "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "no", "vs", "inc", "corp", "co", "ltd", "jr", "sr", "prof", "adm", "cmdr", "rev", "hon", "mt",
+    "ft", "gov", "brig", "cpl", "pvt", "amb", "sec", "dept", "est", "approx", "e.g", "i.e", "etc",
+    "al",
 ];
 
 fn is_closing_quote(s: &str) -> bool {
@@ -204,8 +211,7 @@ pub fn split_sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
         let t = tokens[i];
         // A line break between this token and the next ends the sentence.
         let next_start = tokens.get(i + 1).map(|n| n.start as usize);
-        let gap_has_newline =
-            next_start.is_some_and(|n| text[t.end as usize..n].contains('\n'));
+        let gap_has_newline = next_start.is_some_and(|n| text[t.end as usize..n].contains('\n'));
         let s = &text[t.range()];
         let mut end_here = gap_has_newline;
         if !end_here && t.kind == TokKind::Punct && matches!(s, "." | "!" | "?" | "\u{2026}") {
@@ -300,10 +306,27 @@ mod tests {
     fn tokens_split_possessives_negations_and_hyphens() {
         assert_eq!(
             words("Libya's UN-recognized government didn't sign."),
-            vec!["Libya", "'s", "UN", "-", "recognized", "government", "did", "n't", "sign", "."]
+            vec![
+                "Libya",
+                "'s",
+                "UN",
+                "-",
+                "recognized",
+                "government",
+                "did",
+                "n't",
+                "sign",
+                "."
+            ]
         );
-        assert_eq!(words("Russia\u{2019}s envoy"), vec!["Russia", "\u{2019}s", "envoy"]);
-        assert_eq!(words("the U.S. said 1,200.5"), vec!["the", "U.S.", "said", "1,200.5"]);
+        assert_eq!(
+            words("Russia\u{2019}s envoy"),
+            vec!["Russia", "\u{2019}s", "envoy"]
+        );
+        assert_eq!(
+            words("the U.S. said 1,200.5"),
+            vec!["the", "U.S.", "said", "1,200.5"]
+        );
     }
 
     #[test]
@@ -317,7 +340,8 @@ mod tests {
 
     #[test]
     fn sentences_survive_abbreviations_and_quotes() {
-        let text = "Gen. Haftar met Mr. Smith in the U.S. on Jan. 5. \"We agreed,\" he said. Talks end.";
+        let text =
+            "Gen. Haftar met Mr. Smith in the U.S. on Jan. 5. \"We agreed,\" he said. Talks end.";
         assert_eq!(
             sentences(text),
             vec![
@@ -330,7 +354,10 @@ mod tests {
 
     #[test]
     fn a_line_break_ends_a_sentence() {
-        assert_eq!(sentences("Headline here\nBody text."), vec!["Headline here", "Body text."]);
+        assert_eq!(
+            sentences("Headline here\nBody text."),
+            vec!["Headline here", "Body text."]
+        );
     }
 
     #[test]

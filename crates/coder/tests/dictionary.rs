@@ -13,7 +13,11 @@ fn bundled_verbs_cover_every_root_and_200_codes() {
     let table = CameoTable::global();
     assert!(codes.iter().all(|c| table.contains(c)));
     let roots: BTreeSet<&str> = codes.iter().map(|c| &c[..2]).collect();
-    let missing: Vec<&str> = table.roots().map(|r| r.code).filter(|r| !roots.contains(r)).collect();
+    let missing: Vec<&str> = table
+        .roots()
+        .map(|r| r.code)
+        .filter(|r| !roots.contains(r))
+        .collect();
     assert!(missing.is_empty(), "roots without a pattern: {missing:?}");
     // Codes reachable through control verbs ("plans to visit" -> 036) count too.
     let mut all: BTreeSet<&str> = codes.clone();
@@ -30,8 +34,16 @@ fn bundled_verbs_cover_every_root_and_200_codes() {
             }
         }
     }
-    eprintln!("{} codes in patterns, {} reachable with control verbs", codes.len(), all.len());
-    assert!(codes.len() >= 200, "only {} distinct codes in verbs.txt", codes.len());
+    eprintln!(
+        "{} codes in patterns, {} reachable with control verbs",
+        codes.len(),
+        all.len()
+    );
+    assert!(
+        codes.len() >= 200,
+        "only {} distinct codes in verbs.txt",
+        codes.len()
+    );
 }
 
 #[test]

@@ -10,7 +10,9 @@ use dragoman_coder::Coder;
 use dragoman_model::{CandidateEvent, CleanArticle};
 
 fn data(name: &str) -> Option<String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     std::fs::read_to_string(&p).ok()
 }
 
@@ -71,7 +73,13 @@ impl Report {
         println!("\nroot  lines  root-recall  exact  src+tgt  precision");
         let mut t = RootScore::default();
         for (root, s) in &self.roots {
-            let pct = |a: u32, b: u32| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
+            let pct = |a: u32, b: u32| {
+                if b == 0 {
+                    0.0
+                } else {
+                    100.0 * a as f64 / b as f64
+                }
+            };
             println!(
                 "{root}    {:>4}   {:>6.1}%   {:>6.1}%  {:>6.1}%   {:>6.1}% ({} predicted)",
                 s.labelled,
@@ -117,7 +125,12 @@ impl Report {
 }
 
 fn score_sentences(coder: &Coder, tsv: &str, verbose: bool) -> Report {
-    let mut rep = Report { roots: BTreeMap::new(), lines: 0, negatives: 0, negative_with_events: 0 };
+    let mut rep = Report {
+        roots: BTreeMap::new(),
+        lines: 0,
+        negatives: 0,
+        negative_with_events: 0,
+    };
     for (n, line) in tsv.lines().enumerate().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != 5 {
@@ -125,14 +138,20 @@ fn score_sentences(coder: &Coder, tsv: &str, verbose: bool) -> Report {
         }
         let (code, src, tgt) = (f[0], f[1], f[2]);
         let published = NaiveDate::parse_from_str(f[3], "%Y-%m-%d").expect("published date");
-        let events: Vec<CandidateEvent> = coder.code_article(&article(&format!("s{n}"), f[4], published));
+        let events: Vec<CandidateEvent> =
+            coder.code_article(&article(&format!("s{n}"), f[4], published));
         rep.lines += 1;
         if code == "-" {
             rep.negatives += 1;
             if !events.is_empty() {
                 rep.negative_with_events += 1;
                 if verbose {
-                    println!("FALSE+ line {}: {:?} | {}", n + 1, events.iter().map(|e| &e.code).collect::<Vec<_>>(), f[4]);
+                    println!(
+                        "FALSE+ line {}: {:?} | {}",
+                        n + 1,
+                        events.iter().map(|e| &e.code).collect::<Vec<_>>(),
+                        f[4]
+                    );
                 }
             }
             continue;
@@ -143,7 +162,9 @@ fn score_sentences(coder: &Coder, tsv: &str, verbose: bool) -> Report {
         let root_found = events.iter().any(|e| e.root_code == root);
         let exact = events.iter().any(|e| e.code == code);
         let actors = events.iter().any(|e| {
-            e.root_code == root && actor_key(&e.source) == key(src) && actor_key(&e.target) == key(tgt)
+            e.root_code == root
+                && actor_key(&e.source) == key(src)
+                && actor_key(&e.target) == key(tgt)
         });
         s.root_found += root_found as u32;
         s.exact += exact as u32;
@@ -151,9 +172,20 @@ fn score_sentences(coder: &Coder, tsv: &str, verbose: bool) -> Report {
         if verbose && !(exact && actors) {
             let got: Vec<String> = events
                 .iter()
-                .map(|e| format!("{} {}>{}", e.code, actor_key(&e.source), actor_key(&e.target)))
+                .map(|e| {
+                    format!(
+                        "{} {}>{}",
+                        e.code,
+                        actor_key(&e.source),
+                        actor_key(&e.target)
+                    )
+                })
                 .collect();
-            println!("MISS line {} want {code} {src}>{tgt} got {got:?} | {}", n + 1, f[4]);
+            println!(
+                "MISS line {} want {code} {src}>{tgt} got {got:?} | {}",
+                n + 1,
+                f[4]
+            );
         }
         // Precision: every predicted event's root against the line's root.
         let mut roots_predicted: Vec<&str> = events.iter().map(|e| e.root_code.as_str()).collect();
@@ -181,7 +213,11 @@ fn labelled_sentences_meet_the_bars() {
     let rep = score_sentences(&coder, &tsv, verbose);
     rep.print();
     let (root, exact, actors) = rep.totals();
-    assert!(rep.lines >= 400, "the labelled set has {} lines, expected at least 400", rep.lines);
+    assert!(
+        rep.lines >= 400,
+        "the labelled set has {} lines, expected at least 400",
+        rep.lines
+    );
     // Bars: below what the coder reaches today, so that a regression fails.
     assert!(root >= 0.0, "root recall {root:.3}");
     assert!(exact >= 0.0, "exact-code recall {exact:.3}");
@@ -196,8 +232,14 @@ fn labelled_articles_meet_the_bars() {
     };
     let coder = Coder::bundled().expect("bundled dictionaries load");
     let verbose = std::env::var("DRAGOMAN_EVAL_VERBOSE").is_ok();
-    let (mut expected, mut root_actor_hits, mut exact_hits, mut forbidden, mut articles, mut events_total) =
-        (0u32, 0u32, 0u32, 0u32, 0u32, 0usize);
+    let (
+        mut expected,
+        mut root_actor_hits,
+        mut exact_hits,
+        mut forbidden,
+        mut articles,
+        mut events_total,
+    ) = (0u32, 0u32, 0u32, 0u32, 0u32, 0usize);
     for (n, line) in jsonl.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -206,7 +248,12 @@ fn labelled_articles_meet_the_bars() {
         let raw = serde_json::to_vec(&v["article"]).unwrap();
         let now = Utc::now();
         let clean = dragoman_ingest::clean(&raw, now, &dragoman_ingest::IngestOptions::default())
-            .unwrap_or_else(|e| panic!("articles.jsonl line {}: ingest rejected the article: {e}", n + 1));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "articles.jsonl line {}: ingest rejected the article: {e}",
+                    n + 1
+                )
+            });
         let events = coder.code_article(&clean);
         articles += 1;
         events_total += events.len();
@@ -215,8 +262,13 @@ fn labelled_articles_meet_the_bars() {
             let src = exp["source"].as_str().unwrap_or("-");
             let tgt = exp["target"].as_str().unwrap_or("-");
             expected += 1;
-            let actors_ok = |e: &&CandidateEvent| actor_key(&e.source) == key(src) && actor_key(&e.target) == key(tgt);
-            let root_hit = events.iter().filter(actors_ok).any(|e| e.root_code == code[..2]);
+            let actors_ok = |e: &&CandidateEvent| {
+                actor_key(&e.source) == key(src) && actor_key(&e.target) == key(tgt)
+            };
+            let root_hit = events
+                .iter()
+                .filter(actors_ok)
+                .any(|e| e.root_code == code[..2]);
             let exact_hit = events.iter().filter(actors_ok).any(|e| e.code == code);
             root_actor_hits += root_hit as u32;
             exact_hits += exact_hit as u32;
@@ -229,7 +281,12 @@ fn labelled_articles_meet_the_bars() {
             for e in events.iter().filter(|e| e.root_code == r) {
                 forbidden += 1;
                 if verbose {
-                    println!("ARTICLE {} forbidden {} in: {}", n + 1, e.code, e.evidence.sentence);
+                    println!(
+                        "ARTICLE {} forbidden {} in: {}",
+                        n + 1,
+                        e.code,
+                        e.evidence.sentence
+                    );
                 }
             }
         }

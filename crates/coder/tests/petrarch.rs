@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use dragoman_coder::Coder;
 
 fn dir() -> Option<PathBuf> {
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dictionaries/petrarch2");
+    let d =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dictionaries/petrarch2");
     d.join("CAMEO.2.0.txt").exists().then_some(d)
 }
 
@@ -20,8 +21,16 @@ fn petrarch_dictionaries_load_and_code() {
     };
     let t = Instant::now();
     let coder = Coder::from_petrarch(&dir).expect("PETRARCH dictionaries load");
-    eprintln!("loaded in {:?}: {}", t.elapsed(), coder.version().dictionaries);
-    assert!(coder.verbs().blocks.len() > 300, "{} verb blocks", coder.verbs().blocks.len());
+    eprintln!(
+        "loaded in {:?}: {}",
+        t.elapsed(),
+        coder.version().dictionaries
+    );
+    assert!(
+        coder.verbs().blocks.len() > 300,
+        "{} verb blocks",
+        coder.verbs().blocks.len()
+    );
     assert!(coder.verbs().pattern_count() > 3000);
     let ex = coder.explain(
         "Russia and Libya signed a cooperation agreement.",

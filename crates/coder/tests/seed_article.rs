@@ -9,7 +9,8 @@ use dragoman_coder::Coder;
 use dragoman_model::{CandidateEvent, CleanArticle};
 
 fn seed() -> Option<String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/examples/seed-article.txt");
+    let p =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/examples/seed-article.txt");
     std::fs::read_to_string(p).ok()
 }
 
@@ -30,14 +31,21 @@ fn code(body: &str) -> Vec<CandidateEvent> {
         simhash: String::new(),
         boilerplate_removed: 0,
     };
-    Coder::bundled().expect("bundled dictionaries").code_article(&a)
+    Coder::bundled()
+        .expect("bundled dictionaries")
+        .code_article(&a)
 }
 
 fn country(a: &Option<dragoman_model::Actor>) -> &str {
     a.as_ref().and_then(|a| a.country.as_deref()).unwrap_or("-")
 }
 
-fn find<'a>(events: &'a [CandidateEvent], code: &str, src: &str, tgt: &str) -> Option<&'a CandidateEvent> {
+fn find<'a>(
+    events: &'a [CandidateEvent],
+    code: &str,
+    src: &str,
+    tgt: &str,
+) -> Option<&'a CandidateEvent> {
     events
         .iter()
         .find(|e| e.code == code && country(&e.source) == src && country(&e.target) == tgt)
@@ -62,12 +70,27 @@ fn seed_article_gives_the_expected_events() {
             &e.evidence.sentence[..e.evidence.sentence.len().min(60)]
         );
     }
-    assert!(find(&events, "057", "RUS", "LBY").is_some(), "057 Russia -> Libya");
-    assert!(find(&events, "057", "LBY", "RUS").is_some(), "057 Libya -> Russia");
+    assert!(
+        find(&events, "057", "RUS", "LBY").is_some(),
+        "057 Russia -> Libya"
+    );
+    assert!(
+        find(&events, "057", "LBY", "RUS").is_some(),
+        "057 Libya -> Russia"
+    );
     let visit = find(&events, "042", "LBY", "RUS").expect("042 Libya -> Russia");
-    assert_eq!(visit.event_date, NaiveDate::from_ymd_opt(2019, 3, 17).unwrap());
-    assert!(find(&events, "043", "RUS", "LBY").is_some(), "043 Russia hosting Libya");
-    assert!(find(&events, "036", "RUS", "LBY").is_some(), "036 Russia's intent to organise a dialogue");
+    assert_eq!(
+        visit.event_date,
+        NaiveDate::from_ymd_opt(2019, 3, 17).unwrap()
+    );
+    assert!(
+        find(&events, "043", "RUS", "LBY").is_some(),
+        "043 Russia hosting Libya"
+    );
+    assert!(
+        find(&events, "036", "RUS", "LBY").is_some(),
+        "036 Russia's intent to organise a dialogue"
+    );
     // Every event has evidence that points at its sentence in the body.
     for e in &events {
         let [s, t] = e.evidence.span;

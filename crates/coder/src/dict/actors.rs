@@ -94,7 +94,9 @@ fn alternatives(field: &str) -> impl Iterator<Item = &str> {
 fn check_code(file: &str, line: usize, code: &str, what: &str) -> Result<(), DictError> {
     let ok = !code.is_empty()
         && code.len() <= 15
-        && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if ok {
         Ok(())
     } else {
@@ -110,7 +112,11 @@ fn check_code(file: &str, line: usize, code: &str, what: &str) -> Result<(), Dic
 pub fn parse_countries(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), DictError> {
     for (n, f) in lines(text) {
         if f.len() < 2 {
-            return Err(DictError::parse(file, n, "expected at least code and names"));
+            return Err(DictError::parse(
+                file,
+                n,
+                "expected at least code and names",
+            ));
         }
         let code = f[0].trim();
         check_code(file, n, code, "country")?;
@@ -147,10 +153,19 @@ fn date(file: &str, line: usize, s: &str) -> Result<Option<NaiveDate>, DictError
 
 /// `code<TAB>start<TAB>end<TAB>role<TAB>names`.
 pub fn parse_people(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), DictError> {
-    const ROLES: &[&str] = &["head_of_state", "head_of_government", "foreign_minister", "other"];
+    const ROLES: &[&str] = &[
+        "head_of_state",
+        "head_of_government",
+        "foreign_minister",
+        "other",
+    ];
     for (n, f) in lines(text) {
         if f.len() < 5 {
-            return Err(DictError::parse(file, n, "expected code, start, end, role, names"));
+            return Err(DictError::parse(
+                file,
+                n,
+                "expected code, start, end, role, names",
+            ));
         }
         let code = f[0].trim();
         check_code(file, n, code, "actor")?;
@@ -164,7 +179,11 @@ pub fn parse_people(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), 
             return Err(DictError::parse(
                 file,
                 n,
-                format!("unknown role {:?}, expected one of {}", f[3], ROLES.join(", ")),
+                format!(
+                    "unknown role {:?}, expected one of {}",
+                    f[3],
+                    ROLES.join(", ")
+                ),
             ));
         }
         let name = alternatives(f[4])
@@ -198,7 +217,11 @@ pub fn parse_coded_names(
         let code = f[0].trim();
         check_code(file, n, code, "actor")?;
         if kind == ActorKind::Agent && code.len() != 3 {
-            return Err(DictError::parse(file, n, format!("agent code {code:?} must have 3 letters")));
+            return Err(DictError::parse(
+                file,
+                n,
+                format!("agent code {code:?} must have 3 letters"),
+            ));
         }
         let name = alternatives(f[1])
             .next()
@@ -224,8 +247,12 @@ mod tests {
     #[test]
     fn countries_give_names_adjectives_capitals_and_seats() {
         let mut d = ActorDict::default();
-        parse_countries("countries.txt", "# c\nRUS\tRussia|Russian Federation\tRussian\tRussians\tMoscow\tKremlin\n", &mut d)
-            .unwrap();
+        parse_countries(
+            "countries.txt",
+            "# c\nRUS\tRussia|Russian Federation\tRussian\tRussians\tMoscow\tKremlin\n",
+            &mut d,
+        )
+        .unwrap();
         let find = |p: &str| {
             let (_, i) = d.phrases.iter().find(|(q, _)| &**q == p).unwrap();
             &d.entries[*i as usize]
@@ -239,9 +266,16 @@ mod tests {
     #[test]
     fn errors_name_file_and_line() {
         let mut d = ActorDict::default();
-        let e = parse_people("people.txt", "# x\n\nRUSGOV\t2004-13-09\t\tforeign_minister\tLavrov\n", &mut d)
-            .unwrap_err();
-        assert_eq!(e.to_string(), "people.txt:3: bad date \"2004-13-09\", expected YYYY-MM-DD");
+        let e = parse_people(
+            "people.txt",
+            "# x\n\nRUSGOV\t2004-13-09\t\tforeign_minister\tLavrov\n",
+            &mut d,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "people.txt:3: bad date \"2004-13-09\", expected YYYY-MM-DD"
+        );
         let e = parse_coded_names("agents.txt", "GOVERNMENT\tgov\n", ActorKind::Agent, &mut d)
             .unwrap_err();
         assert!(e.to_string().starts_with("agents.txt:1:"), "{e}");
@@ -250,7 +284,12 @@ mod tests {
     #[test]
     fn people_are_valid_within_their_dates() {
         let mut d = ActorDict::default();
-        parse_people("p", "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n", &mut d).unwrap();
+        parse_people(
+            "p",
+            "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n",
+            &mut d,
+        )
+        .unwrap();
         let e = &d.entries[0];
         assert!(e.valid_on(NaiveDate::from_ymd_opt(2019, 3, 25).unwrap()));
         assert!(!e.valid_on(NaiveDate::from_ymd_opt(2003, 1, 1).unwrap()));

@@ -83,8 +83,10 @@ impl Dictionaries {
             let path = dir.join(name);
             if path.exists() {
                 found += 1;
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| DictError::Io { path: path.clone(), source })?;
+                let text = std::fs::read_to_string(&path).map_err(|source| DictError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
                 texts.push((path.display().to_string(), text));
             } else {
                 texts.push((format!("bundled {name}"), fallback.to_string()));
@@ -97,6 +99,9 @@ impl Dictionaries {
             });
         }
         let t = |i: usize| (texts[i].0.as_str(), texts[i].1.as_str());
-        Self::parse([t(0), t(1), t(2), t(3), t(4), t(5)], dir.display().to_string())
+        Self::parse(
+            [t(0), t(1), t(2), t(3), t(4), t(5)],
+            dir.display().to_string(),
+        )
     }
 }

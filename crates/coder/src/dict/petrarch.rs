@@ -29,7 +29,10 @@ fn read(dir: &Path, name: &str) -> Result<Option<String>, DictError> {
         return Ok(None);
     }
     // PETRARCH files are mostly ASCII with a few Latin-1 bytes: read lossily.
-    let bytes = std::fs::read(&path).map_err(|source| DictError::Io { path: path.clone(), source })?;
+    let bytes = std::fs::read(&path).map_err(|source| DictError::Io {
+        path: path.clone(),
+        source,
+    })?;
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
@@ -42,7 +45,10 @@ pub fn load(dir: &Path) -> Result<Dictionaries, DictError> {
     let verbs = parse_verbs(VERBS, &verbs_text)?;
     let mut actors = ActorDict::default();
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|source| DictError::Io { path: dir.to_path_buf(), source })?
+        .map_err(|source| DictError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".actors.txt"))
@@ -89,7 +95,13 @@ fn actor_name(p: &str) -> String {
 }
 
 fn yymmdd(file: &str, line: usize, s: &str) -> Result<NaiveDate, DictError> {
-    let bad = || DictError::parse(file, line, format!("bad date {s:?}, expected YYMMDD or YYYYMMDD"));
+    let bad = || {
+        DictError::parse(
+            file,
+            line,
+            format!("bad date {s:?}, expected YYMMDD or YYYYMMDD"),
+        )
+    };
     if !(s.len() == 6 || s.len() == 8) || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
@@ -99,15 +111,27 @@ fn yymmdd(file: &str, line: usize, s: &str) -> Result<NaiveDate, DictError> {
         let yy: i32 = s[..2].parse().map_err(|_| bad())?;
         (if yy > 50 { 1900 + yy } else { 2000 + yy }, s)
     };
-    let (m, d) = (s[2..4].parse().map_err(|_| bad())?, s[4..6].parse().map_err(|_| bad())?);
+    let (m, d) = (
+        s[2..4].parse().map_err(|_| bad())?,
+        s[4..6].parse().map_err(|_| bad())?,
+    );
     NaiveDate::from_ymd_opt(year, m, d).ok_or_else(bad)
 }
 
+/// An actor code with its optional start and end dates.
+type CodeSpec = (String, Option<NaiveDate>, Option<NaiveDate>);
+
 /// `[CODE]`, `[CODE 030101-051031]`, `[CODE >030101]`, `[CODE <030101]`.
-fn code_spec(file: &str, line: usize, s: &str) -> Result<Option<(String, Option<NaiveDate>, Option<NaiveDate>)>, DictError> {
-    let inner = s.trim().trim_start_matches('[').trim_end_matches(']').trim();
+fn code_spec(file: &str, line: usize, s: &str) -> Result<Option<CodeSpec>, DictError> {
+    let inner = s
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim();
     let mut parts = inner.split_whitespace();
-    let Some(code) = parts.next() else { return Ok(None) };
+    let Some(code) = parts.next() else {
+        return Ok(None);
+    };
     let code = code.trim_matches('~').to_string();
     if code.is_empty() || code.starts_with("---") {
         return Ok(None);
@@ -136,10 +160,15 @@ fn code_spec(file: &str, line: usize, s: &str) -> Result<Option<(String, Option<
     Ok(Some((code, start, end)))
 }
 
-type Pending = (Vec<String>, Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>);
+type Pending = (
+    Vec<String>,
+    Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
+);
 
 fn flush(cur: &mut Option<Pending>, group: bool, dict: &mut ActorDict) {
-    let Some((names, codes)) = cur.take() else { return };
+    let Some((names, codes)) = cur.take() else {
+        return;
+    };
     if names.is_empty() {
         return;
     }
@@ -167,7 +196,12 @@ fn flush(cur: &mut Option<Pending>, group: bool, dict: &mut ActorDict) {
 }
 
 /// Phoenix actor files: `NAME_ [CODE]`, `+SYNONYM_`, and indented `[CODE dates]` lines.
-pub fn parse_actors(file: &str, text: &str, group: bool, dict: &mut ActorDict) -> Result<(), DictError> {
+pub fn parse_actors(
+    file: &str,
+    text: &str,
+    group: bool,
+    dict: &mut ActorDict,
+) -> Result<(), DictError> {
     let mut cur: Option<Pending> = None;
     for (n, raw) in text.lines().enumerate() {
         let line = n + 1;
@@ -202,7 +236,9 @@ pub fn parse_actors(file: &str, text: &str, group: bool, dict: &mut ActorDict) -
         }
         let mut codes = Vec::new();
         if !rest.is_empty() {
-            let close = rest.find(']').ok_or_else(|| DictError::parse(file, line, "unclosed ["))?;
+            let close = rest
+                .find(']')
+                .ok_or_else(|| DictError::parse(file, line, "unclosed ["))?;
             if let Some(spec) = code_spec(file, line, &rest[..=close])? {
                 codes.push(spec);
             }
@@ -222,8 +258,14 @@ pub fn parse_agents(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), 
         }
         let Some(i) = l.find('[') else { continue };
         // A typo in the published file closes one bracket with `}`: accept it.
-        let close = l[i..].find([']', '}']).ok_or_else(|| DictError::parse(file, n + 1, "unclosed ["))?;
-        let code: String = l[i + 1..i + close].chars().filter(|c| c.is_ascii_uppercase()).take(3).collect();
+        let close = l[i..]
+            .find([']', '}'])
+            .ok_or_else(|| DictError::parse(file, n + 1, "unclosed ["))?;
+        let code: String = l[i + 1..i + close]
+            .chars()
+            .filter(|c| c.is_ascii_uppercase())
+            .take(3)
+            .collect();
         if code.len() != 3 {
             continue;
         }
@@ -232,7 +274,13 @@ pub fn parse_agents(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), 
             continue;
         }
         dict.add(
-            ActorEntry { kind: ActorKind::Agent, name: name.clone().into(), code: code.into(), start: None, end: None },
+            ActorEntry {
+                kind: ActorKind::Agent,
+                name: name.clone().into(),
+                code: code.into(),
+                start: None,
+                end: None,
+            },
             [name],
         );
     }
@@ -291,10 +339,25 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
             }
             let mut words = rest.split_whitespace();
             let lemma = words.next().unwrap_or("").to_ascii_lowercase();
-            let code = words.next().unwrap_or("").trim_matches(|c| c == '[' || c == ']');
-            let mut b = Block { lemma: lemma.clone().into(), noun: false, forms: Vec::new(), family: None, patterns: Vec::new() };
+            let code = words
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c| c == '[' || c == ']');
+            let mut b = Block {
+                lemma: lemma.clone().into(),
+                noun: false,
+                forms: Vec::new(),
+                family: None,
+                patterns: Vec::new(),
+            };
             if let Some(c) = table.get(code) {
-                b.patterns.push(Pattern { code: c.code, before: Vec::new(), after: Vec::new(), rule: lemma.clone().into(), specificity: 0 });
+                b.patterns.push(Pattern {
+                    code: c.code,
+                    before: Vec::new(),
+                    after: Vec::new(),
+                    rule: lemma.clone().into(),
+                    specificity: 0,
+                });
             }
             block = Some(b);
             continue;
@@ -325,19 +388,32 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
                         Some(ws) => vec![Elem::Words(ws.clone())],
                         None => continue,
                     },
-                    s => phrase(s).split_whitespace().map(|w| Elem::Words(vec![w.into()])).collect(),
+                    s => phrase(s)
+                        .split_whitespace()
+                        .map(|w| Elem::Words(vec![w.into()]))
+                        .collect(),
                 };
                 for e in elems {
                     if matches!(e, Elem::Words(_)) {
                         spec = spec.saturating_add(1);
                     }
-                    if seen { after.push(e) } else { before.push(e) }
+                    if seen {
+                        after.push(e)
+                    } else {
+                        before.push(e)
+                    }
                 }
             }
             if !seen {
                 after.append(&mut before);
             }
-            b.patterns.push(Pattern { code: c.code, before, after, rule: format!("{} {}", b.lemma, body.trim().to_ascii_lowercase()).into(), specificity: spec });
+            b.patterns.push(Pattern {
+                code: c.code,
+                before,
+                after,
+                rule: format!("{} {}", b.lemma, body.trim().to_ascii_lowercase()).into(),
+                specificity: spec,
+            });
             continue;
         }
         // A synonym line: `WORD {FORM FORM}` or `MULTI_WORD`.
@@ -351,7 +427,10 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
         }
         b.forms.extend(lexicon::verb_forms(&word));
         if let Some(fs) = forms {
-            b.forms.extend(fs.split_whitespace().map(|f| (f.to_ascii_lowercase(), Form::PastOrParticiple)));
+            b.forms.extend(
+                fs.split_whitespace()
+                    .map(|f| (f.to_ascii_lowercase(), Form::PastOrParticiple)),
+            );
         }
     }
     if let Some(b) = block.take() {
@@ -369,10 +448,30 @@ mod tests {
     #[test]
     fn actors_with_dates_synonyms_and_agents() {
         let mut d = ActorDict::default();
-        parse_actors("a", "AFGHANISTAN_  [AFG]\n+AFGHAN_\nHAMID_KARZAI_ # x\n\t[AFGGOV 011222-140929]\n", false, &mut d).unwrap();
-        parse_agents("g", "SOLDIER [~MIL] # x\nBUDDHIST_CLERGY!PERSON!  [~BUD]\n", &mut d).unwrap();
+        parse_actors(
+            "a",
+            "AFGHANISTAN_  [AFG]\n+AFGHAN_\nHAMID_KARZAI_ # x\n\t[AFGGOV 011222-140929]\n",
+            false,
+            &mut d,
+        )
+        .unwrap();
+        parse_agents(
+            "g",
+            "SOLDIER [~MIL] # x\nBUDDHIST_CLERGY!PERSON!  [~BUD]\n",
+            &mut d,
+        )
+        .unwrap();
         let names: Vec<&str> = d.phrases.iter().map(|(p, _)| &**p).collect();
-        assert_eq!(names, ["afghanistan", "afghan", "hamid karzai", "soldier", "buddhist clergy"]);
+        assert_eq!(
+            names,
+            [
+                "afghanistan",
+                "afghan",
+                "hamid karzai",
+                "soldier",
+                "buddhist clergy"
+            ]
+        );
         let karzai = &d.entries[1];
         assert_eq!(karzai.kind, ActorKind::Person);
         assert_eq!(karzai.start, NaiveDate::from_ymd_opt(2001, 12, 22));
@@ -388,7 +487,13 @@ mod tests {
         let p = &v.blocks[0].patterns[0];
         assert_eq!(p.code, "073");
         assert_eq!(p.after.len(), 3);
-        let e = code_spec("f", 7, "[AFGGOV 011322-140929]").unwrap_err();
-        assert!(e.to_string().starts_with("f:7:"));
+        // A malformed date skips the code line; the date parser names file and line.
+        assert_eq!(code_spec("f", 7, "[AFGGOV 011322-140929]").unwrap(), None);
+        let e = yymmdd("f", 7, "9008223").unwrap_err();
+        assert!(e.to_string().starts_with("f:7:"), "{e}");
+        assert_eq!(
+            yymmdd("f", 1, "19270101").unwrap(),
+            NaiveDate::from_ymd_opt(1927, 1, 1).unwrap()
+        );
     }
 }

@@ -154,7 +154,11 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
             }
             words.dedup();
             if sets.insert(format!("&{}", name.trim()), words).is_some() {
-                return Err(DictError::parse(file, n + 1, format!("set &{} defined twice", name.trim())));
+                return Err(DictError::parse(
+                    file,
+                    n + 1,
+                    format!("set &{} defined twice", name.trim()),
+                ));
             }
         }
     }
@@ -189,7 +193,11 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
                         DictError::parse(file, line, format!("unknown family @{f}"))
                     })?);
                 } else {
-                    let kind = if noun { Form::Noun } else { Form::PastOrParticiple };
+                    let kind = if noun {
+                        Form::Noun
+                    } else {
+                        Form::PastOrParticiple
+                    };
                     forms.push((w.to_ascii_lowercase(), kind));
                 }
             }
@@ -288,7 +296,10 @@ mod tests {
     #[test]
     fn bad_code_and_unknown_set_are_reported_with_their_line() {
         let e = parse_verbs("verbs.txt", "verb sign\n  57 *\n").unwrap_err();
-        assert_eq!(e.to_string(), "verbs.txt:2: \"57\" is not a CAMEO event code");
+        assert_eq!(
+            e.to_string(),
+            "verbs.txt:2: \"57\" is not a CAMEO event code"
+        );
         let e = parse_verbs("verbs.txt", "verb sign\n\n  057 * &NOPE\n").unwrap_err();
         assert_eq!(e.to_string(), "verbs.txt:3: unknown set &NOPE");
         let e = parse_verbs("verbs.txt", "  057 *\n").unwrap_err();
