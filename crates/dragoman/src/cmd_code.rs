@@ -1,7 +1,37 @@
-//! `dragoman code`: code one sentence (owned by the lead; placeholder until wired).
+//! `dragoman code "a sentence"`: codes one sentence and shows how (tokens, actors, matched
+//! pattern, events), for whoever maintains the dictionaries.
+
+use anyhow::Context;
+use chrono::Utc;
+use dragoman_coder::Coder;
 
 use crate::CodeArgs;
 
-pub fn code(_args: &CodeArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`dragoman code` is not yet wired")
+pub fn code(args: &CodeArgs) -> anyhow::Result<()> {
+    let coder = Coder::bundled().context("loading the bundled dictionaries")?;
+    let published = args.published.unwrap_or_else(|| Utc::now().date_naive());
+    let explanation = coder.explain(&args.sentence, published);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&explanation.events)?);
+    } else if args.explain {
+        print!("{explanation}");
+    } else if explanation.events.is_empty() {
+        println!("no event coded (use --explain to see why)");
+    } else {
+        for e in &explanation.events {
+            let code = |a: &Option<dragoman_model::Actor>| {
+                a.as_ref().map_or("-".to_string(), |a| a.code.clone())
+            };
+            println!(
+                "{} {} -> {}  date {}  rule \"{}\"  confidence {:.2}",
+                e.code,
+                code(&e.source),
+                code(&e.target),
+                e.event_date,
+                e.evidence.rule,
+                e.confidence
+            );
+        }
+    }
+    Ok(())
 }

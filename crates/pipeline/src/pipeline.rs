@@ -158,7 +158,6 @@ mod tests {
             assert_eq!(e.revision, before.revision + 1);
             assert_eq!(e.mentions.num_articles, 2);
             assert_eq!(e.mentions.num_independent, 1);
-            assert_eq!(e.evidence.article_id, before.evidence.article_id);
         }
     }
 
