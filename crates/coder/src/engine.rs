@@ -611,7 +611,8 @@ impl Engine<'_> {
         }
         events.retain(|e| {
             let both = e.source.is_some() && e.target.is_some();
-            let coop = matches!(&e.code[..2], "04" | "05" | "06" | "07" | "08");
+            // Consulting, cooperating and giving need a partner; yielding or intending may not.
+            let coop = matches!(&e.code[..2], "04" | "05" | "06" | "07");
             both || (!coop && (e.source.is_some() || e.target.is_some()))
         });
         // Discourse: the parties and the person of this sentence.
@@ -803,9 +804,24 @@ impl Engine<'_> {
     ) -> Vec<Slot> {
         let prep_before = |start: usize| -> Option<&'static str> {
             let mut k = start;
+            let mut adjectives = 0;
             while k > range.0 {
                 let w = doc.w(k - 1);
                 if DETERMINERS.contains(&w) && w != "of" {
+                    k -= 1;
+                    continue;
+                }
+                // "to the former US contractor": up to two plain modifiers.
+                let t = &doc.tokens[k - 1];
+                if adjectives < 2
+                    && t.kind == TokKind::Word
+                    && !t.cap
+                    && !PREPOSITIONS.contains(&w)
+                    && !self.verbs.index.contains_key(w)
+                    && k - 1 > range.0
+                    && matches!(doc.w(k - 2), "the" | "a" | "an" | "its" | "their" | "his" | "her")
+                {
+                    adjectives += 1;
                     k -= 1;
                     continue;
                 }
@@ -1099,7 +1115,7 @@ impl Engine<'_> {
                 return false;
             }
             let near = s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(4);
-            let via_prep = TARGET_PREPS.contains(&prep) && s.start <= last.max(tok) + 6;
+            let via_prep = TARGET_PREPS.contains(&prep) && s.start <= last.max(tok) + 10;
             near || via_prep
         };
         // A bare agent ("tanks", "reporters") is the object only when no country or body is.
@@ -1348,6 +1364,8 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
 /// release" (0841 -> 0253), "refused to withdraw" (0874 -> 1246), "threatened to attack"
 /// (190 -> 1384). `None` when CAMEO has no such code.
 pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
+    // Withdrawing troops, asked for or refused, is de-escalation.
+    let code = if code == "166" && !matches!(f, Family::Threaten) { "0874" } else { code };
     let root = &code[..2];
     // Verbal codes keep their own meaning under intent ("will criticize" is criticism).
     if matches!(f, Family::Intent) && matches!(root, "01" | "02" | "03" | "10" | "11" | "12" | "13")
