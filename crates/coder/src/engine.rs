@@ -829,6 +829,31 @@ impl Engine<'_> {
             }
             None
         };
+        // "protesters in Colombo", "workers from Sudan": a bare agent takes the country that
+        // follows it.
+        let mut merged: Vec<Group> = Vec::with_capacity(groups.len());
+        let mut gi = 0;
+        while gi < groups.len() {
+            let mut g = groups[gi].clone();
+            let bare_agent = g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
+            if let Some(n) = groups.get(gi + 1) {
+                if bare_agent
+                    && n.start == g.end + 1
+                    && matches!(doc.w(g.end), "in" | "from" | "of")
+                    && n.actor.agents.is_empty()
+                {
+                    if let Some(c) = &n.actor.country {
+                        g.actor.code = format!("{c}{}", g.actor.agents.concat());
+                        g.actor.country = Some(c.clone());
+                        g.end = n.end;
+                        gi += 1;
+                    }
+                }
+            }
+            merged.push(g);
+            gi += 1;
+        }
+        let groups = &merged[..];
         let mut slots: Vec<Slot> = Vec::new();
         let mut gi = 0;
         while gi < groups.len() {
@@ -873,6 +898,18 @@ impl Engine<'_> {
                     gi += 1;
                 } else {
                     break;
+                }
+            }
+            // "the Russian and Ukrainian foreign ministers": the agents belong to each.
+            if slot.members.len() > 1 {
+                let last = slot.members[slot.members.len() - 1].clone();
+                if !last.agents.is_empty() && last.country.is_some() {
+                    for m in slot.members.iter_mut() {
+                        if m.agents.is_empty() && m.country.is_some() && !m.is_person {
+                            m.agents = last.agents.clone();
+                            m.code = format!("{}{}", m.country.as_deref().unwrap_or(""), m.agents.concat());
+                        }
+                    }
                 }
             }
             slots.push(slot);
