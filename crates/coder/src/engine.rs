@@ -819,7 +819,10 @@ impl Engine<'_> {
                     && !PREPOSITIONS.contains(&w)
                     && !self.verbs.index.contains_key(w)
                     && k - 1 > range.0
-                    && matches!(doc.w(k - 2), "the" | "a" | "an" | "its" | "their" | "his" | "her")
+                    && matches!(
+                        doc.w(k - 2),
+                        "the" | "a" | "an" | "its" | "their" | "his" | "her"
+                    )
                 {
                     adjectives += 1;
                     k -= 1;
@@ -835,7 +838,8 @@ impl Engine<'_> {
         let mut gi = 0;
         while gi < groups.len() {
             let mut g = groups[gi].clone();
-            let bare_agent = g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
+            let bare_agent =
+                g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
             if let Some(n) = groups.get(gi + 1) {
                 if bare_agent
                     && n.start == g.end + 1
@@ -907,7 +911,11 @@ impl Engine<'_> {
                     for m in slot.members.iter_mut() {
                         if m.agents.is_empty() && m.country.is_some() && !m.is_person {
                             m.agents = last.agents.clone();
-                            m.code = format!("{}{}", m.country.as_deref().unwrap_or(""), m.agents.concat());
+                            m.code = format!(
+                                "{}{}",
+                                m.country.as_deref().unwrap_or(""),
+                                m.agents.concat()
+                            );
                         }
                     }
                 }
@@ -1402,7 +1410,11 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
 /// (190 -> 1384). `None` when CAMEO has no such code.
 pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
     // Withdrawing troops, asked for or refused, is de-escalation.
-    let code = if code == "166" && !matches!(f, Family::Threaten) { "0874" } else { code };
+    let code = if code == "166" && !matches!(f, Family::Threaten) {
+        "0874"
+    } else {
+        code
+    };
     let root = &code[..2];
     // Verbal codes keep their own meaning under intent ("will criticize" is criticism).
     if matches!(f, Family::Intent) && matches!(root, "01" | "02" | "03" | "10" | "11" | "12" | "13")

@@ -28,7 +28,7 @@ pub use dict::Dictionaries;
 pub use engine::compose_code;
 pub use error::DictError;
 pub use explain::Explanation;
-pub use places::{NoPlaces, PlaceResolver, StaticPlaces};
+pub use places::{GazetteerPlaces, NoPlaces, PlaceResolver, StaticPlaces};
 
 use actors::{ActorMatcher, ActorRef};
 use dict::VerbDict;
@@ -87,11 +87,12 @@ impl Coder {
             actors,
             verbs: d.verbs,
             info,
-            places: Box::new(NoPlaces),
+            places: Box::new(places::GazetteerPlaces::bundled()),
         })
     }
 
-    /// Resolves event places with this gazetteer.
+    /// Resolves event places with this resolver instead of the bundled gazetteer
+    /// (`Box::new(NoPlaces)` turns locations off).
     pub fn with_places(mut self, places: Box<dyn PlaceResolver>) -> Coder {
         self.places = places;
         self

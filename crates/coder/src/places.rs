@@ -15,6 +15,28 @@ pub trait PlaceResolver: Send + Sync {
     fn resolve(&self, name: &str, context_countries: &[&str]) -> Option<Location>;
 }
 
+/// The project's gazetteer (`dragoman-gazetteer`): GeoNames places with population, so that an
+/// ambiguous name goes to the article's country, else to the larger place.
+#[derive(Debug, Clone, Copy)]
+pub struct GazetteerPlaces(pub &'static dragoman_gazetteer::Gazetteer);
+
+impl GazetteerPlaces {
+    pub fn bundled() -> Self {
+        GazetteerPlaces(dragoman_gazetteer::Gazetteer::bundled())
+    }
+}
+
+impl PlaceResolver for GazetteerPlaces {
+    fn is_place_name(&self, name: &str) -> bool {
+        self.0.is_place_name(name)
+    }
+    fn resolve(&self, name: &str, context_countries: &[&str]) -> Option<Location> {
+        self.0
+            .resolve(name, context_countries)
+            .map(|p| p.to_location())
+    }
+}
+
 /// No gazetteer: events carry no location.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NoPlaces;
