@@ -395,6 +395,38 @@ impl Engine<'_> {
             {
                 continue;
             }
+            // A noun after "after", "during", "for", "behind"... is background to the reported
+            // event ("deployed peacekeepers after clashes", "claimed responsibility for the
+            // attack"), not an event of its own. Only plain modifiers may sit between; an
+            // actor stops the walk ("during a Libyan delegation visit" is the visit's source).
+            if group.iter().any(|c| c.form == Form::Noun) && {
+                const BACKGROUND: &[&str] = &[
+                    "after",
+                    "during",
+                    "since",
+                    "before",
+                    "following",
+                    "amid",
+                    "despite",
+                    "into",
+                    "over",
+                    "for",
+                    "behind",
+                ];
+                let mut k = tok;
+                while k > range.0
+                    && tok - k < 4
+                    && !BACKGROUND.contains(&doc.w(k - 1))
+                    && doc.tokens[k - 1].kind == TokKind::Word
+                    && !doc.tokens[k - 1].cap
+                    && !slots.iter().any(|s| s.start < k && k - 1 < s.end)
+                {
+                    k -= 1;
+                }
+                k > range.0 && BACKGROUND.contains(&doc.w(k - 1))
+            } {
+                continue;
+            }
             let word = doc.text[doc.tokens[tok].range()].to_string();
             let noun_context = tok > range.0 && {
                 let p = doc.w(tok - 1);
