@@ -30,6 +30,7 @@
 //! as revision 1 without entering state. Beyond `max_keys` events the least recently updated
 //! leaves state (cause `bound`). Both write a tombstone to the changelog.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use hashbrown::HashTable;
@@ -43,8 +44,8 @@ use dragoman_model::{
 use crate::config::{DedupConfig, Emit};
 use crate::hash::{hash_str, parse_hex64, HashBuf};
 use crate::state::{
-    build_blob, decode_key, list_strings, precision_from_u8, precision_to_u8, ArticleRec, BlobView,
-    Counts, LocPart, Outlets, Slot, MAX_LISTED, MAX_TRACKED_ARTICLES, NIL,
+    build_blob, decode_key, list_len, list_strings, precision_from_u8, precision_to_u8, same_place,
+    ArticleRec, BlobView, Counts, LocPart, Outlets, Slot, MAX_LISTED, MAX_TRACKED_ARTICLES, NIL,
 };
 use crate::DedupError;
 
@@ -238,8 +239,11 @@ impl Deduplicator {
     /// event's `first_seen`/`last_seen`); tests pass explicit times.
     pub fn process(&mut self, candidate: &CandidateEvent, now: DateTime<Utc>) -> Outcome {
         let (mut out, publish) = self.decide(candidate, now);
-        out.event =
-            publish.map(|p| build_event(self.published(&p), event_parts(candidate), &self.outlets));
+        out.event = publish.map(|p| {
+            let slot = self.published(&p);
+            let with_location = !slot_has_location(slot);
+            build_event(slot, event_parts(candidate, with_location), &self.outlets)
+        });
         out
     }
 
@@ -288,7 +292,10 @@ impl Deduplicator {
             let publish = out.kind != DecisionKind::Redelivery && self.config.emit == Emit::Updates;
             publish.then_some(Publish::Live(i))
         } else {
-            let slot = new_slot(candidate, group, place, day, &incoming, now_s);
+            let loc = candidate.location.as_ref().map_or(LocPart::None, |l| {
+                LocPart::Interned(self.outlets.places.intern(l))
+            });
+            let slot = new_slot(candidate, group, place, day, &incoming, loc, now_s);
             if self.cutoff().is_some_and(|cut| day < cut) {
                 // Too old for the window: published, but not kept (it would be expired by
                 // the next candidate anyway).
@@ -519,7 +526,7 @@ impl Deduplicator {
                     v.recs,
                     tracked.then_some(&inc.rec),
                     match (&c.location, adds_location) {
-                        (Some(l), true) => LocPart::New(l),
+                        (Some(l), true) => LocPart::Interned(self.outlets.places.intern(l)),
                         _ => LocPart::Raw(v.loc),
                     },
                     v.ids,
@@ -532,7 +539,9 @@ impl Deduplicator {
                     build_blob(
                         &[],
                         Some(&inc.rec),
-                        c.location.as_ref().map_or(LocPart::None, LocPart::New),
+                        c.location.as_ref().map_or(LocPart::None, |l| {
+                            LocPart::Interned(self.outlets.places.intern(l))
+                        }),
                         &[],
                         Some(&c.article.id),
                     )
@@ -678,6 +687,10 @@ impl Deduplicator {
     }
 }
 
+fn slot_has_location(s: &Slot) -> bool {
+    BlobView::parse(&s.blob, s.n_recs).is_ok_and(|v| v.loc.first().is_some_and(|&t| t != 0))
+}
+
 /// The group of a live slot (for the group table, whose entries are slot numbers).
 fn slot_group(slots: &[Option<Slot>], i: u32) -> u64 {
     slots
@@ -741,6 +754,7 @@ fn new_slot(
     place: u64,
     day: i32,
     inc: &Incoming,
+    loc: LocPart<'_>,
     now_s: u32,
 ) -> Slot {
     let mut id = HashBuf::new();
@@ -752,13 +766,7 @@ fn new_slot(
     let (code, code_len) = pack_code(&c.code)
         .or_else(|| pack_code(&c.root_code))
         .unwrap_or((*b"??\0\0", 2));
-    let blob = build_blob(
-        &[],
-        Some(&inc.rec),
-        c.location.as_ref().map_or(LocPart::None, LocPart::New),
-        &[],
-        Some(&c.article.id),
-    );
+    let blob = build_blob(&[], Some(&inc.rec), loc, &[], Some(&c.article.id));
     Slot {
         event_id: id.finish(),
         group,
@@ -785,8 +793,9 @@ fn new_slot(
     }
 }
 
-/// The parts of a borrowed candidate that a published event carries (not its article).
-fn event_parts(c: &CandidateEvent) -> CandidateEvent {
+/// The parts of a borrowed candidate that a published event carries (not its article, nor
+/// its location when the event has its own: cloning it would be thrown away).
+fn event_parts(c: &CandidateEvent, with_location: bool) -> CandidateEvent {
     CandidateEvent {
         event_date: c.event_date,
         date_precision: c.date_precision,
@@ -798,7 +807,11 @@ fn event_parts(c: &CandidateEvent) -> CandidateEvent {
         plover: c.plover.clone(),
         source: c.source.clone(),
         target: c.target.clone(),
-        location: c.location.clone(),
+        location: if with_location {
+            c.location.clone()
+        } else {
+            None
+        },
         evidence: c.evidence.clone(),
         confidence: c.confidence,
         negated: c.negated,
@@ -815,96 +828,155 @@ fn event_parts(c: &CandidateEvent) -> CandidateEvent {
     }
 }
 
-/// `{:016x}` without the formatting machinery (it is on every published event).
+/// `text` in `buf`'s heap buffer when it is large enough, else in a new one: an owned
+/// candidate's strings that the event does not carry (its content hash, its URL) become
+/// strings the event needs (its id, its schema) without a round trip through the allocator.
+fn refill(buf: Option<String>, text: &str) -> String {
+    match buf {
+        Some(mut b) if b.capacity() >= text.len() => {
+            b.clear();
+            b.push_str(text);
+            b
+        }
+        _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
 fn hex16(v: u64) -> String {
+    hex16_into(String::new(), v)
+}
+
+/// `{:016x}` without the formatting machinery (it is on every published event), in `buf`.
+fn hex16_into(buf: String, v: u64) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(16);
-    for shift in (0..16).rev() {
-        out.push(char::from(DIGITS[(v >> (shift * 4)) as usize & 15]));
+    let mut digits = [0u8; 16];
+    for (k, d) in digits.iter_mut().enumerate() {
+        *d = DIGITS[(v >> ((15 - k) * 4)) as usize & 15];
+    }
+    refill(Some(buf), std::str::from_utf8(&digits).unwrap_or_default())
+}
+
+/// The first [`MAX_LISTED`] distinct outlets of the event's articles, in order. `reuse` is
+/// the candidate's own outlet name, which moves into the list instead of being copied.
+fn sources(s: &Slot, outlets: &Outlets, mut reuse: Option<String>) -> Vec<String> {
+    let mut seen = [0u32; MAX_LISTED];
+    let mut n = 0;
+    for r in s.records() {
+        if n == MAX_LISTED {
+            break;
+        }
+        if r.outlet != 0 && !seen[..n].contains(&r.outlet) {
+            seen[n] = r.outlet;
+            n += 1;
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for &o in &seen[..n] {
+        if let Some(name) = outlets.name(o) {
+            out.push(match reuse.take_if(|r| r == name) {
+                Some(own) => own,
+                None => name.to_string(),
+            });
+        }
     }
     out
 }
 
-/// The first [`MAX_LISTED`] distinct outlets of the event's articles, in order.
-fn sources(s: &Slot, outlets: &Outlets) -> Vec<String> {
-    let mut seen: Vec<u32> = Vec::new();
-    let mut out = Vec::new();
-    for r in s.records() {
-        if out.len() == MAX_LISTED {
-            break;
-        }
-        if r.outlet != 0 && !seen.contains(&r.outlet) {
-            seen.push(r.outlet);
-            if let Some(name) = outlets.name(r.outlet) {
-                out.push(name.to_string());
-            }
-        }
+/// The listed article ids; `reuse` (the candidate's article id) moves in where it is listed.
+fn article_ids(view: Option<&BlobView<'_>>, mut reuse: Option<String>) -> Vec<String> {
+    let Some(v) = view else { return Vec::new() };
+    let mut out = Vec::with_capacity(list_len(v.ids));
+    for id in list_strings(v.ids) {
+        out.push(match reuse.take_if(|r| r == id) {
+            Some(own) => own,
+            None => id.to_string(),
+        });
     }
     out
 }
 
 fn build_event(s: &Slot, c: CandidateEvent, outlets: &Outlets) -> Event {
     let view = BlobView::parse(&s.blob, s.n_recs).ok();
-    let strings = |list: Option<&[u8]>| {
-        list.map_or_else(Vec::new, |l| list_strings(l).map(String::from).collect())
-    };
+    let CandidateEvent {
+        event_date: c_date,
+        date_precision: c_precision,
+        code: c_code,
+        base_code: c_base,
+        root_code,
+        quad_class: c_quad,
+        goldstein: c_goldstein,
+        plover: c_plover,
+        source,
+        target,
+        location: c_location,
+        evidence,
+        confidence: _,
+        negated,
+        article,
+        coder,
+    } = c;
     let ts = |secs: u32| DateTime::from_timestamp(i64::from(secs), 0).unwrap_or_default();
     let mentions = Mentions {
         num_mentions: s.counts.mentions,
         num_articles: s.counts.articles,
         num_sources: s.counts.sources,
         num_independent: s.counts.independent,
-        article_ids: strings(view.as_ref().map(|v| v.ids)),
-        sources: sources(s, outlets),
+        article_ids: article_ids(view.as_ref(), Some(article.id)),
+        sources: sources(s, outlets, article.source),
         first_seen: ts(s.first_seen),
         last_seen: ts(s.last_seen),
     };
     let code = s.code();
     // The event's code may come from an earlier report: then its attributes come from the
     // CAMEO table rather than from this candidate.
-    let (code, base_code, quad_class, goldstein, plover) = if code == c.code {
-        (c.code, c.base_code, c.quad_class, c.goldstein, c.plover)
+    let (code, base_code, quad_class, goldstein, plover) = if code == c_code {
+        (c_code, c_base, c_quad, c_goldstein, c_plover)
     } else if let Some(t) = CameoTable::global().get(code) {
         (
-            t.code.to_string(),
-            t.base_code().to_string(),
+            refill(Some(c_code), t.code),
+            refill(Some(c_base), t.base_code()),
             t.quad_class.number(),
             t.goldstein,
-            t.plover.map(str::to_string),
+            t.plover.map(|p| refill(c_plover, p)),
         )
     } else {
         (
-            code.to_string(),
-            code[..code.len().min(3)].to_string(),
-            c.quad_class,
-            c.goldstein,
-            c.plover,
+            refill(Some(c_code), code),
+            refill(Some(c_base), &code[..code.len().min(3)]),
+            c_quad,
+            c_goldstein,
+            c_plover,
         )
     };
-    let location = match view.as_ref().and_then(BlobView::location) {
-        Some(l) => Some(l),
-        None => c.location,
+    let location = match view.as_ref().and_then(|v| v.location_in(&outlets.places)) {
+        Some(Cow::Borrowed(l)) => match c_location {
+            Some(own) if same_place(&own, l) => Some(own),
+            _ => Some(l.clone()),
+        },
+        Some(Cow::Owned(l)) => Some(l),
+        None => c_location,
     };
     Event {
-        schema: EVENT_SCHEMA.to_string(),
-        event_id: hex16(s.event_id),
+        schema: refill(article.url, EVENT_SCHEMA),
+        event_id: hex16_into(article.content_hash, s.event_id),
         revision: s.revision,
-        event_date: NaiveDate::from_num_days_from_ce_opt(s.event_date).unwrap_or(c.event_date),
-        date_precision: precision_from_u8(s.precision).unwrap_or(c.date_precision),
+        event_date: NaiveDate::from_num_days_from_ce_opt(s.event_date).unwrap_or(c_date),
+        date_precision: precision_from_u8(s.precision).unwrap_or(c_precision),
         code,
         base_code,
-        root_code: c.root_code,
+        root_code,
         quad_class,
         goldstein,
         plover,
-        source: c.source,
-        target: c.target,
+        source,
+        target,
         location,
-        evidence: c.evidence,
+        evidence,
         confidence: s.confidence,
-        negated: c.negated,
+        negated,
         mentions,
-        coder: c.coder,
+        coder,
     }
 }
 

@@ -6,7 +6,9 @@
 //!
 //! ```text
 //! blob = records   n_recs x 24 bytes: ArticleRec (id, content, simhash, outlet, sentences)
-//!        location  u8 tag; if 1: u8 precision, f64 lat, f64 lon, str8 country, str16 name
+//!        location  u8 tag; 0: none; 2: u32 LE number of the place in [`Places`];
+//!                  1 (the changelog's form): u8 precision, f64 lat, f64 lon, str8 country,
+//!                  str16 name
 //!        ids       u8 count, count x str16     the first MAX_LISTED article ids
 //! str8 = u8 length + UTF-8 bytes; str16 = u16 LE length + UTF-8 bytes
 //! ```
@@ -16,8 +18,11 @@
 //! order. There are a few thousand outlets and millions of events, so the names cost nothing
 //! per event.
 //!
-//! The changelog value is a fixed header (the slot's numbers), the blob, and the outlet
-//! names its records use (u16 count, str16 each), the records numbering outlets 1.. in that
+//! Places are interned the same way ([`Places`]): there are as many as the gazetteer has,
+//! and a located event keeps 5 bytes instead of ~30 of inline strings.
+//!
+//! The changelog value is a fixed header (the slot's numbers), the blob (its location always
+//! in the inline form 1, never a process-local number), and the outlet names its records use (u16 count, str16 each), the records numbering outlets 1.. in that
 //! table rather than in the process's interner, so that a value means the same in any process.
 //! We use our own versioned little-endian layout rather than serde + bincode/postcard: the
 //! state is numbers and a byte blob already, a schema change must be an explicit version
@@ -84,13 +89,78 @@ impl ArticleRec {
 }
 
 /// Outlet names, interned: numbered from 1 (0 is "no outlet"). Never shrinks: outlets are a
-/// few thousand names, which is less than the state of a few dozen events.
+/// few thousand names, which is less than the state of a few dozen events. It also holds the
+/// deduplicator's [`Places`], so that whatever encodes a slot has both tables at hand.
 #[derive(Default)]
 pub(crate) struct Outlets {
     /// Outlet numbers, hashed by XXH3 of the name (looked up once per candidate, so the
     /// hash matters more than SipHash's DoS resistance: names come from our own ingest).
     numbers: hashbrown::HashTable<u32>,
     names: Vec<Box<str>>,
+    pub places: Places,
+}
+
+/// Locations, interned: numbered from 1. An event's location is the one of its first located
+/// report, so the distinct values are the gazetteer's places (tens of thousands at most),
+/// kept once per deduplicator instead of once per event. Never shrinks, like [`Outlets`].
+#[derive(Default)]
+pub(crate) struct Places {
+    numbers: hashbrown::HashTable<u32>,
+    places: Vec<Location>,
+}
+
+fn place_key_hash(l: &Location) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(l.name.as_bytes());
+    h.update(&[0x1f]);
+    h.update(l.country.as_bytes());
+    h.update(&[0x1f, loc_precision_to_u8(l.precision)]);
+    h.update(&l.lat.to_bits().to_le_bytes());
+    h.update(&l.lon.to_bits().to_le_bytes());
+    h.digest()
+}
+
+/// Equal as interned places: the same strings (clipped as the changelog keeps them) and the
+/// same bits of coordinates, so that a place reads back exactly as it was reported.
+pub(crate) fn same_place(a: &Location, b: &Location) -> bool {
+    a.name == b.name
+        && a.country == b.country
+        && a.precision == b.precision
+        && a.lat.to_bits() == b.lat.to_bits()
+        && a.lon.to_bits() == b.lon.to_bits()
+}
+
+impl Places {
+    /// The number of `l` (clipped to what the changelog encoding keeps), interning it.
+    pub(crate) fn intern(&mut self, l: &Location) -> u32 {
+        let clipped;
+        let l = if l.country.len() > usize::from(u8::MAX) || l.name.len() > usize::from(u16::MAX) {
+            clipped = Location {
+                name: clip(&l.name, usize::from(u16::MAX)).to_string(),
+                country: clip(&l.country, usize::from(u8::MAX)).to_string(),
+                ..l.clone()
+            };
+            &clipped
+        } else {
+            l
+        };
+        let hash = place_key_hash(l);
+        let places = &self.places;
+        let same = |&n: &u32| places.get(n as usize - 1).is_some_and(|p| same_place(p, l));
+        if let Some(&n) = self.numbers.find(hash, same) {
+            return n;
+        }
+        self.places.push(l.clone());
+        let n = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
+        let places = &self.places;
+        self.numbers
+            .insert_unique(hash, n, |&m| place_key_hash(&places[m as usize - 1]));
+        n
+    }
+
+    pub(crate) fn get(&self, n: u32) -> Option<&Location> {
+        self.places.get((n as usize).checked_sub(1)?)
+    }
 }
 
 impl std::fmt::Debug for Outlets {
@@ -186,9 +256,47 @@ impl Slot {
         encode_key(self.group, self.event_id)
     }
 
-    /// The changelog value of this event.
+    /// The changelog value of this event, allocated once at its exact size.
     pub(crate) fn encode(&self, outlets: &Outlets) -> Vec<u8> {
-        let mut v = Vec::with_capacity(HEADER_LEN + self.blob.len() + 32);
+        let (view, blob_ok) = match BlobView::parse(&self.blob, self.n_recs) {
+            Ok(v) => (v, true),
+            // Unreachable for slots this crate built; encode no records rather than panic.
+            Err(_) => (
+                BlobView {
+                    recs: &[],
+                    loc: &[0],
+                    ids: &[0],
+                },
+                false,
+            ),
+        };
+        let n_recs = if blob_ok { self.n_recs } else { 0 };
+        // The outlet table the value carries: distinct outlets of the records, in order.
+        // Events have at most MAX_TRACKED_ARTICLES records, so it fits on the stack.
+        let mut table = [0u32; MAX_TRACKED_ARTICLES];
+        let mut n_table = 0usize;
+        let mut names_len = 0usize;
+        for r in view.recs.chunks_exact(REC_LEN) {
+            let g = outlet_of(r);
+            if g != 0 && n_table < table.len() && !table[..n_table].contains(&g) {
+                table[n_table] = g;
+                n_table += 1;
+                names_len += 2 + clip(outlets.name(g).unwrap_or(""), usize::from(u16::MAX)).len();
+            }
+        }
+        let place = match view.loc {
+            [2, n @ ..] => n
+                .try_into()
+                .ok()
+                .and_then(|b| outlets.places.get(u32::from_le_bytes(b))),
+            _ => None,
+        };
+        let loc_len = match place {
+            Some(l) => inline_loc_len(l),
+            None => view.loc.len(),
+        };
+        let len = HEADER_LEN + view.recs.len() + loc_len + view.ids.len() + 2 + names_len;
+        let mut v = Vec::with_capacity(len);
         v.push(VERSION);
         v.extend_from_slice(&self.event_id.to_le_bytes());
         v.extend_from_slice(&self.place.to_le_bytes());
@@ -204,33 +312,29 @@ impl Slot {
         v.extend_from_slice(&self.code);
         v.push(self.code_len);
         v.push(self.precision);
-        v.extend_from_slice(&self.n_recs.to_le_bytes());
+        v.extend_from_slice(&n_recs.to_le_bytes());
         debug_assert_eq!(v.len(), HEADER_LEN);
-        v.extend_from_slice(&self.blob);
-        // Renumber the records' outlets into a table carried by the value.
-        let mut table: Vec<u32> = Vec::new();
-        for k in 0..usize::from(self.n_recs) {
-            let at = HEADER_LEN + k * REC_LEN + OUTLET_AT;
-            let Some(field) = v.get_mut(at..at + 4) else {
-                break;
+        // Records, their outlets renumbered into the value's table (1..).
+        for r in view.recs.chunks_exact(REC_LEN) {
+            v.extend_from_slice(&r[..OUTLET_AT]);
+            let g = outlet_of(r);
+            let local = match table[..n_table].iter().position(|&t| t == g) {
+                Some(p) if g != 0 => p as u32 + 1,
+                _ => 0,
             };
-            let global = u32::from_le_bytes(field.try_into().unwrap_or([0; 4]));
-            if global == 0 {
-                continue;
-            }
-            let local = match table.iter().position(|&g| g == global) {
-                Some(p) => p,
-                None => {
-                    table.push(global);
-                    table.len() - 1
-                }
-            };
-            field.copy_from_slice(&(local as u32 + 1).to_le_bytes());
+            v.extend_from_slice(&local.to_le_bytes());
+            v.extend_from_slice(&r[OUTLET_AT + 4..]);
         }
-        v.extend_from_slice(&(table.len() as u16).to_le_bytes());
-        for g in table {
+        match place {
+            Some(l) => put_inline_loc(&mut v, l),
+            None => v.extend_from_slice(view.loc),
+        }
+        v.extend_from_slice(view.ids);
+        v.extend_from_slice(&(n_table as u16).to_le_bytes());
+        for &g in &table[..n_table] {
             put_str16(&mut v, outlets.name(g).unwrap_or(""));
         }
+        debug_assert_eq!(v.len(), len);
         v
     }
 
@@ -282,7 +386,7 @@ impl Slot {
             return Err(DedupError::Corrupt("revision 0"));
         }
         let rest = &value[HEADER_LEN..];
-        let (_, blob_len) = BlobView::parse_prefix(rest, n_recs)?;
+        let (view, blob_len) = BlobView::parse_prefix(rest, n_recs, false)?;
         let mut table = Cursor {
             b: rest,
             at: blob_len,
@@ -296,7 +400,11 @@ impl Slot {
         if table.at != rest.len() {
             return Err(DedupError::Corrupt("trailing bytes after the outlet table"));
         }
-        let mut blob: Box<[u8]> = rest[..blob_len].into();
+        let loc = match view.location() {
+            Some(l) => LocPart::Interned(outlets.places.intern(&l)),
+            None => LocPart::None,
+        };
+        let mut blob = build_blob(view.recs, None, loc, view.ids, None);
         for k in 0..usize::from(n_recs) {
             let at = k * REC_LEN + OUTLET_AT;
             let field = &mut blob[at..at + 4];
@@ -329,6 +437,27 @@ impl Slot {
             blob,
         })
     }
+}
+
+/// The outlet field of an encoded record.
+fn outlet_of(rec: &[u8]) -> u32 {
+    rec.get(OUTLET_AT..OUTLET_AT + 4)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
+/// Bytes of a location section in the inline form (tag 1).
+fn inline_loc_len(l: &Location) -> usize {
+    1 + 1 + 16 + 1 + clip(&l.country, 255).len() + 2 + clip(&l.name, 65535).len()
+}
+
+fn put_inline_loc(out: &mut Vec<u8>, l: &Location) {
+    out.push(1);
+    out.push(loc_precision_to_u8(l.precision));
+    out.extend_from_slice(&l.lat.to_le_bytes());
+    out.extend_from_slice(&l.lon.to_le_bytes());
+    put_str8(out, &l.country);
+    put_str16(out, &l.name);
 }
 
 pub(crate) fn encode_key(group: u64, event_id: u64) -> Vec<u8> {
@@ -465,16 +594,22 @@ impl<'a> Cursor<'a> {
 }
 
 impl<'a> BlobView<'a> {
+    /// Parses an in-memory blob (whose location may be an interned number).
     pub(crate) fn parse(blob: &'a [u8], n_recs: u16) -> Result<Self, DedupError> {
-        let (view, end) = Self::parse_prefix(blob, n_recs)?;
+        let (view, end) = Self::parse_prefix(blob, n_recs, true)?;
         if end != blob.len() {
             return Err(DedupError::Corrupt("trailing bytes in blob"));
         }
         Ok(view)
     }
 
-    /// Parses a blob at the start of `blob`, returning where it ends.
-    pub(crate) fn parse_prefix(blob: &'a [u8], n_recs: u16) -> Result<(Self, usize), DedupError> {
+    /// Parses a blob at the start of `blob`, returning where it ends. A changelog value's
+    /// blob (`interned` false) must carry its location inline.
+    pub(crate) fn parse_prefix(
+        blob: &'a [u8],
+        n_recs: u16,
+        interned: bool,
+    ) -> Result<(Self, usize), DedupError> {
         let mut c = Cursor { b: blob, at: 0 };
         let recs = c.skip(usize::from(n_recs) * REC_LEN)?;
         let loc_start = c.at;
@@ -488,6 +623,9 @@ impl<'a> BlobView<'a> {
                 c.str8()?;
                 c.str16()?;
             }
+            2 if interned => {
+                c.skip(4)?;
+            }
             _ => return Err(DedupError::Corrupt("bad location tag")),
         }
         let loc = &blob[loc_start..c.at];
@@ -495,6 +633,20 @@ impl<'a> BlobView<'a> {
         Ok((Self { recs, loc, ids }, c.at))
     }
 
+    /// The location, from the interned table or the inline form.
+    pub(crate) fn location_in<'p>(
+        &self,
+        places: &'p Places,
+    ) -> Option<std::borrow::Cow<'p, Location>> {
+        match self.loc {
+            [2, n @ ..] => places
+                .get(u32::from_le_bytes(n.try_into().ok()?))
+                .map(std::borrow::Cow::Borrowed),
+            _ => self.location().map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// The location of an inline (tag 1) section.
     pub(crate) fn location(&self) -> Option<Location> {
         let mut c = Cursor { b: self.loc, at: 0 };
         if c.u8().ok()? != 1 {
@@ -530,7 +682,11 @@ pub(crate) fn list_len(list: &[u8]) -> usize {
 /// The location section of a new blob: the old one kept, a new one, or none.
 pub(crate) enum LocPart<'a> {
     Raw(&'a [u8]),
+    /// Inline (the changelog's form); state interns its places instead.
+    #[cfg(test)]
     New(&'a Location),
+    /// A number in [`Places`].
+    Interned(u32),
     None,
 }
 
@@ -583,9 +739,9 @@ pub(crate) fn build_blob(
     let loc_len = match &loc {
         LocPart::Raw(b) if !b.is_empty() => b.len(),
         LocPart::Raw(_) | LocPart::None => 1,
-        LocPart::New(l) => {
-            1 + 1 + 16 + 1 + clip(&l.country, 255).len() + 2 + clip(&l.name, 65535).len()
-        }
+        #[cfg(test)]
+        LocPart::New(l) => inline_loc_len(l),
+        LocPart::Interned(_) => 5,
     };
     let ids_len = ids.len().max(1)
         + match new_id {
@@ -601,13 +757,11 @@ pub(crate) fn build_blob(
     match loc {
         LocPart::Raw(b) if !b.is_empty() => out.extend_from_slice(b),
         LocPart::Raw(_) | LocPart::None => out.push(0),
-        LocPart::New(l) => {
-            out.push(1);
-            out.push(loc_precision_to_u8(l.precision));
-            out.extend_from_slice(&l.lat.to_le_bytes());
-            out.extend_from_slice(&l.lon.to_le_bytes());
-            put_str8(&mut out, &l.country);
-            put_str16(&mut out, &l.name);
+        #[cfg(test)]
+        LocPart::New(l) => put_inline_loc(&mut out, l),
+        LocPart::Interned(n) => {
+            out.push(2);
+            out.extend_from_slice(&n.to_le_bytes());
         }
     }
     put_list(&mut out, ids, new_id);
