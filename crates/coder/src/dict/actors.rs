@@ -157,6 +157,7 @@ pub fn parse_people(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), 
         "head_of_state",
         "head_of_government",
         "foreign_minister",
+        "defense_minister",
         "other",
     ];
     for (n, f) in lines(text) {
