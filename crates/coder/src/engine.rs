@@ -637,6 +637,34 @@ impl Engine<'_> {
         }
         // "at the invitation of X": the inviter hosted the visit.
         self.invitations(doc, range, &slots, &mut events);
+        // Agents without a country ("police", "protesters", "troops") take one from the
+        // sentence or the article.
+        if events.iter().any(|e| {
+            e.source.as_ref().is_some_and(bare_agent) || e.target.as_ref().is_some_and(bare_agent)
+        }) {
+            let home = self.home_country(doc, range, &slots, disc);
+            for e in events.iter_mut() {
+                let (s_c, t_c) = (
+                    e.source.as_ref().and_then(|a| a.country.clone()),
+                    e.target.as_ref().and_then(|a| a.country.clone()),
+                );
+                if let Some(a) = e.source.as_mut().filter(|a| bare_agent(a)) {
+                    if let Some(c) = home.clone().or(t_c) {
+                        give_country(a, &c);
+                    }
+                }
+                if let Some(a) = e.target.as_mut().filter(|a| bare_agent(a)) {
+                    if let Some(c) = home.clone().or(s_c) {
+                        give_country(a, &c);
+                    }
+                }
+                if let (Some(a), Some(b)) = (&e.source, &e.target) {
+                    if a.code == b.code {
+                        e.target = None;
+                    }
+                }
+            }
+        }
         // 010 only when the sentence says nothing more specific.
         if events.iter().any(|e| e.code != "010") {
             events.retain(|e| e.code != "010");
@@ -673,6 +701,42 @@ impl Engine<'_> {
             }
         }
         events
+    }
+
+    /// The country where a sentence's domestic agents act: a country or capital named as a
+    /// place ("in Harare", "across France"), else the only country the sentence names, else
+    /// the article's first country. `None` when the sentence names several countries and no
+    /// place: then each agent takes its counterpart's country.
+    fn home_country(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        slots: &[Slot],
+        disc: &Discourse,
+    ) -> Option<String> {
+        let place = slots.iter().find(|s| {
+            matches!(s.prep, Some("in" | "across" | "at" | "throughout"))
+                && s.members.len() == 1
+                && s.members[0].agents.is_empty()
+                && s.members[0].country.is_some()
+        });
+        if let Some(p) = place {
+            return p.members[0].country.clone();
+        }
+        let mut named: Vec<&str> = slots
+            .iter()
+            .flat_map(|s| s.members.iter())
+            .filter_map(|m| m.country.as_deref())
+            .collect();
+        named.dedup();
+        if named.len() == 1 {
+            return Some(named[0].to_string());
+        }
+        let _ = (doc, range);
+        if named.is_empty() {
+            return disc.countries.first().cloned();
+        }
+        None
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1191,7 +1255,7 @@ impl Engine<'_> {
             if NOT_TARGET_PREPS.contains(&prep) {
                 return false;
             }
-            let near = s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(4);
+            let near = s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(6);
             let via_prep = TARGET_PREPS.contains(&prep) && s.start <= last.max(tok) + 10;
             near || via_prep
         };
@@ -1419,16 +1483,33 @@ impl Engine<'_> {
     }
 }
 
+/// An agent the sentence gave no country: "police", "the protesters".
+fn bare_agent(a: &ActorRef) -> bool {
+    a.country.is_none() && a.code.len() == 3 && !a.agents.is_empty()
+}
+
+fn give_country(a: &mut ActorRef, c: &str) {
+    a.code = format!("{c}{}", a.agents.concat());
+    a.country = Some(c.to_string());
+    a.certainty *= 0.6;
+}
+
 /// How many tokens of determiners and adjectives may sit between `from` and a slot at `to`.
 fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
     let mut n = 0;
+    let mut words = 0;
     for k in from..to {
         let w = doc.w(k);
         if DETERMINERS.contains(&w)
             || PREPOSITIONS.contains(&w)
             || ADVERBS.contains(&w)
-            || (doc.tokens[k].kind == TokKind::Word && n < 2)
+            || doc.tokens[k].kind == TokKind::Number
+            || w == "-"
         {
+            n += 1;
+        } else if doc.tokens[k].kind == TokKind::Word && words < 2 {
+            // "anti-war protesters", "more than 270 schoolgirls": plain modifiers.
+            words += 1;
             n += 1;
         } else {
             break;
