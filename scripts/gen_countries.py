@@ -287,6 +287,35 @@ PRI ; Puerto Rico ; Puerto Rican ; Puerto Ricans ; San Juan ;
 """
 
 
+# Regions and cities that stand for their country in conflict reporting ("Russian artillery
+# shelled Kharkiv", "Israel imposed a siege on Gaza", "air strikes hit Idlib"): appended to the
+# capitals column, so that each is both its country as an actor and a place. Only places whose
+# country is not in dispute in wire copy: not Kashmir, Nagorno-Karabakh or Jerusalem.
+CONFLICT_PLACES = {
+    "AFG": "Kandahar|Helmand|Kunduz|Herat|Jalalabad|Mazar-i-Sharif|Nangarhar|Ghazni|Panjshir",
+    "CHN": "Xinjiang|Tibet|Lhasa|Urumqi",
+    "COD": "Goma|Bukavu|North Kivu|South Kivu|Ituri",
+    "ETH": "Tigray|Mekelle|Mekele",
+    "IRQ": "Mosul|Basra|Fallujah|Falluja|Kirkuk|Erbil|Sinjar|Tikrit|Ramadi|Iraqi Kurdistan|Kurdistan Region|Anbar|Nineveh|Halabja",
+    "ISR": "Tel Aviv|Haifa|Sderot|Ashkelon",
+    "LBN": "Tyre|Sidon|Nabatieh|Dahiyeh|Bekaa|Bekaa Valley",
+    "LBY": "Benghazi|Misrata|Sirte|Derna|Fezzan",
+    "MLI": "Timbuktu|Kidal|Mopti",
+    "MMR": "Rakhine|Rakhine State|Kachin State|Shan State|Sagaing",
+    "NGA": "Maiduguri|Borno|Borno State|Chibok|Niger Delta",
+    "PAK": "Peshawar|Quetta|Karachi|Lahore|Waziristan|North Waziristan|South Waziristan|Balochistan|Baluchistan|Khyber Pakhtunkhwa",
+    "PSE": "Gaza|Gaza Strip|Gaza City|West Bank|occupied West Bank|Khan Younis|Khan Yunis|Jenin|Nablus|Hebron|Bethlehem",
+    "RUS": "Chechnya|Grozny|Dagestan|Belgorod|Kursk",
+    "SDN": "Darfur|North Darfur|West Darfur|South Darfur|El Fasher|El Geneina|Omdurman|Kordofan|South Kordofan|Blue Nile",
+    "SOM": "Kismayo|Baidoa|Puntland|Jubaland",
+    "SYR": "Aleppo|Idlib|Homs|Hama|Raqqa|Deir ez-Zor|Deir al-Zor|Ghouta|Eastern Ghouta|Daraa|Latakia|Kobani|Afrin|Palmyra",
+    "UKR": "Kharkiv|Kharkov|Kherson|Mariupol|Odesa|Odessa|Zaporizhzhia|Zaporizhia|Donbas|Donbass|Donetsk|Luhansk|Lugansk|Bakhmut|Bucha|Avdiivka|Dnipro|Lviv|Crimea|Sevastopol",
+    "YEM": "Hodeidah|Hudaydah|Marib|Taiz|Saada",
+}
+# Demonyms of such places.
+CONFLICT_DEMONYMS = {"PSE": "Gazans"}
+
+
 def fold(s: str) -> str:
     """ASCII-fold accents (Côte -> Cote) so sources without diacritics still match."""
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
@@ -347,6 +376,8 @@ def build() -> str:
         all_names = with_folds(own + extra)
         if not all_names:
             raise SystemExit(f"no names for {code}")
+        caps = "|".join(x for x in (caps, CONFLICT_PLACES.get(code, "")) if x)
+        dems = "|".join(x for x in (dems, CONFLICT_DEMONYMS.get(code, "")) if x)
         fields = [all_names, with_folds(split(adjs)), with_folds(split(dems)),
                   with_folds(split(caps)), with_folds(split(mets))]
         rows.append((code, "\t".join([code] + ["|".join(f) for f in fields])))
