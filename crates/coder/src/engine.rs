@@ -575,6 +575,14 @@ impl Engine<'_> {
                 }
             }
             let is_speech = block.family == Some(Family::Speech);
+            // "China said it ...": the pronoun is the speaker again, not the addressee.
+            if let (true, Some(s), Some(t)) = (is_speech, src, tgt) {
+                if slots[t].members.iter().all(|m| {
+                    slots[s].members.iter().any(|n| n.code == m.code)
+                }) {
+                    tgt = None;
+                }
+            }
             if is_speech {
                 if let Some(s) = src {
                     speakers.push(s);
@@ -848,6 +856,19 @@ impl Engine<'_> {
                     continue;
                 }
             }
+            if matches!(w, "it" | "they" | "he" | "she" | "we") && t.kind == TokKind::Word {
+                if let Some(a) = self.speaker_of(doc, range, i, groups) {
+                    groups.push(Group {
+                        start: i,
+                        end: i + 1,
+                        actor: a,
+                        new_name: None,
+                    });
+                    added = true;
+                    i += 1;
+                    continue;
+                }
+            }
             if matches!(w, "he" | "she") && t.kind == TokKind::Word {
                 if let Some(p) = &disc.last_person {
                     let mut a = p.clone();
@@ -887,6 +908,62 @@ impl Engine<'_> {
                 }
             }
         }
+    }
+
+    /// The speaker a pronoun refers back to: "China said (that) it was ready",
+    /// "Xi told Biden that China ...", "Hamas said it would release": the subject of the
+    /// speech verb right before the pronoun.
+    fn speaker_of(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        pron: usize,
+        groups: &[Group],
+    ) -> Option<ActorRef> {
+        const SPEECH: &[&str] = &[
+            "said", "says", "say", "announced", "stated", "added", "insisted", "declared",
+            "warned", "claimed", "confirmed", "stressed", "noted", "indicated", "signalled",
+            "signaled", "argued", "pledged", "promised", "vowed", "hoped", "believes",
+            "believed", "thinks", "felt", "reiterated", "replied", "responded", "acknowledged",
+            "admitted", "explained", "affirmed", "asserted", "maintained", "suggested",
+            "emphasized", "emphasised", "underlined", "told", "assured", "informed", "reminded",
+        ];
+        const ADDRESSED: &[&str] = &["told", "assured", "informed", "reminded", "warned"];
+        let mut k = pron;
+        if k > range.0 && doc.w(k - 1) == "that" {
+            k -= 1;
+        }
+        // "told Biden that it": skip the addressee.
+        if let Some(g) = groups.iter().find(|g| g.end == k && g.start > range.0) {
+            if ADDRESSED.contains(&doc.w(g.start - 1)) {
+                k = g.start;
+            }
+        }
+        // "said on Tuesday it", "said in a statement that it": a short adjunct.
+        let mut v = k;
+        while v > range.0 && pron - v < 6 && !SPEECH.contains(&doc.w(v - 1)) {
+            let w = doc.w(v - 1);
+            if is_boundary(w) || groups.iter().any(|g| g.start < v && v <= g.end) {
+                return None;
+            }
+            v -= 1;
+        }
+        if v == range.0 || !SPEECH.contains(&doc.w(v - 1)) {
+            return None;
+        }
+        let verb = v - 1;
+        let clause_start = (range.0..verb)
+            .rev()
+            .find(|&k| is_boundary(doc.w(k)) || doc.w(k) == ",")
+            .map_or(range.0, |k| k + 1);
+        // The subject: the first actor of the clause, not the object of a preposition.
+        let g = groups
+            .iter()
+            .filter(|g| g.start >= clause_start && g.end <= verb)
+            .find(|g| g.start == range.0 || !PREPOSITIONS.contains(&doc.w(g.start - 1)))?;
+        let mut a = g.actor.clone();
+        a.certainty *= 0.8;
+        Some(a)
     }
 
     /// Groups into slots: coordination ("Russia and Libya", "Russia, Libya sign") and the
