@@ -383,3 +383,85 @@ mod tests {
         assert_eq!(metrics.error_count(ErrorKind::Broker), 1);
     }
 }
+
+/// Kafka API key of EndTxn, the request that commits or aborts a transaction.
+pub const API_END_TXN: i16 = 26;
+
+/// The API keys (with version ranges) a broker advertises, by a plain ApiVersions v0 request.
+///
+/// librdkafka only finds out that a broker lacks an API when it first needs it (for EndTxn: at
+/// the first transaction commit, after records were already produced). Asking up front lets a
+/// service refuse a configuration the broker cannot honour, at start, with a clear message.
+/// Plaintext listeners only; callers skip the probe under TLS/SASL.
+pub fn broker_api_versions(
+    addr: &str,
+    timeout: Duration,
+) -> std::io::Result<HashMap<i16, (i16, i16)>> {
+    use std::io::{Error, ErrorKind, Read, Write};
+    use std::net::ToSocketAddrs;
+    let sock = addr
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("cannot resolve {addr}")))?;
+    let mut s = std::net::TcpStream::connect_timeout(&sock, timeout)?;
+    s.set_read_timeout(Some(timeout))?;
+    s.set_write_timeout(Some(timeout))?;
+    let client = b"dragoman-probe";
+    // Request header v1: api_key, api_version, correlation_id, client_id (int16-length string).
+    let mut req = Vec::with_capacity(32);
+    req.extend_from_slice(&18i16.to_be_bytes());
+    req.extend_from_slice(&0i16.to_be_bytes());
+    req.extend_from_slice(&7i32.to_be_bytes());
+    req.extend_from_slice(&(client.len() as i16).to_be_bytes());
+    req.extend_from_slice(client);
+    let mut frame = (req.len() as i32).to_be_bytes().to_vec();
+    frame.extend_from_slice(&req);
+    s.write_all(&frame)?;
+    let mut len = [0u8; 4];
+    s.read_exact(&mut len)?;
+    let len = i32::from_be_bytes(len);
+    if !(10..=1 << 20).contains(&len) {
+        return Err(Error::new(ErrorKind::InvalidData, "ApiVersions: bad frame length"));
+    }
+    let mut body = vec![0u8; len as usize];
+    s.read_exact(&mut body)?;
+    parse_api_versions_v0(&body)
+        .ok_or_else(|| Error::new(ErrorKind::InvalidData, "ApiVersions: malformed response"))
+}
+
+/// Response v0: correlation_id, error_code, [api_key, min_version, max_version].
+fn parse_api_versions_v0(body: &[u8]) -> Option<HashMap<i16, (i16, i16)>> {
+    let i16_at = |at: usize| body.get(at..at + 2).map(|b| i16::from_be_bytes([b[0], b[1]]));
+    let error = i16_at(4)?;
+    if error != 0 {
+        return None;
+    }
+    let n = i32::from_be_bytes(body.get(6..10)?.try_into().ok()?);
+    let mut out = HashMap::new();
+    for i in 0..n.max(0) as usize {
+        let at = 10 + i * 6;
+        out.insert(i16_at(at)?, (i16_at(at + 2)?, i16_at(at + 4)?));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod probe_tests {
+    #[test]
+    fn parses_an_api_versions_response() {
+        let mut body = 7i32.to_be_bytes().to_vec();
+        body.extend_from_slice(&0i16.to_be_bytes());
+        body.extend_from_slice(&2i32.to_be_bytes());
+        for (k, lo, hi) in [(18i16, 0i16, 4i16), (26, 0, 3)] {
+            body.extend_from_slice(&k.to_be_bytes());
+            body.extend_from_slice(&lo.to_be_bytes());
+            body.extend_from_slice(&hi.to_be_bytes());
+        }
+        let v = super::parse_api_versions_v0(&body).unwrap();
+        assert_eq!(v.get(&super::API_END_TXN), Some(&(0, 3)));
+        assert_eq!(v.len(), 2);
+        body[5] = 35; // UNSUPPORTED_VERSION
+        assert!(super::parse_api_versions_v0(&body).is_none());
+        assert!(super::parse_api_versions_v0(&body[..3]).is_none());
+    }
+}

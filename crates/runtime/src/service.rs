@@ -136,6 +136,8 @@ pub enum ServiceError {
     Processor(String),
     #[error("restoring state of partition {partition}: {message}")]
     Restore { partition: i32, message: String },
+    #[error("delivery = \"exactly_once\" cannot work with this broker: {0}")]
+    Unsupported(String),
     #[error("transaction failed fatally: {0}")]
     Transaction(String),
     #[error("runtime: {0}")]
@@ -683,6 +685,9 @@ where
     }
 
     let exactly_once = cfg.delivery == Delivery::ExactlyOnce;
+    if exactly_once {
+        check_transactions_supported(&cfg)?;
+    }
     let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
     let retries = Arc::new(Mutex::new(Vec::new()));
     let mut pcfg = client_config(&cfg.kafka);
@@ -887,7 +892,13 @@ fn recover_transaction<P: Processor + 'static>(
     consumer: &BaseConsumer<ConsumerCtx<P>>,
     error: KafkaError,
 ) -> Result<(), ServiceError> {
+    if error.rdkafka_error_code() == Some(RDKafkaErrorCode::UnsupportedFeature) {
+        return Err(ServiceError::Unsupported(error.to_string()));
+    }
     if let KafkaError::Transaction(e) = &error {
+        if e.code() == RDKafkaErrorCode::UnsupportedFeature {
+            return Err(ServiceError::Unsupported(e.to_string()));
+        }
         if e.is_fatal() {
             return Err(ServiceError::Transaction(e.to_string()));
         }
@@ -918,6 +929,34 @@ fn recover_transaction<P: Processor + 'static>(
         seek.add_partition_offset(e.topic(), e.partition(), offset)?;
     }
     consumer.seek_partitions(seek, Duration::from_secs(10))?;
+    Ok(())
+}
+
+/// Refuses exactly-once at start when the broker lacks EndTxn (tansu 0.6 routes every other
+/// transactional request but not that one: a transaction could never commit, and the service
+/// would consume, produce invisible records and stall).
+fn check_transactions_supported(cfg: &Config) -> Result<(), ServiceError> {
+    if cfg.kafka.security_protocol.to_ascii_lowercase() != "plaintext" {
+        return Ok(());
+    }
+    let mut last_error = None;
+    for broker in cfg.kafka.brokers.split(',').map(str::trim).filter(|b| !b.is_empty()) {
+        match crate::kafka::broker_api_versions(broker, Duration::from_secs(5)) {
+            Ok(apis) if apis.contains_key(&crate::kafka::API_END_TXN) => return Ok(()),
+            Ok(_) => {
+                return Err(ServiceError::Unsupported(format!(
+                    "the broker at {broker} does not implement EndTxn (Kafka API 26), so no \
+                     transaction can commit; use delivery = \"at_least_once\" (dedup makes \
+                     redelivery invisible downstream)"
+                )))
+            }
+            Err(e) => last_error = Some(format!("{broker}: {e}")),
+        }
+    }
+    // Unreachable now: librdkafka retries and the first commit reports the problem.
+    if let Some(e) = last_error {
+        tracing::warn!(error = %e, "could not probe the broker for transaction support");
+    }
     Ok(())
 }
 
