@@ -1605,6 +1605,11 @@ pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
     } else {
         code
     };
+    // An intention asked for, demanded or refused: the parallel 02x, 10x or 12x code
+    // ("urged Serbia and Kosovo to settle their dispute" 037 -> 027).
+    if code.starts_with("03") && matches!(f, Family::Appeal | Family::Demand | Family::Reject) {
+        return Some(parallel_of_intent(f, code));
+    }
     let root = &code[..2];
     // Verbal codes keep their own meaning under intent ("will criticize" is criticism).
     if matches!(f, Family::Intent) && matches!(root, "01" | "02" | "03" | "10" | "11" | "12" | "13")
@@ -1767,9 +1772,53 @@ pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
     })
 }
 
+/// The appeal (02x), demand (10x) or rejection (12x) that parallels an intent code (03x).
+fn parallel_of_intent(f: Family, code: &'static str) -> &'static str {
+    let table = dragoman_model::CameoTable::global();
+    let known = |c: &str| table.get(c).map(|c| c.code);
+    let tail = &code[2..];
+    match f {
+        Family::Reject => {
+            // 121 material cooperation, 122 aid, 123 reform, 124 yield, 125 meet,
+            // 126 mediation, 127 settlement.
+            let (base, keep_sub) = match tail.as_bytes().first() {
+                Some(b'1') => ("121", true),
+                Some(b'3') => ("122", true),
+                Some(b'4') => ("123", true),
+                Some(b'5') => ("124", true),
+                Some(b'6') => ("125", false),
+                Some(b'7') => ("127", false),
+                Some(b'8') => ("126", false),
+                _ => ("120", false),
+            };
+            if keep_sub && tail.len() == 2 {
+                if let Some(c) = known(&format!("{base}{}", &tail[1..])) {
+                    return c;
+                }
+            }
+            base
+        }
+        _ => {
+            let prefix = if f == Family::Demand { "10" } else { "02" };
+            known(&format!("{prefix}{tail}"))
+                .or_else(|| known(&format!("{prefix}{}", &tail[..1])))
+                .unwrap_or(if f == Family::Demand { "100" } else { "020" })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intentions_under_control_verbs_take_the_parallel_code() {
+        assert_eq!(compose_code(Family::Appeal, "037"), Some("027"));
+        assert_eq!(compose_code(Family::Appeal, "0311"), Some("0211"));
+        assert_eq!(compose_code(Family::Demand, "038"), Some("108"));
+        assert_eq!(compose_code(Family::Reject, "0331"), Some("1221"));
+        assert_eq!(compose_code(Family::Reject, "036"), Some("125"));
+    }
 
     #[test]
     fn control_verbs_compose_codes() {
