@@ -203,7 +203,7 @@ PRY ; Paraguay ; Paraguayan ; Paraguayans ; Asuncion|Asunción ;
 PSE ; Palestine|State of Palestine|Palestinian territories|Occupied Palestinian Territories ; Palestinian ; Palestinians ; Ramallah ;
 QAT ; Qatar|State of Qatar ; Qatari ; Qataris ; Doha ;
 ROU ; Romania|Rumania ; Romanian ; Romanians ; Bucharest ; Cotroceni
-RUS ; Russia|Russian Federation ; Russian ; Russians ; Moscow ; Kremlin
+RUS ; Russia|Russian Federation|Soviet Union|USSR|U.S.S.R. ; Russian|Soviet ; Russians|Soviets ; Moscow ; Kremlin
 RWA ; Rwanda ; Rwandan ; Rwandans ; Kigali ;
 SAU ; Saudi Arabia|Kingdom of Saudi Arabia|KSA ; Saudi|Saudi Arabian ; Saudis ; Riyadh ;
 SDN ; Sudan|Republic of the Sudan|The Sudan ; Sudanese ; ; Khartoum|Port Sudan ;
@@ -240,7 +240,7 @@ TZA ; Tanzania ; Tanzanian ; Tanzanians ; Dodoma|Dar es Salaam ;
 UGA ; Uganda ; Ugandan ; Ugandans ; Kampala ;
 UKR ; Ukraine ; Ukrainian ; Ukrainians ; Kyiv|Kiev ; Bankova
 URY ; Uruguay ; Uruguayan ; Uruguayans ; Montevideo ;
-USA ; United States|United States of America|U.S.|US|USA|U.S.A.|America ; American|U.S.|US ; Americans ; Washington|Washington D.C.|Washington, D.C. ; White House|Pentagon|State Department|Oval Office|Foggy Bottom
+USA ; United States|United States of America|U.S.|US|USA|U.S.A.|America ; American|U.S.|US ; Americans ; Washington|Washington D.C.|Washington, D.C. ; White House|State Department|Oval Office|Foggy Bottom
 UZB ; Uzbekistan ; Uzbek ; Uzbeks ; Tashkent ;
 VAT ; Vatican|Holy See|Vatican City ; Vatican ; ; ;
 VCT ; Saint Vincent and the Grenadines|St Vincent and the Grenadines|St. Vincent and the Grenadines ; Vincentian ; Vincentians ; Kingstown ;
