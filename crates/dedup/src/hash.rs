@@ -75,10 +75,26 @@ pub(crate) fn hash_str(s: &str) -> u64 {
 /// text so that equal strings still compare equal; the bool says whether the value was hex.
 pub(crate) fn parse_hex64(s: &str) -> (u64, bool) {
     let t = s.strip_prefix("0x").unwrap_or(s);
-    match u64::from_str_radix(t, 16) {
-        Ok(v) if !t.is_empty() && t.len() <= 16 => (v, true),
-        _ => (hash_str(s), false),
+    if t.is_empty() || t.len() > 16 {
+        return (hash_str(s), false);
     }
+    // Exactly what `u64::from_str_radix(t, 16)` accepts (a leading `+` included), so that
+    // stored fingerprints compare as they always did, without its generic loop.
+    let digits = t.strip_prefix('+').unwrap_or(t);
+    if digits.is_empty() {
+        return (hash_str(s), false);
+    }
+    let mut v = 0u64;
+    for &b in digits.as_bytes() {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return (hash_str(s), false),
+        };
+        v = v << 4 | u64::from(d);
+    }
+    (v, true)
 }
 
 #[cfg(test)]
@@ -125,5 +141,23 @@ mod tests {
         assert_eq!(parse_hex64("not-hex"), parse_hex64("not-hex"));
         assert!(!parse_hex64("").1);
         assert!(!parse_hex64("11112222333344445").1);
+        assert_eq!(parse_hex64("FFffFFffFFffFFff"), (u64::MAX, true));
+        for s in [
+            "+1",
+            "+",
+            "-1",
+            "0x",
+            "0x+f",
+            "abcdefABCDEF0123",
+            "12 4",
+            "é1",
+        ] {
+            let t = s.strip_prefix("0x").unwrap_or(s);
+            let std = match u64::from_str_radix(t, 16) {
+                Ok(v) if !t.is_empty() && t.len() <= 16 => (v, true),
+                _ => (hash_str(s), false),
+            };
+            assert_eq!(parse_hex64(s), std, "{s:?}");
+        }
     }
 }

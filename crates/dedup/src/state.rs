@@ -580,14 +580,24 @@ impl<'a> Cursor<'a> {
         let n = usize::from(u16::from_le_bytes([l[0], l[1]]));
         std::str::from_utf8(self.skip(n)?).map_err(|_| DedupError::Corrupt("string not UTF-8"))
     }
-    fn list(&mut self) -> Result<&'a [u8], DedupError> {
+    /// A str16 whose bytes are only checked for length, not for UTF-8 (see `utf8` below).
+    fn skip16(&mut self) -> Result<(), DedupError> {
+        let l = self.skip(2)?;
+        self.skip(usize::from(u16::from_le_bytes([l[0], l[1]])))?;
+        Ok(())
+    }
+    fn list(&mut self, utf8: bool) -> Result<&'a [u8], DedupError> {
         let start = self.at;
         let n = self.u8()?;
         if usize::from(n) > MAX_LISTED {
             return Err(DedupError::Corrupt("list longer than MAX_LISTED"));
         }
         for _ in 0..n {
-            self.str16()?;
+            if utf8 {
+                self.str16()?;
+            } else {
+                self.skip16()?;
+            }
         }
         Ok(&self.b[start..self.at])
     }
@@ -604,7 +614,10 @@ impl<'a> BlobView<'a> {
     }
 
     /// Parses a blob at the start of `blob`, returning where it ends. A changelog value's
-    /// blob (`interned` false) must carry its location inline.
+    /// blob (`interned` false) must carry its location inline, and its strings are checked
+    /// to be UTF-8. An in-memory blob (`interned` true) was built by this crate from `&str`s
+    /// or from a checked changelog value, so only its structure is walked (it is parsed
+    /// several times per candidate); readers still get `&str`s through checked conversions.
     pub(crate) fn parse_prefix(
         blob: &'a [u8],
         n_recs: u16,
@@ -620,8 +633,14 @@ impl<'a> BlobView<'a> {
                     return Err(DedupError::Corrupt("bad location precision"));
                 }
                 c.skip(16)?;
-                c.str8()?;
-                c.str16()?;
+                if interned {
+                    let n = c.u8()?;
+                    c.skip(usize::from(n))?;
+                    c.skip16()?;
+                } else {
+                    c.str8()?;
+                    c.str16()?;
+                }
             }
             2 if interned => {
                 c.skip(4)?;
@@ -629,7 +648,7 @@ impl<'a> BlobView<'a> {
             _ => return Err(DedupError::Corrupt("bad location tag")),
         }
         let loc = &blob[loc_start..c.at];
-        let ids = c.list()?;
+        let ids = c.list(!interned)?;
         Ok((Self { recs, loc, ids }, c.at))
     }
 
