@@ -164,6 +164,18 @@ const ADVERBS: &[&str] = &[
     "partly",
     "unilaterally",
     "successfully",
+    "permanently",
+    "temporarily",
+    "fully",
+    "completely",
+    "gradually",
+    "indefinitely",
+    "partially",
+    "formally",
+    "unanimously",
+    "overwhelmingly",
+    "reportedly",
+    "deliberately",
 ];
 const AUX_BE: &[&str] = &[
     "is", "are", "was", "were", "be", "been", "being", "get", "got", "gets",
@@ -399,7 +411,7 @@ impl Engine<'_> {
             // event ("deployed peacekeepers after clashes", "claimed responsibility for the
             // attack"), not an event of its own. Only plain modifiers may sit between; an
             // actor stops the walk ("during a Libyan delegation visit" is the visit's source).
-            if group.iter().any(|c| c.form == Form::Noun) && {
+            if group.iter().any(|c| c.form == Form::Noun) && !controlled.contains_key(&tok) && {
                 const BACKGROUND: &[&str] = &[
                     "after",
                     "during",
@@ -412,6 +424,8 @@ impl Engine<'_> {
                     "over",
                     "for",
                     "behind",
+                    "with",
+                    "by",
                 ];
                 let mut k = tok;
                 while k > range.0
@@ -427,6 +441,26 @@ impl Engine<'_> {
             } {
                 continue;
             }
+            // A noun that modifies the next noun ("the clash site", "attack helicopters") names
+            // no event, unless a pattern reads the two together ("assassination attempt").
+            let compound = group.iter().all(|c| c.form == Form::Noun) && tok + 1 < range.1 && {
+                let t = &doc.tokens[tok + 1];
+                let w = doc.w(tok + 1);
+                t.kind == TokKind::Word
+                    && !t.cap
+                    && !PREPOSITIONS.contains(&w)
+                    && !DETERMINERS.contains(&w)
+                    && !ADVERBS.contains(&w)
+                    && !AUX_BE.contains(&w)
+                    && !AUX_SKIP.contains(&w)
+                    && !FUTURE.contains(&w)
+                    && !HYPOTHETICAL.contains(&w)
+                    && !is_boundary(w)
+                    && !matches!(w, "and" | "or" | "that" | "as" | "against" | "has" | "have")
+                    && !w.ends_with("ed")
+                    && !self.verbs.index.contains_key(w)
+                    && !slots.iter().any(|s| s.start == tok + 1)
+            };
             let word = doc.text[doc.tokens[tok].range()].to_string();
             let noun_context = tok > range.0 && {
                 let p = doc.w(tok - 1);
@@ -460,6 +494,13 @@ impl Engine<'_> {
                         best = Some((*c, m));
                     }
                 }
+            }
+            if compound
+                && best
+                    .as_ref()
+                    .is_some_and(|(_, m)| !m.consumed.contains(&(tok + 1)))
+            {
+                continue;
             }
             let Some((c, m)) = best else {
                 if let (Some(t), Some(c)) = (trace.as_deref_mut(), group.first()) {
@@ -537,6 +578,8 @@ impl Engine<'_> {
             // Source and target from the clause.
             let subj_anchor = controller.unwrap_or(tok);
             let subject = self.subject(doc, subj_anchor, range, &slots);
+            let own_noun = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
+            let own_or_subject = m.source.or(if block.noun { own_noun } else { None }).or(subject);
             let (mut src, mut tgt) = if passive {
                 let agent = slots
                     .iter()
@@ -557,12 +600,12 @@ impl Engine<'_> {
                 let own = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
                 let t = m
                     .target
-                    .or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
+                    .or_else(|| self.object(doc, tok, m.last, range, &slots, own_or_subject));
                 (own, t)
             } else {
                 let t = m
                     .target
-                    .or_else(|| self.object(doc, tok, m.last, range, &slots, controller));
+                    .or_else(|| self.object(doc, tok, m.last, range, &slots, own_or_subject));
                 (m.source.or(subject), t)
             };
             // "urged Russia to withdraw": the addressee is the target.
@@ -1318,12 +1361,11 @@ impl Engine<'_> {
         last: usize,
         range: (usize, usize),
         slots: &[Slot],
-        controller: Option<usize>,
+        source: Option<usize>,
     ) -> Option<usize> {
         let clause_end = (tok + 1..range.1)
             .find(|&k| is_boundary(doc.w(k)))
             .unwrap_or(range.1);
-        let _ = controller;
         let ok = |s: &Slot| {
             if s.start <= tok || s.start >= clause_end {
                 return false;
@@ -1342,9 +1384,34 @@ impl Engine<'_> {
                 .iter()
                 .any(|m| m.country.is_some() || m.code.len() > 3)
         };
+        // "halt US funding for the WHO": a country adjective before a noun is a modifier;
+        // a later named object is the target.
+        let modifier = |s: &Slot| {
+            s.members.len() == 1
+                && s.members[0].agents.is_empty()
+                && doc.tokens.get(s.end).is_some_and(|t| {
+                    let w = doc.w(s.end);
+                    t.kind == TokKind::Word
+                        && !t.cap
+                        && !PREPOSITIONS.contains(&w)
+                        && !matches!(w, "and" | "or" | "to" | "that")
+                        && !is_boundary(w)
+                })
+        };
+        // The source's own country is its target only when nothing else is named: "Trump
+        // threatened to halt US funding for the WHO".
+        let own = |s: &Slot| {
+            modifier(s)
+                && source.is_some_and(|src| {
+                    s.members
+                        .iter()
+                        .all(|m| slots[src].members.iter().any(|n| n.key() == m.key()))
+                })
+        };
         slots
             .iter()
-            .position(|s| ok(s) && named(s))
+            .position(|s| ok(s) && named(s) && !own(s))
+            .or_else(|| slots.iter().position(|s| ok(s) && named(s)))
             .or_else(|| slots.iter().position(ok))
     }
 
@@ -1496,6 +1563,46 @@ impl Engine<'_> {
         range: (usize, usize),
         cands: &[Cand],
     ) -> Option<usize> {
+        // "threatened new attacks", "called for talks", "rejected negotiations": a noun
+        // trigger as the object, behind determiners and a plain adjective.
+        let fam = cands
+            .iter()
+            .find(|c| c.tok == ct)
+            .and_then(|c| self.verbs.blocks[c.block as usize].family);
+        if matches!(
+            fam,
+            Some(Family::Threaten | Family::Appeal | Family::Demand | Family::Reject)
+        ) {
+            let mut k = ct + 1;
+            if matches!(doc.w(k), "for" | "fresh") {
+                k += 1;
+            }
+            let mut adjectives = 0;
+            while k < range.1.min(ct + 5) {
+                if let Some(c) = cands.iter().find(|c| {
+                    let b = &self.verbs.blocks[c.block as usize];
+                    c.tok == k
+                        && c.form == Form::Noun
+                        && b.family.is_none()
+                        && b.patterns.iter().any(|p| p.after.is_empty())
+                }) {
+                    return Some(c.tok);
+                }
+                let w = doc.w(k);
+                if DETERMINERS.contains(&w) && w != "of" {
+                    k += 1;
+                } else if doc.tokens[k].kind == TokKind::Word
+                    && !doc.tokens[k].cap
+                    && adjectives == 0
+                    && !PREPOSITIONS.contains(&w)
+                {
+                    adjectives += 1;
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+        }
         let mut k = ct + 1;
         // Skip an addressee and "on"/"upon" ("called on the government to").
         let lim = (ct + 9).min(range.1);
