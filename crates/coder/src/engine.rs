@@ -665,6 +665,26 @@ impl Engine<'_> {
                     }
                 }
             }
+            // Force posture on one's own forces has no target ("put its forces on alert").
+            if code.starts_with("15") {
+                if let (Some(s), Some(t)) = (src, tgt) {
+                    if slots[t]
+                        .members
+                        .iter()
+                        .all(|m| slots[s].members.iter().any(|n| n.key() == m.key()))
+                    {
+                        tgt = None;
+                    }
+                }
+            }
+            // Violence by non-state armed groups against no armed target is CAMEO's
+            // unconventional violence (18), not military force (19).
+            if code == "190"
+                && src.is_some_and(|s| slots[s].members.iter().all(non_state))
+                && tgt.is_none_or(|t| !slots[t].members.iter().any(armed))
+            {
+                code = "180";
+            }
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
             self.emit(
                 &slots,
@@ -1336,6 +1356,11 @@ impl Engine<'_> {
             .rev()
             .find(|&k| matches!(doc.w(k), ";" | ":"))
             .map_or(range.0, |k| k + 1);
+        // "the air strike that killed seven aid workers": the subject is the noun before the
+        // relative pronoun, an actor only when one stands right there.
+        if tok > range.0 + 1 && matches!(doc.w(tok - 1), "that" | "which" | "who") {
+            return slots.iter().position(|s| s.end == tok - 1);
+        }
         slots
             .iter()
             .enumerate()
@@ -1665,6 +1690,23 @@ impl Engine<'_> {
             }
         }
     }
+}
+
+/// Rebels, militants, armed groups without a state.
+fn non_state(a: &ActorRef) -> bool {
+    let tail = &a.code[a.code.len().saturating_sub(3)..];
+    a.agents
+        .iter()
+        .any(|g| matches!(g.as_str(), "REB" | "UAF" | "SEP" | "RAD"))
+        || (a.code.len() > 3 && matches!(tail, "REB" | "UAF" | "SEP" | "RAD"))
+        || (a.country.is_none() && a.code.starts_with("IMG"))
+}
+
+/// Armed actors: a military, police or rebel target makes violence a fight.
+fn armed(a: &ActorRef) -> bool {
+    a.agents
+        .iter()
+        .any(|g| matches!(g.as_str(), "MIL" | "COP" | "REB" | "UAF" | "SPY"))
 }
 
 /// An agent the sentence gave no country: "police", "the protesters".

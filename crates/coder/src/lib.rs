@@ -232,9 +232,6 @@ impl Coder {
         undated: DatePrecision,
     ) -> CandidateEvent {
         let table = CameoTable::global();
-        let c = table
-            .get(e.code)
-            .expect("verb dictionary codes are checked at load");
         let doc = ctx.doc;
         let range = (ctx.sentence.content_start, ctx.sentence.tokens.1);
         let mut dates = Vec::new();
@@ -264,6 +261,22 @@ impl Coder {
             e.trigger,
             &context,
         );
+        // A meeting of two countries in a third country is CAMEO's 044.
+        let third_place = |loc: &dragoman_model::Location| {
+            let c = |a: &Option<ActorRef>| a.as_ref().and_then(|a| a.country.clone());
+            match (c(&e.source), c(&e.target)) {
+                (Some(s), Some(t)) => loc.country != s && loc.country != t,
+                _ => false,
+            }
+        };
+        let code = if e.code == "040" && location.as_ref().is_some_and(third_place) {
+            "044"
+        } else {
+            e.code
+        };
+        let c = table
+            .get(code)
+            .expect("verb dictionary codes are checked at load");
         let (s0, s1) = ctx.sentence.span;
         CandidateEvent {
             event_date,
