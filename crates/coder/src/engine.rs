@@ -579,7 +579,10 @@ impl Engine<'_> {
             let subj_anchor = controller.unwrap_or(tok);
             let subject = self.subject(doc, subj_anchor, range, &slots);
             let own_noun = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
-            let own_or_subject = m.source.or(if block.noun { own_noun } else { None }).or(subject);
+            let own_or_subject = m
+                .source
+                .or(if block.noun { own_noun } else { None })
+                .or(subject);
             let (mut src, mut tgt) = if passive {
                 let agent = slots
                     .iter()
@@ -620,9 +623,11 @@ impl Engine<'_> {
             let is_speech = block.family == Some(Family::Speech);
             // "China said it ...": the pronoun is the speaker again, not the addressee.
             if let (true, Some(s), Some(t)) = (is_speech, src, tgt) {
-                if slots[t].members.iter().all(|m| {
-                    slots[s].members.iter().any(|n| n.code == m.code)
-                }) {
+                if slots[t]
+                    .members
+                    .iter()
+                    .all(|m| slots[s].members.iter().any(|n| n.code == m.code))
+                {
                     tgt = None;
                 }
             }
@@ -984,12 +989,48 @@ impl Engine<'_> {
         groups: &[Group],
     ) -> Option<ActorRef> {
         const SPEECH: &[&str] = &[
-            "said", "says", "say", "announced", "stated", "added", "insisted", "declared",
-            "warned", "claimed", "confirmed", "stressed", "noted", "indicated", "signalled",
-            "signaled", "argued", "pledged", "promised", "vowed", "hoped", "believes",
-            "believed", "thinks", "felt", "reiterated", "replied", "responded", "acknowledged",
-            "admitted", "explained", "affirmed", "asserted", "maintained", "suggested",
-            "emphasized", "emphasised", "underlined", "told", "assured", "informed", "reminded",
+            "said",
+            "says",
+            "say",
+            "announced",
+            "stated",
+            "added",
+            "insisted",
+            "declared",
+            "warned",
+            "claimed",
+            "confirmed",
+            "stressed",
+            "noted",
+            "indicated",
+            "signalled",
+            "signaled",
+            "argued",
+            "pledged",
+            "promised",
+            "vowed",
+            "hoped",
+            "believes",
+            "believed",
+            "thinks",
+            "felt",
+            "reiterated",
+            "replied",
+            "responded",
+            "acknowledged",
+            "admitted",
+            "explained",
+            "affirmed",
+            "asserted",
+            "maintained",
+            "suggested",
+            "emphasized",
+            "emphasised",
+            "underlined",
+            "told",
+            "assured",
+            "informed",
+            "reminded",
         ];
         const ADDRESSED: &[&str] = &["told", "assured", "informed", "reminded", "warned"];
         let mut k = pron;
