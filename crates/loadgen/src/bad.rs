@@ -6,9 +6,9 @@ use rand::Rng;
 use serde_json::Value;
 
 use crate::world::FILLERS;
-use crate::{BadKind, TOO_LARGE_BYTES};
+use crate::BadKind;
 
-pub fn make(rng: &mut impl Rng, kind: BadKind, mut article: Article) -> Vec<u8> {
+pub fn make(rng: &mut impl Rng, kind: BadKind, mut article: Article, too_large: usize) -> Vec<u8> {
     match kind {
         BadKind::InvalidJson => {
             if rng.gen_bool(0.8) {
@@ -81,7 +81,7 @@ pub fn make(rng: &mut impl Rng, kind: BadKind, mut article: Article) -> Vec<u8> 
         }
         BadKind::TooLarge => {
             // A runaway scrape: the page text repeated past the limit.
-            let target = TOO_LARGE_BYTES + rng.gen_range(1..64 * 1024);
+            let target = too_large + rng.gen_range(1..(too_large / 16).max(2));
             let mut body = String::with_capacity(target + 256);
             body.push_str(&article.body);
             while body.len() <= target {

@@ -56,6 +56,9 @@ pub struct LoadgenOptions {
     pub bad_fraction: f64,
     /// The publication time of the first article; later ones follow every few seconds.
     pub start: DateTime<Utc>,
+    /// The ingest size limit that [`BadKind::TooLarge`] records exceed. Set it to the
+    /// deployment's `ingest.max_bytes`: a broker refuses records much over 1 MB by default.
+    pub too_large_bytes: usize,
 }
 
 impl Default for LoadgenOptions {
@@ -68,6 +71,7 @@ impl Default for LoadgenOptions {
             // A fixed start keeps default runs reproducible; callers pass `Utc::now()` for
             // live demos.
             start: Utc.with_ymd_and_hms(2024, 3, 4, 6, 0, 0).unwrap(),
+            too_large_bytes: TOO_LARGE_BYTES,
         }
     }
 }
@@ -167,7 +171,7 @@ impl Generator {
         // Stories of bad records are not remembered: copies are of articles that got through.
         let article = self.fresh_article(false, false);
         let key = article.id.clone();
-        let payload = bad::make(&mut self.rng, kind, article);
+        let payload = bad::make(&mut self.rng, kind, article, self.opts.too_large_bytes);
         Record {
             key,
             payload,
