@@ -130,6 +130,11 @@ impl Drop for Prometheus {
     }
 }
 
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
 fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
@@ -158,7 +163,9 @@ fn every_dashboard_query_returns_data_from_the_running_pipeline() {
     assert!(queries.len() >= 20, "the dashboard has {} queries", queries.len());
 
     let broker = Broker::shared();
-    let env = Env::new("observability", &broker.brokers());
+    let mut env = Env::new("observability", &broker.brokers());
+    // Over-sized records then fit in a Kafka record and reach the DLQ as `too_large`.
+    env.set("DRAGOMAN__INGEST__MAX_BYTES", "65536");
     let mut services: Vec<_> = ["ingest", "extract", "dedup"]
         .into_iter()
         .map(|stage| env.start(stage, &[]))
@@ -175,13 +182,14 @@ fn every_dashboard_query_returns_data_from_the_running_pipeline() {
 
     // Steady load for the whole test: articles with boilerplate, syndicated copies (dedup
     // updates and copies, extract cache hits), and bad records (DLQ rates).
+    let loadgen_log = tempfile::NamedTempFile::new().expect("loadgen log");
     let mut loadgen = Command::new(dragoman_bin())
         .args(["loadgen", "--count", "20000", "--rate", "80"])
         .args(["--copy-fraction", "0.25", "--bad-fraction", "0.03", "--seed", "7"])
         .envs(&env.vars)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(loadgen_log.reopen().expect("loadgen log"))
         .spawn()
         .expect("starting loadgen");
 
@@ -210,11 +218,17 @@ fn every_dashboard_query_returns_data_from_the_running_pipeline() {
         .iter()
         .map(|(title, expr, why)| format!("\n  panel {title:?}: {why}\n    {expr}"))
         .collect();
+    let service_logs: String = services
+        .iter()
+        .map(|s| format!("\n--- {} log (tail):\n{}", s.stage, tail(&s.log(), 30)))
+        .collect();
     assert!(
         failing.is_empty(),
-        "{} of {} dashboard queries return nothing:{report}\nprometheus log:\n{}",
+        "{} of {} dashboard queries return nothing:{report}\n--- loadgen:\n{}{service_logs}\n\
+         --- prometheus log (tail):\n{}",
         failing.len(),
         queries.len(),
-        prometheus.log()
+        tail(&std::fs::read_to_string(loadgen_log.path()).unwrap_or_default(), 20),
+        tail(&prometheus.log(), 20),
     );
 }
