@@ -73,7 +73,10 @@ impl Prometheus {
         let log = std::fs::File::create(dir.path().join("prometheus.log")).expect("log");
         let child = Command::new(prometheus_bin())
             .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address={addr}"))
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
@@ -87,7 +90,11 @@ impl Prometheus {
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while http_get(&p.addr, "/-/ready").map(|(s, _)| s) != Some(200) {
-            assert!(Instant::now() < deadline, "prometheus not ready: {}", p.log());
+            assert!(
+                Instant::now() < deadline,
+                "prometheus not ready: {}",
+                p.log()
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
         p
@@ -160,7 +167,11 @@ fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
 #[test]
 fn every_dashboard_query_returns_data_from_the_running_pipeline() {
     let queries = dashboard_queries();
-    assert!(queries.len() >= 20, "the dashboard has {} queries", queries.len());
+    assert!(
+        queries.len() >= 20,
+        "the dashboard has {} queries",
+        queries.len()
+    );
 
     let broker = Broker::shared();
     let mut env = Env::new("observability", &broker.brokers());
@@ -185,7 +196,14 @@ fn every_dashboard_query_returns_data_from_the_running_pipeline() {
     let loadgen_log = tempfile::NamedTempFile::new().expect("loadgen log");
     let mut loadgen = Command::new(dragoman_bin())
         .args(["loadgen", "--count", "20000", "--rate", "80"])
-        .args(["--copy-fraction", "0.25", "--bad-fraction", "0.03", "--seed", "7"])
+        .args([
+            "--copy-fraction",
+            "0.25",
+            "--bad-fraction",
+            "0.03",
+            "--seed",
+            "7",
+        ])
         .envs(&env.vars)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -228,7 +246,10 @@ fn every_dashboard_query_returns_data_from_the_running_pipeline() {
          --- prometheus log (tail):\n{}",
         failing.len(),
         queries.len(),
-        tail(&std::fs::read_to_string(loadgen_log.path()).unwrap_or_default(), 20),
+        tail(
+            &std::fs::read_to_string(loadgen_log.path()).unwrap_or_default(),
+            20
+        ),
         tail(&prometheus.log(), 20),
     );
 }

@@ -59,7 +59,10 @@ pub struct LoadgenArgs {
 pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
     let cfg = args.kafka.load()?;
     dragoman_runtime::telemetry::init_logging(&cfg.log);
-    let topic = args.topic.clone().unwrap_or(cfg.topics.articles_raw.clone());
+    let topic = args
+        .topic
+        .clone()
+        .unwrap_or(cfg.topics.articles_raw.clone());
     create(&cfg, std::slice::from_ref(&topic))?;
     let producer = SimpleProducer::new(&cfg.kafka)?;
     let mut gen = Generator::new(LoadgenOptions {
@@ -84,7 +87,12 @@ pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
         let rec = gen.next_record();
         let deliberately_bad = matches!(rec.kind, dragoman_loadgen::RecordKind::Bad(_));
         bad += u64::from(deliberately_bad);
-        let sent = producer.send(&topic, rec.key.as_deref().map(str::as_bytes), &rec.payload, &[]);
+        let sent = producer.send(
+            &topic,
+            rec.key.as_deref().map(str::as_bytes),
+            &rec.payload,
+            &[],
+        );
         match sent {
             // An over-sized record may be over the broker's own limit too (Kafka's default is
             // about 1 MB): that is the broker refusing bad input, not a failed load run.
@@ -242,7 +250,10 @@ fn create(cfg: &Config, names: &[String]) -> anyhow::Result<()> {
 mod tests {
     #[test]
     fn article_id_is_the_key_when_present() {
-        assert_eq!(super::article_id(br#"{"id":"a1","body":"x"}"#).as_deref(), Some("a1"));
+        assert_eq!(
+            super::article_id(br#"{"id":"a1","body":"x"}"#).as_deref(),
+            Some("a1")
+        );
         assert_eq!(super::article_id(br#"{"body":"x"}"#), None);
         assert_eq!(super::article_id(b"not json"), None);
         assert_eq!(super::article_id(br#"{"id":5}"#), None);
