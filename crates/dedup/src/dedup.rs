@@ -1796,6 +1796,90 @@ mod tests {
     }
 
     #[test]
+    fn located_events_restore_from_the_changelog_to_identical_state() {
+        // Places are interned in memory; the changelog carries them inline, so that another
+        // process (another place table) rebuilds the same events and the same values.
+        let now = PausedClock::start().now();
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let mut log = Vec::new();
+        let city = LocationPrecision::City;
+        let places = [
+            Some(place("Moscow", "RUS", city)),
+            Some(place("Tripoli", "LBY", city)),
+            None,
+            Some(place("Russia", "RUS", LocationPrecision::Country)),
+        ];
+        for (n, p) in places.iter().cycle().take(24).enumerate() {
+            let a = art(
+                &format!("a{n}"),
+                &format!("o{}", n % 5),
+                n as u64,
+                SIM ^ n as u64,
+            );
+            let mut c = cand(&a, "RUS", ["LBY", "EGY", "TUR"][n % 3], "057", 22);
+            c.location = p.clone();
+            publish_all(&mut d, &c, now, &mut log);
+        }
+        let mut r = Deduplicator::new(DedupConfig::default());
+        // A table that numbers places differently.
+        r.outlets.places.intern(&place("Sochi", "RUS", city));
+        for rec in &log {
+            r.restore(&rec.key, rec.value.as_deref()).unwrap();
+        }
+        assert_eq!(r.snapshot(), d.snapshot());
+        let mut c = cand(&art("z", "o9", 99, !SIM), "RUS", "LBY", "057", 22);
+        c.location = Some(place("moscow ", "rus", city));
+        let (a, b) = (d.process(&c, now), r.process(&c, now));
+        assert_eq!(a, b);
+        assert_eq!(a.event.unwrap().location.unwrap().name, "Moscow");
+    }
+
+    #[test]
+    fn owned_candidates_lend_their_strings_without_changing_the_event() {
+        let now = PausedClock::start().now();
+        let (mut a, mut b) = (
+            Deduplicator::new(DedupConfig::default()),
+            Deduplicator::new(DedupConfig::default()),
+        );
+        let city = LocationPrecision::City;
+        let reports = [
+            (
+                "wire-1",
+                Some(place("Moscow", "RUS", city)),
+                "057",
+                "deadbeef",
+            ),
+            // Only the country: the event keeps Moscow, not this candidate's place.
+            (
+                "lo-2",
+                Some(place("Russia", "RUS", LocationPrecision::Country)),
+                "05",
+                "x",
+            ),
+            // A vaguer code: the event's code comes from the table, not the candidate.
+            ("rt-3", None, "05", "not hex at all"),
+        ];
+        for (n, (id, loc, code, hash)) in reports.into_iter().enumerate() {
+            let mut c = cand(
+                &art(id, id, n as u64, SIM ^ (n as u64) << 30),
+                "RUS",
+                "LBY",
+                code,
+                22,
+            );
+            c.location = loc;
+            c.article.url = Some(format!("https://example.org/{id}/a-long-enough-path"));
+            c.article.content_hash = hash.into();
+            let (x, y) = (a.process(&c, now), b.process_owned(c, now));
+            assert_eq!(x, y);
+            let e = y.event.unwrap();
+            assert_eq!(e.schema, EVENT_SCHEMA);
+            assert_eq!(e.event_id.len(), 16);
+            assert_eq!(e.location.unwrap().name, "Moscow");
+        }
+    }
+
+    #[test]
     fn event_ids_are_sixteen_hex_digits() {
         for v in [0, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
             assert_eq!(hex16(v), format!("{v:016x}"));
