@@ -1,9 +1,17 @@
 //! A bounded LRU keyed by content hash, so that the extract stage codes a text once however
 //! many outlets carry it (`dragoman_extract_cache_hits_total`).
 
-use std::collections::HashMap;
+use hashbrown::HashTable;
+
+use crate::hash::parse_hex64;
 
 const NIL: usize = usize::MAX;
+
+/// The table hash of a key: content hashes are hex digests already, so their value is used
+/// as it is (parsed once, no SipHash over the text); anything else is hashed with XXH3.
+fn key_hash(key: &str) -> u64 {
+    parse_hex64(key).0
+}
 
 struct Node<V> {
     key: Box<str>,
@@ -16,7 +24,8 @@ struct Node<V> {
 /// and inserting into a full cache drops the entry unused for longest. Values are cloned out,
 /// so cheap-to-clone values (`Arc<[CandidateEvent]>`) are the intended use.
 pub struct ContentCache<V> {
-    map: HashMap<Box<str>, usize>,
+    /// Node numbers, hashed by [`key_hash`] of the node's key (kept once, in the node).
+    map: HashTable<usize>,
     nodes: Vec<Node<V>>,
     /// Most recently used.
     head: usize,
@@ -32,7 +41,7 @@ impl<V: Clone> ContentCache<V> {
     pub fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
         Self {
-            map: HashMap::with_capacity(capacity.min(1 << 16)),
+            map: HashTable::with_capacity(capacity.min(1 << 16)),
             nodes: Vec::with_capacity(capacity.min(1 << 16)),
             head: NIL,
             tail: NIL,
@@ -44,8 +53,8 @@ impl<V: Clone> ContentCache<V> {
 
     /// The value stored for `content_hash`, which becomes the most recently used.
     pub fn get(&mut self, content_hash: &str) -> Option<V> {
-        match self.map.get(content_hash) {
-            Some(&i) => {
+        match self.find(content_hash) {
+            Some(i) => {
                 self.hits += 1;
                 self.touch(i);
                 Some(self.nodes[i].value.clone())
@@ -60,7 +69,8 @@ impl<V: Clone> ContentCache<V> {
     /// Stores `v` for `content_hash` (replacing any older value), evicting the least
     /// recently used entry when the cache is full.
     pub fn insert(&mut self, content_hash: String, v: V) {
-        if let Some(&i) = self.map.get(content_hash.as_str()) {
+        let hash = key_hash(&content_hash);
+        if let Some(&i) = self.find_hashed(hash, &content_hash) {
             self.nodes[i].value = v;
             self.touch(i);
             return;
@@ -68,7 +78,7 @@ impl<V: Clone> ContentCache<V> {
         let key: Box<str> = content_hash.into_boxed_str();
         let i = if self.nodes.len() < self.capacity {
             self.nodes.push(Node {
-                key: key.clone(),
+                key,
                 value: v,
                 prev: NIL,
                 next: NIL,
@@ -78,13 +88,27 @@ impl<V: Clone> ContentCache<V> {
             // Reuse the least recently used node in place.
             let i = self.tail;
             self.unlink(i);
-            let old = std::mem::replace(&mut self.nodes[i].key, key.clone());
-            self.map.remove(&old);
+            let old_hash = key_hash(&self.nodes[i].key);
+            if let Ok(entry) = self.map.find_entry(old_hash, |&j| j == i) {
+                entry.remove();
+            }
+            self.nodes[i].key = key;
             self.nodes[i].value = v;
             i
         };
-        self.map.insert(key, i);
+        let nodes = &self.nodes;
+        self.map
+            .insert_unique(hash, i, |&j| key_hash(&nodes[j].key));
         self.push_front(i);
+    }
+
+    fn find(&self, key: &str) -> Option<usize> {
+        self.find_hashed(key_hash(key), key).copied()
+    }
+
+    fn find_hashed(&self, hash: u64, key: &str) -> Option<&usize> {
+        let nodes = &self.nodes;
+        self.map.find(hash, |&j| &*nodes[j].key == key)
     }
 
     pub fn len(&self) -> usize {
@@ -201,6 +225,19 @@ mod tests {
             assert_eq!(c.get("a"), None);
             assert_eq!(c.get("b"), Some(2));
         }
+    }
+
+    #[test]
+    fn keys_with_the_same_table_hash_stay_apart() {
+        // "10" and "0x10" both parse to 16; keys are still compared as text.
+        let mut c = ContentCache::new(2);
+        c.insert("10".into(), 1);
+        c.insert("0x10".into(), 2);
+        assert_eq!((c.get("10"), c.get("0x10")), (Some(1), Some(2)));
+        c.insert("not hex".into(), 3);
+        assert_eq!(c.get("10"), None, "the least recently used went");
+        assert_eq!((c.get("0x10"), c.get("not hex")), (Some(2), Some(3)));
+        assert_eq!(c.len(), 2);
     }
 
     #[test]
