@@ -27,12 +27,18 @@ pub enum KafkaSetupError {
     Shutdown,
 }
 
+/// librdkafka's `message.max.bytes` for every client (16 MiB).
+pub const MESSAGE_MAX_BYTES: usize = 16 << 20;
+
 /// Base librdkafka settings shared by every client: bootstrap, identity, security, then the
 /// free-form `[kafka.properties]` (last, so an operator can override anything).
 pub fn client_config(kafka: &KafkaConfig) -> ClientConfig {
     let mut c = ClientConfig::new();
     c.set("bootstrap.servers", &kafka.brokers)
         .set("client.id", &kafka.client_id)
+        // Records over the 1 MiB article limit must still travel, to the DLQ as they came:
+        // the client-side cap is raised and the broker's own limit decides.
+        .set("message.max.bytes", MESSAGE_MAX_BYTES.to_string())
         .set("security.protocol", kafka.security_protocol.to_ascii_lowercase());
     let optional = [
         ("sasl.mechanism", kafka.sasl_mechanism.as_str()),

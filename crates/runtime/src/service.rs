@@ -763,6 +763,7 @@ where
     let commit_every = Duration::from_millis(cfg.kafka.commit_interval_ms);
     let mut last_commit = Instant::now();
     let mut consecutive_txn_failures = 0u32;
+    let mut orphans = OrphanWatch::new(&cfg);
 
     let outcome: Result<(), ServiceError> = loop {
         if shutdown.is_triggered() {
@@ -835,6 +836,16 @@ where
             }
         }
 
+        if orphans.due() && orphans.stalled(&consumer, &spec.input) {
+            tracing::warn!(
+                input = %spec.input,
+                "partitions with lag are held by a group member that commits nothing (dead, and \
+                 not evicted by the coordinator): leaving and rejoining the group"
+            );
+            consumer.unsubscribe();
+            consumer.subscribe(&[&spec.input])?;
+        }
+
         if last_commit.elapsed() >= commit_every {
             last_commit = Instant::now();
             if exactly_once {
@@ -884,6 +895,88 @@ where
     tracing::info!(partitions = ?all, "stopped");
     drop(consumer);
     outcome
+}
+
+/// Detects partitions orphaned by a dead group member.
+///
+/// A member killed with SIGKILL stays in the group until the coordinator notices its missing
+/// heartbeats, then a rebalance hands its partitions over. tansu 0.6 checks missed heartbeats
+/// only lazily and can leave a surviving member "stable" with an empty assignment while the
+/// dead one keeps every partition, indefinitely. A member with nothing assigned therefore
+/// checks, now and then, whether the group's committed offsets lag behind the log without
+/// moving; two such checks in a row mean nobody is consuming, and it rejoins the group, which
+/// makes the coordinator rebalance. On a healthy group (an idle spare member) the committed
+/// offsets either have no lag or move, so this never fires.
+struct OrphanWatch {
+    every: Duration,
+    last: Instant,
+    previous: Option<Vec<(i32, i64)>>,
+    strikes: u32,
+}
+
+impl OrphanWatch {
+    fn new(cfg: &Config) -> Self {
+        OrphanWatch {
+            every: Duration::from_millis(cfg.kafka.session_timeout_ms.max(5000)),
+            last: Instant::now(),
+            previous: None,
+            strikes: 0,
+        }
+    }
+
+    fn due(&mut self) -> bool {
+        if self.last.elapsed() < self.every {
+            return false;
+        }
+        self.last = Instant::now();
+        true
+    }
+
+    fn stalled<C: ConsumerContext>(&mut self, consumer: &BaseConsumer<C>, input: &str) -> bool {
+        let owned = consumer.assignment().map(|a| a.count()).unwrap_or(0);
+        if owned > 0 {
+            self.previous = None;
+            self.strikes = 0;
+            return false;
+        }
+        let timeout = Duration::from_secs(5);
+        let Ok(md) = consumer.fetch_metadata(Some(input), timeout) else {
+            return false;
+        };
+        let Some(topic) = md.topics().iter().find(|t| t.name() == input) else {
+            return false;
+        };
+        let mut tpl = TopicPartitionList::new();
+        for p in topic.partitions() {
+            tpl.add_partition(input, p.id());
+        }
+        let Ok(committed) = consumer.committed_offsets(tpl, timeout) else {
+            return false;
+        };
+        let mut now = Vec::new();
+        let mut lag = 0i64;
+        for e in committed.elements() {
+            let Ok((low, high)) = consumer.fetch_watermarks(input, e.partition(), timeout) else {
+                return false;
+            };
+            let at = match e.offset() {
+                Offset::Offset(o) => o,
+                _ => low,
+            };
+            lag += (high - at).max(0);
+            now.push((e.partition(), at));
+        }
+        now.sort_unstable();
+        let stuck = lag > 0 && self.previous.as_ref() == Some(&now);
+        self.previous = Some(now);
+        self.strikes = if stuck { self.strikes + 1 } else { 0 };
+        if self.strikes >= 2 {
+            self.strikes = 0;
+            self.previous = None;
+            return true;
+        }
+        false
+    }
 }
 
 /// Decides what a failed transaction commit means: abort and replay, or stop.
