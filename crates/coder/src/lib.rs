@@ -206,6 +206,13 @@ impl Coder {
             verbs: &self.verbs,
         };
         let mut disc = Discourse::default();
+        // The dateline's place, if the article has one, is where it was reported from.
+        let dateline = sentences
+            .iter()
+            .find(|s| s.content_start > s.tokens.0)
+            .and_then(|s| {
+                places::dateline_place(&*self.places, body, &tokens, (s.tokens.0, s.content_start))
+            });
         for (i, s) in sentences.iter().enumerate() {
             let mut trace = traced.then(SentenceTrace::default);
             let events = engine.code_sentence(&doc, s, &mut disc, trace.as_mut());
@@ -218,6 +225,7 @@ impl Coder {
                 index: i,
                 events,
                 countries: &disc.countries,
+                dateline: dateline.as_ref(),
             };
             f(ctx, trace.as_ref());
         }
@@ -260,7 +268,19 @@ impl Coder {
             range,
             e.trigger,
             &context,
-        );
+        )
+        .or_else(|| {
+            // A sentence without a place happened where the article was reported from, when
+            // one of its actors belongs there ("ASMARA - Abiy arrived ..."): a dateline says
+            // where the reporter was, and an event abroad ("CAIRO - Israel and Hamas ...")
+            // gets no place rather than the reporter's.
+            let d = ctx.dateline?;
+            let own = [&e.source, &e.target]
+                .into_iter()
+                .flatten()
+                .any(|a| a.country.as_deref() == Some(d.country.as_str()));
+            own.then(|| d.clone())
+        });
         // A meeting of two countries in a third country is CAMEO's 044.
         let third_place = |loc: &dragoman_model::Location| {
             let c = |a: &Option<ActorRef>| a.as_ref().and_then(|a| a.country.clone());
@@ -311,6 +331,7 @@ struct SentenceCtx<'a> {
     index: usize,
     events: Vec<RawEvent>,
     countries: &'a [String],
+    dateline: Option<&'a dragoman_model::Location>,
 }
 
 fn model_actor(a: &ActorRef) -> Actor {

@@ -31,9 +31,77 @@ impl PlaceResolver for GazetteerPlaces {
         self.0.is_place_name(name)
     }
     fn resolve(&self, name: &str, context_countries: &[&str]) -> Option<Location> {
-        self.0
-            .resolve(name, context_countries)
-            .map(|p| p.to_location())
+        let places = self.0.lookup(name);
+        let folded = dragoman_gazetteer::fold(name);
+        let cands = places.iter().map(|p| Candidate {
+            exact: dragoman_gazetteer::fold(&p.name) == folded,
+            country: &p.country,
+            population: p.population,
+            capital: p.is_capital,
+            country_kind: p.kind == dragoman_gazetteer::PlaceKind::Country,
+        });
+        choose(cands, context_countries).map(|i| places[i].to_location())
+    }
+}
+
+/// A place a name may mean, as [`choose`] weighs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub country: &'a str,
+    pub population: u64,
+    pub capital: bool,
+    pub country_kind: bool,
+    /// The name asked for is the place's own name, not one of its alternates ("Salisbury"
+    /// is the English city, and an old name of Harare).
+    pub exact: bool,
+}
+
+/// A city this large is known by its name worldwide: it beats a small namesake in the
+/// article's countries ("talks in Geneva" is Switzerland even when the speakers are American).
+const PROMINENT_POPULATION: u64 = 100_000;
+
+impl Candidate<'_> {
+    fn prominent(&self) -> bool {
+        self.country_kind || self.capital || self.population >= PROMINENT_POPULATION
+    }
+    /// Order without context: a country over a city of the same name ("Jordan"), then a
+    /// capital, then the more populous.
+    fn rank(&self) -> (bool, bool, u64) {
+        (self.country_kind, self.capital, self.population)
+    }
+}
+
+/// Which of the places a name may mean the article means (its index), given the countries
+/// (alpha-3, most relevant first) the event's actors and the article are about.
+///
+/// The context only breaks near-ties: a place in a context country is chosen when it is
+/// itself prominent (a country, a capital, a city of 100,000 or more: Tripoli in Lebanon for
+/// an article about Lebanon) or when nothing prominent competes with it (two small towns).
+/// A capital or a large city elsewhere beats a small namesake in the context countries:
+/// "Biden and Putin met in Geneva" is Geneva, Switzerland, not Geneva, Illinois.
+pub fn choose<'a>(cands: impl Iterator<Item = Candidate<'a>>, context: &[&str]) -> Option<usize> {
+    let mut global: Option<(usize, Candidate)> = None;
+    let mut local: Option<(usize, usize, Candidate)> = None;
+    for (i, c) in cands.enumerate() {
+        if global.as_ref().is_none_or(|(_, g)| c.rank() > g.rank()) {
+            global = Some((i, c));
+        }
+        if let Some(r) = context
+            .iter()
+            .position(|x| x.eq_ignore_ascii_case(c.country))
+        {
+            let better = local
+                .as_ref()
+                .is_none_or(|(lr, _, l)| r < *lr || (r == *lr && c.rank() > l.rank()));
+            if better {
+                local = Some((r, i, c));
+            }
+        }
+    }
+    let (gi, g) = global?;
+    match local {
+        Some((_, li, l)) if l.prominent() || !g.prominent() || (l.exact && !g.exact) => Some(li),
+        _ => Some(gi),
     }
 }
 
@@ -50,14 +118,62 @@ impl PlaceResolver for NoPlaces {
     }
 }
 
-/// Prepositions that introduce where something happened.
-const PLACE_PREPS: &[&str] = &[
-    "in", "at", "to", "near", "outside", "from", "inside", "into",
+/// Prepositions that introduce where something happened ("clashes in Sirte", "talks at
+/// Camp David", "a strike near Balakot", "an incursion into Syria").
+const PLACE_PREPS: &[&str] = &["in", "at", "near", "outside", "inside", "into"];
+
+/// Words after which "to" names a destination, the place of a visit ("a visit to Moscow",
+/// "flew to Beijing"). Elsewhere "to" names a recipient ("an ambassador to Somalia", "a sale
+/// of tanks to Taiwan"), not a place where anything happened.
+const MOTION_WORDS: &[&str] = &[
+    "visit",
+    "visits",
+    "visited",
+    "visiting",
+    "trip",
+    "trips",
+    "travel",
+    "travels",
+    "travelled",
+    "traveled",
+    "travelling",
+    "traveling",
+    "flew",
+    "fly",
+    "flies",
+    "flying",
+    "went",
+    "go",
+    "goes",
+    "going",
+    "came",
+    "come",
+    "comes",
+    "arrived",
+    "arrive",
+    "arrives",
+    "journey",
+    "returned",
+    "return",
+    "returns",
+    "headed",
+    "heads",
+    "tour",
+    "voyage",
+    "delegation",
+    "delegations",
+    "mission",
+    "way",
 ];
 
-/// The location of an event: the first place after a locative preposition, preferring one
-/// after the trigger. `capital_spans` are actor groups that are capitals or seats (they are
-/// places too); other candidates are runs of capitalised words the resolver knows.
+/// "the <...> city of <Name>".
+const SETTLEMENT_WORDS: &[&str] = &[
+    "city", "town", "port", "village", "capital", "region", "province", "district", "state",
+];
+
+/// The location of an event: the place in the sentence after a locative preposition ("in",
+/// "at", "near", "into") or after a motion word and "to" ("visit to Moscow"), preferring the
+/// one nearest after the trigger; ambiguous names are resolved by `choose` with `context`.
 pub fn find_location(
     resolver: &dyn PlaceResolver,
     text: &str,
@@ -70,23 +186,25 @@ pub fn find_location(
     let mut best: Option<(usize, Location)> = None;
     let mut i = range.0;
     while i + 1 < range.1 {
-        if PLACE_PREPS.contains(&&lower[tokens[i].range()]) && tokens[i + 1].cap {
-            // The longest run of capitalised words (up to 3) the resolver knows.
-            let mut found = None;
-            for len in (1..=3).rev() {
-                let end = i + 1 + len;
-                if end > range.1 || !tokens[i + 1..end].iter().all(|t| t.cap) {
-                    continue;
-                }
-                let name = &text[tokens[i + 1].start as usize..tokens[end - 1].end as usize];
-                if resolver.is_place_name(name) {
-                    if let Some(loc) = resolver.resolve(name, context) {
-                        found = Some((end, loc));
-                        break;
-                    }
-                }
+        let w = &lower[tokens[i].range()];
+        let locative = PLACE_PREPS.contains(&w)
+            || (w == "to" && i > range.0 && MOTION_WORDS.contains(&&lower[tokens[i - 1].range()]));
+        // "in the Ukrainian city of Kharkiv", "at the port of Hodeidah": skip to the name
+        // (but "in the Gulf of Oman" is not Oman).
+        let mut name_at = i + 1;
+        if locative && !tokens[name_at].cap && &lower[tokens[name_at].range()] == "the" {
+            let mut j = name_at + 1;
+            let mut kind = false;
+            while j + 1 < range.1 && j < name_at + 5 && &lower[tokens[j].range()] != "of" {
+                kind |= SETTLEMENT_WORDS.contains(&&lower[tokens[j].range()]);
+                j += 1;
             }
-            if let Some((end, loc)) = found {
+            if kind && j + 1 < range.1 && &lower[tokens[j].range()] == "of" && tokens[j + 1].cap {
+                name_at = j + 1;
+            }
+        }
+        if locative && tokens[name_at].cap {
+            if let Some((end, loc)) = place_at(resolver, text, tokens, name_at, range.1, context) {
                 let dist = (i as isize - trigger as isize).unsigned_abs();
                 // After the trigger is where the event's place usually is.
                 let score = if i > trigger { dist } else { dist + 20 };
@@ -102,6 +220,51 @@ pub fn find_location(
     best.map(|(_, l)| l)
 }
 
+/// The longest run of capitalised words (up to 3) from `at` that the resolver knows, and the
+/// token after it.
+fn place_at(
+    resolver: &dyn PlaceResolver,
+    text: &str,
+    tokens: &[Token],
+    at: usize,
+    limit: usize,
+    context: &[&str],
+) -> Option<(usize, Location)> {
+    for len in (1..=3).rev() {
+        let end = at + len;
+        if end > limit || !tokens[at..end].iter().all(|t| t.cap) {
+            continue;
+        }
+        let name = &text[tokens[at].start as usize..tokens[end - 1].end as usize];
+        if resolver.is_place_name(name) {
+            if let Some(loc) = resolver.resolve(name, context) {
+                return Some((end, loc));
+            }
+        }
+    }
+    None
+}
+
+/// The place of an article's dateline ("ASMARA, July 9 -", "CAIRO (Reuters) -"): the
+/// capitalised words before its first comma or parenthesis, `dateline` being the tokens
+/// before the sentence's content.
+pub fn dateline_place(
+    resolver: &dyn PlaceResolver,
+    text: &str,
+    tokens: &[Token],
+    dateline: (usize, usize),
+) -> Option<Location> {
+    let (start, end) = dateline;
+    let stop = (start..end)
+        .find(|&i| !tokens[i].cap)
+        .unwrap_or(end)
+        .min(start + 3);
+    (start < stop)
+        .then(|| place_at(resolver, text, tokens, start, stop, &[]))
+        .flatten()
+        .map(|(_, l)| l)
+}
+
 /// A resolver over a fixed list of places, for tests and for users without a gazetteer.
 #[derive(Debug, Default, Clone)]
 pub struct StaticPlaces {
@@ -114,8 +277,18 @@ impl PlaceResolver for StaticPlaces {
         self.places.iter().any(|p| p.0 == name)
     }
     fn resolve(&self, name: &str, context: &[&str]) -> Option<Location> {
-        let cands = self.places.iter().filter(|p| p.0 == name);
-        let best = cands.max_by_key(|p| (context.contains(&p.1.as_str()), p.4))?;
+        let cands: Vec<_> = self.places.iter().filter(|p| p.0 == name).collect();
+        let i = choose(
+            cands.iter().map(|p| Candidate {
+                country: &p.1,
+                population: p.4,
+                capital: false,
+                country_kind: false,
+                exact: true,
+            }),
+            context,
+        )?;
+        let best = cands[i];
         Some(Location {
             name: best.0.clone(),
             country: best.1.clone(),
@@ -147,5 +320,19 @@ mod tests {
         assert_eq!(loc.country, "LBN");
         let loc = find_location(&places, text, &lower, &t, (0, t.len()), 0, &[]).unwrap();
         assert_eq!(loc.country, "LBY");
+    }
+
+    #[test]
+    fn a_large_city_abroad_beats_a_small_namesake_at_home() {
+        let g = GazetteerPlaces::bundled();
+        let geneva = g.resolve("Geneva", &["USA", "RUS"]).unwrap();
+        assert_eq!(geneva.country, "CHE");
+        let dhaka = g.resolve("Dhaka", &["IND", "BGD"]).unwrap();
+        assert_eq!(dhaka.country, "BGD");
+        assert_eq!(g.resolve("Tripoli", &["LBN"]).unwrap().country, "LBN");
+        assert_eq!(g.resolve("Tripoli", &["LBY"]).unwrap().country, "LBY");
+        assert_eq!(g.resolve("Tripoli", &[]).unwrap().country, "LBY");
+        // An old name of Harare, but the English city for an article about Britain.
+        assert_eq!(g.resolve("Salisbury", &["GBR"]).unwrap().country, "GBR");
     }
 }

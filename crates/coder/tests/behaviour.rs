@@ -128,3 +128,64 @@ fn statements_only_when_nothing_more_specific() {
     assert!(ev.iter().all(|e| e.0 != "010"), "{ev:?}");
     assert!(ev.iter().any(|e| e.0 == "190"), "{ev:?}");
 }
+
+fn locations(body: &str) -> Vec<(String, Option<String>)> {
+    use chrono::{TimeZone, Utc};
+    let coder = Coder::bundled().expect("bundled dictionaries");
+    let at = Utc.with_ymd_and_hms(2021, 6, 17, 12, 0, 0).unwrap();
+    let article = dragoman_model::CleanArticle {
+        id: "t".into(),
+        url: None,
+        source: None,
+        published_at: at,
+        published_at_inferred: false,
+        first_seen: at,
+        title: None,
+        body: body.into(),
+        language: "en".into(),
+        is_english: true,
+        content_hash: String::new(),
+        simhash: String::new(),
+        boilerplate_removed: 0,
+    };
+    coder
+        .code_article(&article)
+        .into_iter()
+        .map(|e| {
+            (
+                e.code,
+                e.location.map(|l| format!("{} {}", l.name, l.country)),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_meeting_in_a_third_country_is_044_in_that_country() {
+    let ev = locations("Biden and Putin met in Geneva on Wednesday.");
+    assert!(!ev.is_empty());
+    for (code, loc) in ev {
+        assert_eq!(code, "044");
+        assert_eq!(loc.as_deref(), Some("Geneva CHE"));
+    }
+}
+
+#[test]
+fn the_dateline_places_events_of_its_own_country_only() {
+    let ev = locations(
+        "ASMARA, July 9 - Ethiopia and Eritrea signed a peace agreement.\n\n\
+         Egypt criticised Israel.",
+    );
+    assert!(ev
+        .iter()
+        .any(|(c, l)| c == "057" && l.as_deref() == Some("Asmara ERI")));
+    assert!(ev.iter().any(|(c, l)| c.starts_with("11") && l.is_none()));
+    // "to" is a destination only after a word of motion.
+    let ev = locations("Kenya recalled its ambassador to Somalia on Saturday.");
+    assert!(ev.iter().all(|(_, l)| l.is_none()), "{ev:?}");
+    let ev = locations("Modi made a visit to Dhaka on Friday.");
+    assert!(
+        ev.iter().all(|(_, l)| l.as_deref() == Some("Dhaka BGD")),
+        "{ev:?}"
+    );
+}

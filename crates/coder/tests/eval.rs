@@ -256,11 +256,11 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 85%, exact 67%, actors 73%,
+    // Bars a little below what the coder reaches today (root 85.0%, exact 67.4%, actors 73.0%,
     // 4 of 26 negatives), so that a regression fails.
-    assert!(root >= 0.83, "root recall {root:.3}");
-    assert!(exact >= 0.65, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.71, "source/target recall {actors:.3}");
+    assert!(root >= 0.845, "root recall {root:.3}");
+    assert!(exact >= 0.67, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.725, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 5,
         "{} negative lines gave events",
