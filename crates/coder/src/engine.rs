@@ -254,6 +254,118 @@ const PAIR_REFS: &[(&str, &str)] = &[
 /// Codes whose source and target act alike: "X met Y" is also "Y met X".
 const SYMMETRIC: &[&str] = &["040", "041", "044", "046"];
 
+/// Verbs that report a match result when the sentence is about sports.
+const SPORT_VERBS: &[&str] = &[
+    "beat",
+    "defeat",
+    "thrash",
+    "rout",
+    "crush",
+    "hammer",
+    "edge",
+    "down",
+    "overpower",
+];
+/// Words that make a sentence about sports ("Brazil beat Argentina 3-1 in the final").
+const SPORTS_WORDS: &[&str] = &[
+    "match",
+    "matches",
+    "final",
+    "finals",
+    "semifinal",
+    "semi-final",
+    "quarterfinal",
+    "quarter-final",
+    "cup",
+    "league",
+    "championship",
+    "championships",
+    "tournament",
+    "goal",
+    "goals",
+    "wickets",
+    "wicket",
+    "innings",
+    "runs",
+    "penalty",
+    "penalties",
+    "olympics",
+    "olympic",
+    "qualifier",
+    "qualifiers",
+    "qualifying",
+    "striker",
+    "midfielder",
+    "goalkeeper",
+    "coach",
+    "stadium",
+    "halftime",
+    "half-time",
+    "scored",
+    "scoring",
+    "fixture",
+    "team",
+    "squad",
+    "seeded",
+    "medal",
+    "medals",
+    "rugby",
+    "football",
+    "soccer",
+    "cricket",
+    "hockey",
+    "basketball",
+    "tennis",
+    "baseball",
+    "prix",
+    "game",
+    "games",
+    "season",
+    "playoff",
+    "playoffs",
+];
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// A sentence about a game: a score ("3-1", "2 - 0") or the vocabulary of sports.
+fn sports(doc: &Doc, range: (usize, usize)) -> bool {
+    let small = |i: usize| doc.tokens[i].kind == TokKind::Number && doc.w(i).len() <= 3;
+    (range.0..range.1).any(|i| {
+        let w = doc.w(i);
+        SPORTS_WORDS.contains(&w)
+            || (i + 2 < range.1
+                && small(i)
+                && matches!(doc.w(i + 1), "-" | "\u{2013}")
+                && small(i + 2)
+                && !(i > range.0 && MONTHS.contains(&doc.w(i - 1))))
+    })
+}
+
 fn is_boundary(w: &str) -> bool {
     CLAUSE_BREAKS.contains(&w)
 }
@@ -568,6 +680,18 @@ impl Engine<'_> {
             if controller.is_none() && self.hypothetical(doc, tok, range) {
                 skip = true;
                 note = "hypothetical (could, may, purpose clause): not coded".into();
+            }
+            if self.conditional(doc, tok, range) {
+                skip = true;
+                note = "conditional clause (if, unless, had X ...): not coded".into();
+            }
+            if block.family != Some(Family::Speech) && self.denied(doc, tok, range) {
+                skip = true;
+                note = "denied (denied that it had ...): only the denial is coded".into();
+            }
+            if SPORT_VERBS.contains(&&*block.lemma) && sports(doc, range) {
+                skip = true;
+                note = "sports result: not coded".into();
             }
             consumed.push(tok);
             consumed.extend(m.consumed.iter().copied());
@@ -1614,6 +1738,68 @@ impl Engine<'_> {
             }
             if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w) || w == "be" || FUTURE.contains(&w))
             {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// In a conditional clause: "If Iran attacked Israel, ...", "... would respond if Tehran
+    /// enriched uranium", "Had Russia invaded, ...", "whether Russia attacked". The clause runs
+    /// from the conjunction to the next comma or clause break; the main clause ("..., the EU
+    /// will impose sanctions") is coded on its own terms (intent, threat).
+    fn conditional(&self, doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
+        let mut k = tok;
+        while k > range.0 && tok - k < 14 {
+            k -= 1;
+            let w = doc.w(k);
+            if matches!(w, "if" | "unless" | "whether") {
+                return true;
+            }
+            if w == "," || w == ";" || w == ":" || (is_boundary(w) && w != "who" && w != "which") {
+                return false;
+            }
+        }
+        // Inverted conditional heading the sentence: "Had Russia invaded, NATO would ...".
+        k == range.0
+            && matches!(doc.w(k), "had" | "were" | "should")
+            && doc.tokens.get(k + 1).is_some_and(|t| t.cap)
+            && (tok + 1..range.1.min(tok + 10)).any(|i| doc.w(i) == ",")
+    }
+
+    /// In the complement of a denial: "denied that it had attacked", "denied attacking",
+    /// "denies any role in the bombing". The denial is the event (016), not what it denies.
+    fn denied(&self, doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
+        let mut k = tok;
+        while k > range.0 && tok - k < 10 {
+            k -= 1;
+            let w = doc.w(k);
+            let deny = matches!(w, "denied" | "denies" | "deny" | "denying");
+            if (deny || matches!(w, "dismissed" | "rejected"))
+                && ((deny && k + 1 == tok && doc.w(tok).ends_with("ing"))
+                    || (k + 1..tok).any(|i| {
+                        matches!(
+                            doc.w(i),
+                            "that"
+                                | "it"
+                                | "they"
+                                | "he"
+                                | "she"
+                                | "any"
+                                | "involvement"
+                                | "role"
+                                | "responsibility"
+                                | "claims"
+                                | "reports"
+                                | "allegations"
+                                | "accusations"
+                                | "charges"
+                        )
+                    }))
+            {
+                return true;
+            }
+            if w == ";" || (is_boundary(w) && w != "who" && w != "which") {
                 return false;
             }
         }

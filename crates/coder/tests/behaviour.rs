@@ -189,3 +189,58 @@ fn the_dateline_places_events_of_its_own_country_only() {
         "{ev:?}"
     );
 }
+
+#[test]
+fn conditional_denied_and_sports_actions_are_not_coded() {
+    let none_of = |s: &str, root: &str| events(s).iter().all(|e| !e.0.starts_with(root));
+    assert!(none_of(
+        "If Iran attacked Israel, the United States would respond.",
+        "19"
+    ));
+    assert!(none_of(
+        "Had Russia invaded, NATO would have responded.",
+        "19"
+    ));
+    assert!(none_of(
+        "It was unclear whether Russia attacked the convoy.",
+        "19"
+    ));
+    // The main clause of a condition is coded: a conditional threat.
+    assert!(has(
+        "Unless Iran stops enrichment, the EU will impose sanctions.",
+        "1312",
+        "IGO",
+        ""
+    ));
+    // The denial is the event, not what it denies.
+    assert!(has(
+        "Iran denied that it had attacked the tankers.",
+        "016",
+        "IRN",
+        ""
+    ));
+    assert!(none_of(
+        "Iran denied that it had attacked the tankers.",
+        "19"
+    ));
+    assert!(none_of("Russia denied attacking the tankers.", "19"));
+    // Match results.
+    assert!(none_of(
+        "Brazil beat Argentina 3-1 in the Copa America final.",
+        "18"
+    ));
+    assert!(none_of("Japan beat South Korea 2-0 in Tokyo.", "18"));
+    assert!(has(
+        "Police beat protesters in Harare on March 17-22.",
+        "182",
+        "ZWE",
+        "ZWE"
+    ));
+    // Refusal is 12x.
+    assert!(has(
+        "Israel refused to release the prisoners.",
+        "1243",
+        "ISR",
+        ""
+    ));
+}

@@ -257,12 +257,12 @@ fn labelled_sentences_meet_the_bars() {
         rep.lines
     );
     // Bars a little below what the coder reaches today (root 85.0%, exact 67.4%, actors 73.0%,
-    // 4 of 26 negatives), so that a regression fails.
+    // 2 of 26 negatives), so that a regression fails.
     assert!(root >= 0.845, "root recall {root:.3}");
     assert!(exact >= 0.67, "exact-code recall {exact:.3}");
     assert!(actors >= 0.725, "source/target recall {actors:.3}");
     assert!(
-        rep.negative_with_events <= 5,
+        rep.negative_with_events <= 3,
         "{} negative lines gave events",
         rep.negative_with_events
     );
@@ -343,7 +343,7 @@ fn labelled_articles_meet_the_bars() {
         f(exact_hits)
     );
     assert!(articles >= 20, "{articles} articles, expected at least 20");
-    // Today: 77% root+actors, 61% exact, no forbidden root.
+    // Today: 76.7% root+actors, 62.2% exact, no forbidden root.
     assert!(
         f(root_actor_hits) >= 74.0,
         "root+actors {:.1}%",
