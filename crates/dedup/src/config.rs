@@ -22,8 +22,11 @@ pub struct DedupConfig {
     /// Two reports are the same event when their event dates are at most this many days
     /// apart (compared with the event's first report).
     pub match_window_days: i64,
-    /// Events whose date is older than the newest event date seen minus this window are
-    /// dropped from state (cause `window`). Event time, not wall-clock time.
+    /// How long an event stays in state (then it is dropped, cause `window`), in event time,
+    /// not wall-clock time: until the watermark (the newest event date seen) passes
+    /// max(the event's date, the watermark at its last report) plus this window. An event
+    /// reported on time leaves once its date is this far behind the newest date; a late one
+    /// stays matchable for this long after its last report.
     pub state_window: chrono::Duration,
     /// Bound on the events held in state; beyond it the least recently updated event is
     /// dropped (cause `bound`).

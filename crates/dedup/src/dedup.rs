@@ -25,10 +25,24 @@
 //! counts. Keeping only that is what keeps state at ~200 bytes per event.
 //!
 //! Windows: the watermark is the newest event date seen (ignoring dates more than a day past
-//! the wall clock, so that one misparsed "2099" cannot flush the state); events dated before
-//! `watermark - state_window` leave state (cause `window`). Candidates that old are published
-//! as revision 1 without entering state. Beyond `max_keys` events the least recently updated
-//! leaves state (cause `bound`). Both write a tombstone to the changelog.
+//! the wall clock, so that one misparsed "2099" cannot flush the state). Each event has an
+//! *anchor*: max(its event date, the watermark when it was last created or updated), and it
+//! leaves state (cause `window`) once the watermark passes `anchor + state_window`. So
+//!
+//! - an event reported on time (dated at the watermark) expires as it always did, when event
+//!   time has moved `state_window` past its date;
+//! - a late event (a report today of something two weeks ago, or a feed that is not in date
+//!   order) is kept like any other, and stays matchable for a full `state_window` of stream
+//!   time after its last report: its redelivery is recognised (published once, never twice
+//!   as revision 1 under the same `event_id`), and its syndicated copies and further reports
+//!   count into it. Every candidate enters state; none is published without it.
+//!
+//! Memory stays bounded: an anchor is never above the watermark (future-dated candidates
+//! aside, which the watermark guard keeps rare, as before), so every event leaves state at
+//! most `state_window` of stream time after its last report; and beyond `max_keys` events
+//! the least recently updated leaves state (cause `bound`), as before. Both write a tombstone
+//! to the changelog. The anchor is in the changelog value (encoding version 2), so a restored
+//! event keeps its expiry.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -129,12 +143,6 @@ impl DedupStats {
     }
 }
 
-/// The event a decision publishes: a live one, or a late one that was not kept.
-enum Publish {
-    Live(u32),
-    Detached(Box<Slot>),
-}
-
 #[derive(Clone, Copy)]
 enum Cause {
     Window,
@@ -184,8 +192,9 @@ pub struct Deduplicator {
     /// First slot of each group's chain, hashed by the group hash kept in the slot: 4 bytes
     /// per group instead of a map's key, value and padding.
     groups: HashTable<u32>,
-    /// Event date -> slots created with that date, for window expiry. Entries can be stale
-    /// (the slot was freed or reused); expiry checks the slot's date before evicting.
+    /// Anchor ([`Slot::anchor`]) -> slots given that anchor, for window expiry. Entries can
+    /// be stale (the slot was freed or reused, or its anchor moved on and it was listed again
+    /// under the new one); expiry checks the slot's anchor before evicting.
     days: BTreeMap<i32, Vec<u32>>,
     /// Most and least recently updated live events.
     lru_head: u32,
@@ -239,8 +248,8 @@ impl Deduplicator {
     /// event's `first_seen`/`last_seen`); tests pass explicit times.
     pub fn process(&mut self, candidate: &CandidateEvent, now: DateTime<Utc>) -> Outcome {
         let (mut out, publish) = self.decide(candidate, now);
-        out.event = publish.map(|p| {
-            let slot = self.published(&p);
+        out.event = publish.map(|i| {
+            let slot = self.slot(i);
             let with_location = !slot_has_location(slot);
             build_event(slot, event_parts(candidate, with_location), &self.outlets)
         });
@@ -254,22 +263,11 @@ impl Deduplicator {
     /// the faster path of the two; a service should prefer it.
     pub fn process_owned(&mut self, candidate: CandidateEvent, now: DateTime<Utc>) -> Outcome {
         let (mut out, publish) = self.decide(&candidate, now);
-        out.event = publish.map(|p| build_event(self.published(&p), candidate, &self.outlets));
+        out.event = publish.map(|i| build_event(self.slot(i), candidate, &self.outlets));
         out
     }
 
-    fn published<'a>(&'a self, p: &'a Publish) -> &'a Slot {
-        match p {
-            Publish::Live(i) => self.slot(*i),
-            Publish::Detached(s) => s,
-        }
-    }
-
-    fn decide(
-        &mut self,
-        candidate: &CandidateEvent,
-        now: DateTime<Utc>,
-    ) -> (Outcome, Option<Publish>) {
+    fn decide(&mut self, candidate: &CandidateEvent, now: DateTime<Utc>) -> (Outcome, Option<u32>) {
         let mut out = Outcome {
             kind: DecisionKind::New,
             event: None,
@@ -283,6 +281,9 @@ impl Deduplicator {
             self.watermark = Some(day);
         }
         self.expire(&mut out);
+        // The watermark an event created or updated now is anchored at (`Slot::anchor`): at
+        // or above the cutoff `expire` just applied, so every candidate's event is kept.
+        let w = self.watermark.unwrap_or(i32::MIN);
 
         let group = group_hash(candidate);
         let place = place_hash(candidate.location.as_ref());
@@ -292,24 +293,19 @@ impl Deduplicator {
         let publish = if let Some(i) = self.find(group, day, place) {
             self.merge(i, candidate, &incoming, place, now_s, &mut out);
             let publish = out.kind != DecisionKind::Redelivery && self.config.emit == Emit::Updates;
-            publish.then_some(Publish::Live(i))
+            publish.then_some(i)
         } else {
             let loc = candidate.location.as_ref().map_or(LocPart::None, |l| {
                 LocPart::Interned(self.outlets.places.intern(l))
             });
-            let slot = new_slot(candidate, group, place, day, &incoming, loc, now_s);
-            if self.cutoff().is_some_and(|cut| day < cut) {
-                // Too old for the window: published, but not kept (it would be expired by
-                // the next candidate anyway).
-                Some(Publish::Detached(Box::new(slot)))
-            } else {
-                self.make_room(&mut out);
-                out.changelog.push(ChangelogRecord {
-                    key: slot.key(),
-                    value: Some(slot.encode(&self.outlets)),
-                });
-                Some(Publish::Live(self.insert(slot)))
-            }
+            let mut slot = new_slot(candidate, group, place, day, &incoming, loc, now_s);
+            slot.anchor = w.max(day);
+            self.make_room(&mut out);
+            out.changelog.push(ChangelogRecord {
+                key: slot.key(),
+                value: Some(slot.encode(&self.outlets)),
+            });
+            Some(self.insert(slot))
         };
         match out.kind {
             DecisionKind::New => self.stats.new += 1,
@@ -336,14 +332,14 @@ impl Deduplicator {
             }
             Some(v) => {
                 let slot = Slot::decode(key, v, &mut self.outlets)?;
-                let date = slot.event_date;
-                // The same watermark guard as `process`: a date past the day after the
-                // event was last seen does not advance the window.
+                // The anchor is a watermark the writer had reached (or the event's date, if
+                // later). The same guard as `process`: a date past the day after the event
+                // was last seen does not advance the window.
                 let seen_day = DateTime::from_timestamp(i64::from(slot.last_seen), 0)
                     .map_or(i32::MAX, |t| {
                         t.date_naive().num_days_from_ce().saturating_add(1)
                     });
-                let w = date.min(seen_day);
+                let w = slot.anchor.min(seen_day);
                 if self.watermark.is_none_or(|old| w > old) {
                     self.watermark = Some(w);
                 }
@@ -351,17 +347,21 @@ impl Deduplicator {
                     Some(i) => {
                         let old = self.slot_mut(i);
                         let (chain, prev, next) = (old.chain, old.lru_prev, old.lru_next);
+                        let moved = old.anchor != slot.anchor;
+                        let anchor = slot.anchor;
                         *old = Slot {
                             chain,
                             lru_prev: prev,
                             lru_next: next,
                             ..slot
                         };
+                        if moved {
+                            self.days.entry(anchor).or_default().push(i);
+                        }
                         self.touch(i);
                     }
                     None => {
                         self.insert(slot);
-                        let _ = date;
                     }
                 }
             }
@@ -386,17 +386,17 @@ impl Deduplicator {
         self.watermark.map(|w| w.saturating_sub(self.window_days))
     }
 
-    /// Drops every event dated before the window.
+    /// Drops every event whose anchor the window has passed.
     fn expire(&mut self, out: &mut Outcome) {
         let Some(cut) = self.cutoff() else { return };
         while let Some(entry) = self.days.first_entry() {
             if *entry.key() >= cut {
                 break;
             }
-            let (day, slots) = entry.remove_entry();
+            let (anchor, slots) = entry.remove_entry();
             for i in slots {
                 let live = self.slots.get(i as usize).and_then(Option::as_ref);
-                if live.is_some_and(|s| s.event_date == day) {
+                if live.is_some_and(|s| s.anchor == anchor) {
                     self.evict(i, Cause::Window, out);
                 }
             }
@@ -477,6 +477,7 @@ impl Deduplicator {
         out: &mut Outcome,
     ) {
         let max_hamming = self.config.copy_max_hamming;
+        let watermark = self.watermark.unwrap_or(i32::MIN);
         let s = self.slots[i as usize]
             .as_mut()
             .expect("matched slot is live");
@@ -558,6 +559,12 @@ impl Deduplicator {
             s.place = place;
         }
         s.revision += 1;
+        // A report (not a redelivery, which changes nothing) restarts the event's window.
+        let anchor = watermark.max(s.event_date);
+        let moved = anchor > s.anchor;
+        if moved {
+            s.anchor = anchor;
+        }
         s.last_seen = s.last_seen.max(now_s);
         s.confidence = s.confidence.max(c.confidence);
         if c.code.len() > usize::from(s.code_len)
@@ -573,6 +580,9 @@ impl Deduplicator {
             key: s.key(),
             value: Some(s.encode(&self.outlets)),
         });
+        if moved {
+            self.days.entry(anchor).or_default().push(i);
+        }
         self.touch(i);
     }
 
@@ -588,7 +598,7 @@ impl Deduplicator {
         slot.lru_prev = NIL;
         slot.lru_next = NIL;
         slot.chain = self.head(group).unwrap_or(NIL);
-        self.days.entry(slot.event_date).or_default().push(i);
+        self.days.entry(slot.anchor).or_default().push(i);
         self.slots[i as usize] = Some(slot);
         let slots = &self.slots;
         match self
@@ -776,6 +786,8 @@ fn new_slot(
         first_seen: now_s,
         last_seen: now_s,
         event_date: day,
+        // The caller anchors it at the watermark (`Slot::anchor`).
+        anchor: day,
         revision: 1,
         counts: Counts {
             mentions: 1,
@@ -1267,8 +1279,11 @@ mod tests {
     fn restore_replays_a_long_changelog_to_identical_state() {
         // A pseudo-random stream of reports, copies, redeliveries and evictions; replaying
         // the changelog (upserts and tombstones, in order) must rebuild exactly the live state.
+        // A bound that the stream reaches but the window mostly keeps it under, so that both
+        // causes of eviction occur. (It was 40 when events dated a few days below the
+        // watermark were expired by date: now each is kept a window after its last report.)
         let config = DedupConfig {
-            max_keys: 40,
+            max_keys: 160,
             ..Default::default()
         };
         let mut d = Deduplicator::new(config.clone());
@@ -1613,15 +1628,230 @@ mod tests {
         );
         assert_eq!(d.live_keys(), 2);
         assert_eq!(d.stats().evicted_window, 1);
-        // A late report of the evicted event is published, but not kept.
-        let late = d.process(
-            &cand(&art("d", "y", 4, !SIM), "RUS", "LBY", "057", 10),
-            clock.now(),
-        );
+        // A late report of the evicted event starts it again (state cannot know it was
+        // counted), and is kept: anchored at the watermark, it stays for a window.
+        let late_cand = cand(&art("d", "y", 4, !SIM), "RUS", "LBY", "057", 10);
+        let late = d.process(&late_cand, clock.now());
         assert_eq!(late.kind, DecisionKind::New);
         assert_eq!(late.event.unwrap().event_id, old.event.unwrap().event_id);
-        assert!(late.changelog.is_empty());
+        assert_eq!(late.changelog.len(), 1);
+        assert!(late.changelog[0].value.is_some());
+        assert_eq!(d.live_keys(), 3);
+        assert_eq!(
+            d.process(&late_cand, clock.now()).kind,
+            DecisionKind::Redelivery
+        );
+    }
+
+    /// A candidate `c` dated `d` instead (for dates outside March 2019).
+    fn on(mut c: CandidateEvent, d: NaiveDate) -> CandidateEvent {
+        c.event_date = d;
+        c
+    }
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2019, m, d).unwrap()
+    }
+
+    fn noon(m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2019, m, d, 12, 0, 0).unwrap()
+    }
+
+    /// Moves the watermark to `d` (clock at noon that day) with a report of another event.
+    fn advance_to(
+        d: &mut Deduplicator,
+        m: u32,
+        dd: u32,
+        log: &mut Vec<ChangelogRecord>,
+    ) -> Outcome {
+        let id = format!("tick-{m}-{dd}");
+        let c = on(
+            // A group of its own per day, so that ticks never merge with one another.
+            cand(
+                &art(&id, "tick.org", hash_str(&id), hash_str(&id)),
+                &format!("T{m:02}{dd:02}"),
+                "CHN",
+                "042",
+                1,
+            ),
+            day(m, dd),
+        );
+        let out = publish_all(d, &c, noon(m, dd), log);
+        assert_eq!(d.watermark(), Some(day(m, dd)));
+        out
+    }
+
+    /// A report today of an event 23 days ago, and a syndicated copy of it.
+    fn late_report() -> (CandidateEvent, CandidateEvent) {
+        let wire = art("wire-late", "tass.ru", 0xa1, SIM);
+        let copy = art("lo-late", "libyaobserver.ly", 0xa2, SIM ^ 0b101);
+        (
+            cand(&wire, "RUS", "LBY", "057", 2),
+            cand(&copy, "RUS", "LBY", "057", 2),
+        )
+    }
+
+    #[test]
+    fn a_late_report_redelivered_is_published_once() {
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let mut log = Vec::new();
+        advance_to(&mut d, 3, 25, &mut log);
+        let (late, _) = late_report();
+        let first = publish_all(&mut d, &late, noon(3, 25), &mut log);
+        assert_eq!(first.kind, DecisionKind::New);
+        let e = first.event.unwrap();
+        assert_eq!((e.revision, e.event_date), (1, date(2)));
+        assert_eq!(
+            first.changelog.len(),
+            1,
+            "kept in state, and in the changelog"
+        );
         assert_eq!(d.live_keys(), 2);
+        // Redelivered a minute later, by the same instance (borrowed or owned) ...
+        let later = noon(3, 25) + Duration::minutes(1);
+        for out in [
+            d.process(&late, later),
+            d.process_owned(late.clone(), later),
+        ] {
+            assert_eq!(out.kind, DecisionKind::Redelivery);
+            assert_eq!((out.event, out.changelog.len()), (None, 0));
+        }
+        // ... or after a crash, by an instance restored from the changelog.
+        let mut r = Deduplicator::new(DedupConfig::default());
+        for rec in &log {
+            r.restore(&rec.key, rec.value.as_deref()).unwrap();
+        }
+        let out = r.process(&late, later);
+        assert_eq!(out.kind, DecisionKind::Redelivery);
+        assert_eq!(out.event, None);
+        assert_eq!(d.stats().new, 2);
+    }
+
+    #[test]
+    fn a_copy_of_a_late_report_counts_into_it() {
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let mut log = Vec::new();
+        advance_to(&mut d, 3, 25, &mut log);
+        let (late, copy) = late_report();
+        let first = d.process(&late, noon(3, 25)).event.unwrap();
+        // Another outlet republishes it the next day of event time, within the window.
+        advance_to(&mut d, 3, 26, &mut log);
+        let out = d.process(&copy, noon(3, 26));
+        assert_eq!(out.kind, DecisionKind::Copy);
+        let e = out.event.unwrap();
+        assert_eq!(e.event_id, first.event_id);
+        assert_eq!(e.revision, 2);
+        let m = &e.mentions;
+        assert_eq!(
+            (m.num_articles, m.num_sources, m.num_independent),
+            (2, 2, 1)
+        );
+        assert_eq!(m.article_ids, ["wire-late", "lo-late"]);
+    }
+
+    #[test]
+    fn a_late_event_leaves_state_a_window_after_its_last_report() {
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let mut log = Vec::new();
+        advance_to(&mut d, 3, 25, &mut log);
+        let (late, copy) = late_report();
+        let key = d.process(&late, noon(3, 25)).changelog[0].key.clone();
+        // Anchored at the 25th: kept while the watermark is within 3 days of it.
+        let out = advance_to(&mut d, 3, 28, &mut log);
+        assert_eq!(out.evicted_window, 0);
+        assert_eq!(d.process(&late, noon(3, 28)).kind, DecisionKind::Redelivery);
+        let out = advance_to(&mut d, 3, 29, &mut log);
+        assert_eq!(
+            out.evicted_window, 2,
+            "the late event and the tick of the 25th"
+        );
+        assert!(out.changelog.contains(&ChangelogRecord {
+            key: key.clone(),
+            value: None
+        }));
+        assert_eq!(d.live_keys(), 2, "the ticks of the 28th and 29th");
+        // Gone: a later copy starts the event again.
+        assert_eq!(d.process(&copy, noon(3, 29)).kind, DecisionKind::New);
+
+        // A report moves the anchor: the copy on the 27th keeps it until after the 30th.
+        let mut d = Deduplicator::new(DedupConfig::default());
+        advance_to(&mut d, 3, 25, &mut log);
+        d.process(&late, noon(3, 25));
+        advance_to(&mut d, 3, 27, &mut log);
+        assert_eq!(d.process(&copy, noon(3, 27)).kind, DecisionKind::Copy);
+        assert_eq!(
+            advance_to(&mut d, 3, 30, &mut log).evicted_window,
+            1,
+            "the tick of the 25th"
+        );
+        assert_eq!(d.process(&late, noon(3, 30)).kind, DecisionKind::Redelivery);
+        let out = advance_to(&mut d, 3, 31, &mut log);
+        assert!(out
+            .changelog
+            .contains(&ChangelogRecord { key, value: None }));
+    }
+
+    #[test]
+    fn a_restored_late_event_keeps_its_expiry() {
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let mut log = Vec::new();
+        advance_to(&mut d, 3, 25, &mut log);
+        let (late, copy) = late_report();
+        let key = publish_all(&mut d, &late, noon(3, 25), &mut log).changelog[0]
+            .key
+            .clone();
+        advance_to(&mut d, 3, 27, &mut log);
+        publish_all(&mut d, &copy, noon(3, 27), &mut log);
+        let mut r = Deduplicator::new(DedupConfig::default());
+        for rec in &log {
+            r.restore(&rec.key, rec.value.as_deref()).unwrap();
+        }
+        assert_eq!(r.snapshot(), d.snapshot());
+        assert_eq!(r.watermark(), Some(day(3, 27)));
+        // Restored, it expires when the original does: kept on the 30th, gone on the 31st.
+        let mut ignore = Vec::new();
+        for inst in [&mut d, &mut r] {
+            advance_to(inst, 3, 30, &mut ignore);
+            assert_eq!(
+                inst.process(&late, noon(3, 30)).kind,
+                DecisionKind::Redelivery
+            );
+            let out = advance_to(inst, 3, 31, &mut ignore);
+            assert!(out.changelog.contains(&ChangelogRecord {
+                key: key.clone(),
+                value: None
+            }));
+        }
+        assert_eq!(r.snapshot(), d.snapshot());
+    }
+
+    #[test]
+    fn reports_in_feed_order_not_date_order_still_merge() {
+        // `dragoman run` on a feed of 2016-2023 articles, not sorted: the watermark is in
+        // 2023 when three copies of a 2021 story arrive; they are one event.
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let now = Utc.with_ymd_and_hms(2024, 1, 10, 8, 0, 0).unwrap();
+        let recent = NaiveDate::from_ymd_opt(2023, 11, 2).unwrap();
+        let story = NaiveDate::from_ymd_opt(2021, 6, 14).unwrap();
+        d.process(
+            &on(
+                cand(&art("n", "x", 1, !SIM), "USA", "CHN", "042", 1),
+                recent,
+            ),
+            now,
+        );
+        let (copies, _, _) = issue_articles();
+        let kinds: Vec<_> = copies
+            .iter()
+            .map(|a| {
+                d.process(&on(cand(a, "RUS", "LBY", "057", 1), story), now)
+                    .kind
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [DecisionKind::New, DecisionKind::Copy, DecisionKind::Copy]
+        );
     }
 
     #[test]

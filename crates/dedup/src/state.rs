@@ -1,7 +1,7 @@
 //! The state dedup keeps per live event, and its changelog encoding.
 //!
 //! Memory is the constraint (the goal is under 256 bytes per live event at a million events),
-//! so an event is a fixed 96-byte [`Slot`] of numbers plus one heap allocation, the *blob*,
+//! so an event is a fixed 104-byte [`Slot`] of numbers plus one heap allocation, the *blob*,
 //! holding what varies in size:
 //!
 //! ```text
@@ -24,6 +24,9 @@
 //! The changelog value is a fixed header (the slot's numbers), the blob (its location always
 //! in the inline form 1, never a process-local number), and the outlet names its records use (u16 count, str16 each), the records numbering outlets 1.. in that
 //! table rather than in the process's interner, so that a value means the same in any process.
+//! Versions: 2 (written) ends the header with the event's window anchor (i32 LE, days from
+//! the common era; see [`Slot::anchor`]); 1 (still read) has no anchor, which reads as the
+//! event date, the expiry a version-1 writer applied to it.
 //! We use our own versioned little-endian layout rather than serde + bincode/postcard: the
 //! state is numbers and a byte blob already, a schema change must be an explicit version
 //! bump (old changelogs stay readable or fail loudly), and it costs no dependency.
@@ -33,10 +36,14 @@ use dragoman_model::{DatePrecision, Location, LocationPrecision};
 use crate::DedupError;
 
 /// The changelog encoding version this code writes (first byte of every value).
-pub(crate) const VERSION: u8 = 1;
+pub(crate) const VERSION: u8 = 2;
+/// The previous version: the same value without the window anchor. Still read.
+pub(crate) const VERSION_1: u8 = 1;
 /// Changelog keys: the event's group hash then its event id, both big-endian u64.
 pub(crate) const KEY_LEN: usize = 16;
-pub(crate) const HEADER_LEN: usize = 1 + 8 * 2 + 4 * 9 + 4 + 1 + 1 + 2;
+pub(crate) const HEADER_LEN_V1: usize = 1 + 8 * 2 + 4 * 9 + 4 + 1 + 1 + 2;
+/// Version 2: version 1's header plus the window anchor.
+pub(crate) const HEADER_LEN: usize = HEADER_LEN_V1 + 4;
 pub(crate) const REC_LEN: usize = 24;
 /// Offset of `ArticleRec::outlet` within an encoded record.
 const OUTLET_AT: usize = 16;
@@ -215,6 +222,13 @@ pub(crate) struct Slot {
     pub last_seen: u32,
     /// Days from the common era (`NaiveDate::num_days_from_ce`) of the first report.
     pub event_date: i32,
+    /// Where the state window counts from for this event, in the same days:
+    /// max(`event_date`, the watermark when the event was last created or updated). The event
+    /// leaves state (cause `window`) once the watermark passes `anchor + state_window`, so a
+    /// late event (dated far below the watermark) stays matchable for a full window of stream
+    /// time after its last report, and an event reported on time keeps its old expiry
+    /// (`event_date + state_window`). Never below `event_date`.
+    pub anchor: i32,
     pub revision: u32,
     pub counts: Counts,
     /// The highest confidence of the reports.
@@ -313,6 +327,7 @@ impl Slot {
         v.push(self.code_len);
         v.push(self.precision);
         v.extend_from_slice(&n_recs.to_le_bytes());
+        v.extend_from_slice(&self.anchor.to_le_bytes());
         debug_assert_eq!(v.len(), HEADER_LEN);
         // Records, their outlets renumbered into the value's table (1..).
         for r in view.recs.chunks_exact(REC_LEN) {
@@ -347,14 +362,16 @@ impl Slot {
     ) -> Result<Self, DedupError> {
         let (group, event_id) = decode_key(key)?;
         let version = *value.first().ok_or(DedupError::Corrupt("empty value"))?;
-        if version != VERSION {
-            return Err(DedupError::UnknownVersion(version));
-        }
-        if value.len() < HEADER_LEN {
+        let header_len = match version {
+            VERSION => HEADER_LEN,
+            VERSION_1 => HEADER_LEN_V1,
+            v => return Err(DedupError::UnknownVersion(v)),
+        };
+        if value.len() < header_len {
             return Err(DedupError::Corrupt("value shorter than its header"));
         }
         let mut r = Reader {
-            b: &value[1..HEADER_LEN],
+            b: &value[1..header_len],
         };
         let value_event_id = r.u64();
         if value_event_id != event_id {
@@ -376,6 +393,12 @@ impl Slot {
         let code_len = r.u8();
         let precision = r.u8();
         let n_recs = u16::from_le_bytes([r.u8(), r.u8()]);
+        // Version 1 kept an event until the watermark passed its date: that is its anchor.
+        // An anchor below the date (never written by this crate) reads as the date.
+        let anchor = match version {
+            VERSION_1 => event_date,
+            _ => (r.u32() as i32).max(event_date),
+        };
         if !(1..=4).contains(&code_len) || !code[..usize::from(code_len)].is_ascii() {
             return Err(DedupError::Corrupt("bad event code"));
         }
@@ -385,7 +408,7 @@ impl Slot {
         if revision == 0 {
             return Err(DedupError::Corrupt("revision 0"));
         }
-        let rest = &value[HEADER_LEN..];
+        let rest = &value[header_len..];
         let (view, blob_len) = BlobView::parse_prefix(rest, n_recs, false)?;
         let mut table = Cursor {
             b: rest,
@@ -424,6 +447,7 @@ impl Slot {
             first_seen,
             last_seen,
             event_date,
+            anchor,
             revision,
             counts,
             confidence,
@@ -810,6 +834,7 @@ mod tests {
             first_seen: 1_553_506_262,
             last_seen: 1_553_509_000,
             event_date: 737_140,
+            anchor: 737_152,
             revision: 3,
             counts: Counts {
                 mentions: 4,
@@ -965,6 +990,68 @@ mod tests {
             s
         );
         assert_eq!(back.encode(&there), value, "re-encoding is stable");
+    }
+
+    /// A value written by the version-1 encoder (commit af95fd4) for `two_outlet_slot`.
+    const V1_KEY: &str = "000000000000002a9f2c4b1e7a0d3c55";
+    const V1_VALUE: &str = "01553c0d7a1e4b2c9f0700000000000000d69f985c88aa985c743f0b000300000004\
+        000000030000000200000001000000f6285c3f3035370003000400faffffffffffffff050000000f000000\
+        0100000020000000f9ffffffffffffff06000000120000000000000040000000f8ffffffffffffff070000\
+        00150000000200000080000000f7ffffffffffffff0800000018000000010000000001000001008d28ed0d\
+        bee04b4010e9b7af03cf42400352555306004d6f73636f770304006c6f2d3104006c6f2d3204006c6f2d33\
+        02000500792e636f6d0500782e636f6d";
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn version_1_values_still_read_with_the_event_date_as_anchor() {
+        let mut here = Outlets::default();
+        let s = two_outlet_slot(&mut here);
+        let (key, value) = (unhex(V1_KEY), unhex(V1_VALUE));
+        assert_eq!(value[0], VERSION_1);
+        assert_eq!(key, s.key());
+        let mut there = Outlets::default();
+        let back = Slot::decode(&key, &value, &mut there).unwrap();
+        let expect = Slot {
+            anchor: s.event_date,
+            blob: back.blob.clone(),
+            ..s.clone()
+        };
+        assert_eq!(back, expect);
+        // Written again, it is a version-2 value that keeps that anchor.
+        let v2 = back.encode(&there);
+        assert_eq!((v2[0], v2.len()), (VERSION, value.len() + 4));
+        let again = Slot::decode(&key, &v2, &mut Outlets::default()).unwrap();
+        assert_eq!(again.anchor, s.event_date);
+        // Every truncation of a version-1 value is still detected.
+        for cut in 1..value.len() {
+            assert!(
+                Slot::decode(&key, &value[..cut], &mut there).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_anchor_round_trips_and_never_reads_below_the_event_date() {
+        let mut o = Outlets::default();
+        let s = two_outlet_slot(&mut o);
+        assert!(s.anchor > s.event_date);
+        let mut value = s.encode(&o);
+        assert_eq!(
+            Slot::decode(&s.key(), &value, &mut o).unwrap().anchor,
+            s.anchor
+        );
+        value[HEADER_LEN - 4..HEADER_LEN].copy_from_slice(&(s.event_date - 5).to_le_bytes());
+        assert_eq!(
+            Slot::decode(&s.key(), &value, &mut o).unwrap().anchor,
+            s.event_date
+        );
     }
 
     #[test]
