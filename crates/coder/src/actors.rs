@@ -203,6 +203,101 @@ pub struct Group {
 
 const LINKERS: &[&str] = &["'s", "\u{2019}s", "'", "of", "the", "for", "on", "(", ")"];
 
+/// Modifiers that may sit between a country adjective and an agent noun.
+const MODIFIERS: &[&str] = &[
+    "defence",
+    "defense",
+    "security",
+    "riot",
+    "military",
+    "junior",
+    "senior",
+    "state",
+    "local",
+    "federal",
+    "provincial",
+    "regional",
+    "top",
+    "armed",
+    "special",
+    "naval",
+    "border",
+    "elite",
+    "tech",
+    "oil",
+    "energy",
+    "arms",
+    "steel",
+    "car",
+    "mining",
+    "shipping",
+    "rights",
+    "civil",
+    "pro-democracy",
+    "anti-government",
+    "pro-government",
+    "anti-war",
+    "opposition",
+    "community",
+    "religious",
+    "political",
+    "ruling",
+    "former",
+    "young",
+    "jailed",
+    "detained",
+    "imprisoned",
+    "striking",
+    "foreign",
+    "rebel",
+    "government",
+    "army",
+    "navy",
+    "police",
+    "intelligence",
+    "climate",
+    "environmental",
+    "student",
+    "women",
+    "female",
+    "male",
+    "muslim",
+    "christian",
+    "jewish",
+    "hindu",
+    "buddhist",
+    "catholic",
+    "ethnic",
+    "prominent",
+    "leading",
+    "independent",
+    "private",
+    "public",
+    "health",
+    "medical",
+    "aid",
+    "relief",
+    "peace",
+    "farm",
+    "industry",
+    "business",
+    "trade",
+    "labour",
+    "labor",
+    "union",
+    "airline",
+    "media",
+    "news",
+    "press",
+    "opposition-held",
+    "many",
+    "several",
+    "some",
+    "two",
+    "three",
+    "hundreds",
+];
+
 fn word<'a>(lower: &'a str, t: &Token) -> &'a str {
     &lower[t.range()]
 }
@@ -289,7 +384,14 @@ pub fn compose(
                 })
                 // An unknown capitalised word between two names is a name of its own
                 // ("Russia Today Libya"), so only a linker word may bridge countries.
-                && !(has_country(matcher, &members) && is_country(matcher, next));
+                && !(has_country(matcher, &members) && is_country(matcher, next))
+                // A country's adjective, plain modifiers, an agent noun: "American defence
+                // companies", "Kenyan police officers", "Iranian junior doctors".
+                || (members.last().is_some_and(|x| {
+                    matches!(matcher.entry(x.entry).kind, ActorKind::Adjective | ActorKind::Capital)
+                }) && matcher.entry(next.entry).kind == ActorKind::Agent
+                    && (1..=2).contains(&gap.len())
+                    && gap.iter().all(|t| MODIFIERS.contains(&word(lower, t))));
             if !joins {
                 break;
             }
@@ -403,6 +505,19 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
             }
             ActorKind::Agent => push_agent(&mut agents, &e.code),
         }
+    }
+    // A body's post in a capital is the body's: "the BBC's Moscow correspondent" is GBRMED,
+    // "the UN's Kabul office" IGOUNO.
+    if matches!(
+        m.entry(members[0].entry).kind,
+        ActorKind::Igo | ActorKind::Group
+    ) && members
+        .iter()
+        .filter(|x| m.entry(x.entry).kind != ActorKind::Agent)
+        .skip(1)
+        .all(|x| m.entry(x.entry).kind == ActorKind::Capital)
+    {
+        country = None;
     }
     let first = members[0];
     let last = members[members.len() - 1];

@@ -794,6 +794,21 @@ impl Engine<'_> {
                     }
                 }
             }
+            // An investigation's target is whom it is about: "abuses by Ethiopian forces",
+            // "an investigation into President Boluarte", "war crimes committed by Russian
+            // troops".
+            if code.starts_with("09") && tgt.is_none() {
+                let clause_end = (tok + 1..range.1)
+                    .find(|&k| doc.w(k) == ";" || (is_boundary(doc.w(k)) && doc.w(k) != "which"))
+                    .unwrap_or(range.1);
+                tgt = slots.iter().position(|s| {
+                    s.start > tok
+                        && s.end <= clause_end
+                        && s.start <= tok + 12
+                        && matches!(s.prep, Some("by" | "into" | "against" | "on"))
+                        && src.is_none_or(|x| slots[x].start != s.start)
+                });
+            }
             // Force posture on one's own forces has no target ("put its forces on alert").
             if code.starts_with("15") {
                 if let (Some(s), Some(t)) = (src, tgt) {

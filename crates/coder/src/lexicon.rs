@@ -127,6 +127,10 @@ fn doubles(lemma: &str) -> bool {
     if DOUBLING.contains(&lemma) {
         return true;
     }
+    // Unstressed last syllables do not double ("opened", "edited", "exited").
+    if matches!(lemma, "open" | "edit" | "exit" | "even" | "envy" | "iron") {
+        return false;
+    }
     let b = lemma.as_bytes();
     let n = b.len();
     if !(3..=4).contains(&n) || !lemma.is_ascii() {
@@ -254,6 +258,7 @@ mod tests {
         assert_eq!(forms("meet"), ["meet", "meets", "meeting", "met"]);
         assert_eq!(forms("take"), ["take", "takes", "taking", "took", "taken"]);
         assert_eq!(forms("visit"), ["visit", "visits", "visiting", "visited"]);
+        assert_eq!(forms("open"), ["open", "opens", "opening", "opened"]);
         assert_eq!(
             forms("carry out"),
             ["carry out", "carries out", "carrying out", "carried out"]

@@ -256,11 +256,11 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 85.0%, exact 67.4%, actors 73.0%,
+    // Bars a little below what the coder reaches today (root 85.2%, exact 68.0%, actors 73.7%,
     // 2 of 26 negatives), so that a regression fails.
     assert!(root >= 0.845, "root recall {root:.3}");
-    assert!(exact >= 0.67, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.725, "source/target recall {actors:.3}");
+    assert!(exact >= 0.675, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.73, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 3,
         "{} negative lines gave events",
@@ -343,13 +343,13 @@ fn labelled_articles_meet_the_bars() {
         f(exact_hits)
     );
     assert!(articles >= 20, "{articles} articles, expected at least 20");
-    // Today: 76.7% root+actors, 62.2% exact, no forbidden root.
+    // Today: 76.7% root+actors, 63.3% exact, no forbidden root.
     assert!(
         f(root_actor_hits) >= 74.0,
         "root+actors {:.1}%",
         f(root_actor_hits)
     );
-    assert!(f(exact_hits) >= 58.0, "exact+actors {:.1}%", f(exact_hits));
+    assert!(f(exact_hits) >= 62.0, "exact+actors {:.1}%", f(exact_hits));
     assert!(
         forbidden == 0,
         "{forbidden} events of forbidden roots (boilerplate or wrong reading)"
