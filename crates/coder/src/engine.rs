@@ -254,6 +254,69 @@ const PAIR_REFS: &[(&str, &str)] = &[
 /// Codes whose source and target act alike: "X met Y" is also "Y met X".
 const SYMMETRIC: &[&str] = &["040", "041", "044", "046"];
 
+/// What a protest demands, from the words after its demand marker: 1 a change of leadership,
+/// 2 of policy, 3 rights, 4 a change of institutions (CAMEO's last digit of 141x-145x).
+fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
+    let mut found = None;
+    for k in from..end.min(from + 12) {
+        let w = doc.w(k);
+        let kind = match w {
+            "resignation" | "resign" | "ouster" | "oust" | "removal" | "downfall"
+            | "impeachment" | "step" | "fall" => 1,
+            "rights" | "freedom" | "freedoms" | "liberties" | "equality" | "right" => 3,
+            "constitution" | "constitutional" | "referendum" | "monarchy" | "elections"
+            | "election" | "electoral" | "democracy" | "parliament" | "independence" => 4,
+            "policy" | "policies" | "law" | "laws" | "bill" | "reform" | "reforms" | "pension"
+            | "pensions" | "tax" | "taxes" | "prices" | "price" | "wages" | "wage" | "pay"
+            | "subsidies" | "subsidy" | "fuel" | "tariffs" | "lockdown" | "war" | "cuts"
+            | "austerity" | "changes" | "change" | "decision" | "deal" | "plan" => 2,
+            _ => continue,
+        };
+        // The first strong word decides; a policy word may still be refined ("reform of
+        // the monarchy" is institutional).
+        match found {
+            None => found = Some(kind),
+            Some(2) if kind != 2 => return Some(kind),
+            Some(_) => {}
+        }
+        if kind != 2 {
+            return Some(kind);
+        }
+    }
+    found
+}
+
+fn dissent_code(base: &'static str, kind: u8) -> &'static str {
+    match (base, kind) {
+        ("141", 1) => "1411",
+        ("141", 2) => "1412",
+        ("141", 3) => "1413",
+        ("141", 4) => "1414",
+        ("142", 1) => "1421",
+        ("142", 2) => "1422",
+        ("142", 3) => "1423",
+        ("142", 4) => "1424",
+        ("143", 1) => "1431",
+        ("143", 2) => "1432",
+        ("143", 3) => "1433",
+        ("143", 4) => "1434",
+        ("144", 1) => "1441",
+        ("144", 2) => "1442",
+        ("144", 3) => "1443",
+        ("144", 4) => "1444",
+        ("145", 1) => "1451",
+        ("145", 2) => "1452",
+        ("145", 3) => "1453",
+        ("145", 4) => "1454",
+        _ => base,
+    }
+}
+
+/// Countries where Islamic State fought under its own name, besides Iraq.
+const IS_THEATRES: &[&str] = &[
+    "SYR", "AFG", "LBY", "NGA", "EGY", "MOZ", "COD", "MLI", "NER", "BFA", "PHL", "SOM", "YEM",
+];
+
 /// Verbs that report a match result when the sentence is about sports.
 const SPORT_VERBS: &[&str] = &[
     "beat",
@@ -878,6 +941,58 @@ impl Engine<'_> {
                         e.target = None;
                     }
                 }
+            }
+        }
+        // Islamic State is coded by theatre: Iraq unless the sentence places it elsewhere
+        // ("Islamic State attacked Syrian troops in Raqqa" is SYRREB).
+        let is_iraq = |a: &Option<ActorRef>| a.as_ref().is_some_and(|a| a.code == "IRQREB");
+        if events
+            .iter()
+            .any(|e| is_iraq(&e.source) || is_iraq(&e.target))
+        {
+            if let Some(c) = self
+                .home_country(doc, range, &slots, disc)
+                .filter(|c| IS_THEATRES.contains(&c.as_str()))
+            {
+                for e in events.iter_mut() {
+                    for a in [&mut e.source, &mut e.target].into_iter().flatten() {
+                        if a.code == "IRQREB" {
+                            a.code = format!("{c}REB");
+                            a.country = Some(c.clone());
+                        }
+                    }
+                }
+            }
+        }
+        // Dissent by what it demands: "rallied demanding the resignation of ..." is 1411, a
+        // strike over pensions 1432, a hunger strike for rights 1423, blocking roads for a new
+        // constitution 1444. The demand's addressee is the target, and the participle that
+        // states the demand ("demanding", "calling for") is no event of its own.
+        if let Some(pi) = events
+            .iter()
+            .position(|e| matches!(e.code, "141" | "142" | "143" | "144" | "145"))
+        {
+            let ptok = events[pi].trigger;
+            let demand = (ptok + 1..range.1).find(|&k| {
+                matches!(
+                    doc.w(k),
+                    "demanding" | "demand" | "calling" | "against" | "over" | "for" | "urging"
+                )
+            });
+            if let Some(kind) = demand.and_then(|d| demand_kind(doc, d, range.1)) {
+                let base = events[pi].code;
+                let code = dissent_code(base, kind);
+                let extra_target = events
+                    .iter()
+                    .find(|e| e.trigger > ptok && e.code.starts_with("10") && e.target.is_some())
+                    .and_then(|e| e.target.clone());
+                for e in events.iter_mut().filter(|e| e.code == base) {
+                    e.code = code;
+                    if e.target.is_none() {
+                        e.target = extra_target.clone();
+                    }
+                }
+                events.retain(|e| !(e.trigger > ptok && e.code.starts_with("10")));
             }
         }
         // 010 only when the sentence says nothing more specific.

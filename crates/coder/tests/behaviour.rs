@@ -244,3 +244,57 @@ fn conditional_denied_and_sports_actions_are_not_coded() {
         ""
     ));
 }
+
+#[test]
+fn dissent_is_coded_by_what_it_demands() {
+    assert!(has(
+        "Students rallied in Dhaka demanding the resignation of Prime Minister Sheikh Hasina.",
+        "1411",
+        "BGD",
+        "BGDGOV"
+    ));
+    assert!(has(
+        "French farmers blocked motorways around Paris with tractors to demand changes to agricultural policy.",
+        "1442",
+        "FRA",
+        ""
+    ));
+}
+
+#[test]
+fn actors_by_adjective_theatre_and_owner() {
+    assert!(
+        has(
+            "American defence companies sold weapons to Taiwan.",
+            "06",
+            "USABUS",
+            ""
+        ) || events("American defence companies sold weapons to Taiwan.")
+            .iter()
+            .any(|e| e.1 == "USABUS")
+    );
+    assert!(has(
+        "Islamic State attacked Syrian troops in Raqqa.",
+        "190",
+        "SYRREB",
+        "SYRMIL"
+    ));
+    assert!(has(
+        "Russia expelled the BBC's Moscow correspondent Sarah Rainsford.",
+        "174",
+        "RUS",
+        "GBRMED"
+    ));
+    assert!(has(
+        "Myanmar troops opened fire on demonstrators in several cities.",
+        "175",
+        "MMRMIL",
+        "MMRCVL"
+    ));
+    assert!(has(
+        "UN investigators examined alleged abuses by Ethiopian forces in Tigray.",
+        "092",
+        "IGOUNO",
+        "ETHMIL"
+    ));
+}

@@ -256,11 +256,11 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 85.2%, exact 68.0%, actors 73.7%,
+    // Bars a little below what the coder reaches today (root 85.2%, exact 69.4%, actors 74.1%,
     // 2 of 26 negatives), so that a regression fails.
     assert!(root >= 0.845, "root recall {root:.3}");
-    assert!(exact >= 0.675, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.73, "source/target recall {actors:.3}");
+    assert!(exact >= 0.69, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.735, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 3,
         "{} negative lines gave events",
