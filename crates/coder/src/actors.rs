@@ -385,6 +385,10 @@ pub fn compose(
                 // An unknown capitalised word between two names is a name of its own
                 // ("Russia Today Libya"), so only a linker word may bridge countries.
                 && !(has_country(matcher, &members) && is_country(matcher, next))
+                // "Minister for Foreign Affairs" joins, "asked France for military help"
+                // does not: after "for" or "on" the next name is capitalised.
+                && (!gap.iter().any(|t| matches!(word(lower, t), "for" | "on"))
+                    || tokens[next.start].cap)
                 // A country's adjective, plain modifiers, an agent noun: "American defence
                 // companies", "Kenyan police officers", "Iranian junior doctors".
                 || (members.last().is_some_and(|x| {

@@ -78,6 +78,7 @@ const PREPOSITIONS: &[&str] = &[
     "with", "to", "between", "by", "in", "at", "on", "for", "against", "from", "of", "near",
     "during", "into", "over", "toward", "towards", "among", "after", "before", "since", "inside",
     "outside", "across", "through", "under", "about", "like", "than", "amid", "upon", "via",
+    "around",
 ];
 const DETERMINERS: &[&str] = &[
     "the",
@@ -112,7 +113,7 @@ const DETERMINERS: &[&str] = &[
 /// Prepositions whose object is a place or time, not a target.
 const NOT_TARGET_PREPS: &[&str] = &[
     "in", "at", "near", "during", "by", "since", "after", "before", "inside", "outside", "across",
-    "through", "under", "about", "like", "than", "amid", "via", "among",
+    "through", "under", "about", "like", "than", "amid", "via", "among", "around",
 ];
 const TARGET_PREPS: &[&str] = &[
     "with", "to", "against", "on", "for", "toward", "towards", "into", "over", "upon", "from",
@@ -262,7 +263,7 @@ fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
         let w = doc.w(k);
         let kind = match w {
             "resignation" | "resign" | "ouster" | "oust" | "removal" | "downfall"
-            | "impeachment" | "step" | "fall" => 1,
+            | "impeachment" | "step" | "fall" | "power" => 1,
             "rights" | "freedom" | "freedoms" | "liberties" | "equality" | "right" => 3,
             "constitution" | "constitutional" | "referendum" | "monarchy" | "elections"
             | "election" | "electoral" | "democracy" | "parliament" | "independence" => 4,
@@ -544,7 +545,7 @@ impl Engine<'_> {
             if let Some(inner) = b
                 .family
                 .filter(|f| *f != Family::Speech)
-                .and_then(|_| self.governed(doc, c.tok, range, &cands))
+                .and_then(|_| self.governed(doc, c.tok, range, &cands, &slots))
             {
                 controlled.insert(inner, (b.family.unwrap_or(Family::Intent), c.tok));
             }
@@ -891,6 +892,110 @@ impl Engine<'_> {
                 && tgt.is_none_or(|t| !slots[t].members.iter().any(armed))
             {
                 code = "180";
+            }
+            let clause_end = (tok + 1..range.1)
+                .find(|&k| doc.w(k) == ";" || (is_boundary(doc.w(k)) && doc.w(k) != "which"))
+                .unwrap_or(range.1);
+            // A threat's target may sit in its condition: "threatened to use nuclear weapons
+            // if Ukraine's counteroffensive succeeded".
+            if code.starts_with("13") && tgt.is_none() {
+                if let Some(k) =
+                    (tok + 1..clause_end).find(|&k| matches!(doc.w(k), "if" | "unless"))
+                {
+                    tgt = slots.iter().position(|s| {
+                        s.start > k
+                            && s.start <= k + 4
+                            && s.members
+                                .iter()
+                                .any(|m| m.country.is_some() || m.code.len() > 3)
+                            && src.is_none_or(|x| slots[x].start != s.start)
+                    });
+                }
+            }
+            // Threats of attack by non-state armed groups are threats of unconventional
+            // violence (1383), as their attacks are 18x.
+            if code == "1384" && src.is_some_and(|s| slots[s].members.iter().all(non_state)) {
+                code = "1383";
+            }
+            // Military violence and force posture at a place abroad target that place's
+            // country: "warplanes struck targets across the Gaza Strip", "drills around
+            // Taiwan".
+            if tgt.is_none()
+                && (code.starts_with("15") || code.starts_with("19") || code.starts_with("20"))
+            {
+                tgt = slots.iter().position(|s| {
+                    s.start > tok
+                        && s.start < clause_end
+                        && matches!(
+                            s.prep,
+                            Some("in" | "across" | "around" | "throughout" | "near")
+                        )
+                        && s.members.len() == 1
+                        && s.members[0].agents.is_empty()
+                        && s.members[0].country.is_some()
+                        && src.is_some_and(|x| {
+                            slots[x]
+                                .members
+                                .iter()
+                                .all(|m| m.country != s.members[0].country)
+                        })
+                });
+            }
+            // Dissent names a place of its own country, not a target: "farmers blocked
+            // motorways around Paris".
+            if code.starts_with("14") {
+                if let (Some(s), Some(t)) = (src, tgt) {
+                    if slots[t].members.iter().all(|m| {
+                        m.agents.is_empty()
+                            && m.code.len() == 3
+                            && slots[s].members.iter().any(|n| n.country == m.country)
+                    }) {
+                        tgt = None;
+                    }
+                }
+            }
+            // De-escalation toward or by protesters eases popular dissent (082): "refrain from
+            // the use of force against protesters", "demanded that protesters stop the
+            // violence", "refused to end their blockade".
+            if let Some(c2) = dissent_yield(code) {
+                let civil = |x: Option<usize>| {
+                    x.is_some_and(|x| {
+                        slots[x].members.iter().any(|m| {
+                            m.agents
+                                .iter()
+                                .any(|g| matches!(g.as_str(), "CVL" | "EDU" | "LAB"))
+                        })
+                    })
+                };
+                let words = (tok + 1..clause_end).any(|k| {
+                    matches!(
+                        doc.w(k),
+                        "protesters"
+                            | "demonstrators"
+                            | "protest"
+                            | "protests"
+                            | "blockade"
+                            | "strike"
+                            | "strikes"
+                            | "sit-in"
+                            | "demonstrations"
+                    )
+                });
+                if civil(src) || civil(tgt) || words {
+                    code = c2;
+                }
+            }
+            // Bombings by their means: suicide (1831), vehicle (1832), roadside (1833).
+            if matches!(&code[..2], "18" | "19") && !code.starts_with("183") {
+                let has = |w: &str| (range.0..range.1).any(|k| doc.w(k) == w);
+                let bomb = has("bomber") || has("bomb") || has("bombing") || has("bombers");
+                if has("suicide") && (bomb || has("attack")) {
+                    code = "1831";
+                } else if bomb && (has("car") || has("truck") || has("vehicle")) {
+                    code = "1832";
+                } else if bomb && has("roadside") {
+                    code = "1833";
+                }
             }
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
             self.emit(
@@ -1944,7 +2049,18 @@ impl Engine<'_> {
         ct: usize,
         range: (usize, usize),
         cands: &[Cand],
+        slots: &[Slot],
     ) -> Option<usize> {
+        // A governed trigger must itself code something: "urged Australia to end offshore
+        // processing" is an appeal (020) when "end" matches no pattern. A speech verb is
+        // governed only for a specific reading ("threatened to declare a state of emergency").
+        let codes = |c: &Cand| {
+            let b = &self.verbs.blocks[c.block as usize];
+            self.best_pattern(doc, b, c, range, slots, &[])
+                .is_some_and(|m| {
+                    b.family != Some(Family::Speech) || b.patterns[m.pattern].code != "010"
+                })
+        };
         // "threatened new attacks", "called for talks", "rejected negotiations": a noun
         // trigger as the object, behind determiners and a plain adjective.
         let fam = cands
@@ -1967,6 +2083,7 @@ impl Engine<'_> {
                         && c.form == Form::Noun
                         && b.family.is_none()
                         && b.patterns.iter().any(|p| p.after.is_empty())
+                        && codes(c)
                 }) {
                     return Some(c.tok);
                 }
@@ -2003,9 +2120,10 @@ impl Engine<'_> {
             .iter()
             .filter(|c| {
                 let b = &self.verbs.blocks[c.block as usize];
-                (!b.noun || doc.w(k) == "that") && b.family != Some(Family::Speech)
+                !b.noun || doc.w(k) == "that"
             })
-            .find(|c| c.tok >= after && c.tok <= after + if doc.w(k) == "that" { 6 } else { 2 })
+            .filter(|c| c.tok >= after && c.tok <= after + if doc.w(k) == "that" { 6 } else { 2 })
+            .find(|c| codes(c))
             .map(|c| c.tok)
     }
 
@@ -2275,6 +2393,19 @@ pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
             _ => return None,
         },
         Family::Negate | Family::Attempt | Family::Speech => return None,
+    })
+}
+
+/// The easing-of-dissent code parallel to a de-escalation code: 087 -> 082, 0256 -> 0252,
+/// 1056 -> 1052, 1246 -> 1242, 0356 -> 0352.
+fn dissent_yield(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "087" | "0871" | "0872" | "0873" | "0874" => "082",
+        "0256" => "0252",
+        "1056" => "1052",
+        "1246" => "1242",
+        "0356" => "0352",
+        _ => return None,
     })
 }
 
