@@ -19,24 +19,45 @@ fn service_waits_for_a_broker_that_is_down_at_start() {
                 break body;
             }
         }
-        assert!(Instant::now() < deadline, "no 503 naming the broker:\n{}", ingest.log());
+        assert!(
+            Instant::now() < deadline,
+            "no 503 naming the broker:\n{}",
+            ingest.log()
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(body.contains("not ready"), "{body}");
     assert_eq!(ingest.get("/live").map(|r| r.0), Some(200));
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(ingest.metric("dragoman_broker_connected{stage=\"ingest\"}"), 0.0);
-    assert!(ingest.log().contains("broker"), "the log says why:\n{}", ingest.log());
+    assert_eq!(
+        ingest.metric("dragoman_broker_connected{stage=\"ingest\"}"),
+        0.0
+    );
+    assert!(
+        ingest.log().contains("broker"),
+        "the log says why:\n{}",
+        ingest.log()
+    );
 
     let _broker = Broker::start_on(port);
     ingest.wait_ready(Duration::from_secs(60));
-    assert_eq!(ingest.metric("dragoman_broker_connected{stage=\"ingest\"}"), 1.0);
+    assert_eq!(
+        ingest.metric("dragoman_broker_connected{stage=\"ingest\"}"),
+        1.0
+    );
     let body = "Russia and Libya signed a cooperation agreement in Moscow on Monday.";
     env.produce(
         &env.topic("articles.raw"),
-        &[(Some("late-1"), article("late-1", "late.example", "2019-03-25T09:30:00Z", body))],
+        &[(
+            Some("late-1"),
+            article("late-1", "late.example", "2019-03-25T09:30:00Z", body),
+        )],
     );
-    ingest.wait_metric("dragoman_records_out_total{stage=\"ingest\"}", 1.0, Duration::from_secs(60));
+    ingest.wait_metric(
+        "dragoman_records_out_total{stage=\"ingest\"}",
+        1.0,
+        Duration::from_secs(60),
+    );
     let (status, _) = ingest.terminate(Duration::from_secs(15));
     assert!(status.success());
 }

@@ -22,7 +22,10 @@ fn exactly_once_commits_transactions_or_refuses_a_broker_without_them() {
         let status = ingest.wait_exit(Duration::from_secs(30));
         assert!(!status.success());
         let log = ingest.log();
-        assert!(log.contains("exactly_once") && log.contains("EndTxn"), "{log}");
+        assert!(
+            log.contains("exactly_once") && log.contains("EndTxn"),
+            "{log}"
+        );
         return;
     }
 
@@ -30,9 +33,14 @@ fn exactly_once_commits_transactions_or_refuses_a_broker_without_them() {
     let body = "Russia and Libya signed a cooperation agreement in Moscow on Monday.";
     env.produce(
         &env.topic("articles.raw"),
-        &[(Some("tx-1"), article("tx-1", "tx.example", "2019-03-25T09:30:00Z", body))],
+        &[(
+            Some("tx-1"),
+            article("tx-1", "tx.example", "2019-03-25T09:30:00Z", body),
+        )],
     );
-    let clean = env.read_until(&env.topic("articles.clean"), Duration::from_secs(60), |r| !r.is_empty());
+    let clean = env.read_until(&env.topic("articles.clean"), Duration::from_secs(60), |r| {
+        !r.is_empty()
+    });
     assert_eq!(json(&clean[0])["id"], "tx-1");
     let (status, _) = ingest.terminate(Duration::from_secs(15));
     assert!(status.success());

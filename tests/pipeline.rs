@@ -24,16 +24,42 @@ fn articles_become_events_bad_records_go_to_the_dlq_and_sigterm_commits() {
     dedup.wait_ready(READY);
 
     let good = [
-        ("e2e-1", "example-news.ly", "Russia and Libya signed a cooperation agreement in Moscow on Monday."),
-        ("e2e-2", "wire.example.com", "French President Emmanuel Macron visited Germany on Tuesday."),
-        ("e2e-3", "daily.example.org", "The weather was sunny and warm across the region all week."),
+        (
+            "e2e-1",
+            "example-news.ly",
+            "Russia and Libya signed a cooperation agreement in Moscow on Monday.",
+        ),
+        (
+            "e2e-2",
+            "wire.example.com",
+            "French President Emmanuel Macron visited Germany on Tuesday.",
+        ),
+        (
+            "e2e-3",
+            "daily.example.org",
+            "The weather was sunny and warm across the region all week.",
+        ),
     ];
-    let too_large = article("e2e-big", "x.example", "2019-03-25T09:30:00Z", &"word ".repeat(2000));
+    let too_large = article(
+        "e2e-big",
+        "x.example",
+        "2019-03-25T09:30:00Z",
+        &"word ".repeat(2000),
+    );
     let bad: Vec<(&str, Vec<u8>)> = vec![
         ("invalid_json", b"{\"id\": \"broken\", \"body\": ".to_vec()),
-        ("not_utf8", b"{\"id\":\"nu\",\"body\":\"caf\xe9 \xff\"}".to_vec()),
-        ("not_an_object", br#"[{"id":"arr","body":"Russia and Libya signed."}]"#.to_vec()),
-        ("missing_body", br#"{"id":"nobody","title":"No body here"}"#.to_vec()),
+        (
+            "not_utf8",
+            b"{\"id\":\"nu\",\"body\":\"caf\xe9 \xff\"}".to_vec(),
+        ),
+        (
+            "not_an_object",
+            br#"[{"id":"arr","body":"Russia and Libya signed."}]"#.to_vec(),
+        ),
+        (
+            "missing_body",
+            br#"{"id":"nobody","title":"No body here"}"#.to_vec(),
+        ),
         ("empty_body", br#"{"id":"empty","body":"   "}"#.to_vec()),
         ("invalid_field", br#"{"id":"types","body":42}"#.to_vec()),
         ("too_large", too_large),
@@ -49,7 +75,9 @@ fn articles_become_events_bad_records_go_to_the_dlq_and_sigterm_commits() {
     // Every record is consumed by ingest, and accounted for: cleaned or dead-lettered.
     let total = records.len() as f64;
     ingest.wait_metric("dragoman_records_in_total{stage=\"ingest\"}", total, READY);
-    let clean = env.read_until(&env.topic("articles.clean"), READY, |r| r.len() >= good.len());
+    let clean = env.read_until(&env.topic("articles.clean"), READY, |r| {
+        r.len() >= good.len()
+    });
     let clean_ids: BTreeSet<String> = clean
         .iter()
         .map(|r| json(r)["id"].as_str().unwrap_or_default().to_owned())
@@ -64,52 +92,88 @@ fn articles_become_events_bad_records_go_to_the_dlq_and_sigterm_commits() {
             .iter()
             .find(|r| r.header("dragoman.error.reason") == Some(reason))
             .unwrap_or_else(|| panic!("no DLQ record with reason {reason}"));
-        assert_eq!(r.payload.as_deref(), Some(bytes.as_slice()), "{reason}: original bytes");
+        assert_eq!(
+            r.payload.as_deref(),
+            Some(bytes.as_slice()),
+            "{reason}: original bytes"
+        );
         assert_eq!(r.header("dragoman.error.stage"), Some("ingest"));
-        assert!(r.header("dragoman.error.message").is_some_and(|m| !m.is_empty()));
+        assert!(r
+            .header("dragoman.error.message")
+            .is_some_and(|m| !m.is_empty()));
         let sample = format!("dragoman_dlq_records_total{{reason=\"{reason}\",stage=\"ingest\"}}");
         assert_eq!(ingest.metric(&sample), 1.0, "{sample}");
     }
 
     // Extract consumes every cleaned article; dedup every candidate.
-    extract.wait_metric("dragoman_records_in_total{stage=\"extract\"}", good.len() as f64, READY);
+    extract.wait_metric(
+        "dragoman_records_in_total{stage=\"extract\"}",
+        good.len() as f64,
+        READY,
+    );
     let extracted = env.read(&env.topic("events.extracted"));
-    dedup.wait_metric("dragoman_records_in_total{stage=\"dedup\"}", extracted.len() as f64, READY);
+    dedup.wait_metric(
+        "dragoman_records_in_total{stage=\"dedup\"}",
+        extracted.len() as f64,
+        READY,
+    );
 
     // The reciprocal agreement: two events, RUS->LBY and LBY->RUS, code 057.
     let events = env.read_until(&env.topic("events"), READY, |r| {
         let latest = latest_events(r);
         let pair = |s: &str, t: &str| {
-            latest.values().any(|e| {
-                e["code"] == "057" && e["source"]["code"] == s && e["target"]["code"] == t
-            })
+            latest
+                .values()
+                .any(|e| e["code"] == "057" && e["source"]["code"] == s && e["target"]["code"] == t)
         };
         pair("RUS", "LBY") && pair("LBY", "RUS")
     });
     for e in latest_events(&events).values() {
         assert_eq!(e["schema"], "dragoman.event/v1");
         let article_id = e["evidence"]["article_id"].as_str().unwrap_or_default();
-        assert!(want.contains(article_id), "event from an unknown article: {e}");
-        assert!(e["code"].as_str().is_some_and(|c| c.len() >= 3), "CAMEO code with leading zeros: {e}");
+        assert!(
+            want.contains(article_id),
+            "event from an unknown article: {e}"
+        );
+        assert!(
+            e["code"].as_str().is_some_and(|c| c.len() >= 3),
+            "CAMEO code with leading zeros: {e}"
+        );
     }
     assert!(duplicate_revisions(&events).is_empty());
     assert!(
-        !latest_events(&events).values().any(|e| e["evidence"]["article_id"] == "e2e-3"),
+        !latest_events(&events)
+            .values()
+            .any(|e| e["evidence"]["article_id"] == "e2e-3"),
         "the weather report has no political event"
     );
 
     // SIGTERM: exit 0 within the grace period (10 s here), offsets committed.
     for svc in [&mut ingest, &mut extract, &mut dedup] {
         let (status, took) = svc.terminate(Duration::from_secs(15));
-        assert!(status.success(), "{} exit {status}:\n{}", svc.stage, svc.log());
-        assert!(took < Duration::from_secs(10), "{} took {took:?}", svc.stage);
+        assert!(
+            status.success(),
+            "{} exit {status}:\n{}",
+            svc.stage,
+            svc.log()
+        );
+        assert!(
+            took < Duration::from_secs(10),
+            "{} took {took:?}",
+            svc.stage
+        );
     }
     // A restarted ingest in the same group finds nothing left to consume: the offsets were
     // committed before the exit.
     let mut again = env.start("ingest", &[]);
     again.wait_ready(READY);
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(again.metric("dragoman_records_in_total{stage=\"ingest\"}"), 0.0, "{}", again.log());
+    assert_eq!(
+        again.metric("dragoman_records_in_total{stage=\"ingest\"}"),
+        0.0,
+        "{}",
+        again.log()
+    );
     let (status, _) = again.terminate(Duration::from_secs(15));
     assert!(status.success());
 }

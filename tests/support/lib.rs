@@ -16,8 +16,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-pub use dragoman_runtime::tools::Record;
 use dragoman_runtime::config::{Config, KafkaConfig, Stage};
+pub use dragoman_runtime::tools::Record;
 use dragoman_runtime::tools::{read_topic, SimpleProducer};
 
 pub fn workspace_root() -> PathBuf {
@@ -77,10 +77,15 @@ impl Broker {
         if let Some(b) = slot.upgrade() {
             return b;
         }
-        let b = Arc::new(match std::env::var("BROKER_PORT").ok().and_then(|p| p.parse().ok()) {
-            Some(port) if accepts(port) => Broker { port, state: None },
-            _ => Broker::start_on(free_port()),
-        });
+        let b = Arc::new(
+            match std::env::var("BROKER_PORT")
+                .ok()
+                .and_then(|p| p.parse().ok())
+            {
+                Some(port) if accepts(port) => Broker { port, state: None },
+                _ => Broker::start_on(free_port()),
+            },
+        );
         *slot = Arc::downgrade(&b);
         b
     }
@@ -146,11 +151,23 @@ impl Env {
             vars.insert(k.to_owned(), v);
         };
         set("DRAGOMAN__KAFKA__BROKERS", brokers.to_owned());
-        set("DRAGOMAN__TOPICS__ARTICLES_RAW", format!("{prefix}.articles.raw"));
-        set("DRAGOMAN__TOPICS__ARTICLES_CLEAN", format!("{prefix}.articles.clean"));
-        set("DRAGOMAN__TOPICS__EVENTS_EXTRACTED", format!("{prefix}.events.extracted"));
+        set(
+            "DRAGOMAN__TOPICS__ARTICLES_RAW",
+            format!("{prefix}.articles.raw"),
+        );
+        set(
+            "DRAGOMAN__TOPICS__ARTICLES_CLEAN",
+            format!("{prefix}.articles.clean"),
+        );
+        set(
+            "DRAGOMAN__TOPICS__EVENTS_EXTRACTED",
+            format!("{prefix}.events.extracted"),
+        );
         set("DRAGOMAN__TOPICS__EVENTS", format!("{prefix}.events"));
-        set("DRAGOMAN__TOPICS__DEDUP_CHANGELOG", format!("{prefix}.dedup.changelog"));
+        set(
+            "DRAGOMAN__TOPICS__DEDUP_CHANGELOG",
+            format!("{prefix}.dedup.changelog"),
+        );
         set("DRAGOMAN__SHUTDOWN__GRACE_SECONDS", "10".to_owned());
         set("DRAGOMAN__KAFKA__STATISTICS_INTERVAL_MS", "500".to_owned());
         set("DRAGOMAN__KAFKA__SESSION_TIMEOUT_MS", "6000".to_owned());
@@ -246,7 +263,10 @@ impl Service {
         cmd.arg(stage)
             .envs(&env.vars)
             .env("DRAGOMAN__ADMIN__LISTEN", &admin)
-            .env("DRAGOMAN__KAFKA__GROUP_ID", format!("{}-{stage}", env.prefix))
+            .env(
+                "DRAGOMAN__KAFKA__GROUP_ID",
+                format!("{}-{stage}", env.prefix),
+            )
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&log).expect("log file"))
@@ -296,8 +316,16 @@ impl Service {
             if let Some((200, _)) = self.get("/ready") {
                 return self;
             }
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                panic!("{} exited with {status} before ready:\n{}", self.stage, self.log());
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!(
+                    "{} exited with {status} before ready:\n{}",
+                    self.stage,
+                    self.log()
+                );
             }
             assert!(
                 Instant::now() < deadline,
@@ -382,6 +410,9 @@ impl Service {
 
 impl Drop for Service {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("---- log of {} ----\n{}", self.stage, self.log());
+        }
         self.kill9();
     }
 }
@@ -402,7 +433,8 @@ pub fn article(id: &str, source: &str, published_at: &str, body: &str) -> Vec<u8
 
 /// The JSON value of a record.
 pub fn json(r: &Record) -> serde_json::Value {
-    serde_json::from_slice(r.payload.as_deref().unwrap_or_default()).unwrap_or(serde_json::Value::Null)
+    serde_json::from_slice(r.payload.as_deref().unwrap_or_default())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// The latest revision of every event of `records` (the `events` topic), by `event_id`.
@@ -433,7 +465,11 @@ pub fn duplicate_revisions(records: &[Record]) -> Vec<(String, u64)> {
             ))
             .or_insert(0u32) += 1;
     }
-    let mut d: Vec<_> = seen.into_iter().filter(|(_, n)| *n > 1).map(|(k, _)| k).collect();
+    let mut d: Vec<_> = seen
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(k, _)| k)
+        .collect();
     d.sort();
     d
 }

@@ -93,7 +93,6 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
     &line[..end]
 }
 
-
 /// The stage settings of the one configuration, as the libraries take them.
 pub fn pipeline_config(c: &Config) -> PipelineConfig {
     PipelineConfig {

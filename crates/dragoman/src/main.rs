@@ -14,7 +14,11 @@ use dragoman_runtime::config::Stage;
 use dragoman_runtime::{run_service, Config, ServiceSpec, Shutdown};
 
 #[derive(Parser)]
-#[command(name = "dragoman", version, about = "News articles in, coded political events (CAMEO) out")]
+#[command(
+    name = "dragoman",
+    version,
+    about = "News articles in, coded political events (CAMEO) out"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

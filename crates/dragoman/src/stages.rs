@@ -168,7 +168,11 @@ impl DedupProcessor {
     }
 
     fn update_live_keys(&self) {
-        let live: usize = self.by_partition.values().map(Deduplicator::live_keys).sum();
+        let live: usize = self
+            .by_partition
+            .values()
+            .map(Deduplicator::live_keys)
+            .sum();
         self.metrics.dedup_live_keys.set(live as i64);
     }
 }
@@ -309,7 +313,8 @@ mod tests {
                 assert_eq!(out.len(), 1);
                 assert_eq!(&*out[0].topic, "articles.clean");
                 assert_eq!(out[0].key.as_deref(), Some(&b"a1"[..]));
-                let clean: CleanArticle = serde_json::from_slice(out[0].payload.as_ref().unwrap()).unwrap();
+                let clean: CleanArticle =
+                    serde_json::from_slice(out[0].payload.as_ref().unwrap()).unwrap();
                 assert_eq!(clean.id, "a1");
             }
             other => panic!("{other:?}"),
@@ -323,7 +328,9 @@ mod tests {
             (&b"{\"body\":\"\xff\xfe\"}"[..], "not_utf8"),
         ] {
             match p.process(&record(bad)) {
-                Verdict::DeadLetter { reason: r, .. } => assert_eq!(r, reason, "{:?}", String::from_utf8_lossy(bad)),
+                Verdict::DeadLetter { reason: r, .. } => {
+                    assert_eq!(r, reason, "{:?}", String::from_utf8_lossy(bad))
+                }
                 other => panic!("{other:?}"),
             }
         }

@@ -183,9 +183,25 @@ async fn serve(mut stream: TcpStream, metrics: &Metrics, health: &Health) -> std
         }
         "/ready" => match health.ready() {
             Ok(()) => respond(&mut stream, 200, "text/plain", "ready\n").await,
-            Err(why) => respond(&mut stream, 503, "text/plain", &format!("not ready\n{why}\n")).await,
+            Err(why) => {
+                respond(
+                    &mut stream,
+                    503,
+                    "text/plain",
+                    &format!("not ready\n{why}\n"),
+                )
+                .await
+            }
         },
-        _ => respond(&mut stream, 404, "text/plain", "not found: try /metrics, /live, /ready\n").await,
+        _ => {
+            respond(
+                &mut stream,
+                404,
+                "text/plain",
+                "not found: try /metrics, /live, /ready\n",
+            )
+            .await
+        }
     }
 }
 
@@ -232,9 +248,13 @@ mod tests {
     async fn serves_metrics_live_and_ready() {
         let metrics = Arc::new(Metrics::new(Stage::Extract));
         let health = Health::new(metrics.clone());
-        let server = AdminServer::bind("127.0.0.1:0".parse().unwrap(), metrics.clone(), health.clone())
-            .await
-            .unwrap();
+        let server = AdminServer::bind(
+            "127.0.0.1:0".parse().unwrap(),
+            metrics.clone(),
+            health.clone(),
+        )
+        .await
+        .unwrap();
         let addr = server.addr;
 
         let (status, body) = get(addr, "/ready").await;

@@ -277,10 +277,7 @@ impl Config {
         if let Some(env) = env {
             environment = environment.source(Some(env.into_iter().collect()));
         }
-        let mut cfg: Config = builder
-            .add_source(environment)
-            .build()?
-            .try_deserialize()?;
+        let mut cfg: Config = builder.add_source(environment).build()?.try_deserialize()?;
         cfg.apply_stage_defaults(stage);
         cfg.read_secret_files()?;
         cfg.validate()?;
@@ -328,7 +325,11 @@ impl Config {
                 format!("must be one of {PROTOCOLS:?}"),
             ));
         }
-        if self.kafka.security_protocol.to_ascii_lowercase().starts_with("sasl")
+        if self
+            .kafka
+            .security_protocol
+            .to_ascii_lowercase()
+            .starts_with("sasl")
             && self.kafka.sasl_mechanism.is_empty()
         {
             return Err(invalid(
@@ -342,7 +343,10 @@ impl Config {
         if self.admin.listen.parse::<SocketAddr>().is_err() {
             return Err(invalid(
                 "admin.listen",
-                format!("`{}` is not an address like 127.0.0.1:9464", self.admin.listen),
+                format!(
+                    "`{}` is not an address like 127.0.0.1:9464",
+                    self.admin.listen
+                ),
             ));
         }
         let topics = [
@@ -385,7 +389,10 @@ impl Config {
             return Err(invalid("dedup.max_keys", "must be >= 1"));
         }
         if self.dedup.copy_max_hamming > 64 {
-            return Err(invalid("dedup.copy_max_hamming", "must be <= 64 (bits of a simhash)"));
+            return Err(invalid(
+                "dedup.copy_max_hamming",
+                "must be <= 64 (bits of a simhash)",
+            ));
         }
         Ok(())
     }
@@ -495,8 +502,16 @@ mod tests {
             ("DRAGOMAN__TOPICS__PARTITIONS", "0", "topics.partitions"),
             ("DRAGOMAN__ADMIN__LISTEN", "nowhere", "admin.listen"),
             ("DRAGOMAN__TOPICS__EVENTS", "bad topic", "topics.events"),
-            ("DRAGOMAN__KAFKA__SECURITY_PROTOCOL", "carrier_pigeon", "kafka.security_protocol"),
-            ("DRAGOMAN__SHUTDOWN__GRACE_SECONDS", "0", "shutdown.grace_seconds"),
+            (
+                "DRAGOMAN__KAFKA__SECURITY_PROTOCOL",
+                "carrier_pigeon",
+                "kafka.security_protocol",
+            ),
+            (
+                "DRAGOMAN__SHUTDOWN__GRACE_SECONDS",
+                "0",
+                "shutdown.grace_seconds",
+            ),
         ];
         for (var, value, key) in cases {
             let err = Config::load_with_env(Stage::Ingest, None, env(&[(var, value)]))
@@ -534,7 +549,10 @@ mod tests {
                 ("DRAGOMAN__KAFKA__SECURITY_PROTOCOL", "sasl_ssl"),
                 ("DRAGOMAN__KAFKA__SASL_MECHANISM", "SCRAM-SHA-512"),
                 ("DRAGOMAN__KAFKA__SASL_USERNAME", "svc"),
-                ("DRAGOMAN__KAFKA__SASL_PASSWORD_FILE", secret.to_str().unwrap()),
+                (
+                    "DRAGOMAN__KAFKA__SASL_PASSWORD_FILE",
+                    secret.to_str().unwrap(),
+                ),
                 ("DRAGOMAN__KAFKA__SSL_KEY_PASSWORD", "keypass"),
             ]),
         )

@@ -22,7 +22,10 @@ pub enum KafkaSetupError {
     #[error("kafka client: {0}")]
     Client(#[from] KafkaError),
     #[error("creating topic {topic}: {code}")]
-    CreateTopic { topic: String, code: RDKafkaErrorCode },
+    CreateTopic {
+        topic: String,
+        code: RDKafkaErrorCode,
+    },
     #[error("shut down while waiting for the broker")]
     Shutdown,
 }
@@ -39,13 +42,19 @@ pub fn client_config(kafka: &KafkaConfig) -> ClientConfig {
         // Records over the 1 MiB article limit must still travel, to the DLQ as they came:
         // the client-side cap is raised and the broker's own limit decides.
         .set("message.max.bytes", MESSAGE_MAX_BYTES.to_string())
-        .set("security.protocol", kafka.security_protocol.to_ascii_lowercase());
+        .set(
+            "security.protocol",
+            kafka.security_protocol.to_ascii_lowercase(),
+        );
     let optional = [
         ("sasl.mechanism", kafka.sasl_mechanism.as_str()),
         ("sasl.username", kafka.sasl_username.as_str()),
         ("sasl.password", kafka.sasl_password.expose()),
         ("ssl.ca.location", kafka.ssl_ca_location.as_str()),
-        ("ssl.certificate.location", kafka.ssl_certificate_location.as_str()),
+        (
+            "ssl.certificate.location",
+            kafka.ssl_certificate_location.as_str(),
+        ),
         ("ssl.key.location", kafka.ssl_key_location.as_str()),
         ("ssl.key.password", kafka.ssl_key_password.expose()),
     ];
@@ -104,8 +113,11 @@ impl ServiceContext {
     /// (1 s, 2 s, 4 s ... 60 s between lines).
     pub fn broker_down(&self, reason: &str) {
         self.metrics.broker_connected.set(0);
-        self.health
-            .set(Condition::Broker, false, format!("broker unreachable: {reason}"));
+        self.health.set(
+            Condition::Broker,
+            false,
+            format!("broker unreachable: {reason}"),
+        );
         self.metrics.error(ErrorKind::Broker);
         let now = self.epoch.elapsed().as_millis() as u64;
         let n = self.warnings.load(Ordering::Relaxed);
@@ -114,10 +126,16 @@ impl ServiceContext {
         if n == 0 || now.saturating_sub(last) >= wait {
             self.last_warning_ms.store(now, Ordering::Relaxed);
             self.warnings.store(n + 1, Ordering::Relaxed);
-            tracing::warn!(reason, "broker unreachable; librdkafka keeps retrying, nothing is dropped");
+            tracing::warn!(
+                reason,
+                "broker unreachable; librdkafka keeps retrying, nothing is dropped"
+            );
         }
     }
 }
+
+/// Plain consumers of a service (the state restore) share its health and metrics.
+impl rdkafka::consumer::ConsumerContext for ServiceContext {}
 
 /// The part of librdkafka's statistics JSON we use.
 #[derive(Deserialize)]
@@ -179,7 +197,8 @@ impl ClientContext for ServiceContext {
                     if p.partition < 0 || p.fetch_state == "none" || p.consumer_lag < 0 {
                         continue;
                     }
-                    self.metrics.set_consumer_lag(topic, p.partition, p.consumer_lag);
+                    self.metrics
+                        .set_consumer_lag(topic, p.partition, p.consumer_lag);
                 }
             }
         }
@@ -188,8 +207,9 @@ impl ClientContext for ServiceContext {
     fn error(&self, error: KafkaError, reason: &str) {
         match error.rdkafka_error_code() {
             Some(RDKafkaErrorCode::AllBrokersDown) => self.broker_down(reason),
-            Some(RDKafkaErrorCode::BrokerTransportFailure)
-            | Some(RDKafkaErrorCode::Resolve) => {
+            // Reaching the end of a partition is news only to a reader that asked for it.
+            Some(RDKafkaErrorCode::PartitionEOF) => {}
+            Some(RDKafkaErrorCode::BrokerTransportFailure) | Some(RDKafkaErrorCode::Resolve) => {
                 // One connection failing is routine (idle reconnects); only count it.
                 self.metrics.error(ErrorKind::Broker);
                 tracing::debug!(%error, reason, "broker connection");
@@ -278,7 +298,11 @@ async fn create_once(
     let new: Vec<NewTopic<'_>> = topics
         .iter()
         .map(|t| {
-            let n = NewTopic::new(&t.name, t.partitions, TopicReplication::Fixed(t.replication));
+            let n = NewTopic::new(
+                &t.name,
+                t.partitions,
+                TopicReplication::Fixed(t.replication),
+            );
             if t.compact {
                 n.set("cleanup.policy", "compact")
             } else {
@@ -323,7 +347,6 @@ pub fn is_retriable(err: &KafkaError) -> bool {
         None => false,
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -427,7 +450,10 @@ pub fn broker_api_versions(
     s.read_exact(&mut len)?;
     let len = i32::from_be_bytes(len);
     if !(10..=1 << 20).contains(&len) {
-        return Err(Error::new(ErrorKind::InvalidData, "ApiVersions: bad frame length"));
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            "ApiVersions: bad frame length",
+        ));
     }
     let mut body = vec![0u8; len as usize];
     s.read_exact(&mut body)?;
@@ -437,7 +463,10 @@ pub fn broker_api_versions(
 
 /// Response v0: correlation_id, error_code, [api_key, min_version, max_version].
 fn parse_api_versions_v0(body: &[u8]) -> Option<HashMap<i16, (i16, i16)>> {
-    let i16_at = |at: usize| body.get(at..at + 2).map(|b| i16::from_be_bytes([b[0], b[1]]));
+    let i16_at = |at: usize| {
+        body.get(at..at + 2)
+            .map(|b| i16::from_be_bytes([b[0], b[1]]))
+    };
     let error = i16_at(4)?;
     if error != 0 {
         return None;

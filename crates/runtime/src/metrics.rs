@@ -456,7 +456,10 @@ mod tests {
             assert_eq!(a, b, "{name}: labels");
         }
         for name in registered.keys() {
-            assert!(doc.contains_key(name), "{name} is registered but not in docs/metrics.md");
+            assert!(
+                doc.contains_key(name),
+                "{name} is registered but not in docs/metrics.md"
+            );
         }
     }
 
@@ -497,7 +500,9 @@ mod tests {
         let m = Metrics::new(Stage::Ingest);
         let text = m.render();
         assert!(text.contains("dragoman_records_in_total{stage=\"ingest\"} 0"));
-        assert!(text.contains("dragoman_dlq_records_total{reason=\"too_large\",stage=\"ingest\"} 0"));
+        assert!(
+            text.contains("dragoman_dlq_records_total{reason=\"too_large\",stage=\"ingest\"} 0")
+        );
         assert!(text.contains("dragoman_build_info{stage=\"ingest\",version="));
         m.clear_consumer_lag("t", 1);
     }

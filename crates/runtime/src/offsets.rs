@@ -61,7 +61,9 @@ impl OffsetTracker {
 
     /// Stops tracking `partition`; returns the offset to commit for it, if any moved.
     pub fn revoke(&mut self, partition: i32) -> Option<i64> {
-        self.partitions.remove(&partition).and_then(|p| p.committable)
+        self.partitions
+            .remove(&partition)
+            .and_then(|p| p.committable)
     }
 
     /// Records a consumed offset with the number of outputs sent for it; returns the token

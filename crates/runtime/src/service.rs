@@ -18,9 +18,7 @@ use std::time::{Duration, Instant};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
-use rdkafka::producer::{
-    BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer,
-};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
 use crate::admin::{AdminServer, Condition, Health};
@@ -462,8 +460,11 @@ impl<P: Processor + 'static> Shared<P> {
         if partitions.is_empty() {
             return Ok(());
         }
-        self.health
-            .set(Condition::Processor, false, "restoring state from the changelog");
+        self.health.set(
+            Condition::Processor,
+            false,
+            "restoring state from the changelog",
+        );
         let started = Instant::now();
         let mut cfg = client_config(&self.cfg.kafka);
         cfg.set("group.id", format!("{}-restore", self.cfg.kafka.group_id))
@@ -471,7 +472,11 @@ impl<P: Processor + 'static> Shared<P> {
             .set("enable.partition.eof", "true")
             .set("isolation.level", "read_committed")
             .set("auto.offset.reset", "earliest");
-        let consumer: BaseConsumer = cfg.create()?;
+        // The service's context: librdkafka's partition-EOF notices are expected here, not
+        // errors worth a log line.
+        let consumer: BaseConsumer<ServiceContext> = cfg.create_with_context(
+            ServiceContext::new(self.metrics.clone(), self.health.clone()),
+        )?;
         let mut tpl = TopicPartitionList::new();
         for &p in partitions {
             tpl.add_partition_offset(changelog, p, Offset::Beginning)?;
@@ -521,7 +526,12 @@ impl<P: Processor + 'static> Shared<P> {
         self.metrics
             .dedup_state_restore_seconds
             .set(took.as_secs_f64());
-        tracing::info!(?partitions, records, took_ms = took.as_millis() as u64, "state restored");
+        tracing::info!(
+            ?partitions,
+            records,
+            took_ms = took.as_millis() as u64,
+            "state restored"
+        );
         self.health.set(Condition::Processor, true, "");
         Ok(())
     }
@@ -646,7 +656,10 @@ fn topic_specs(cfg: &Config, spec: &ServiceSpec) -> Vec<TopicSpec> {
         replication: cfg.topics.replication_factor,
         compact,
     };
-    let mut topics = vec![plain(&spec.input, false), plain(&cfg.topics.dlq_of(&spec.input), false)];
+    let mut topics = vec![
+        plain(&spec.input, false),
+        plain(&cfg.topics.dlq_of(&spec.input), false),
+    ];
     for o in &spec.outputs {
         topics.push(plain(o, false));
     }
@@ -691,14 +704,23 @@ where
     let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
     let retries = Arc::new(Mutex::new(Vec::new()));
     let mut pcfg = client_config(&cfg.kafka);
-    pcfg.set("statistics.interval.ms", cfg.kafka.statistics_interval_ms.to_string())
-        .set("acks", "all")
-        .set("linger.ms", "5")
-        .set("enable.idempotence", "true");
+    pcfg.set(
+        "statistics.interval.ms",
+        cfg.kafka.statistics_interval_ms.to_string(),
+    )
+    .set("acks", "all")
+    .set("linger.ms", "5")
+    .set("enable.idempotence", "true");
     if exactly_once {
         pcfg.set("transactional.id", transactional_id(&cfg, &spec))
-            .set("transaction.timeout.ms", cfg.kafka.transaction_timeout_ms.to_string())
-            .set("message.timeout.ms", cfg.kafka.transaction_timeout_ms.to_string());
+            .set(
+                "transaction.timeout.ms",
+                cfg.kafka.transaction_timeout_ms.to_string(),
+            )
+            .set(
+                "message.timeout.ms",
+                cfg.kafka.transaction_timeout_ms.to_string(),
+            );
     } else {
         // Never give up on a record: a broker outage delays it, it does not drop it.
         pcfg.set("message.timeout.ms", "0");
@@ -747,8 +769,14 @@ where
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
         .set("isolation.level", "read_committed")
-        .set("session.timeout.ms", cfg.kafka.session_timeout_ms.to_string())
-        .set("statistics.interval.ms", cfg.kafka.statistics_interval_ms.to_string());
+        .set(
+            "session.timeout.ms",
+            cfg.kafka.session_timeout_ms.to_string(),
+        )
+        .set(
+            "statistics.interval.ms",
+            cfg.kafka.statistics_interval_ms.to_string(),
+        );
     for (k, v) in &cfg.kafka.properties {
         ccfg.set(k, v);
     }
@@ -889,7 +917,12 @@ where
     // partitions over without waiting for the session timeout.
     consumer.unsubscribe();
     let deadline = Instant::now() + shared.budget().min(Duration::from_secs(5));
-    while Instant::now() < deadline && !consumer.assignment().map(|a| a.count() == 0).unwrap_or(true) {
+    while Instant::now() < deadline
+        && !consumer
+            .assignment()
+            .map(|a| a.count() == 0)
+            .unwrap_or(true)
+    {
         let _ = consumer.poll(Duration::from_millis(50));
     }
     tracing::info!(partitions = ?all, "stopped");
@@ -1029,11 +1062,21 @@ fn recover_transaction<P: Processor + 'static>(
 /// transactional request but not that one: a transaction could never commit, and the service
 /// would consume, produce invisible records and stall).
 fn check_transactions_supported(cfg: &Config) -> Result<(), ServiceError> {
-    if cfg.kafka.security_protocol.to_ascii_lowercase() != "plaintext" {
+    if !cfg
+        .kafka
+        .security_protocol
+        .eq_ignore_ascii_case("plaintext")
+    {
         return Ok(());
     }
     let mut last_error = None;
-    for broker in cfg.kafka.brokers.split(',').map(str::trim).filter(|b| !b.is_empty()) {
+    for broker in cfg
+        .kafka
+        .brokers
+        .split(',')
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
         match crate::kafka::broker_api_versions(broker, Duration::from_secs(5)) {
             Ok(apis) if apis.contains_key(&crate::kafka::API_END_TXN) => return Ok(()),
             Ok(_) => {
@@ -1122,7 +1165,10 @@ fn transactional_id(cfg: &Config, spec: &ServiceSpec) -> String {
 }
 
 /// Header value of a record, as text.
-pub fn header_str<'a>(headers: &'a rdkafka::message::BorrowedHeaders, key: &str) -> Option<&'a str> {
+pub fn header_str<'a>(
+    headers: &'a rdkafka::message::BorrowedHeaders,
+    key: &str,
+) -> Option<&'a str> {
     headers
         .iter()
         .find(|h| h.key == key)

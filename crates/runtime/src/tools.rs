@@ -43,7 +43,10 @@ impl SimpleProducer {
         if !headers.is_empty() {
             let mut h = OwnedHeaders::new_with_capacity(headers.len());
             for (k, v) in headers {
-                h = h.insert(Header { key: k, value: Some(*v) });
+                h = h.insert(Header {
+                    key: k,
+                    value: Some(*v),
+                });
             }
             record = record.headers(h);
         }
@@ -109,7 +112,9 @@ pub fn read_topic(
             }
         }
         if Instant::now() >= deadline {
-            return Err(KafkaError::MetadataFetch(RDKafkaErrorCode::UnknownTopicOrPartition));
+            return Err(KafkaError::MetadataFetch(
+                RDKafkaErrorCode::UnknownTopicOrPartition,
+            ));
         }
         std::thread::sleep(Duration::from_millis(200));
     };
@@ -122,7 +127,9 @@ pub fn read_topic(
     let mut out = Vec::new();
     while at_end.values().any(|e| !e) {
         if Instant::now() >= deadline {
-            return Err(KafkaError::MessageConsumption(RDKafkaErrorCode::OperationTimedOut));
+            return Err(KafkaError::MessageConsumption(
+                RDKafkaErrorCode::OperationTimedOut,
+            ));
         }
         match consumer.poll(Duration::from_millis(200)) {
             None => {}
@@ -154,7 +161,10 @@ pub fn read_topic(
 }
 
 /// Topics and their partition counts, as the broker reports them.
-pub fn list_topics(kafka: &KafkaConfig, timeout: Duration) -> Result<Vec<(String, usize)>, KafkaError> {
+pub fn list_topics(
+    kafka: &KafkaConfig,
+    timeout: Duration,
+) -> Result<Vec<(String, usize)>, KafkaError> {
     let consumer: BaseConsumer = client_config(kafka).create()?;
     let md = consumer.fetch_metadata(None, timeout)?;
     let mut v: Vec<(String, usize)> = md
