@@ -1672,7 +1672,11 @@ impl Engine<'_> {
             for e in &p.after {
                 match e {
                     Elem::Words(ws) => {
-                        let lim = (cur + 6).min(clause_end);
+                        // Hyphens inside compounds ("a dusk-to-dawn curfew") do not count.
+                        let hyphens = (cur..(cur + 12).min(clause_end))
+                            .filter(|&k| doc.w(k) == "-")
+                            .count();
+                        let lim = (cur + 6 + hyphens).min(clause_end);
                         let found = (cur..lim).find(|&k| {
                             ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
                         });

@@ -307,8 +307,14 @@ impl Coder {
             quad_class: c.quad_class.number(),
             goldstein: c.goldstein,
             plover: c.plover.map(str::to_string),
-            source: e.source.as_ref().map(model_actor),
-            target: e.target.as_ref().map(model_actor),
+            source: e
+                .source
+                .as_ref()
+                .map(|a| placed_actor(a, location.as_ref())),
+            target: e
+                .target
+                .as_ref()
+                .map(|a| placed_actor(a, location.as_ref())),
             location,
             evidence: Evidence {
                 article_id: aref.id.clone(),
@@ -332,6 +338,19 @@ struct SentenceCtx<'a> {
     events: Vec<RawEvent>,
     countries: &'a [String],
     dateline: Option<&'a dragoman_model::Location>,
+}
+
+/// An agent the sentence gave no country takes the country of the place where it acted:
+/// "Climate activists blocked a motorway in The Hague" is NLDCVL.
+fn placed_actor(a: &ActorRef, place: Option<&dragoman_model::Location>) -> Actor {
+    let mut actor = model_actor(a);
+    if let Some(loc) = place.filter(|l| !l.country.is_empty()) {
+        if a.country.is_none() && a.code.len() == 3 && !a.agents.is_empty() {
+            actor.code = format!("{}{}", loc.country, a.agents.concat());
+            actor.country = Some(loc.country.clone());
+        }
+    }
+    actor
 }
 
 fn model_actor(a: &ActorRef) -> Actor {

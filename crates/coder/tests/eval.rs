@@ -256,11 +256,11 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 88.2%, exact 71.0%, actors 77.3%,
+    // Bars a little below what the coder reaches today (root 88.7%, exact 74.2%, actors 78.0%,
     // 2 of 26 negatives), so that a regression fails.
-    assert!(root >= 0.877, "root recall {root:.3}");
-    assert!(exact >= 0.705, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.768, "source/target recall {actors:.3}");
+    assert!(root >= 0.884, "root recall {root:.3}");
+    assert!(exact >= 0.737, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.775, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 3,
         "{} negative lines gave events",
@@ -343,13 +343,13 @@ fn labelled_articles_meet_the_bars() {
         f(exact_hits)
     );
     assert!(articles >= 20, "{articles} articles, expected at least 20");
-    // Today: 80.0% root+actors, 63.3% exact, no forbidden root.
+    // Today: 80.0% root+actors, 64.4% exact, no forbidden root.
     assert!(
         f(root_actor_hits) >= 79.0,
         "root+actors {:.1}%",
         f(root_actor_hits)
     );
-    assert!(f(exact_hits) >= 62.0, "exact+actors {:.1}%", f(exact_hits));
+    assert!(f(exact_hits) >= 63.5, "exact+actors {:.1}%", f(exact_hits));
     assert!(
         forbidden == 0,
         "{forbidden} events of forbidden roots (boilerplate or wrong reading)"
@@ -377,9 +377,9 @@ fn codebook_sentences_meet_the_bars() {
         rep.negative_with_events,
         rep.negatives
     );
-    // Bars a little below its score at 320 lines (root 79.1%, exact 60.3%, src+tgt 68.1%; the
+    // Bars a little below its score at 320 lines (root 80.0%, exact 60.6%, src+tgt 69.1%; the
     // set grows, so re-set them from its current size); the acceptance bars are 80 / 60 / 70.
-    assert!(root >= 0.785, "root recall {root:.3}");
-    assert!(exact >= 0.598, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.675, "source/target recall {actors:.3}");
+    assert!(root >= 0.795, "root recall {root:.3}");
+    assert!(exact >= 0.60, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.685, "source/target recall {actors:.3}");
 }
