@@ -619,24 +619,30 @@ impl Engine<'_> {
             }
             // A noun that modifies the next noun ("the clash site", "attack helicopters") names
             // no event, unless a pattern reads the two together ("assassination attempt").
-            let compound = group.iter().all(|c| c.form == Form::Noun) && tok + 1 < range.1 && {
-                let t = &doc.tokens[tok + 1];
-                let w = doc.w(tok + 1);
-                t.kind == TokKind::Word
-                    && !t.cap
-                    && !PREPOSITIONS.contains(&w)
-                    && !DETERMINERS.contains(&w)
-                    && !ADVERBS.contains(&w)
-                    && !AUX_BE.contains(&w)
-                    && !AUX_SKIP.contains(&w)
-                    && !FUTURE.contains(&w)
-                    && !HYPOTHETICAL.contains(&w)
-                    && !is_boundary(w)
-                    && !matches!(w, "and" | "or" | "that" | "as" | "against" | "has" | "have")
-                    && !w.ends_with("ed")
-                    && !self.verbs.index.contains_key(w)
-                    && !slots.iter().any(|s| s.start == tok + 1)
-            };
+            // So does a gerund after a determiner ("a training camp").
+            let gerund_modifier = group.iter().all(|c| c.form == Form::Gerund)
+                && tok > range.0
+                && matches!(doc.w(tok - 1), "a" | "an" | "the");
+            let compound = (group.iter().all(|c| c.form == Form::Noun) || gerund_modifier)
+                && tok + 1 < range.1
+                && {
+                    let t = &doc.tokens[tok + 1];
+                    let w = doc.w(tok + 1);
+                    t.kind == TokKind::Word
+                        && !t.cap
+                        && !PREPOSITIONS.contains(&w)
+                        && !DETERMINERS.contains(&w)
+                        && !ADVERBS.contains(&w)
+                        && !AUX_BE.contains(&w)
+                        && !AUX_SKIP.contains(&w)
+                        && !FUTURE.contains(&w)
+                        && !HYPOTHETICAL.contains(&w)
+                        && !is_boundary(w)
+                        && !matches!(w, "and" | "or" | "that" | "as" | "against" | "has" | "have")
+                        && !w.ends_with("ed")
+                        && !self.verbs.index.contains_key(w)
+                        && !slots.iter().any(|s| s.start == tok + 1)
+                };
             let word = doc.text[doc.tokens[tok].range()].to_string();
             let noun_context = tok > range.0 && {
                 let p = doc.w(tok - 1);
@@ -987,7 +993,13 @@ impl Engine<'_> {
             }
             // Bombings by their means: suicide (1831), vehicle (1832), roadside (1833).
             if matches!(&code[..2], "18" | "19") && !code.starts_with("183") {
-                let has = |w: &str| (range.0..range.1).any(|k| doc.w(k) == w);
+                // The means must be the event's own: its subject or object, not a bombing the
+                // sentence gives as background ("struck a camp ... after a suicide attack").
+                let clause_start = (range.0..tok)
+                    .rev()
+                    .find(|&k| is_boundary(doc.w(k)) || doc.w(k) == ",")
+                    .map_or(range.0, |k| k + 1);
+                let has = |w: &str| (clause_start..(tok + 4).min(range.1)).any(|k| doc.w(k) == w);
                 let bomb = has("bomber") || has("bomb") || has("bombing") || has("bombers");
                 if has("suicide") && (bomb || has("attack")) {
                     code = "1831";
