@@ -19,7 +19,7 @@ RATE="${RATE:-200}"
 LAT_COUNT="${LAT_COUNT:-3000}"
 PORT="${BENCH_BROKER_PORT:-19192}"
 PROFILE="${PROFILE:-release}"
-WORK="$ROOT/target/bench-e2e"
+WORK="${CARGO_TARGET_DIR:-$ROOT/target}/bench-e2e"
 mkdir -p "$WORK"
 
 cd "$ROOT"
@@ -28,7 +28,7 @@ if [ "$PROFILE" = release ]; then
 else
   cargo build -q -p dragoman
 fi
-BIN="$ROOT/target/$PROFILE/dragoman"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/dragoman"
 
 export BROKER_PORT="$PORT" BROKER_STATE_DIR="$WORK/broker"
 bash scripts/broker.sh stop >/dev/null 2>&1 || true

@@ -113,6 +113,10 @@ pub struct KafkaConfig {
     pub commit_interval_ms: u64,
     pub transaction_timeout_ms: u64,
     pub session_timeout_ms: u64,
+    /// How long a fetch waits on the broker for new records (librdkafka `fetch.wait.max.ms`).
+    pub fetch_wait_max_ms: u64,
+    /// Producer batching delay (librdkafka `linger.ms`).
+    pub linger_ms: u64,
     /// Passed to librdkafka as is, after every typed key (so it can override them).
     pub properties: BTreeMap<String, String>,
 }
@@ -138,6 +142,8 @@ impl fmt::Debug for KafkaConfig {
             .field("commit_interval_ms", &self.commit_interval_ms)
             .field("transaction_timeout_ms", &self.transaction_timeout_ms)
             .field("session_timeout_ms", &self.session_timeout_ms)
+            .field("fetch_wait_max_ms", &self.fetch_wait_max_ms)
+            .field("linger_ms", &self.linger_ms)
             .field("properties", &self.properties.keys().collect::<Vec<_>>())
             .finish()
     }

@@ -709,7 +709,7 @@ where
         cfg.kafka.statistics_interval_ms.to_string(),
     )
     .set("acks", "all")
-    .set("linger.ms", "5")
+    .set("linger.ms", cfg.kafka.linger_ms.to_string())
     .set("enable.idempotence", "true");
     if exactly_once {
         pcfg.set("transactional.id", transactional_id(&cfg, &spec))
@@ -773,6 +773,7 @@ where
             "session.timeout.ms",
             cfg.kafka.session_timeout_ms.to_string(),
         )
+        .set("fetch.wait.max.ms", cfg.kafka.fetch_wait_max_ms.to_string())
         .set(
             "statistics.interval.ms",
             cfg.kafka.statistics_interval_ms.to_string(),
