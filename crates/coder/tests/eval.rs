@@ -256,10 +256,10 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 88.7%, exact 74.2%, actors 78.0%,
+    // Bars a little below what the coder reaches today (root 88.7%, exact 74.6%, actors 78.0%,
     // 2 of 26 negatives), so that a regression fails.
     assert!(root >= 0.884, "root recall {root:.3}");
-    assert!(exact >= 0.737, "exact-code recall {exact:.3}");
+    assert!(exact >= 0.742, "exact-code recall {exact:.3}");
     assert!(actors >= 0.775, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 3,
@@ -400,11 +400,11 @@ fn codebook_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 80.0%, exact 60.6%, src+tgt 69.1%; the
-    // set grows, so re-set them from its current size); the acceptance bars are 80 / 60 / 70.
-    assert!(root >= 0.795, "root recall {root:.3}");
-    assert!(exact >= 0.60, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.685, "source/target recall {actors:.3}");
+    // Bars a little below its score at 320 lines (root 84.1%, exact 65.6%, src+tgt 72.2%); the
+    // acceptance bars are 80 / 60 / 70.
+    assert!(root >= 0.835, "root recall {root:.3}");
+    assert!(exact >= 0.65, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.715, "source/target recall {actors:.3}");
 }
 
 /// The second codebook-style set (`tests/data/codebook2.tsv`), wholly held out: its misses are
@@ -417,9 +417,9 @@ fn codebook2_sentences_meet_the_bars() {
     };
     let coder = Coder::bundled().expect("bundled dictionaries load");
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, None);
-    // Bars a little below its score at 184 lines (root 78.8%, exact 58.2%, src+tgt 70.1%; the
+    // Bars a little below its score at 247 lines (root 81.8%, exact 57.1%, src+tgt 71.3%; the
     // set grows, so re-set them from its current size).
-    assert!(root >= 0.78, "root recall {root:.3}");
-    assert!(exact >= 0.575, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.695, "source/target recall {actors:.3}");
+    assert!(root >= 0.81, "root recall {root:.3}");
+    assert!(exact >= 0.565, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.705, "source/target recall {actors:.3}");
 }
