@@ -879,6 +879,29 @@ impl Engine<'_> {
                         && src.is_none_or(|x| slots[x].start != s.start)
                 });
             }
+            // Force posture in the passive names who postures, not whom: "Indian troops were
+            // deployed along the border", "the armed forces were put on alert".
+            if code.starts_with("15") && passive && src.is_none() && tgt.is_some() {
+                src = tgt.take();
+            }
+            // Alerts and mobilisation by police are 151/153, by the military 152/154.
+            if matches!(code, "151" | "152" | "153" | "154") {
+                let has = |g: &str| {
+                    src.is_some_and(|s| {
+                        slots[s]
+                            .members
+                            .iter()
+                            .any(|m| m.agents.iter().any(|a| a == g))
+                    })
+                };
+                code = match (code, has("COP"), has("MIL")) {
+                    ("152", true, false) => "151",
+                    ("154", true, false) => "153",
+                    ("151", false, true) => "152",
+                    ("153", false, true) => "154",
+                    (c, _, _) => c,
+                };
+            }
             // Force posture on one's own forces has no target ("put its forces on alert").
             if code.starts_with("15") {
                 if let (Some(s), Some(t)) = (src, tgt) {
@@ -926,25 +949,34 @@ impl Engine<'_> {
             // Military violence and force posture at a place abroad target that place's
             // country: "warplanes struck targets across the Gaza Strip", "drills around
             // Taiwan".
+            // An attack by no named actor targets the country it struck: "bombs exploded on
+            // trains in Madrid". A border names the other side: "along the border with Pakistan".
             if tgt.is_none()
-                && (code.starts_with("15") || code.starts_with("19") || code.starts_with("20"))
+                && (code.starts_with("15")
+                    || code.starts_with("18")
+                    || code.starts_with("19")
+                    || code.starts_with("20"))
             {
                 tgt = slots.iter().position(|s| {
+                    let place = matches!(
+                        s.prep,
+                        Some("in" | "across" | "around" | "throughout" | "near")
+                    ) || (s.prep == Some("with")
+                        && s.start >= 2
+                        && matches!(doc.w(s.start - 2), "border" | "frontier"));
                     s.start > tok
                         && s.start < clause_end
-                        && matches!(
-                            s.prep,
-                            Some("in" | "across" | "around" | "throughout" | "near")
-                        )
+                        && place
                         && s.members.len() == 1
                         && s.members[0].agents.is_empty()
                         && s.members[0].country.is_some()
-                        && src.is_some_and(|x| {
-                            slots[x]
+                        && match src {
+                            Some(x) => slots[x]
                                 .members
                                 .iter()
-                                .all(|m| m.country != s.members[0].country)
-                        })
+                                .all(|m| m.country != s.members[0].country),
+                            None => !code.starts_with("15"),
+                        }
                 });
             }
             // Dissent names a place of its own country, not a target: "farmers blocked

@@ -400,11 +400,11 @@ fn codebook_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 84.1%, exact 65.6%, src+tgt 72.2%); the
+    // Bars a little below its score at 320 lines (root 84.4%, exact 66.6%, src+tgt 74.4%); the
     // acceptance bars are 80 / 60 / 70.
-    assert!(root >= 0.835, "root recall {root:.3}");
-    assert!(exact >= 0.65, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.715, "source/target recall {actors:.3}");
+    assert!(root >= 0.84, "root recall {root:.3}");
+    assert!(exact >= 0.66, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.74, "source/target recall {actors:.3}");
 }
 
 /// The second codebook-style set (`tests/data/codebook2.tsv`), wholly held out: its misses are
@@ -417,9 +417,9 @@ fn codebook2_sentences_meet_the_bars() {
     };
     let coder = Coder::bundled().expect("bundled dictionaries load");
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, None);
-    // Bars a little below its score at 247 lines (root 81.8%, exact 57.1%, src+tgt 71.3%; the
+    // Bars a little below its score at 320 lines (root 79.4%, exact 59.4%, src+tgt 66.9%; the
     // set grows, so re-set them from its current size).
-    assert!(root >= 0.81, "root recall {root:.3}");
-    assert!(exact >= 0.565, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.705, "source/target recall {actors:.3}");
+    assert!(root >= 0.79, "root recall {root:.3}");
+    assert!(exact >= 0.59, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.665, "source/target recall {actors:.3}");
 }
