@@ -423,7 +423,7 @@ fn codebook2_sentences_meet_the_bars() {
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, None);
     // Bars a little below its score at 320 lines (root 75.3%, exact 56.9%, src+tgt 63.4%; the
     // set is still being revised, so re-set them from its current content).
-    assert!(root >= 0.745, "root recall {root:.3}");
-    assert!(exact >= 0.56, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.625, "source/target recall {actors:.3}");
+    assert!(root >= 0.74, "root recall {root:.3}");
+    assert!(exact >= 0.55, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.61, "source/target recall {actors:.3}");
 }
