@@ -82,7 +82,7 @@ CAF ; Central African Republic ; Central African ; Central Africans ; Bangui ;
 CAN ; Canada ; Canadian ; Canadians ; Ottawa ;
 CHE ; Switzerland|Swiss Confederation ; Swiss ; ; Bern|Berne ;
 CHL ; Chile ; Chilean ; Chileans ; Santiago ; La Moneda
-CHN ; China|People's Republic of China|PRC|P.R.C.|mainland China ; Chinese ; ; Beijing|Peking ; Zhongnanhai
+CHN ; China|People's Republic of China|PRC|P.R.C.|mainland China ; Chinese ; ; Beijing|Peking ; Zhongnanhai|Great Hall of the People
 CIV ; Ivory Coast|Cote d'Ivoire|Côte d'Ivoire|Republic of Côte d'Ivoire ; Ivorian ; Ivorians ; Yamoussoukro|Abidjan ;
 CMR ; Cameroon ; Cameroonian ; Cameroonians ; Yaounde|Yaoundé ;
 COD ; Democratic Republic of the Congo|Democratic Republic of Congo|DR Congo|D.R. Congo|DRC|Congo-Kinshasa|Congo|Zaire ; Congolese ; ; Kinshasa ;

@@ -2004,6 +2004,21 @@ impl Engine<'_> {
     /// Hypothetical: "could attack", or a purpose infinitive ("signed to enhance
     /// cooperation") whose controller is no control verb.
     fn hypothetical(&self, doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
+        // What a bill would allow is not done: "a bill allowing extraditions to China".
+        let law = |k: usize| {
+            k > range.0
+                && matches!(
+                    doc.w(k),
+                    "allowing" | "permitting" | "authorising" | "authorizing" | "enabling"
+                )
+                && matches!(
+                    doc.w(k - 1),
+                    "bill" | "bills" | "law" | "laws" | "legislation" | "amendment" | "amendments"
+                )
+        };
+        if (tok.saturating_sub(3).max(range.0)..=tok).any(law) {
+            return true;
+        }
         let mut k = tok;
         let mut steps = 0;
         while k > range.0 && steps < 4 {

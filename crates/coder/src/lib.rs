@@ -133,6 +133,10 @@ impl Coder {
                 out.push(self.candidate(&ctx, e, &aref, published, undated));
             }
         });
+        // An actor acting on itself ("its soldiers were killed", read back to the ministry that
+        // reported it) is no event; the checks in the engine see codes before references and
+        // places resolve.
+        out.retain(|e| !matches!((&e.source, &e.target), (Some(s), Some(t)) if s.code == t.code));
         out
     }
 
