@@ -235,6 +235,8 @@ struct Shared<P> {
 #[derive(Default)]
 struct Txn {
     open: bool,
+    /// A record's outputs could not all be sent: abort instead of committing.
+    poisoned: bool,
     offsets: HashMap<i32, i64>,
     started: Option<Instant>,
 }
@@ -421,6 +423,10 @@ impl<P: Processor + 'static> Shared<P> {
         if !txn.open {
             return Ok(());
         }
+        if txn.poisoned {
+            // Not a broker error: recover_transaction aborts and replays.
+            return Err(KafkaError::Canceled);
+        }
         let timeout = self.budget();
         if !txn.offsets.is_empty() {
             let mut tpl = TopicPartitionList::new();
@@ -448,6 +454,7 @@ impl<P: Processor + 'static> Shared<P> {
             }
         }
         txn.open = false;
+        txn.poisoned = false;
         txn.offsets.clear();
         txn.started = None;
     }
@@ -851,15 +858,28 @@ where
                     }
                 };
                 let token = if exactly_once {
-                    lock(&shared.txn).offsets.insert(partition, offset + 1);
                     None
                 } else {
-                    // Registered before sending, so that no ack can precede it.
+                    // Registered before sending, so that no ack can precede it. Outputs
+                    // abandoned at shutdown are never acknowledged, so the offset is
+                    // never committed.
                     lock(&tracker).consumed(partition, offset, outputs.len() as u32)
                 };
+                let mut all_sent = true;
                 for (out, kind) in &outputs {
                     if !shared.send(out, Box::new(Ack { token, kind: *kind })) {
+                        all_sent = false;
                         break;
+                    }
+                }
+                if exactly_once {
+                    let mut txn = lock(&shared.txn);
+                    if all_sent {
+                        txn.offsets.insert(partition, offset + 1);
+                    } else {
+                        // Part of this record's output is missing: the transaction must
+                        // not commit.
+                        txn.poisoned = true;
                     }
                 }
             }
