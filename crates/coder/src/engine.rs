@@ -2004,17 +2004,27 @@ impl Engine<'_> {
     /// Hypothetical: "could attack", or a purpose infinitive ("signed to enhance
     /// cooperation") whose controller is no control verb.
     fn hypothetical(&self, doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
-        // What a bill would allow is not done: "a bill allowing extraditions to China".
+        // What a bill would allow is not done: "a bill allowing extraditions to China", "a
+        // bill that would allow extraditions".
         let law = |k: usize| {
-            k > range.0
-                && matches!(
-                    doc.w(k),
-                    "allowing" | "permitting" | "authorising" | "authorizing" | "enabling"
-                )
-                && matches!(
-                    doc.w(k - 1),
+            matches!(
+                doc.w(k),
+                "allowing"
+                    | "permitting"
+                    | "authorising"
+                    | "authorizing"
+                    | "enabling"
+                    | "allow"
+                    | "permit"
+                    | "authorise"
+                    | "authorize"
+                    | "enable"
+            ) && (k.saturating_sub(3).max(range.0)..k).any(|j| {
+                matches!(
+                    doc.w(j),
                     "bill" | "bills" | "law" | "laws" | "legislation" | "amendment" | "amendments"
                 )
+            })
         };
         if (tok.saturating_sub(3).max(range.0)..=tok).any(law) {
             return true;
