@@ -24,8 +24,15 @@
 //! that produced the revision, so that every revision can be checked against an article it
 //! counts. Keeping only that is what keeps state at ~200 bytes per event.
 //!
-//! Windows: the watermark is the newest event date seen (ignoring dates more than a day past
-//! the wall clock, so that one misparsed "2099" cannot flush the state). Each event has an
+//! Windows: the watermark is the newest event date seen, ignoring dates more than a day past
+//! the present, so that one misparsed "2099" cannot flush the state. The present is the wall
+//! clock's day, except for a candidate whose article stated no publication time: ingest
+//! dates such an article by its own clock, so in a replay or a backlog (2024 articles read
+//! in 2026) its candidates are dated years past the stream; for them the present is the
+//! newest publication day an article did state (when earlier). Without this, one undated
+//! article among 2024 ones moved the watermark to 2026 and expired every live event at once,
+//! and the next copy or redelivery of one of them was published again as revision 1 under
+//! the same `event_id`. Each event has an
 //! *anchor*: max(its event date, the watermark when it was last created or updated), and it
 //! leaves state (cause `window`) once the watermark passes `anchor + state_window`. So
 //!
@@ -201,6 +208,9 @@ pub struct Deduplicator {
     lru_tail: u32,
     live: usize,
     watermark: Option<i32>,
+    /// The newest publication day an article stated (days from the common era): the
+    /// present for candidates whose article did not state one ([`Deduplicator::present`]).
+    published: Option<i32>,
     outlets: Outlets,
     stats: DedupStats,
 }
@@ -219,6 +229,7 @@ impl Deduplicator {
             lru_tail: NIL,
             live: 0,
             watermark: None,
+            published: None,
             outlets: Outlets::default(),
             stats: DedupStats::default(),
         }
@@ -276,7 +287,7 @@ impl Deduplicator {
             evicted_bound: 0,
         };
         let day = candidate.event_date.num_days_from_ce();
-        let today = now.date_naive().num_days_from_ce();
+        let today = self.present(candidate, now);
         if day <= today.saturating_add(1) && self.watermark.is_none_or(|w| day > w) {
             self.watermark = Some(day);
         }
@@ -290,7 +301,7 @@ impl Deduplicator {
         let incoming = Incoming::of(candidate, &mut self.outlets);
         let now_s = unix_u32(now);
 
-        let publish = if let Some(i) = self.find(group, day, place) {
+        let publish = if let Some(i) = self.find(group, day, place, &incoming) {
             self.merge(i, candidate, &incoming, place, now_s, &mut out);
             let publish = out.kind != DecisionKind::Redelivery && self.config.emit == Emit::Updates;
             publish.then_some(i)
@@ -370,6 +381,28 @@ impl Deduplicator {
         Ok(())
     }
 
+    /// The day the watermark guard treats as the present for `c`: the wall clock's, or, when
+    /// the article stated no publication time (ingest then infers it from its own clock, and
+    /// the coder dates "today", "on Monday" against that), the newest publication day that
+    /// an article did state, if any was seen and it is earlier. Such a candidate is dated by
+    /// the service's clock, not by the stream: in a replay or a backlog (2024 articles read
+    /// in 2026) it would otherwise move the watermark years at once and expire, in one step,
+    /// every event reported up to that moment, whose copies and redeliveries would then be
+    /// published again as revision 1 under the same `event_id`.
+    fn present(&mut self, c: &CandidateEvent, now: DateTime<Utc>) -> i32 {
+        let today = now.date_naive().num_days_from_ce();
+        let a = &c.article;
+        if stated_publication(a) {
+            let p = a.published_at.date_naive().num_days_from_ce();
+            if self.published.is_none_or(|old| p > old) {
+                self.published = Some(p);
+            }
+            today
+        } else {
+            self.published.map_or(today, |p| p.min(today))
+        }
+    }
+
     fn slot(&self, i: u32) -> &Slot {
         self.slots[i as usize]
             .as_ref()
@@ -436,16 +469,24 @@ impl Deduplicator {
             .copied()
     }
 
-    fn find(&self, group: u64, day: i32, place: u64) -> Option<u32> {
+    fn find(&self, group: u64, day: i32, place: u64, inc: &Incoming) -> Option<u32> {
         let mut at = self.head(group)?;
-        // Closest date first, then an exact place, then the earlier event: a total order
-        // that does not depend on the chain's order, which a restore does not reproduce.
-        let mut best: Option<((i64, bool, i32, u64), u32)> = None;
+        // An event that counted this very report (a redelivery) first, whatever else matches:
+        // an event created after the report was counted can be as close to its date, and
+        // the redelivery would count there as a new report. Then the closest date, an exact
+        // place, the earlier event: a total order that does not depend on the chain's
+        // order, which a restore does not reproduce.
+        let mut best: Option<((bool, i64, bool, i32, u64), u32)> = None;
         while at != NIL {
             let s = self.slot(at);
             let diff = (i64::from(s.event_date) - i64::from(day)).abs();
             if diff <= self.config.match_window_days && places_compatible(s.place, place) {
-                let rank = (diff, s.place != place, s.event_date, s.event_id);
+                let counted = s.records().any(|r| {
+                    (r.id == inc.rec.id
+                        || (r.content == inc.rec.content && r.outlet == inc.rec.outlet))
+                        && r.sentences & inc.bit != 0
+                });
+                let rank = (!counted, diff, s.place != place, s.event_date, s.event_id);
                 if best.is_none_or(|(r, _)| rank < r) {
                     best = Some((rank, at));
                 }
@@ -697,6 +738,14 @@ impl Deduplicator {
             self.lru_tail = i;
         }
     }
+}
+
+/// Whether the article stated its publication time. Ingest sets both `published_at` and
+/// `first_seen` to its own clock when an article has none (`published_at_inferred`, which
+/// [`ArticleRef`] does not carry); a stated time equal to the ingest time to the nanosecond
+/// does not happen in practice.
+fn stated_publication(a: &ArticleRef) -> bool {
+    a.published_at != a.first_seen
 }
 
 fn slot_has_location(s: &Slot) -> bool {
@@ -2129,5 +2178,188 @@ mod tests {
     fn deduplicator_is_send() {
         fn send<T: Send>() {}
         send::<Deduplicator>();
+    }
+
+    /// A candidate of an article that stated no publication time: ingest dated it by its own
+    /// clock (`published_at` = `first_seen` = now), and the coder dated the event today.
+    fn undated(a: &Art, src: &str, tgt: &str, code: &str, now: DateTime<Utc>) -> CandidateEvent {
+        let mut c = on(cand(a, src, tgt, code, 1), now.date_naive());
+        c.article.published_at = now;
+        c.article.first_seen = now;
+        c
+    }
+
+    /// The service's clock when a backlog of 2019 articles is processed.
+    fn years_later() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 29, 13, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn an_undated_article_in_a_backlog_does_not_expire_the_events_before_it() {
+        // The crash test's failure, offline: articles of March 2019 read years later with a
+        // window longer than the load; one article without a publication time among them is
+        // dated by the ingest clock. It moved the watermark to 2026 and expired every event,
+        // so a syndicated copy of an earlier article was published again as revision 1 of
+        // the same event_id, and a redelivery of the first report too.
+        let now = years_later();
+        let mut d = Deduplicator::new(DedupConfig {
+            state_window: Duration::days(90),
+            match_window_days: 3,
+            ..Default::default()
+        });
+        let (copies, redelivery, _) = issue_articles();
+        let first = d.process(&cand(&copies[0], "RUS", "LBY", "057", 22), now);
+        let first = first.event.unwrap();
+        assert_eq!(first.revision, 1);
+        let other = d.process(
+            &cand(&art("b", "x.org", 7, !SIM), "USA", "CHN", "042", 20),
+            now,
+        );
+        assert_eq!(other.kind, DecisionKind::New);
+
+        let u = d.process(
+            &undated(&art("u", "y.org", 8, 77), "TUR", "EGY", "042", now),
+            now,
+        );
+        assert_eq!(u.kind, DecisionKind::New);
+        assert_eq!((u.evicted_window, d.live_keys()), (0, 3));
+        assert_eq!(
+            d.watermark(),
+            Some(date(22)),
+            "stream time stays in the stream"
+        );
+
+        let copy = d.process(&cand(&copies[1], "RUS", "LBY", "057", 22), now);
+        assert_eq!(copy.kind, DecisionKind::Copy);
+        let e = copy.event.unwrap();
+        assert_eq!(
+            (e.event_id.as_str(), e.revision),
+            (first.event_id.as_str(), 2)
+        );
+        let again = d.process(&cand(&redelivery, "RUS", "LBY", "057", 22), now);
+        assert_eq!((again.kind, again.event), (DecisionKind::Redelivery, None));
+        // The undated event is kept too, and recognised when redelivered.
+        let u2 = d.process(
+            &undated(&art("u", "y.org", 8, 77), "TUR", "EGY", "042", now),
+            now,
+        );
+        assert_eq!(u2.kind, DecisionKind::Redelivery);
+
+        // Without any stated publication time the wall clock stays the present, as before.
+        let mut live = Deduplicator::new(DedupConfig::default());
+        live.process(
+            &undated(&art("v", "y.org", 9, 78), "TUR", "EGY", "042", now),
+            now,
+        );
+        assert_eq!(live.watermark(), Some(now.date_naive()));
+    }
+
+    /// xorshift64*: a seeded stream without a dependency.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn chance(&mut self, percent: u64) -> bool {
+            self.next() % 100 < percent
+        }
+    }
+
+    #[test]
+    fn random_streams_with_redeliveries_never_publish_a_revision_twice() {
+        const SOURCES: [&str; 5] = ["RUS", "LBY", "USA", "CHN", "TUR"];
+        const CODES: [&str; 5] = ["057", "042", "05", "036", "04"];
+        for seed in 1..=12u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+            // A window longer than the stream's dates, as in the crash test: every event
+            // stays in state, so every redelivery must be recognised.
+            let mut d = Deduplicator::new(DedupConfig {
+                state_window: Duration::days(90),
+                ..Default::default()
+            });
+            let mut now = years_later();
+            let mut sent: Vec<CandidateEvent> = Vec::new();
+            let mut published = std::collections::HashSet::new();
+            for step in 0..2500 {
+                now += Duration::seconds(1 + rng.below(20) as i64);
+                let redelivered = !sent.is_empty() && rng.chance(20);
+                let c = if redelivered {
+                    // A record read again after a crash: recent ones mostly, any at times.
+                    let back = if rng.chance(80) {
+                        rng.below(40)
+                    } else {
+                        rng.below(sent.len())
+                    };
+                    sent[sent.len() - 1 - back.min(sent.len() - 1)].clone()
+                } else if !sent.is_empty() && rng.chance(15) {
+                    // A syndicated copy of an earlier report: the same text (or a few bits of
+                    // SimHash off), another id, usually another outlet.
+                    let mut c = sent[rng.below(sent.len())].clone();
+                    let id = format!("c{step}");
+                    c.article.id.clone_from(&id);
+                    c.evidence.article_id = id;
+                    c.article.source = Some(format!("o{}", rng.below(9)));
+                    if rng.chance(50) {
+                        c.article.content_hash = format!("{:016x}", rng.next());
+                        let sim = parse_hex64(&c.article.simhash).0 ^ (1 << rng.below(64));
+                        c.article.simhash = format!("{sim:016x}");
+                    }
+                    c
+                } else {
+                    let a = art(
+                        &format!("a{step}"),
+                        &format!("o{}", rng.below(9)),
+                        rng.next(),
+                        rng.next(),
+                    );
+                    let src = SOURCES[rng.below(SOURCES.len())];
+                    let tgt = SOURCES
+                        [(SOURCES.iter().position(|s| *s == src).unwrap() + 1 + rng.below(4)) % 5];
+                    let code = CODES[rng.below(CODES.len())];
+                    let mut c = if rng.chance(3) {
+                        undated(&a, src, tgt, code, now)
+                    } else {
+                        cand(&a, src, tgt, code, 1 + rng.below(28) as u32)
+                    };
+                    c.evidence.sentence_index = rng.below(4) as u32;
+                    c
+                };
+                let out = if rng.chance(50) {
+                    d.process(&c, now)
+                } else {
+                    d.process_owned(c.clone(), now)
+                };
+                if redelivered {
+                    assert_eq!(
+                        out.kind,
+                        DecisionKind::Redelivery,
+                        "seed {seed} step {step}"
+                    );
+                    assert_eq!(out.event, None, "seed {seed} step {step}");
+                } else {
+                    sent.push(c);
+                }
+                if let Some(e) = out.event {
+                    assert!(
+                        published.insert((e.event_id.clone(), e.revision)),
+                        "seed {seed} step {step}: {} revision {} published twice",
+                        e.event_id,
+                        e.revision
+                    );
+                }
+            }
+            assert!(
+                d.stats().redelivery > 300 && d.stats().copy > 0,
+                "{:?}",
+                d.stats()
+            );
+        }
     }
 }
