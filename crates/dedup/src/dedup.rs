@@ -476,7 +476,7 @@ impl Deduplicator {
         // the redelivery would count there as a new report. Then the closest date, an exact
         // place, the earlier event: a total order that does not depend on the chain's
         // order, which a restore does not reproduce.
-        let mut best: Option<((bool, i64, bool, i32, u64), u32)> = None;
+        let mut best: Option<(MatchRank, u32)> = None;
         while at != NIL {
             let s = self.slot(at);
             let diff = (i64::from(s.event_date) - i64::from(day)).abs();
@@ -747,6 +747,10 @@ impl Deduplicator {
 fn stated_publication(a: &ArticleRef) -> bool {
     a.published_at != a.first_seen
 }
+
+/// How well an event matches a candidate, lowest best ([`Deduplicator::find`]): not the
+/// event that counted this report, date distance, not the exact place, date, id.
+type MatchRank = (bool, i64, bool, i32, u64);
 
 fn slot_has_location(s: &Slot) -> bool {
     BlobView::parse(&s.blob, s.n_recs).is_ok_and(|v| v.loc.first().is_some_and(|&t| t != 0))
