@@ -395,7 +395,14 @@ pub fn compose(
                     matches!(matcher.entry(x.entry).kind, ActorKind::Adjective | ActorKind::Capital)
                 }) && matcher.entry(next.entry).kind == ActorKind::Agent
                     && (1..=2).contains(&gap.len())
-                    && gap.iter().all(|t| MODIFIERS.contains(&word(lower, t))));
+                    && gap.iter().all(|t| MODIFIERS.contains(&word(lower, t))))
+                // "Australian-led peacekeepers", "US-backed forces": the leader's agents.
+                || (members.len() == 1
+                    && is_country(matcher, first)
+                    && matcher.entry(next.entry).kind == ActorKind::Agent
+                    && gap.len() == 2
+                    && word(lower, &gap[0]) == "-"
+                    && matches!(word(lower, &gap[1]), "led" | "backed" | "trained" | "armed"));
             if !joins {
                 break;
             }
@@ -504,6 +511,12 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
             ActorKind::Igo | ActorKind::Group => {
                 if body.is_none() {
                     body = Some(e.code.to_string());
+                }
+                // "the Pakistani Taliban": a country's branch of a group keeps its agents.
+                if let (Some(_), agents_of) = split_code(&e.code) {
+                    for a in agents_of {
+                        push_agent(&mut agents, a);
+                    }
                 }
                 name_parts.push(&e.name);
             }

@@ -110,6 +110,12 @@ const DETERMINERS: &[&str] = &[
     "thousands",
     "of",
 ];
+/// Words of a quantity phrase before a subject: "tens of thousands of", "more than a million".
+const QUANTITIES: &[&str] = &[
+    "hundreds", "thousands", "millions", "tens", "dozens", "scores", "million", "thousand",
+    "hundred", "more", "fewer", "less", "number", "crowds", "crowd", "group", "groups", "some",
+    "many", "several", "majority", "lots", "handful",
+];
 /// Prepositions whose object is a place or time, not a target.
 const NOT_TARGET_PREPS: &[&str] = &[
     "in", "at", "near", "during", "by", "since", "after", "before", "inside", "outside", "across",
@@ -1023,6 +1029,17 @@ impl Engine<'_> {
                     code = c2;
                 }
             }
+            // A state's forces bomb with military means: aerial weapons (195), not the
+            // unconventional bombing of 183.
+            if code == "183"
+                && src.is_some_and(|s| {
+                    slots[s].members.iter().all(|m| {
+                        m.agents.iter().any(|g| g == "MIL") && !non_state(m)
+                    })
+                })
+            {
+                code = "195";
+            }
             // Bombings by their means: suicide (1831), vehicle (1832), roadside (1833).
             if matches!(&code[..2], "18" | "19") && !code.starts_with("183") {
                 // The means must be the event's own: its subject or object, not a bombing the
@@ -1142,6 +1159,56 @@ impl Engine<'_> {
                     }
                 }
                 events.retain(|e| !(e.trigger > ptok && e.code.starts_with("10")));
+            }
+            // People protesting at home against their leaders or a policy protest against
+            // their government: "rallied in Colombo to demand the resignation of President
+            // X", "marched in London against the government's plans".
+            let kind = demand.and_then(|d| demand_kind(doc, d, range.1));
+            let names_rulers = (ptok + 1..range.1).any(|k| {
+                matches!(
+                    doc.w(k),
+                    "government" | "government's" | "authorities" | "president" | "regime"
+                        | "king" | "premier" | "junta"
+                ) || (doc.w(k) == "prime" && doc.w(k + 1) == "minister")
+            });
+            let protest = events
+                .iter()
+                .find(|e| e.trigger == ptok && e.code.starts_with("14"));
+            if let (Some(p), true) = (protest, matches!(kind, Some(1 | 2)) || names_rulers) {
+                let base = &p.code[..3];
+                let home = p
+                    .source
+                    .as_ref()
+                    .filter(|s| {
+                        !s.agents
+                            .iter()
+                            .any(|g| matches!(g.as_str(), "GOV" | "MIL" | "COP" | "JUD"))
+                    })
+                    .and_then(|s| s.country.clone());
+                let foreign = |c: &str| {
+                    slots
+                        .iter()
+                        .flat_map(|s| s.members.iter())
+                        .any(|m| m.country.as_deref().is_some_and(|x| x != c))
+                };
+                if let Some(c) = home.filter(|c| !foreign(c)) {
+                    let gov = ActorRef {
+                        code: format!("{c}GOV"),
+                        country: Some(c.clone()),
+                        agents: vec!["GOV".to_string()],
+                        name: format!("{c} government"),
+                        text: String::new(),
+                        certainty: 0.5,
+                        is_person: false,
+                        place_country: None,
+                    };
+                    for e in events
+                        .iter_mut()
+                        .filter(|e| e.code.starts_with(base) && e.target.is_none())
+                    {
+                        e.target = Some(gov.clone());
+                    }
+                }
             }
         }
         // 010 only when the sentence says nothing more specific.
@@ -1491,6 +1558,22 @@ impl Engine<'_> {
                     k -= 1;
                     continue;
                 }
+                // "Hundreds of thousands of protesters", "More than a million protesters":
+                // a quantity phrase is no preposition's object.
+                if matches!(w, "of" | "than")
+                    && k >= range.0 + 2
+                    && QUANTITIES.contains(&doc.w(k - 2))
+                {
+                    k -= 1;
+                    while k > range.0
+                        && (QUANTITIES.contains(&doc.w(k - 1))
+                            || matches!(doc.w(k - 1), "of" | "than" | "a" | "an")
+                            || doc.tokens[k - 1].kind == TokKind::Number)
+                    {
+                        k -= 1;
+                    }
+                    continue;
+                }
                 // "to the former US contractor": up to two plain modifiers.
                 let t = &doc.tokens[k - 1];
                 if adjectives < 2
@@ -1720,7 +1803,14 @@ impl Engine<'_> {
                         let hyphens = (cur..(cur + 12).min(clause_end))
                             .filter(|&k| doc.w(k) == "-")
                             .count();
-                        let lim = (cur + 6 + hyphens).min(clause_end);
+                        // A named actor in between is one phrase: "extradited the Russian
+                        // arms dealer Viktor Bout to".
+                        let named = slots
+                            .iter()
+                            .filter(|s| s.start >= cur && s.start < cur + 6)
+                            .map(|s| s.end - s.start - 1)
+                            .sum::<usize>();
+                        let lim = (cur + 6 + hyphens + named).min(clause_end);
                         let found = (cur..lim).find(|&k| {
                             ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
                         });
