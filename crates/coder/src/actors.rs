@@ -141,6 +141,14 @@ impl ActorMatcher {
                     best = Some(*entry);
                 }
             }
+            // "a general strike", "the general election": an adjective, not an officer.
+            if orig == "general"
+                && tokens.get(te + 1).is_some_and(|t| {
+                    GENERAL_NOUNS.contains(&&lower[t.start as usize..t.end as usize])
+                })
+            {
+                continue;
+            }
             if let Some(b) = best {
                 cands.push((ts, te + 1, b));
             }
@@ -200,6 +208,13 @@ pub struct Group {
     /// A full name the group introduced ("Khaled al-Mishri"), for later references.
     pub new_name: Option<(usize, usize)>,
 }
+
+/// Nouns after which "general" is an adjective.
+const GENERAL_NOUNS: &[&str] = &[
+    "strike", "strikes", "election", "elections", "assembly", "amnesty", "public", "population",
+    "secretary", "consensus", "debate", "mobilisation", "mobilization", "staff", "prosecutor",
+    "council", "meeting", "congress", "conference", "manager", "director",
+];
 
 const LINKERS: &[&str] = &["'s", "\u{2019}s", "'", "of", "the", "for", "on", "(", ")"];
 

@@ -1029,6 +1029,23 @@ impl Engine<'_> {
                     code = c2;
                 }
             }
+            // State forces shooting, beating or gassing protesters repress them (175).
+            if (code.starts_with("18") || code.starts_with("19"))
+                && src.is_some_and(|s| {
+                    slots[s].members.iter().all(|m| {
+                        m.agents.iter().any(|g| matches!(g.as_str(), "MIL" | "COP"))
+                            && !non_state(m)
+                    })
+                })
+                && (tok + 1..clause_end).any(|k| {
+                    matches!(
+                        doc.w(k),
+                        "protesters" | "demonstrators" | "protest" | "protests" | "marchers"
+                    )
+                })
+            {
+                code = "175";
+            }
             // A state's forces bomb with military means: aerial weapons (195), not the
             // unconventional bombing of 183.
             if code == "183"
