@@ -1012,7 +1012,10 @@ impl Engine<'_> {
                     })
                 };
                 let words = (tok + 1..clause_end).any(|k| {
-                    matches!(
+                    // "air strikes" are violence, not a labour strike.
+                    let air = k > 0 && matches!(doc.w(k - 1), "air" | "missile" | "drone");
+                    !(air && matches!(doc.w(k), "strike" | "strikes"))
+                        && matches!(
                         doc.w(k),
                         "protesters"
                             | "demonstrators"
@@ -1153,7 +1156,7 @@ impl Engine<'_> {
         // states the demand ("demanding", "calling for") is no event of its own.
         if let Some(pi) = events
             .iter()
-            .position(|e| matches!(e.code, "141" | "142" | "143" | "144" | "145"))
+            .position(|e| matches!(e.code, "141" | "142" | "143" | "144" | "145" | "133"))
         {
             let ptok = events[pi].trigger;
             let demand = (ptok + 1..range.1).find(|&k| {
@@ -1190,8 +1193,12 @@ impl Engine<'_> {
             });
             let protest = events
                 .iter()
-                .find(|e| e.trigger == ptok && e.code.starts_with("14"));
-            if let (Some(p), true) = (protest, matches!(kind, Some(1 | 2)) || names_rulers) {
+                .find(|e| e.trigger == ptok && (e.code.starts_with("14") || e.code == "133"));
+            let threat = protest.is_some_and(|p| p.code == "133");
+            if let (Some(p), true) = (
+                protest,
+                matches!(kind, Some(1 | 2)) || names_rulers || threat,
+            ) {
                 let base = &p.code[..3];
                 let home = p
                     .source
