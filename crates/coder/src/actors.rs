@@ -211,9 +211,27 @@ pub struct Group {
 
 /// Nouns after which "general" is an adjective.
 const GENERAL_NOUNS: &[&str] = &[
-    "strike", "strikes", "election", "elections", "assembly", "amnesty", "public", "population",
-    "secretary", "consensus", "debate", "mobilisation", "mobilization", "staff", "prosecutor",
-    "council", "meeting", "congress", "conference", "manager", "director",
+    "strike",
+    "strikes",
+    "election",
+    "elections",
+    "assembly",
+    "amnesty",
+    "public",
+    "population",
+    "secretary",
+    "consensus",
+    "debate",
+    "mobilisation",
+    "mobilization",
+    "staff",
+    "prosecutor",
+    "council",
+    "meeting",
+    "congress",
+    "conference",
+    "manager",
+    "director",
 ];
 
 const LINKERS: &[&str] = &["'s", "\u{2019}s", "'", "of", "the", "for", "on", "(", ")"];

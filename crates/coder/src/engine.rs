@@ -112,9 +112,29 @@ const DETERMINERS: &[&str] = &[
 ];
 /// Words of a quantity phrase before a subject: "tens of thousands of", "more than a million".
 const QUANTITIES: &[&str] = &[
-    "hundreds", "thousands", "millions", "tens", "dozens", "scores", "million", "thousand",
-    "hundred", "more", "fewer", "less", "number", "crowds", "crowd", "group", "groups", "some",
-    "many", "several", "majority", "lots", "handful",
+    "hundreds",
+    "thousands",
+    "millions",
+    "tens",
+    "dozens",
+    "scores",
+    "million",
+    "thousand",
+    "hundred",
+    "more",
+    "fewer",
+    "less",
+    "number",
+    "crowds",
+    "crowd",
+    "group",
+    "groups",
+    "some",
+    "many",
+    "several",
+    "majority",
+    "lots",
+    "handful",
 ];
 /// Prepositions whose object is a place or time, not a target.
 const NOT_TARGET_PREPS: &[&str] = &[
@@ -1016,17 +1036,17 @@ impl Engine<'_> {
                     let air = k > 0 && matches!(doc.w(k - 1), "air" | "missile" | "drone");
                     !(air && matches!(doc.w(k), "strike" | "strikes"))
                         && matches!(
-                        doc.w(k),
-                        "protesters"
-                            | "demonstrators"
-                            | "protest"
-                            | "protests"
-                            | "blockade"
-                            | "strike"
-                            | "strikes"
-                            | "sit-in"
-                            | "demonstrations"
-                    )
+                            doc.w(k),
+                            "protesters"
+                                | "demonstrators"
+                                | "protest"
+                                | "protests"
+                                | "blockade"
+                                | "strike"
+                                | "strikes"
+                                | "sit-in"
+                                | "demonstrations"
+                        )
                 });
                 if civil(src) || civil(tgt) || words {
                     code = c2;
@@ -1053,9 +1073,10 @@ impl Engine<'_> {
             // unconventional bombing of 183.
             if code == "183"
                 && src.is_some_and(|s| {
-                    slots[s].members.iter().all(|m| {
-                        m.agents.iter().any(|g| g == "MIL") && !non_state(m)
-                    })
+                    slots[s]
+                        .members
+                        .iter()
+                        .all(|m| m.agents.iter().any(|g| g == "MIL") && !non_state(m))
                 })
             {
                 code = "195";
@@ -1187,8 +1208,14 @@ impl Engine<'_> {
             let names_rulers = (ptok + 1..range.1).any(|k| {
                 matches!(
                     doc.w(k),
-                    "government" | "government's" | "authorities" | "president" | "regime"
-                        | "king" | "premier" | "junta"
+                    "government"
+                        | "government's"
+                        | "authorities"
+                        | "president"
+                        | "regime"
+                        | "king"
+                        | "premier"
+                        | "junta"
                 ) || (doc.w(k) == "prime" && doc.w(k + 1) == "minister")
             });
             let protest = events
