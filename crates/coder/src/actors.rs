@@ -596,6 +596,16 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
             }
         }
     }
+    // A country's peacekeepers are its soldiers: "Australian-led peacekeepers" AUSMIL.
+    if country.is_some()
+        && body.is_none()
+        && agents.iter().any(|a| a == "IGO")
+        && span_text.to_lowercase().contains("peacekeep")
+    {
+        for a in agents.iter_mut().filter(|a| *a == "IGO") {
+            *a = "MIL".to_string();
+        }
+    }
     let code_base = country.clone().or(body.clone()).unwrap_or_default();
     if code_base.is_empty() {
         certainty = 0.5;

@@ -290,13 +290,15 @@ fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
         let kind = match w {
             "resignation" | "resign" | "ouster" | "oust" | "removal" | "downfall"
             | "impeachment" | "step" | "fall" | "power" => 1,
-            "rights" | "freedom" | "freedoms" | "liberties" | "equality" | "right" => 3,
+            "rights" | "freedom" | "freedoms" | "liberties" | "equality" | "right" | "abortion"
+            | "discrimination" | "headscarves" | "hijab" => 3,
             "constitution" | "constitutional" | "referendum" | "monarchy" | "elections"
             | "election" | "electoral" | "democracy" | "parliament" | "independence" => 4,
             "policy" | "policies" | "law" | "laws" | "bill" | "reform" | "reforms" | "pension"
             | "pensions" | "tax" | "taxes" | "prices" | "price" | "wages" | "wage" | "pay"
             | "subsidies" | "subsidy" | "fuel" | "tariffs" | "lockdown" | "war" | "cuts"
-            | "austerity" | "changes" | "change" | "decision" | "deal" | "plan" => 2,
+            | "austerity" | "changes" | "change" | "decision" | "deal" | "plan" | "ban"
+            | "bans" | "curfew" | "restrictions" | "mandates" | "mandate" => 2,
             _ => continue,
         };
         // The first strong word decides; a policy word may still be refined ("reform of
@@ -1068,6 +1070,16 @@ impl Engine<'_> {
                 })
             {
                 code = "175";
+                // "beat and tear-gassed protesters in Tehran": the protesters are the target.
+                if tgt.is_none() {
+                    tgt = slots.iter().position(|s| {
+                        s.start > tok
+                            && s.start < clause_end
+                            && s.members
+                                .iter()
+                                .any(|m| m.agents.iter().any(|g| g == "CVL"))
+                    });
+                }
             }
             // A state's forces bomb with military means: aerial weapons (195), not the
             // unconventional bombing of 183.
@@ -1098,6 +1110,10 @@ impl Engine<'_> {
                 } else if bomb && has("roadside") {
                     code = "1833";
                 }
+            }
+            // A claim of responsibility names what was attacked, not a target of the claim.
+            if code == "015" {
+                tgt = None;
             }
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
             self.emit(
@@ -1130,8 +1146,8 @@ impl Engine<'_> {
             let home = self.home_country(doc, range, &slots, disc);
             for e in events.iter_mut() {
                 let (s_c, t_c) = (
-                    e.source.as_ref().and_then(|a| a.country.clone()),
-                    e.target.as_ref().and_then(|a| a.country.clone()),
+                    e.source.as_ref().and_then(country_of),
+                    e.target.as_ref().and_then(country_of),
                 );
                 if let Some(a) = e.source.as_mut().filter(|a| bare_agent(a)) {
                     if let Some(c) = home.clone().or(t_c) {
@@ -1222,9 +1238,12 @@ impl Engine<'_> {
                 .iter()
                 .find(|e| e.trigger == ptok && (e.code.starts_with("14") || e.code == "133"));
             let threat = protest.is_some_and(|p| p.code == "133");
+            // Protesting against something at home is protesting against who decided it: "women
+            // across Poland protested against the near-total ban on abortion".
+            let against = demand.is_some_and(|d| doc.w(d) == "against") && kind.is_some();
             if let (Some(p), true) = (
                 protest,
-                matches!(kind, Some(1 | 2)) || names_rulers || threat,
+                matches!(kind, Some(1 | 2)) || names_rulers || threat || against,
             ) {
                 let base = &p.code[..3];
                 let home = p
@@ -1625,6 +1644,19 @@ impl Engine<'_> {
                     }
                     continue;
                 }
+                // "to drought-hit Somalia": a hyphenated modifier.
+                if adjectives < 2
+                    && k >= range.0 + 4
+                    && doc.w(k - 2) == "-"
+                    && !doc.tokens[k - 1].cap
+                    && doc.tokens[k - 1].kind == TokKind::Word
+                    && doc.tokens[k - 3].kind == TokKind::Word
+                    && !doc.tokens[k - 3].cap
+                {
+                    adjectives += 1;
+                    k -= 3;
+                    continue;
+                }
                 // "to the former US contractor": up to two plain modifiers.
                 let t = &doc.tokens[k - 1];
                 if adjectives < 2
@@ -1990,7 +2022,12 @@ impl Engine<'_> {
             }
             let near = s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(6);
             let via_prep = TARGET_PREPS.contains(&prep) && s.start <= last.max(tok) + 10;
-            near || via_prep
+            // "launched a full-scale invasion of Ukraine": the object of the pattern's noun.
+            let via_of = prep == "of"
+                && last > tok
+                && doc.w(last + 1) == "of"
+                && s.start <= last + 2 + skip_len(doc, last + 2, s.start).min(3);
+            near || via_prep || via_of
         };
         // A bare agent ("tanks", "reporters") is the object only when no country or body is.
         let named = |s: &Slot| {
@@ -2403,6 +2440,17 @@ fn bare_agent(a: &ActorRef) -> bool {
     a.country.is_none() && a.code.len() == 3 && !a.agents.is_empty()
 }
 
+/// An actor's country, or the country a group's code is filed under ("IRQREB" Islamic State).
+fn country_of(a: &ActorRef) -> Option<String> {
+    a.country.clone().or_else(|| {
+        let c = a.code.get(..3)?;
+        (a.code.len() > 3
+            && c.bytes().all(|b| b.is_ascii_uppercase())
+            && !matches!(c, "IGO" | "NGO" | "IMG" | "MNC"))
+        .then(|| c.to_string())
+    })
+}
+
 fn give_country(a: &mut ActorRef, c: &str) {
     a.code = format!("{c}{}", a.agents.concat());
     a.country = Some(c.to_string());
@@ -2415,11 +2463,14 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
     let mut words = 0;
     for k in from..to {
         let w = doc.w(k);
+        // "shot dead more than a hundred protesters": a quantity or a result is no modifier
+        // of its own.
         if DETERMINERS.contains(&w)
             || PREPOSITIONS.contains(&w)
             || ADVERBS.contains(&w)
+            || QUANTITIES.contains(&w)
             || doc.tokens[k].kind == TokKind::Number
-            || w == "-"
+            || matches!(w, "-" | "dead")
         {
             n += 1;
         } else if doc.tokens[k].kind == TokKind::Word && words < 2 {
