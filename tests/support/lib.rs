@@ -473,3 +473,25 @@ pub fn duplicate_revisions(records: &[Record]) -> Vec<(String, u64)> {
     d.sort();
     d
 }
+
+impl Broker {
+    /// The broker's process id, when this harness started it.
+    pub fn pid(&self) -> Option<u32> {
+        let state = self.state.as_ref()?;
+        std::fs::read_to_string(state.path().join("tansu.pid"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// Freezes (SIGSTOP) or resumes (SIGCONT) the broker: an outage that keeps its data.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.pid().expect("a broker this harness started");
+        let ok = Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "kill {signal} {pid}");
+    }
+}

@@ -788,11 +788,15 @@ where
     for (k, v) in &cfg.kafka.properties {
         ccfg.set(k, v);
     }
-    let consumer: BaseConsumer<ConsumerCtx<P>> = ccfg.create_with_context(ConsumerCtx {
-        svc: ServiceContext::new(metrics.clone(), health.clone()),
-        shared: shared.clone(),
-    })?;
-    consumer.subscribe(&[&spec.input])?;
+    let join = || -> Result<BaseConsumer<ConsumerCtx<P>>, KafkaError> {
+        let consumer: BaseConsumer<ConsumerCtx<P>> = ccfg.create_with_context(ConsumerCtx {
+            svc: ServiceContext::new(metrics.clone(), health.clone()),
+            shared: shared.clone(),
+        })?;
+        consumer.subscribe(&[&spec.input])?;
+        Ok(consumer)
+    };
+    let mut consumer = join()?;
 
     let dlq_topic: Arc<str> = Arc::from(cfg.topics.dlq_of(&spec.input));
     let stage = spec.stage.as_str();
@@ -889,10 +893,14 @@ where
             tracing::warn!(
                 input = %spec.input,
                 "partitions with lag are held by a group member that commits nothing (dead, and \
-                 not evicted by the coordinator): leaving and rejoining the group"
+                 not evicted by the coordinator): rejoining the group as a new member"
             );
+            // A new client, hence a new member id: the old one leaves the group on close,
+            // which also clears a stale member of this very process that the coordinator
+            // kept after a session timeout.
             consumer.unsubscribe();
-            consumer.subscribe(&[&spec.input])?;
+            drop(consumer);
+            consumer = join()?;
         }
 
         if last_commit.elapsed() >= commit_every {
