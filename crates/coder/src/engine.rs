@@ -289,7 +289,7 @@ fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
         let w = doc.w(k);
         let kind = match w {
             "resignation" | "resign" | "ouster" | "oust" | "removal" | "downfall"
-            | "impeachment" | "step" | "fall" | "power" => 1,
+            | "impeachment" | "step" | "fall" | "power" | "office" => 1,
             "rights" | "freedom" | "freedoms" | "liberties" | "equality" | "right" | "abortion"
             | "discrimination" | "headscarves" | "hijab" => 3,
             "constitution" | "constitutional" | "referendum" | "monarchy" | "elections"
@@ -298,7 +298,8 @@ fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
             | "pensions" | "tax" | "taxes" | "prices" | "price" | "wages" | "wage" | "pay"
             | "subsidies" | "subsidy" | "fuel" | "tariffs" | "lockdown" | "war" | "cuts"
             | "austerity" | "changes" | "change" | "decision" | "deal" | "plan" | "ban"
-            | "bans" | "curfew" | "restrictions" | "mandates" | "mandate" => 2,
+            | "bans" | "plans" | "fees" | "overhaul" | "curfew" | "restrictions" | "mandates"
+            | "mandate" => 2,
             _ => continue,
         };
         // The first strong word decides; a policy word may still be refined ("reform of
@@ -933,11 +934,11 @@ impl Engine<'_> {
             // Force posture on one's own forces has no target ("put its forces on alert").
             if code.starts_with("15") {
                 if let (Some(s), Some(t)) = (src, tgt) {
-                    if slots[t]
-                        .members
-                        .iter()
-                        .all(|m| slots[s].members.iter().any(|n| n.key() == m.key()))
-                    {
+                    if slots[t].members.iter().all(|m| {
+                        slots[s].members.iter().any(|n| {
+                            n.key() == m.key() || (n.country.is_some() && n.country == m.country)
+                        })
+                    }) {
                         tgt = None;
                     }
                 }
@@ -1070,16 +1071,17 @@ impl Engine<'_> {
                 })
             {
                 code = "175";
-                // "beat and tear-gassed protesters in Tehran": the protesters are the target.
-                if tgt.is_none() {
-                    tgt = slots.iter().position(|s| {
-                        s.start > tok
-                            && s.start < clause_end
-                            && s.members
-                                .iter()
-                                .any(|m| m.agents.iter().any(|g| g == "CVL"))
-                    });
-                }
+            }
+            // "beat and tear-gassed protesters in Tehran", "fired tear gas at protesters": the
+            // protesters are the target.
+            if code == "175" && tgt.is_none() {
+                tgt = slots.iter().position(|s| {
+                    s.start > tok
+                        && s.start < clause_end
+                        && s.members
+                            .iter()
+                            .any(|m| m.agents.iter().any(|g| g == "CVL"))
+                });
             }
             // A state's forces bomb with military means: aerial weapons (195), not the
             // unconventional bombing of 183.
@@ -1111,8 +1113,15 @@ impl Engine<'_> {
                     code = "1833";
                 }
             }
-            // A claim of responsibility names what was attacked, not a target of the claim.
-            if code == "015" {
+            // A claim of responsibility names what was attacked, not a target of the claim;
+            // a statement's topic ("optimistic that a deal on Northern Ireland", "worrying
+            // situation on the Ukrainian border") is no target either: only whom it is made to
+            // or with.
+            if code == "015"
+                || (matches!(code.get(..2), Some("01"))
+                    && !matches!(code, "018" | "019")
+                    && tgt.is_some_and(|t| !matches!(slots[t].prep, Some("with" | "to"))))
+            {
                 tgt = None;
             }
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
@@ -1199,7 +1208,17 @@ impl Engine<'_> {
             let demand = (ptok + 1..range.1).find(|&k| {
                 matches!(
                     doc.w(k),
-                    "demanding" | "demand" | "calling" | "against" | "over" | "for" | "urging"
+                    "demanding"
+                        | "demand"
+                        | "calling"
+                        | "against"
+                        | "over"
+                        | "for"
+                        | "urging"
+                        | "force"
+                        | "forcing"
+                        | "press"
+                        | "pressing"
                 )
             });
             if let Some(kind) = demand.and_then(|d| demand_kind(doc, d, range.1)) {
