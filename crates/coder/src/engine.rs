@@ -1684,10 +1684,10 @@ impl Engine<'_> {
                     && !PREPOSITIONS.contains(&w)
                     && !self.verbs.index.contains_key(w)
                     && k - 1 > range.0
-                    && matches!(
+                    && (matches!(
                         doc.w(k - 2),
                         "the" | "a" | "an" | "its" | "their" | "his" | "her"
-                    )
+                    ) || (adjectives == 0 && TARGET_PREPS.contains(&doc.w(k - 2))))
                 {
                     adjectives += 1;
                     k -= 1;
@@ -1740,10 +1740,19 @@ impl Engine<'_> {
                     .copied()
                     .filter(|w| !matches!(*w, "the"))
                     .collect();
-                let and = matches!(
-                    gap_no_det.as_slice(),
-                    ["and"] | [",", "and"] | ["&"] | ["and", "its"] | ["and", "their"]
-                );
+                // "the Sudanese government and SPLA rebels": an unknown name before an agent.
+                let named_agent = gap_no_det.len() == 2
+                    && gap_no_det[0] == "and"
+                    && doc.tokens[n.start - 1].cap
+                    && doc.tokens[n.start - 1].kind == TokKind::Word
+                    && n.actor.country.is_none()
+                    && n.actor.code.len() == 3
+                    && !n.actor.agents.is_empty();
+                let and = named_agent
+                    || matches!(
+                        gap_no_det.as_slice(),
+                        ["and"] | [",", "and"] | ["&"] | ["and", "its"] | ["and", "their"]
+                    );
                 let comma = gap_no_det.as_slice() == [","];
                 let list_follows = comma
                     && groups.get(gi + 2).is_some_and(|m| {
@@ -2046,7 +2055,14 @@ impl Engine<'_> {
                 && last > tok
                 && doc.w(last + 1) == "of"
                 && s.start <= last + 2 + skip_len(doc, last + 2, s.start).min(3);
-            near || via_prep || via_of
+            // "held joint military exercises": an agent word inside the pattern's phrase is a
+            // modifier, not the object.
+            let inside = last > tok
+                && s.start < last
+                && s.members
+                    .iter()
+                    .all(|m| m.country.is_none() && m.code.len() == 3);
+            (near || via_prep || via_of) && !inside
         };
         // A bare agent ("tanks", "reporters") is the object only when no country or body is.
         let named = |s: &Slot| {
