@@ -643,7 +643,13 @@ impl Engine<'_> {
                     k -= 1;
                 }
                 k > range.0 && BACKGROUND.contains(&doc.w(k - 1))
-            } {
+            } || (tok > range.0 + 1
+                && matches!(
+                    doc.w(tok),
+                    "jail" | "jails" | "prison" | "prisons" | "custody" | "detention"
+                )
+                && (doc.w(tok - 1) == "in" || doc.w(tok - 2) == "in"))
+            {
                 continue;
             }
             // A noun that modifies the next noun ("the clash site", "attack helicopters") names
@@ -951,6 +957,63 @@ impl Engine<'_> {
             {
                 code = "180";
             }
+            // Violence by protesters is rioting (145): "protesters stormed government
+            // buildings", "supporters of X stormed the Congress". By other civilians against
+            // people it is assault (182): "settlers attacked Palestinian villagers".
+            if matches!(code, "190" | "180" | "1712")
+                && src.is_some_and(|s| {
+                    slots[s]
+                        .members
+                        .iter()
+                        .all(|m| m.agents.iter().any(|g| g == "CVL") && !armed(m) && !non_state(m))
+                })
+            {
+                let s = &slots[src.unwrap_or_default()];
+                let protesters = (s.start..s.end).any(|k| {
+                    matches!(
+                        doc.w(k),
+                        "protesters"
+                            | "protestors"
+                            | "demonstrators"
+                            | "rioters"
+                            | "supporters"
+                            | "mob"
+                            | "crowd"
+                            | "crowds"
+                    )
+                });
+                if protesters {
+                    code = "145";
+                } else if code != "1712"
+                    && tgt.is_some_and(|t| {
+                        slots[t]
+                            .members
+                            .iter()
+                            .all(|m| m.agents.iter().any(|g| g == "CVL"))
+                    })
+                {
+                    code = "182";
+                }
+            }
+            // Troops of two sides pulling back together de-escalate (087): "Indian and Chinese
+            // troops pulled back from the clash site".
+            if matches!(code, "0874" | "166")
+                && tgt.is_none_or(|t| slots[t].members.iter().all(|m| m.country.is_none()))
+                && src.is_some_and(|s| {
+                    let m = &slots[s].members;
+                    m.len() > 1 && m.iter().all(|a| a.agents.iter().any(|g| g == "MIL"))
+                })
+            {
+                code = "087";
+            }
+            // Killing a named person is an assassination (186): "killed the Iranian general
+            // Qassem Soleimani".
+            if matches!(code, "190" | "180")
+                && block.lemma.as_ref() == "kill"
+                && tgt.is_some_and(|t| slots[t].members.len() == 1 && slots[t].members[0].is_person)
+            {
+                code = "186";
+            }
             let clause_end = (tok + 1..range.1)
                 .find(|&k| doc.w(k) == ";" || (is_boundary(doc.w(k)) && doc.w(k) != "which"))
                 .unwrap_or(range.1);
@@ -1007,6 +1070,22 @@ impl Engine<'_> {
                             None => !code.starts_with("15"),
                         }
                 });
+            }
+            // Dissent abroad targets the country it happens in: "Palestinian prisoners in
+            // Israeli jails began a hunger strike".
+            if code.starts_with("14") && tgt.is_none() {
+                if let Some(c) = src.and_then(|x| {
+                    let m = &slots[x].members;
+                    (m.len() == 1).then(|| m[0].country.clone()).flatten()
+                }) {
+                    tgt = slots.iter().position(|s| {
+                        s.prep == Some("in")
+                            && s.start < clause_end
+                            && s.members.len() == 1
+                            && s.members[0].agents.is_empty()
+                            && s.members[0].country.as_ref().is_some_and(|x| *x != c)
+                    });
+                }
             }
             // Dissent names a place of its own country, not a target: "farmers blocked
             // motorways around Paris".
@@ -1219,6 +1298,7 @@ impl Engine<'_> {
                         | "forcing"
                         | "press"
                         | "pressing"
+                        | "after"
                 )
             });
             if let Some(kind) = demand.and_then(|d| demand_kind(doc, d, range.1)) {
@@ -2472,7 +2552,7 @@ fn armed(a: &ActorRef) -> bool {
 
 /// An agent the sentence gave no country: "police", "the protesters".
 fn bare_agent(a: &ActorRef) -> bool {
-    a.country.is_none() && a.code.len() == 3 && !a.agents.is_empty()
+    a.country.is_none() && !a.agents.is_empty() && a.code == a.agents.concat()
 }
 
 /// An actor's country, or the country a group's code is filed under ("IRQREB" Islamic State).
