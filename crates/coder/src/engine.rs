@@ -995,6 +995,24 @@ impl Engine<'_> {
                     code = "182";
                 }
             }
+            // Troops leaving a country end a presence abroad (166): "the last American troops
+            // withdrew from Somalia"; from a town they retreat (0874).
+            if code == "0874"
+                && tgt.is_some_and(|t| {
+                    slots[t].prep == Some("from")
+                        && slots[t].members.iter().all(|m| {
+                            m.agents.is_empty() && m.code.len() == 3 && m.place_country.is_none()
+                        })
+                })
+                && src.is_some_and(|s| {
+                    slots[s]
+                        .members
+                        .iter()
+                        .all(|m| m.agents.iter().any(|g| g == "MIL"))
+                })
+            {
+                code = "166";
+            }
             // Troops of two sides pulling back together de-escalate (087): "Indian and Chinese
             // troops pulled back from the clash site".
             if matches!(code, "0874" | "166")
@@ -1088,8 +1106,8 @@ impl Engine<'_> {
                 }
             }
             // Dissent names a place of its own country, not a target: "farmers blocked
-            // motorways around Paris".
-            if code.starts_with("14") {
+            // motorways around Paris", "ended their occupation of Bangkok's airports".
+            if code.starts_with("14") || matches!(code, "082" | "1242" | "0252") {
                 if let (Some(s), Some(t)) = (src, tgt) {
                     if slots[t].members.iter().all(|m| {
                         m.agents.is_empty()
@@ -1842,7 +1860,15 @@ impl Engine<'_> {
                 let headline =
                     comma && slot.start == range.0 && self.verbs.index.contains_key(doc.w(n.end));
                 if and || list_follows || headline {
-                    slot.members.push(n.actor.clone());
+                    let mut a = n.actor.clone();
+                    // "the Sudanese government and SPLA rebels": the rebels of that country.
+                    if named_agent {
+                        if let Some(c) = slot.members[0].country.clone() {
+                            a.code = format!("{c}{}", a.agents.concat());
+                            a.country = Some(c);
+                        }
+                    }
+                    slot.members.push(a);
                     slot.end = n.end;
                     gi += 1;
                 } else if comma
