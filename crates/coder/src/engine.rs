@@ -798,6 +798,18 @@ impl Engine<'_> {
                 skip = true;
                 note = "sports result: not coded".into();
             }
+            // A violent noun in a prepositional phrase is background to the reported event:
+            // "reports of air strikes near Homs", "condolences over the Paris attacks",
+            // "killed in an air strike".
+            if c.form == Form::Noun
+                && controller.is_none()
+                && matches!(&code[..2], "18" | "19" | "20")
+                && !matches!(code, "185" | "186")
+                && self.background_noun(doc, tok, range)
+            {
+                skip = true;
+                note = "background (a noun after a preposition): not coded".into();
+            }
             consumed.push(tok);
             consumed.extend(m.consumed.iter().copied());
             if let Some(ct) = controller {
@@ -1028,7 +1040,28 @@ impl Engine<'_> {
             // Qassem Soleimani".
             if matches!(code, "190" | "180")
                 && block.lemma.as_ref() == "kill"
-                && tgt.is_some_and(|t| slots[t].members.len() == 1 && slots[t].members[0].is_person)
+                && tgt.is_some_and(|t| {
+                    let m = &slots[t].members;
+                    m.len() == 1
+                        && m[0].is_person
+                        && m[0].agents.iter().any(|g| {
+                            matches!(
+                                g.as_str(),
+                                "GOV"
+                                    | "MIL"
+                                    | "REB"
+                                    | "OPP"
+                                    | "COP"
+                                    | "SPY"
+                                    | "LEG"
+                                    | "JUD"
+                                    | "PTY"
+                                    | "UAF"
+                                    | "SEP"
+                                    | "RAD"
+                            )
+                        })
+                })
             {
                 code = "186";
             }
@@ -1804,8 +1837,26 @@ impl Engine<'_> {
             let bare_agent =
                 g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
             if let Some(n) = groups.get(gi + 1) {
+                // "survivors in northern Syria": a compass word may sit in between.
+                let compass = n.start == g.end + 2
+                    && matches!(
+                        doc.w(g.end + 1),
+                        "northern"
+                            | "southern"
+                            | "eastern"
+                            | "western"
+                            | "central"
+                            | "north-eastern"
+                            | "north-western"
+                            | "south-eastern"
+                            | "south-western"
+                            | "northeastern"
+                            | "northwestern"
+                            | "southeastern"
+                            | "southwestern"
+                    );
                 if bare_agent
-                    && n.start == g.end + 1
+                    && (n.start == g.end + 1 || compass)
                     && matches!(doc.w(g.end), "in" | "from" | "of")
                     && n.actor.agents.is_empty()
                 {
@@ -1930,6 +1981,25 @@ impl Engine<'_> {
             slots.sort_by_key(|s| s.start);
         }
         slots
+    }
+
+    /// Whether a noun trigger sits in a prepositional phrase: walking back over its
+    /// modifiers and names ("the Hamas", "an air") reaches a preposition before any verb.
+    fn background_noun(&self, doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
+        let mut k = tok;
+        while k > range.0 && tok - k < 7 {
+            let w = doc.w(k - 1);
+            if PREPOSITIONS.contains(&w) {
+                return w != "between";
+            }
+            let t = &doc.tokens[k - 1];
+            let plain = t.kind == TokKind::Word || matches!(w, "-" | "'s" | "\u{2019}s");
+            if !plain || is_boundary(w) || (!t.cap && self.verbs.index.contains_key(w)) {
+                return false;
+            }
+            k -= 1;
+        }
+        false
     }
 
     /// The best pattern of a block at a trigger.
