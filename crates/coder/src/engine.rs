@@ -1174,7 +1174,6 @@ impl Engine<'_> {
                                 | "demonstrators"
                                 | "protest"
                                 | "protests"
-                                | "blockade"
                                 | "strike"
                                 | "strikes"
                                 | "sit-in"
