@@ -40,6 +40,7 @@ impl Partition {
 pub struct OffsetTracker {
     partitions: HashMap<i32, Partition>,
     next_generation: u64,
+    rewinds: u64,
 }
 
 impl OffsetTracker {
@@ -70,10 +71,17 @@ impl OffsetTracker {
     /// that the acks of those outputs carry. `None` if the partition is not assigned.
     pub fn consumed(&mut self, partition: i32, offset: i64, outputs: u32) -> Option<Token> {
         let p = self.partitions.get_mut(&partition)?;
-        debug_assert!(
-            p.pending.back().is_none_or(|&(last, _)| last < offset),
-            "offsets of a partition arrive in order"
-        );
+        if p.pending.back().is_some_and(|&(last, _)| last >= offset) {
+            // The consumer went back (an offset reset, a re-fetch after a coordinator hiccup):
+            // the records from here on come again. Forget the pending ones (their acks become
+            // stale) and track the partition afresh; nothing past `offset` is committed until
+            // it is produced again.
+            self.next_generation += 1;
+            p.generation = self.next_generation;
+            p.pending.clear();
+            p.committable = None;
+            self.rewinds += 1;
+        }
         p.pending.push_back((offset, outputs));
         p.advance();
         Some(Token {
@@ -131,6 +139,11 @@ impl OffsetTracker {
 
     pub fn total_pending(&self) -> usize {
         self.partitions.values().map(|p| p.pending.len()).sum()
+    }
+
+    /// How many times a partition's offsets went backwards.
+    pub fn rewinds(&self) -> u64 {
+        self.rewinds
     }
 
     pub fn is_assigned(&self, partition: i32) -> bool {
@@ -199,6 +212,25 @@ mod tests {
         assert!(t.take_committable().is_empty(), "stale ack ignored");
         t.acked(new);
         assert_eq!(t.take_committable(), vec![(0, 2)]);
+    }
+
+    #[test]
+    fn a_rewind_starts_the_partition_afresh() {
+        let mut t = OffsetTracker::new();
+        t.assign(0);
+        let a = t.consumed(0, 10, 1).unwrap();
+        t.consumed(0, 11, 1).unwrap();
+        // The consumer goes back to 10: the first 10 and 11 will never be committed as such.
+        let again = t.consumed(0, 10, 1).unwrap();
+        assert_eq!(t.rewinds(), 1);
+        assert_eq!(t.pending(0), 1);
+        t.acked(a);
+        assert!(
+            t.take_committable().is_empty(),
+            "ack of the superseded record ignored"
+        );
+        t.acked(again);
+        assert_eq!(t.take_committable(), vec![(0, 11)]);
     }
 
     #[test]

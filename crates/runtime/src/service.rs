@@ -867,7 +867,17 @@ where
                     // Registered before sending, so that no ack can precede it. Outputs
                     // abandoned at shutdown are never acknowledged, so the offset is
                     // never committed.
-                    lock(&tracker).consumed(partition, offset, outputs.len() as u32)
+                    let mut t = lock(&tracker);
+                    let rewinds = t.rewinds();
+                    let token = t.consumed(partition, offset, outputs.len() as u32);
+                    if t.rewinds() != rewinds {
+                        tracing::warn!(
+                            partition,
+                            offset,
+                            "the consumer went back: records from here are processed again"
+                        );
+                    }
+                    token
                 };
                 let mut all_sent = true;
                 for (out, kind) in &outputs {
