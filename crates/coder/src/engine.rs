@@ -2234,6 +2234,10 @@ impl Engine<'_> {
             // modifier, not the object.
             let inside = last > tok
                 && s.start < last
+                && s.end == last
+                && s.start > tok + 1
+                && !DETERMINERS.contains(&doc.w(s.start - 1))
+                && !PREPOSITIONS.contains(&doc.w(s.start - 1))
                 && s.members
                     .iter()
                     .all(|m| m.country.is_none() && m.code.len() == 3);
@@ -2671,6 +2675,7 @@ fn give_country(a: &mut ActorRef, c: &str) {
 fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
     let mut n = 0;
     let mut words = 0;
+    let mut names = 0;
     for k in from..to {
         let w = doc.w(k);
         // "shot dead more than a hundred protesters": a quantity or a result is no modifier
@@ -2682,6 +2687,14 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
             || doc.tokens[k].kind == TokKind::Number
             || matches!(w, "-" | "dead")
         {
+            n += 1;
+        } else if doc.tokens[k].kind == TokKind::Word
+            && doc.tokens[k].cap
+            && names < 4
+            && !(from..k).any(|j| PREPOSITIONS.contains(&doc.w(j)))
+        {
+            // "the pro-Kurdish Democratic Society Party": the words of an unknown name.
+            names += 1;
             n += 1;
         } else if doc.tokens[k].kind == TokKind::Word && words < 2 {
             // "anti-war protesters", "more than 270 schoolgirls": plain modifiers.
