@@ -299,3 +299,115 @@ fn actors_by_adjective_theatre_and_owner() {
         "ETHMIL"
     ));
 }
+
+#[test]
+fn objects_past_quantities_names_and_modifiers() {
+    // A quantity or a result between the verb and its object.
+    assert!(has(
+        "Iranian security forces shot dead more than forty protesters in Zahedan.",
+        "175",
+        "IRN",
+        "IRNCVL"
+    ));
+    // "an invasion of X": the object of the pattern's noun.
+    assert!(has(
+        "Iraqi forces launched a full-scale invasion of Kuwait.",
+        "190",
+        "IRQ",
+        "KWT"
+    ));
+    // A hyphenated modifier after a preposition.
+    assert!(has(
+        "The World Food Programme said it would airlift food to flood-hit Pakistan.",
+        "0333",
+        "IGOUNO",
+        "PAK"
+    ));
+    // An agent word inside the pattern's phrase is no object.
+    assert!(has(
+        "Egyptian and Saudi troops held joint military exercises in the desert.",
+        "062",
+        "EGY",
+        "SAU"
+    ));
+}
+
+#[test]
+fn statements_claims_and_background_nouns() {
+    // A statement's topic is no target; a claim of responsibility has none.
+    assert!(has(
+        "The Japanese foreign minister said the situation on the Korean peninsula was worrying.",
+        "010",
+        "JPN",
+        "-"
+    ));
+    assert!(has(
+        "Al-Shabaab claimed responsibility for the attack on a hotel in Mogadishu.",
+        "015",
+        "SOMREB",
+        "-"
+    ));
+    // A violent noun after a preposition is background to the reported event.
+    assert!(events("Norway expressed its condolences over the attacks in Kabul.")
+        .iter()
+        .all(|e| !e.0.starts_with("19") && !e.0.starts_with("18")));
+}
+
+#[test]
+fn violence_by_whom_and_on_whom() {
+    assert!(has(
+        "Protesters stormed the parliament building in Lima.",
+        "145",
+        "PERCVL",
+        ""
+    ));
+    assert!(has(
+        "Israeli settlers attacked Palestinian villagers near Hebron.",
+        "182",
+        "ISRCVL",
+        "PSECVL"
+    ));
+    assert!(has(
+        "Police in Nairobi fired tear gas at protesters.",
+        "175",
+        "KENCOP",
+        "KENCVL"
+    ));
+    assert!(has(
+        "Indian and Pakistani troops pulled back from the border posts.",
+        "087",
+        "",
+        ""
+    ));
+    assert!(has(
+        "The last French troops withdrew from Mali.",
+        "166",
+        "FRAMIL",
+        "MLI"
+    ));
+}
+
+#[test]
+fn agents_take_the_country_of_their_coordination_and_group() {
+    // A country's peacekeepers are its soldiers.
+    assert!(has(
+        "Nigerian-led peacekeepers landed in Monrovia.",
+        "074",
+        "NGAMIL",
+        "LBR"
+    ));
+    // A name before an agent in a coordination: the rebels of the partner's country.
+    assert!(has(
+        "The Ugandan government and LRA rebels resumed negotiations in Juba.",
+        "046",
+        "UGAGOV",
+        "UGAREB"
+    ));
+    // Protesting against a policy at home targets the government.
+    assert!(has(
+        "Students across Chile protested against the education reform.",
+        "1412",
+        "CHL",
+        "CHLGOV"
+    ));
+}
