@@ -348,9 +348,11 @@ fn statements_claims_and_background_nouns() {
         "-"
     ));
     // A violent noun after a preposition is background to the reported event.
-    assert!(events("Norway expressed its condolences over the attacks in Kabul.")
-        .iter()
-        .all(|e| !e.0.starts_with("19") && !e.0.starts_with("18")));
+    assert!(
+        events("Norway expressed its condolences over the attacks in Kabul.")
+            .iter()
+            .all(|e| !e.0.starts_with("19") && !e.0.starts_with("18"))
+    );
 }
 
 #[test]
