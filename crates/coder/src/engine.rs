@@ -255,6 +255,9 @@ const ACTUAL_WORDS: &[&str] = &[
     "help",
     "helps",
     "sought",
+    "voted",
+    "vote",
+    "votes",
 ];
 const HYPOTHETICAL: &[&str] = &[
     "could", "might", "may", "should", "must", "can", "ought", "if", "unless", "whether",
