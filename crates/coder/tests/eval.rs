@@ -426,9 +426,9 @@ fn codebook2_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 86.2%, exact 71.6%, src+tgt 74.4%; odd
+    // Bars a little below its score at 320 lines (root 86.6%, exact 71.9%, src+tgt 74.7%; odd
     // lines alone 85.0 / 68.8 / 71.2).
-    assert!(root >= 0.859, "root recall {root:.3}");
-    assert!(exact >= 0.713, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.741, "source/target recall {actors:.3}");
+    assert!(root >= 0.863, "root recall {root:.3}");
+    assert!(exact >= 0.716, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.744, "source/target recall {actors:.3}");
 }
