@@ -4,11 +4,11 @@ CARGO ?= cargo
 BROKER_PORT ?= 9092
 export BROKER_PORT
 
-.PHONY: run test test-unit test-e2e lint fmt build release bench bench-e2e broker broker-stop \
-        deps rules-test deploy-check clean-broker
+.PHONY: run test lint fmt build release bench bench-e2e broker broker-stop deps deps-build \
+        rules-test deploy-check
 
 ## The embedded pipeline on the sample articles: no broker, events as JSONL on stdout.
-run:
+run: deps-build
 	$(CARGO) run --quiet -p dragoman -- run --input examples/articles.jsonl
 
 ## Every test: unit, evaluation, end-to-end on the real broker, alert rules, deploy manifests.
@@ -19,9 +19,13 @@ test: deps
 	$(MAKE) rules-test
 	$(MAKE) deploy-check
 
-## Build-time system packages (cmake for librdkafka, promtool, kubectl); no-op when present.
+## System packages for building and testing (C toolchain, OpenSSL headers, promtool,
+## kubectl); a no-op when present. `deps-build` is the subset `make run` needs.
 deps:
 	@bash scripts/ensure-deps.sh
+
+deps-build:
+	@bash scripts/ensure-deps.sh --build
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -47,7 +51,7 @@ broker:
 broker-stop:
 	@bash scripts/broker.sh stop
 
-bench-e2e: release broker
+bench-e2e: release
 	@bash scripts/bench_e2e.sh
 
 # --- operations ---

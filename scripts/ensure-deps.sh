@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Installs the system packages the build and the tests need, only where they are missing:
-# cmake (librdkafka is built from source by rdkafka-sys), promtool (alert rule tests and the
-# observability test), kubectl (renders the kustomize manifests). Debian package names.
+# a C toolchain, pkg-config and OpenSSL headers (rdkafka-sys builds librdkafka from source,
+# with TLS), promtool and prometheus (alert rule tests and the observability test), kubectl
+# (renders the kustomize manifests). Debian package names.
 set -euo pipefail
 
 need=()
-command -v cmake >/dev/null 2>&1 || need+=(cmake)
-command -v promtool >/dev/null 2>&1 || need+=(prometheus)
-command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
-command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
-command -v python3 >/dev/null 2>&1 || need+=(python3)
-python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
+if [ "${1:-}" != "--build" ]; then
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+  command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+  command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
+  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -10,6 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+// Every stage allocates per record (JSON in, JSON out, events with a dozen strings): mimalloc
+// is markedly faster than glibc's malloc at that (the dedup bench measures both).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use dragoman_runtime::config::Stage;
 use dragoman_runtime::{run_service, Config, ServiceSpec, Shutdown};
 

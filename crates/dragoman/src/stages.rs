@@ -197,7 +197,9 @@ impl Processor for DedupProcessor {
         };
         let now = Utc::now();
         let partition = rec.partition;
-        let outcome = self.partition(partition).process(&candidate, now);
+        let first_seen = candidate.article.first_seen;
+        // Owned: the published event takes the candidate's strings instead of copying them.
+        let outcome = self.partition(partition).process_owned(candidate, now);
         self.metrics.dedup_decision(outcome.kind.as_str());
         self.metrics
             .dedup_evictions(EvictionCause::Window, u64::from(outcome.evicted_window));
@@ -218,9 +220,7 @@ impl Processor for DedupProcessor {
             match serde_json::to_vec(&event) {
                 Ok(payload) => {
                     self.metrics.event(&event.root_code, event.quad_class);
-                    let latency = (now - candidate.article.first_seen)
-                        .to_std()
-                        .unwrap_or_default();
+                    let latency = (now - first_seen).to_std().unwrap_or_default();
                     self.metrics
                         .event_latency_seconds
                         .observe(latency.as_secs_f64());

@@ -83,7 +83,10 @@ impl CameoTable {
             }
             let f: Vec<&'static str> = line.split('\t').collect();
             if f.len() < 6 {
-                return Err(format!("cameo-codes.tsv line {}: expected 6 columns", n + 1));
+                return Err(format!(
+                    "cameo-codes.tsv line {}: expected 6 columns",
+                    n + 1
+                ));
             }
             let goldstein = f[3]
                 .parse()

@@ -116,7 +116,12 @@ impl CandidateEvent {
         fn code(a: &Option<Actor>) -> &str {
             a.as_ref().map_or("-", |a| a.code.as_str())
         }
-        format!("{}|{}|{}", code(&self.source), code(&self.target), self.root_code)
+        format!(
+            "{}|{}|{}",
+            code(&self.source),
+            code(&self.target),
+            self.root_code
+        )
     }
 }
 
@@ -220,11 +225,20 @@ mod tests {
         c.source = Some(actor("RUS"));
         c.target = Some(actor("LBYGOV"));
         assert_eq!(c.partition_key(), "RUS|LBYGOV|05");
-        let e = Event::from_candidate(&c, "abc".into(), Mentions {
-            num_mentions: 1, num_articles: 1, num_sources: 1, num_independent: 1,
-            article_ids: vec!["a".into()], sources: vec!["x".into()],
-            first_seen: c.article.first_seen, last_seen: c.article.first_seen,
-        });
+        let e = Event::from_candidate(
+            &c,
+            "abc".into(),
+            Mentions {
+                num_mentions: 1,
+                num_articles: 1,
+                num_sources: 1,
+                num_independent: 1,
+                article_ids: vec!["a".into()],
+                sources: vec!["x".into()],
+                first_seen: c.article.first_seen,
+                last_seen: c.article.first_seen,
+            },
+        );
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["schema"], "dragoman.event/v1");
         assert_eq!(v["code"], "057");

@@ -138,23 +138,46 @@ mod tests {
         let directions: Vec<_> = e1
             .iter()
             .filter(|e| e.code == "057")
-            .map(|e| (e.source.as_ref().unwrap().country.clone(), e.target.as_ref().unwrap().country.clone()))
+            .map(|e| {
+                (
+                    e.source.as_ref().unwrap().country.clone(),
+                    e.target.as_ref().unwrap().country.clone(),
+                )
+            })
             .collect();
-        assert!(directions.contains(&(Some("RUS".into()), Some("LBY".into()))), "{e1:#?}");
-        assert!(directions.contains(&(Some("LBY".into()), Some("RUS".into()))), "{e1:#?}");
+        assert!(
+            directions.contains(&(Some("RUS".into()), Some("LBY".into()))),
+            "{e1:#?}"
+        );
+        assert!(
+            directions.contains(&(Some("LBY".into()), Some("RUS".into()))),
+            "{e1:#?}"
+        );
 
         // The same record again changes nothing.
-        let RecordOutcome::Events(again) = p.process(&first, now) else { panic!() };
+        let RecordOutcome::Events(again) = p.process(&first, now) else {
+            panic!()
+        };
         assert!(again.is_empty(), "a redelivery published {again:#?}");
 
         // A copy with another id, outlet and headline: no second extraction, new revisions.
-        let copy = article("b7", "daily.example", "Moscow and Tripoli agree on health", BODY);
-        let RecordOutcome::Events(e2) = p.process(&copy, now) else { panic!() };
+        let copy = article(
+            "b7",
+            "daily.example",
+            "Moscow and Tripoli agree on health",
+            BODY,
+        );
+        let RecordOutcome::Events(e2) = p.process(&copy, now) else {
+            panic!()
+        };
         assert!(p.stats().cache_hits >= 1);
         let agree: Vec<_> = e2.iter().filter(|e| e.code == "057").collect();
         assert!(!agree.is_empty());
         for e in agree {
-            let before = e1.iter().find(|x| x.event_id == e.event_id).expect("same event id");
+            let before = e1
+                .iter()
+                .find(|x| x.event_id == e.event_id)
+                .expect("same event id");
             assert_eq!(e.revision, before.revision + 1);
             assert_eq!(e.mentions.num_articles, 2);
             assert_eq!(e.mentions.num_independent, 1);
