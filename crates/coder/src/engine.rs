@@ -964,6 +964,21 @@ impl Engine<'_> {
                     }
                 }
             }
+            // Threats and force posture naming one's own forces without a country of their
+            // own ("put its armed forces on alert", "threatened military action") name how,
+            // not whom: no target.
+            if (code.starts_with("13") || code.starts_with("15"))
+                && src.is_some_and(|s| slots[s].members.iter().any(|m| country_of(m).is_some()))
+            {
+                if let Some(t) = tgt {
+                    if slots[t].members.iter().all(|m| {
+                        bare_agent(m)
+                            && m.agents.iter().all(|g| matches!(g.as_str(), "MIL" | "COP"))
+                    }) {
+                        tgt = None;
+                    }
+                }
+            }
             // Violence by non-state armed groups against no armed target is CAMEO's
             // unconventional violence (18), not military force (19).
             if code == "190"
@@ -1124,6 +1139,27 @@ impl Engine<'_> {
                             None => !code.starts_with("15"),
                         }
                 });
+            }
+            // Force posture with no target faces the other country the sentence names: "put
+            // its armed forces on alert as Chinese warships approached", "raised its alert
+            // level after North Korea fired a missile".
+            if code.starts_with("15") && tgt.is_none() {
+                if let Some(own) = src.and_then(|x| {
+                    let m = &slots[x].members;
+                    (m.len() == 1).then(|| country_of(&m[0])).flatten()
+                }) {
+                    tgt = slots.iter().position(|s| {
+                        src.is_none_or(|x| slots[x].start != s.start)
+                            && s.start > tok
+                            && (tok + 1..s.start)
+                                .any(|k| matches!(doc.w(k), "after" | "as" | "amid" | "following"))
+                            && !s.members.is_empty()
+                            && s.members.iter().all(|m| {
+                                country_of(m).is_some_and(|c| c != own)
+                                    || (m.country.is_none() && m.code.starts_with("IGO"))
+                            })
+                    });
+                }
             }
             // Dissent abroad targets the country it happens in: "Palestinian prisoners in
             // Israeli jails began a hunger strike".
