@@ -303,7 +303,7 @@ CONFLICT_PLACES = {
     "MLI": "Timbuktu|Kidal|Mopti",
     "MMR": "Rakhine|Rakhine State|Kachin State|Shan State|Sagaing",
     "NGA": "Maiduguri|Borno|Borno State|Chibok|Niger Delta",
-    "PAK": "Peshawar|Quetta|Karachi|Lahore|Waziristan|North Waziristan|South Waziristan|Balochistan|Baluchistan|Khyber Pakhtunkhwa",
+    "PAK": "Peshawar|Quetta|Karachi|Swat|Swat valley|Mingora|Bajaur|Lahore|Waziristan|North Waziristan|South Waziristan|Balochistan|Baluchistan|Khyber Pakhtunkhwa",
     "PSE": "Gaza|Gaza Strip|Gaza City|West Bank|occupied West Bank|Khan Younis|Khan Yunis|Jenin|Nablus|Hebron|Bethlehem",
     "RUS": "Chechnya|Grozny|Dagestan|Belgorod|Kursk",
     "SDN": "Darfur|North Darfur|West Darfur|South Darfur|El Fasher|El Geneina|Omdurman|Kordofan|South Kordofan|Blue Nile",

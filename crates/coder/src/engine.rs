@@ -350,6 +350,14 @@ const IS_THEATRES: &[&str] = &[
     "SYR", "AFG", "LBY", "NGA", "EGY", "MOZ", "COD", "MLI", "NER", "BFA", "PHL", "SOM", "YEM",
 ];
 
+/// Armed groups that fight across borders, coded by the country the sentence places them in
+/// ("a Taliban gunman shot ... in the Swat valley" PAKREB, "the Lord's Resistance Army killed
+/// villagers in north-eastern Congo" CODREB): their code and the countries they fight in.
+const ROAMING: &[(&str, &[&str])] = &[
+    ("AFGREB", &["PAK"]),
+    ("UGAREB", &["COD", "CAF", "SSD", "SDN"]),
+];
+
 /// Verbs that report a match result when the sentence is about sports.
 const SPORT_VERBS: &[&str] = &[
     "beat",
@@ -1263,6 +1271,33 @@ impl Engine<'_> {
             {
                 code = "195";
             }
+            // A weapon's maker or planter is the attack's source: "a roadside bomb planted by
+            // the Taliban killed three soldiers", "a car bomb set by ETA exploded".
+            if src.is_none() && matches!(&code[..2], "18" | "19" | "20") {
+                src = slots.iter().position(|s| {
+                    s.prep == Some("by")
+                        && s.end <= tok
+                        && tgt.is_none_or(|t| slots[t].start != s.start)
+                        && (range.0..s.start).rev().take(4).any(|k| {
+                            doc.w(k) == "by"
+                                && k > range.0
+                                && matches!(
+                                    doc.w(k - 1),
+                                    "planted"
+                                        | "set"
+                                        | "laid"
+                                        | "placed"
+                                        | "detonated"
+                                        | "fired"
+                                        | "launched"
+                                        | "left"
+                                        | "hidden"
+                                        | "carried"
+                                        | "driven"
+                                )
+                        })
+                });
+            }
             // Bombings by their means: suicide (1831), vehicle (1832), roadside (1833).
             if matches!(&code[..2], "18" | "19") && !code.starts_with("183") {
                 // The means must be the event's own: its subject or object, not a bombing the
@@ -1271,7 +1306,13 @@ impl Engine<'_> {
                     .rev()
                     .find(|&k| is_boundary(doc.w(k)) || doc.w(k) == ",")
                     .map_or(range.0, |k| k + 1);
-                let has = |w: &str| (clause_start..(tok + 4).min(range.1)).any(|k| doc.w(k) == w);
+                // Or the instrument: "killed three soldiers with a roadside bomb".
+                let with_end = (tok + 1..clause_end)
+                    .find(|&k| doc.w(k) == "with")
+                    .map_or(tok + 4, |k| (k + 5).min(clause_end));
+                let has = |w: &str| {
+                    (clause_start..with_end.max(tok + 4).min(range.1)).any(|k| doc.w(k) == w)
+                };
                 let bomb = has("bomber") || has("bomb") || has("bombing") || has("bombers");
                 if has("suicide") && (bomb || has("attack")) {
                     code = "1831";
@@ -1357,6 +1398,26 @@ impl Engine<'_> {
                 for e in events.iter_mut() {
                     for a in [&mut e.source, &mut e.target].into_iter().flatten() {
                         if a.code == "IRQREB" {
+                            a.code = format!("{c}REB");
+                            a.country = Some(c.clone());
+                        }
+                    }
+                }
+            }
+        }
+        // Groups fighting across borders are coded by the theatre the sentence names as a place.
+        let roams = |a: &Option<ActorRef>| {
+            a.as_ref()
+                .is_some_and(|a| ROAMING.iter().any(|(c, _)| a.code == *c))
+        };
+        if events.iter().any(|e| roams(&e.source) || roams(&e.target)) {
+            if let Some(c) = self.place_country(doc, range, &slots) {
+                for e in events.iter_mut() {
+                    for a in [&mut e.source, &mut e.target].into_iter().flatten() {
+                        if ROAMING
+                            .iter()
+                            .any(|(g, th)| a.code == *g && th.contains(&c.as_str()))
+                        {
                             a.code = format!("{c}REB");
                             a.country = Some(c.clone());
                         }
@@ -1518,14 +1579,8 @@ impl Engine<'_> {
         slots: &[Slot],
         disc: &Discourse,
     ) -> Option<String> {
-        let place = slots.iter().find(|s| {
-            matches!(s.prep, Some("in" | "across" | "at" | "throughout"))
-                && s.members.len() == 1
-                && s.members[0].agents.is_empty()
-                && s.members[0].country.is_some()
-        });
-        if let Some(p) = place {
-            return p.members[0].country.clone();
+        if let Some(c) = self.place_country(doc, range, slots) {
+            return Some(c);
         }
         let mut named: Vec<&str> = slots
             .iter()
@@ -1541,6 +1596,21 @@ impl Engine<'_> {
             return disc.countries.first().cloned();
         }
         None
+    }
+
+    /// The country of the first place the sentence names as a country, region or capital ("in
+    /// Harare", "across France").
+    fn place_country(&self, doc: &Doc, range: (usize, usize), slots: &[Slot]) -> Option<String> {
+        let _ = (doc, range);
+        slots
+            .iter()
+            .find(|s| {
+                matches!(s.prep, Some("in" | "across" | "at" | "throughout"))
+                    && s.members.len() == 1
+                    && s.members[0].agents.is_empty()
+                    && s.members[0].country.is_some()
+            })
+            .and_then(|p| p.members[0].country.clone())
     }
 
     #[allow(clippy::too_many_arguments)]
