@@ -1405,14 +1405,19 @@ impl Engine<'_> {
                 }
             }
         }
-        // Groups fighting across borders are coded by the theatre the sentence names as a place.
+        // Groups fighting across borders are coded by the theatre the sentence names as the
+        // place of their violence (talks in Juba leave the LRA Ugandan).
         let roams = |a: &Option<ActorRef>| {
             a.as_ref()
                 .is_some_and(|a| ROAMING.iter().any(|(c, _)| a.code == *c))
         };
-        if events.iter().any(|e| roams(&e.source) || roams(&e.target)) {
+        let fights = |e: &RawEvent| matches!(&e.code[..2], "15" | "17" | "18" | "19" | "20");
+        if events
+            .iter()
+            .any(|e| fights(e) && (roams(&e.source) || roams(&e.target)))
+        {
             if let Some(c) = self.place_country(doc, range, &slots) {
-                for e in events.iter_mut() {
+                for e in events.iter_mut().filter(|e| fights(e)) {
                     for a in [&mut e.source, &mut e.target].into_iter().flatten() {
                         if ROAMING
                             .iter()
