@@ -826,7 +826,10 @@ impl Engine<'_> {
             if let Some(ct) = controller {
                 consumed.push(ct);
             }
-            let passive = !block.noun && c.form.is_participle() && self.passive(doc, tok, range);
+            // "were put on alert": a verb whose participle is its base form.
+            let passive = !block.noun
+                && (c.form.is_participle() || (c.form == Form::Base && after_aux(doc, tok, range)))
+                && self.passive(doc, tok, range);
             // Source and target from the clause.
             let subj_anchor = controller.unwrap_or(tok);
             let subject = self.subject(doc, subj_anchor, range, &slots);
@@ -1146,6 +1149,22 @@ impl Engine<'_> {
                                 .all(|m| m.country != s.members[0].country),
                             None => !code.starts_with("15"),
                         }
+                });
+            }
+            // Aid with no named recipient goes to the country of the place it reaches: "distributed
+            // food aid to hungry families in Kabul".
+            if code.starts_with("07") && tgt.is_none() {
+                let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
+                tgt = slots.iter().position(|s| {
+                    matches!(s.prep, Some("in" | "across" | "into" | "throughout"))
+                        && s.start > tok
+                        && s.start < clause_end
+                        && s.members.len() == 1
+                        && s.members[0].agents.is_empty()
+                        && s.members[0]
+                            .country
+                            .as_ref()
+                            .is_some_and(|c| own.as_ref() != Some(c))
                 });
             }
             // Force posture with no target faces the other country the sentence names: "put
@@ -2210,7 +2229,19 @@ impl Engine<'_> {
                             .filter(|s| s.start >= cur && s.start < cur + 6)
                             .map(|s| s.end - s.start - 1)
                             .sum::<usize>();
-                        let lim = (cur + 6 + hyphens + named).min(clause_end);
+                        // So is a name with its apposition before a transfer's "to":
+                        // "extradited Ovidio Guzman, son of El Chapo, to".
+                        let apposed = if ws.iter().any(|w| **w == *"to") {
+                            (cur..(cur + 8).min(clause_end))
+                                .filter(|&k| {
+                                    (doc.tokens[k].cap || doc.w(k) == ",")
+                                        && !slots.iter().any(|s| s.start <= k && k < s.end)
+                                })
+                                .count()
+                        } else {
+                            0
+                        };
+                        let lim = (cur + 6 + hyphens + named + apposed).min(clause_end);
                         let found = (cur..lim).find(|&k| {
                             ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
                         });
@@ -2402,7 +2433,7 @@ impl Engine<'_> {
         while k > range.0 && ADVERBS.contains(&doc.w(k - 1)) {
             k -= 1;
         }
-        if k == range.0 || slots.iter().any(|s| s.end == k) {
+        if k == range.0 || slots.iter().any(|s| s.end == k) || after_aux(doc, tok, range) {
             return true;
         }
         matches!(
@@ -2744,6 +2775,17 @@ impl Engine<'_> {
             }
         }
     }
+}
+
+/// A word after a form of "be" or "have" ("were put", "has set"): a participle even when it
+/// looks like a base form.
+fn after_aux(doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
+    let mut k = tok;
+    while k > range.0 && ADVERBS.contains(&doc.w(k - 1)) {
+        k -= 1;
+    }
+    k > range.0
+        && (AUX_BE.contains(&doc.w(k - 1)) || matches!(doc.w(k - 1), "has" | "have" | "had"))
 }
 
 /// Rebels, militants, armed groups without a state.
