@@ -623,6 +623,16 @@ impl Engine<'_> {
             {
                 continue;
             }
+            // A participle closing a hyphenated compound is a modifier: "Government-backed
+            // militias", "the Saudi-led coalition", "Russian-occupied towns".
+            if group.iter().all(|c| c.form.is_participle())
+                && tok > range.0 + 1
+                && doc.w(tok - 1) == "-"
+                && doc.tokens[tok - 1].end == doc.tokens[tok].start
+                && doc.tokens[tok - 2].end == doc.tokens[tok - 1].start
+            {
+                continue;
+            }
             // A noun after "after", "during", "for", "behind"... is background to the reported
             // event ("deployed peacekeepers after clashes", "claimed responsibility for the
             // attack"), not an event of its own. Only plain modifiers may sit between; an
@@ -642,6 +652,7 @@ impl Engine<'_> {
                     "behind",
                     "with",
                     "by",
+                    "under",
                 ];
                 let mut k = tok;
                 while k > range.0
@@ -942,8 +953,26 @@ impl Engine<'_> {
             }
             // Force posture in the passive names who postures, not whom: "Indian troops were
             // deployed along the border", "the armed forces were put on alert".
-            if code.starts_with("15") && passive && src.is_none() && tgt.is_some() {
+            if (code.starts_with("15") || code == "074")
+                && passive
+                && src.is_none()
+                && tgt.is_some()
+            {
                 src = tgt.take();
+                // "French soldiers were deployed to protect Bamako": whom they protect.
+                if code == "074" {
+                    tgt = slots.iter().position(|s| {
+                        s.start > tok
+                            && s.start <= tok + 8
+                            && s.members.iter().all(|m| country_of(m).is_some())
+                            && src.is_none_or(|x| {
+                                slots[x]
+                                    .members
+                                    .iter()
+                                    .all(|a| country_of(a) != country_of(&s.members[0]))
+                            })
+                    });
+                }
             }
             // Alerts and mobilisation by police are 151/153, by the military 152/154.
             if matches!(code, "151" | "152" | "153" | "154") {
@@ -1554,6 +1583,39 @@ impl Engine<'_> {
                 }
             }
         }
+        // Violence told as background to another event is not coded again: in a relative
+        // clause ("an inquiry into the air strike that killed seven aid workers"), in a clause
+        // of time ("stepped down after protesters stormed his residence") or as the result of
+        // a violent event already coded ("bombs exploded on trains, killing 191 people").
+        let background = |e: &RawEvent| {
+            let t = e.trigger;
+            let violent = matches!(&e.code[..2], "18" | "19" | "20");
+            let mut k = t;
+            while k > range.0 && ADVERBS.contains(&doc.w(k - 1)) {
+                k -= 1;
+            }
+            let prev = if k > range.0 { doc.w(k - 1) } else { "" };
+            let relative = matches!(prev, "that" | "which");
+            let timed = (range.0..t)
+                .rev()
+                .take(6)
+                .any(|j| matches!(doc.w(j), "after" | "before" | "when" | "since" | "until"))
+                && !(range.0..t).rev().take(6).any(|j| doc.w(j) == ",");
+            let result = prev == "," && doc.w(t).ends_with("ing");
+            violent
+                && (relative || timed || result)
+                && events.iter().any(|o| {
+                    o.trigger < t
+                        && (!result || matches!(&o.code[..2], "18" | "19" | "20"))
+                        && !(relative && o.code == "010")
+                })
+        };
+        let drop: Vec<usize> = events
+            .iter()
+            .filter(|e| background(e))
+            .map(|e| e.trigger)
+            .collect();
+        events.retain(|e| !drop.contains(&e.trigger));
         // 010 only when the sentence says nothing more specific.
         if events.iter().any(|e| e.code != "010") {
             events.retain(|e| e.code != "010");
