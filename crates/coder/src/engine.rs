@@ -777,7 +777,8 @@ impl Engine<'_> {
             };
             let mut code = pattern.code;
             let mut future = false;
-            let mut skip = negated;
+            // Not seeking another term is an intent to change leadership too (0341).
+            let mut skip = negated && code != "0341";
             match family {
                 Some(Family::Negate) => {
                     skip = true;
