@@ -1584,6 +1584,51 @@ impl Engine<'_> {
                 }
             }
         }
+        // What people demand of their rulers is a change of leadership, policy, rights or
+        // institutions (1041-1044): "protesters demanded open nominations for the election of
+        // the city's leader".
+        for e in events
+            .iter_mut()
+            .filter(|e| matches!(e.code, "100" | "104"))
+        {
+            let popular = e.source.as_ref().is_some_and(|s| {
+                s.agents
+                    .iter()
+                    .any(|g| matches!(g.as_str(), "CVL" | "OPP" | "LAB" | "EDU" | "HRI"))
+            });
+            if !popular {
+                continue;
+            }
+            // Of whom: their own rulers when the demand names them.
+            let rulers = (e.trigger + 1..range.1).any(|k| {
+                matches!(
+                    doc.w(k),
+                    "leader" | "government" | "president" | "authorities" | "regime" | "premier"
+                ) || (doc.w(k) == "prime" && doc.w(k + 1) == "minister")
+            });
+            if e.target.is_none() && rulers {
+                if let Some(c) = e.source.as_ref().and_then(country_of) {
+                    e.target = Some(ActorRef {
+                        code: format!("{c}GOV"),
+                        country: Some(c.clone()),
+                        agents: vec!["GOV".to_string()],
+                        name: format!("{c} government"),
+                        text: String::new(),
+                        certainty: 0.5,
+                        is_person: false,
+                        place_country: None,
+                    });
+                }
+            }
+            if let Some(kind) = demand_kind(doc, e.trigger + 1, range.1) {
+                e.code = match kind {
+                    1 => "1041",
+                    2 => "1042",
+                    3 => "1043",
+                    _ => "1044",
+                };
+            }
+        }
         // Violence told as background to another event is not coded again: in a relative
         // clause ("an inquiry into the air strike that killed seven aid workers"), in a clause
         // of time ("stepped down after protesters stormed his residence") or as the result of
