@@ -948,7 +948,7 @@ impl Engine<'_> {
                     s.start > tok
                         && s.end <= clause_end
                         && s.start <= tok + 12
-                        && matches!(s.prep, Some("by" | "into" | "against" | "on"))
+                        && matches!(s.prep, Some("by" | "into" | "against" | "on" | "under"))
                         && src.is_none_or(|x| slots[x].start != s.start)
                 });
             }
@@ -1582,6 +1582,40 @@ impl Engine<'_> {
                         e.target = Some(gov.clone());
                     }
                 }
+            }
+        }
+        // Police or prosecutors raiding in an investigation investigate: "federal police
+        // raided the offices of construction firms in the Petrobras bribery probe" 091.
+        if let Some(ri) = events.iter().position(|e| {
+            e.code == "190"
+                && matches!(doc.w(e.trigger), "raided" | "raid" | "raids" | "searched")
+                && e.source
+                    .as_ref()
+                    .is_some_and(|s| s.agents.iter().any(|g| matches!(g.as_str(), "COP" | "JUD")))
+        }) {
+            if let Some(pi) = events.iter().position(|e| e.code.starts_with("09")) {
+                let crime = (range.0..range.1).any(|k| {
+                    matches!(
+                        doc.w(k),
+                        "bribery"
+                            | "corruption"
+                            | "fraud"
+                            | "laundering"
+                            | "embezzlement"
+                            | "graft"
+                            | "smuggling"
+                            | "trafficking"
+                            | "tax"
+                    )
+                });
+                let raid = events[ri].clone();
+                let p = &mut events[pi];
+                p.source = raid.source;
+                p.target = raid.target;
+                if crime && p.code == "090" {
+                    p.code = "091";
+                }
+                events.remove(ri);
             }
         }
         // What people demand of their rulers is a change of leadership, policy, rights or
