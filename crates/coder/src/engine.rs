@@ -1020,6 +1020,20 @@ impl Engine<'_> {
                     }
                 }
             }
+            // Expelling people out of a place targets the place's country: "drove hundreds of
+            // thousands of ethnic Albanians out of Kosovo".
+            if code == "203" {
+                if let Some(p) = slots.iter().position(|s| {
+                    s.start > tok + 2
+                        && s.prep == Some("of")
+                        && doc.w(s.start - 2) == "out"
+                        && s.members.len() == 1
+                        && s.members[0].agents.is_empty()
+                        && s.members[0].country.is_some()
+                }) {
+                    tgt = Some(p);
+                }
+            }
             // Violence by non-state armed groups against no armed target is CAMEO's
             // unconventional violence (18), not military force (19).
             if code == "190"
