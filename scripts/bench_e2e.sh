@@ -101,7 +101,11 @@ start_service extract pl "$A_EX"
 wait_ready "$A_DD"; wait_ready "$A_EX"
 start_service ingest pl "$A_IN"
 wait_ready "$A_IN"
+# Done when every stage has consumed all its predecessor produced and nothing has moved for
+# two seconds; the run ends at the last movement, so the quiet wait is not counted.
 t0=""
+last=""
+t_last=""
 while :; do
   i_in=$(metric "$A_IN" 'dragoman_records_in_total{stage="ingest"}')
   [ -z "$t0" ] && [ "${i_in%.*}" -gt 0 ] && t0=$(now)
@@ -109,12 +113,18 @@ while :; do
   e_in=$(metric "$A_EX" 'dragoman_records_in_total{stage="extract"}')
   e_out=$(metric "$A_EX" 'dragoman_records_out_total{stage="extract"}')
   d_in=$(metric "$A_DD" 'dragoman_records_in_total{stage="dedup"}')
-  if [ "${i_in%.*}" -ge "$N" ] && [ "${e_in%.*}" -ge "${i_out%.*}" ] && [ "${d_in%.*}" -ge "${e_out%.*}" ]; then
+  d_out=$(metric "$A_DD" 'dragoman_records_out_total{stage="dedup"}')
+  state="$i_in $i_out $e_in $e_out $d_in $d_out"
+  if [ "$state" != "$last" ]; then
+    last="$state"
+    t_last=$(now)
+  elif [ "${i_in%.*}" -ge "$N" ] && [ "${e_in%.*}" -ge "${i_out%.*}" ] && [ "${d_in%.*}" -ge "${e_out%.*}" ] \
+       && python3 -c "import sys; sys.exit(0 if $(now) - $t_last > 2 else 1)"; then
     break
   fi
   sleep 0.05
 done
-t1=$(now)
+t1="$t_last"
 PL_RATE=$(python3 -c "print(f'{$N/($t1-$t0):.0f}')")
 D_OUT=$(metric "$A_DD" 'dragoman_records_out_total{stage="dedup"}')
 
