@@ -1710,6 +1710,44 @@ impl Engine<'_> {
             .map(|e| e.trigger)
             .collect();
         events.retain(|e| !drop.contains(&e.trigger));
+        // A bare statement takes its tone from what it says: pessimism (012), optimism (013),
+        // readiness (030, toward whom it names): "said the outlook remained grim", "said he
+        // was encouraged by the meeting", "said Tokyo was ready to open a new chapter in
+        // relations with Seoul".
+        if !events.is_empty() && events.iter().all(|e| e.code == "010") {
+            let from = events[0].trigger + 1;
+            let tone = (from..range.1).find_map(|k| match doc.w(k) {
+                "grim" | "worrying" | "worried" | "concerned" | "alarming" | "alarmed"
+                | "pessimistic" | "bleak" | "gloomy" | "troubling" | "deteriorating" | "dire" => {
+                    Some("012")
+                }
+                "hopeful" | "optimistic" | "encouraged" | "optimism" | "encouraging"
+                | "confident" | "upbeat" => Some("013"),
+                "ready" | "willing" | "prepared"
+                    if doc.w(k + 1) == "to" || doc.w(k + 1) == "for" =>
+                {
+                    Some("030")
+                }
+                _ => None,
+            });
+            if let Some(code) = tone {
+                let e = &mut events[0];
+                e.code = code;
+                if code == "030" && e.target.is_none() {
+                    let own = e.source.as_ref().and_then(country_of);
+                    e.target = slots
+                        .iter()
+                        .filter(|s| s.start > from && s.members.len() == 1)
+                        .map(|s| &s.members[0])
+                        .find(|m| {
+                            country_of(m).is_some_and(|c| Some(&c) != own.as_ref())
+                                || (m.country.is_none() && m.code.starts_with("IGO"))
+                        })
+                        .cloned();
+                }
+                events.truncate(1);
+            }
+        }
         // 010 only when the sentence says nothing more specific.
         if events.iter().any(|e| e.code != "010") {
             events.retain(|e| e.code != "010");
