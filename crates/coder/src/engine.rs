@@ -1150,9 +1150,9 @@ impl Engine<'_> {
                     tgt = slots.iter().position(|s| {
                         s.start > k
                             && s.start <= k + 4
-                            && s.members
-                                .iter()
-                                .any(|m| m.country.is_some() || m.code.len() > 3)
+                            && s.members.iter().any(|m| {
+                                m.country.is_some() || m.code.len() > 3 || !m.agents.is_empty()
+                            })
                             && src.is_none_or(|x| slots[x].start != s.start)
                     });
                 }
@@ -1322,6 +1322,18 @@ impl Engine<'_> {
                             .any(|m| m.agents.iter().any(|g| g == "CVL"))
                 });
             }
+            let mut civil_target = false;
+            // Repressing protests, or threatening to, with no protesters named targets the
+            // people of the repressor's country: "threatened to crush the street protests".
+            if matches!(code, "175" | "137") && tgt.is_none() {
+                let protests = (tok + 1..clause_end).any(|k| {
+                    matches!(
+                        doc.w(k),
+                        "protests" | "protest" | "demonstrations" | "dissent" | "unrest"
+                    )
+                });
+                civil_target = protests;
+            }
             // A state's forces bomb with military means: aerial weapons (195), not the
             // unconventional bombing of 183.
             if code == "183"
@@ -1397,6 +1409,7 @@ impl Engine<'_> {
                 tgt = None;
             }
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
+            let before = events.len();
             self.emit(
                 &slots,
                 src,
@@ -1408,6 +1421,22 @@ impl Engine<'_> {
                 future,
                 &mut events,
             );
+            if civil_target {
+                for e in &mut events[before..] {
+                    if let Some(c) = e.source.as_ref().and_then(country_of) {
+                        e.target = Some(ActorRef {
+                            code: format!("{c}CVL"),
+                            country: Some(c.clone()),
+                            agents: vec!["CVL".to_string()],
+                            name: format!("{c} protesters"),
+                            text: String::new(),
+                            certainty: 0.5,
+                            is_person: false,
+                            place_country: None,
+                        });
+                    }
+                }
+            }
         }
         // Reported speech: an event without a source takes the speaker's.
         if let Some(&sp) = speakers.first() {
