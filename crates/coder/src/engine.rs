@@ -1374,7 +1374,7 @@ impl Engine<'_> {
                 });
             }
             // Bombings by their means: suicide (1831), vehicle (1832), roadside (1833).
-            if matches!(&code[..2], "18" | "19") && !code.starts_with("183") {
+            if matches!(&code[..2], "18" | "19") && (!code.starts_with("183") || code == "183") {
                 // The means must be the event's own: its subject or object, not a bombing the
                 // sentence gives as background ("struck a camp ... after a suicide attack").
                 let clause_start = (range.0..tok)
@@ -1389,7 +1389,8 @@ impl Engine<'_> {
                     (clause_start..with_end.max(tok + 4).min(range.1)).any(|k| doc.w(k) == w)
                 };
                 let bomb = has("bomber") || has("bomb") || has("bombing") || has("bombers");
-                if has("suicide") && (bomb || has("attack")) {
+                let herself = ["herself", "himself", "themselves"].iter().any(|w| has(w));
+                if (has("suicide") && (bomb || has("attack"))) || (code == "183" && herself) {
                     code = "1831";
                 } else if bomb && (has("car") || has("truck") || has("vehicle")) {
                     code = "1832";
