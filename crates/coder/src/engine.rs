@@ -1549,6 +1549,16 @@ impl Engine<'_> {
                         | "after"
                 )
             });
+            // Or in the subject: "Protesters against the finance bill clashed with police".
+            let demand = demand
+                .filter(|&d| demand_kind(doc, d, range.1).is_some())
+                .or_else(|| {
+                    (range.0..ptok).find(|&k| {
+                        matches!(doc.w(k), "against" | "demanding" | "calling" | "opposed")
+                            && demand_kind(doc, k, ptok).is_some()
+                    })
+                })
+                .or(demand);
             if let Some(kind) = demand.and_then(|d| demand_kind(doc, d, range.1)) {
                 let base = events[pi].code;
                 let code = dissent_code(base, kind);
@@ -1590,7 +1600,11 @@ impl Engine<'_> {
             let against = demand.is_some_and(|d| doc.w(d) == "against") && kind.is_some();
             if let (Some(p), true) = (
                 protest,
-                matches!(kind, Some(1 | 2)) || names_rulers || threat || against,
+                matches!(kind, Some(1 | 2))
+                    || names_rulers
+                    || threat
+                    || against
+                    || protest.is_some_and(|p| p.code.starts_with("142")),
             ) {
                 let base = &p.code[..3];
                 let home = p
@@ -3111,6 +3125,10 @@ pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
     if matches!(f, Family::Appeal | Family::Demand | Family::Threaten)
         && matches!(root, "01" | "02" | "03" | "10" | "12" | "13")
     {
+        return Some(code);
+    }
+    // Calling a strike or a protest is staging it: "called a general strike" 143.
+    if matches!(f, Family::Appeal) && root == "14" {
         return Some(code);
     }
     let b3 = &code[..code.len().min(3)];
