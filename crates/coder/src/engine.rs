@@ -633,6 +633,17 @@ impl Engine<'_> {
             {
                 continue;
             }
+            // A participle between a determiner or number and the actor it describes is an
+            // adjective: "released four kidnapped soldiers", "the detained activists".
+            if group.iter().all(|c| c.form.is_participle())
+                && tok > range.0
+                && (DETERMINERS.contains(&doc.w(tok - 1))
+                    || QUANTITIES.contains(&doc.w(tok - 1))
+                    || doc.tokens[tok - 1].kind == TokKind::Number)
+                && slots.iter().any(|s| s.start == tok + 1)
+            {
+                continue;
+            }
             // A noun after "after", "during", "for", "behind"... is background to the reported
             // event ("deployed peacekeepers after clashes", "claimed responsibility for the
             // attack"), not an event of its own. Only plain modifiers may sit between; an
@@ -1045,7 +1056,7 @@ impl Engine<'_> {
             // Violence by protesters is rioting (145): "protesters stormed government
             // buildings", "supporters of X stormed the Congress". By other civilians against
             // people it is assault (182): "settlers attacked Palestinian villagers".
-            if matches!(code, "190" | "180" | "1712")
+            if matches!(code, "190" | "180" | "1712" | "192")
                 && src.is_some_and(|s| {
                     slots[s]
                         .members
@@ -1068,8 +1079,10 @@ impl Engine<'_> {
                     )
                 });
                 if protesters {
-                    code = "145";
-                } else if code != "1712"
+                    // Occupying a place is blocking it (144): "protesters occupied the
+                    // legislature".
+                    code = if code == "192" { "144" } else { "145" };
+                } else if !matches!(code, "1712" | "192")
                     && tgt.is_some_and(|t| {
                         slots[t]
                             .members
@@ -1471,7 +1484,13 @@ impl Engine<'_> {
                     }
                 }
                 if let (Some(a), Some(b)) = (&e.source, &e.target) {
-                    if a.code == b.code {
+                    // Dissent names a place of its own country, not a target: "took to the
+                    // streets of Santiago".
+                    let own_place = e.code.starts_with("14")
+                        && b.agents.is_empty()
+                        && b.code.len() == 3
+                        && a.country.as_deref() == Some(b.code.as_str());
+                    if a.code == b.code || own_place {
                         e.target = None;
                     }
                 }
