@@ -639,6 +639,31 @@ impl Engine<'_> {
                 && tok > range.0
                 && (DETERMINERS.contains(&doc.w(tok - 1))
                     || QUANTITIES.contains(&doc.w(tok - 1))
+                    || matches!(
+                        doc.w(tok - 1),
+                        "two"
+                            | "three"
+                            | "four"
+                            | "five"
+                            | "six"
+                            | "seven"
+                            | "eight"
+                            | "nine"
+                            | "ten"
+                            | "eleven"
+                            | "twelve"
+                            | "twenty"
+                            | "fifty"
+                            | "hundred"
+                            | "several"
+                            | "many"
+                            | "some"
+                            | "all"
+                            | "their"
+                            | "its"
+                            | "his"
+                            | "her"
+                    )
                     || doc.tokens[tok - 1].kind == TokKind::Number)
                 && slots.iter().any(|s| s.start == tok + 1)
             {
@@ -664,6 +689,10 @@ impl Engine<'_> {
                     "with",
                     "by",
                     "under",
+                    "escape",
+                    "flee",
+                    "fleeing",
+                    "escaping",
                 ];
                 let mut k = tok;
                 while k > range.0
