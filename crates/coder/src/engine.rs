@@ -1219,9 +1219,10 @@ impl Engine<'_> {
                     let place = matches!(
                         s.prep,
                         Some("in" | "across" | "around" | "throughout" | "near")
-                    ) || (s.prep == Some("with")
-                        && s.start >= 2
-                        && matches!(doc.w(s.start - 2), "border" | "frontier"));
+                    ) || (s.prep == Some("at") && !code.starts_with("15"))
+                        || (s.prep == Some("with")
+                            && s.start >= 2
+                            && matches!(doc.w(s.start - 2), "border" | "frontier"));
                     s.start > tok
                         && s.start < clause_end
                         && place
