@@ -214,7 +214,7 @@ SLE ; Sierra Leone ; Sierra Leonean ; Sierra Leoneans ; Freetown ;
 SLV ; El Salvador ; Salvadoran|Salvadorean ; Salvadorans|Salvadoreans ; San Salvador ;
 SMR ; San Marino ; Sammarinese ; ; ;
 SOM ; Somalia ; Somali ; Somalis ; Mogadishu ; Villa Somalia
-SRB ; Serbia ; Serbian ; Serbs|Serbians ; Belgrade ;
+SRB ; Serbia ; Serbian|Serb ; Serbs|Serbians ; Belgrade ;
 SSD ; South Sudan ; South Sudanese ; ; Juba ;
 STP ; Sao Tome and Principe|São Tomé and Príncipe ; Santomean ; Santomeans ; Sao Tome|São Tomé ;
 SUR ; Suriname|Surinam ; Surinamese ; ; Paramaribo ;

@@ -1131,12 +1131,7 @@ impl Engine<'_> {
                             m.agents.is_empty() && m.code.len() == 3 && m.place_country.is_none()
                         })
                 })
-                && src.is_some_and(|s| {
-                    slots[s]
-                        .members
-                        .iter()
-                        .all(|m| m.agents.iter().any(|g| g == "MIL"))
-                })
+                && src.is_some_and(|s| slots[s].members.iter().all(|m| has_agent(m, "MIL")))
             {
                 code = "166";
             }
@@ -1146,10 +1141,28 @@ impl Engine<'_> {
                 && tgt.is_none_or(|t| slots[t].members.iter().all(|m| m.country.is_none()))
                 && src.is_some_and(|s| {
                     let m = &slots[s].members;
-                    m.len() > 1 && m.iter().all(|a| a.agents.iter().any(|g| g == "MIL"))
+                    m.len() > 1 && m.iter().all(|a| has_agent(a, "MIL"))
                 })
             {
                 code = "087";
+            }
+            // Killing a hundred people or more is a mass killing (202): "killed 8,000 Muslim men
+            // and boys", "killed some 1.7 million Cambodians".
+            if matches!(code, "190" | "180" | "182" | "1823" | "193")
+                && block.lemma.as_ref() == "kill"
+                && (tok + 1..(tok + 4).min(range.1)).any(|k| {
+                    doc.tokens[k].kind == TokKind::Number && {
+                        let digits: String = doc.text[doc.tokens[k].range()]
+                            .chars()
+                            .take_while(|c| c.is_ascii_digit() || *c == ',')
+                            .filter(char::is_ascii_digit)
+                            .collect();
+                        digits.parse::<u64>().is_ok_and(|n| n >= 100)
+                            || matches!(doc.w(k + 1), "million" | "thousand")
+                    }
+                })
+            {
+                code = "202";
             }
             // Killing a named person is an assassination (186): "killed the Iranian general
             // Qassem Soleimani".
@@ -1340,10 +1353,10 @@ impl Engine<'_> {
             // State forces shooting, beating or gassing protesters repress them (175).
             if (code.starts_with("18") || code.starts_with("19"))
                 && src.is_some_and(|s| {
-                    slots[s].members.iter().all(|m| {
-                        m.agents.iter().any(|g| matches!(g.as_str(), "MIL" | "COP"))
-                            && !non_state(m)
-                    })
+                    slots[s]
+                        .members
+                        .iter()
+                        .all(|m| (has_agent(m, "MIL") || has_agent(m, "COP")) && !non_state(m))
                 })
                 && (tok + 1..clause_end).any(|k| {
                     matches!(
@@ -1384,7 +1397,7 @@ impl Engine<'_> {
                     slots[s]
                         .members
                         .iter()
-                        .all(|m| m.agents.iter().any(|g| g == "MIL") && !non_state(m))
+                        .all(|m| has_agent(m, "MIL") && !non_state(m))
                 })
             {
                 code = "195";
@@ -3073,6 +3086,11 @@ fn after_aux(doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
     }
     k > range.0
         && (AUX_BE.contains(&doc.w(k - 1)) || matches!(doc.w(k - 1), "has" | "have" | "had"))
+}
+
+/// An actor of an agent type, from its agents or its code ("SDNMIL" for "the Sudanese army").
+fn has_agent(a: &ActorRef, g: &str) -> bool {
+    a.agents.iter().any(|x| x == g) || (a.code.len() > 3 && a.code.ends_with(g))
 }
 
 /// Rebels, militants, armed groups without a state.
