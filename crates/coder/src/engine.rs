@@ -1224,6 +1224,7 @@ impl Engine<'_> {
             // trains in Madrid". A border names the other side: "along the border with Pakistan".
             if tgt.is_none()
                 && (code.starts_with("15")
+                    || code.starts_with("13")
                     || code.starts_with("18")
                     || code.starts_with("19")
                     || code.starts_with("20"))
@@ -1247,7 +1248,7 @@ impl Engine<'_> {
                                 .members
                                 .iter()
                                 .all(|m| m.country != s.members[0].country),
-                            None => !code.starts_with("15"),
+                            None => !code.starts_with("15") && !code.starts_with("13"),
                         }
                 });
             }
