@@ -1787,7 +1787,9 @@ impl Engine<'_> {
         // Violence told as background to another event is not coded again: in a relative
         // clause ("an inquiry into the air strike that killed seven aid workers"), in a clause
         // of time ("stepped down after protesters stormed his residence") or as the result of
-        // a violent event already coded ("bombs exploded on trains, killing 191 people").
+        // a violent event already coded ("bombs exploded on trains, killing 191 people"). Any
+        // action but a statement in a clause of time is background too ("put its forces on
+        // alert after Turkish jets violated its airspace").
         let background = |e: &RawEvent| {
             let t = e.trigger;
             let violent = matches!(&e.code[..2], "18" | "19" | "20");
@@ -1803,8 +1805,7 @@ impl Engine<'_> {
                 .any(|j| matches!(doc.w(j), "after" | "before" | "when" | "since" | "until"))
                 && !(range.0..t).rev().take(6).any(|j| doc.w(j) == ",");
             let result = prev == "," && doc.w(t).ends_with("ing");
-            violent
-                && (relative || timed || result)
+            ((violent && (relative || timed || result)) || (timed && !e.code.starts_with("01")))
                 && events.iter().any(|o| {
                     o.trigger < t
                         && (!result || matches!(&o.code[..2], "18" | "19" | "20"))
