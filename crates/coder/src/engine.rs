@@ -2735,7 +2735,16 @@ impl Engine<'_> {
         while k > range.0 && ADVERBS.contains(&doc.w(k - 1)) {
             k -= 1;
         }
-        if k == range.0 || slots.iter().any(|s| s.end == k) || after_aux(doc, tok, range) {
+        // A name after a preposition modifies a noun: "over the Mumbai attacks".
+        let subject_before = slots.iter().any(|s| {
+            s.end == k
+                && !(s.start > range.0
+                    && (PREPOSITIONS.contains(&doc.w(s.start - 1))
+                        || (s.start > range.0 + 1
+                            && DETERMINERS.contains(&doc.w(s.start - 1))
+                            && PREPOSITIONS.contains(&doc.w(s.start - 2)))))
+        });
+        if k == range.0 || subject_before || after_aux(doc, tok, range) {
             return true;
         }
         matches!(
