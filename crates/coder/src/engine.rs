@@ -664,6 +664,9 @@ impl Engine<'_> {
                             | "his"
                             | "her"
                     )
+                    // "released captured Indian pilot": after another verb.
+                    || (doc.w(tok - 1).ends_with("ed")
+                        && self.verbs.index.contains_key(doc.w(tok - 1)))
                     || doc.tokens[tok - 1].kind == TokKind::Number)
                 && slots.iter().any(|s| s.start == tok + 1)
             {
