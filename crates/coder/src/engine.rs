@@ -1090,10 +1090,13 @@ impl Engine<'_> {
             // people it is assault (182): "settlers attacked Palestinian villagers".
             if matches!(code, "190" | "180" | "1712" | "192")
                 && src.is_some_and(|s| {
-                    slots[s]
-                        .members
-                        .iter()
-                        .all(|m| m.agents.iter().any(|g| g == "CVL") && !armed(m) && !non_state(m))
+                    slots[s].members.iter().all(|m| {
+                        m.agents
+                            .iter()
+                            .any(|g| matches!(g.as_str(), "CVL" | "OPP" | "EDU" | "LAB" | "AGR"))
+                            && !armed(m)
+                            && !non_state(m)
+                    })
                 })
             {
                 let s = &slots[src.unwrap_or_default()];
@@ -1291,6 +1294,16 @@ impl Engine<'_> {
                             })
                     });
                 }
+            }
+            // A protest outside a building targets whose it is: "demonstrated outside the US
+            // embassy in Kabul".
+            if code.starts_with("14") && tgt.is_none() {
+                tgt = slots.iter().position(|s| {
+                    s.prep == Some("outside")
+                        && s.start > tok
+                        && s.start < clause_end
+                        && src.is_none_or(|x| slots[x].start != s.start)
+                });
             }
             // Dissent abroad targets the country it happens in: "Palestinian prisoners in
             // Israeli jails began a hunger strike".
@@ -1815,9 +1828,24 @@ impl Engine<'_> {
                         && !(relative && o.code == "010")
                 })
         };
+        // A violent noun as the object of another event is its topic: "protested the
+        // kidnapping of schoolgirls", "condemned the attack".
+        let topic = |e: &RawEvent| {
+            let t = e.trigger;
+            let mut k = t;
+            while k > range.0 && DETERMINERS.contains(&doc.w(k - 1)) {
+                k -= 1;
+            }
+            matches!(&e.code[..2], "18" | "19" | "20")
+                && k < t
+                && k > range.0
+                && events
+                    .iter()
+                    .any(|o| o.trigger == k - 1 && !matches!(&o.code[..2], "18" | "19" | "20"))
+        };
         let drop: Vec<usize> = events
             .iter()
-            .filter(|e| background(e))
+            .filter(|e| background(e) || topic(e))
             .map(|e| e.trigger)
             .collect();
         events.retain(|e| !drop.contains(&e.trigger));
