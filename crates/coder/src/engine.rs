@@ -1063,6 +1063,31 @@ impl Engine<'_> {
                     }
                 }
             }
+            // Taking back a place of one's own country targets whom it is taken from:
+            // "retook the town of Sinjar from Islamic State".
+            if code == "192" {
+                let own_place = |t: usize| {
+                    src.is_some_and(|x| {
+                        slots[t].members.iter().all(|m| {
+                            m.agents.is_empty()
+                                && m.code.len() == 3
+                                && slots[x].members.iter().any(|n| country_of(n) == m.country)
+                        })
+                    })
+                };
+                if tgt.is_none_or(own_place) {
+                    if let Some(f) = slots.iter().position(|s| {
+                        s.prep == Some("from")
+                            && s.start > tok
+                            && s.start < clause_end_early(doc, tok, range)
+                            && s.members
+                                .iter()
+                                .all(|m| !m.agents.is_empty() || m.code.len() > 3)
+                    }) {
+                        tgt = Some(f);
+                    }
+                }
+            }
             // Expelling people out of a place targets the place's country: "drove hundreds of
             // thousands of ethnic Albanians out of Kosovo".
             if code == "203" {
@@ -3128,6 +3153,13 @@ fn after_aux(doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
     }
     k > range.0
         && (AUX_BE.contains(&doc.w(k - 1)) || matches!(doc.w(k - 1), "has" | "have" | "had"))
+}
+
+/// Where the clause of a trigger ends: a semicolon or a clause boundary.
+fn clause_end_early(doc: &Doc, tok: usize, range: (usize, usize)) -> usize {
+    (tok + 1..range.1)
+        .find(|&k| doc.w(k) == ";" || (is_boundary(doc.w(k)) && doc.w(k) != "which"))
+        .unwrap_or(range.1)
 }
 
 /// An actor of an agent type, from its agents or its code ("SDNMIL" for "the Sudanese army").
