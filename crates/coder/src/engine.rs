@@ -1063,6 +1063,19 @@ impl Engine<'_> {
                     }
                 }
             }
+            // Capturing a place is taking territory (192), not an arrest: "captured Raqqa".
+            if code == "173"
+                && !block.noun
+                && tgt.is_some_and(|t| {
+                    slots[t]
+                        .members
+                        .iter()
+                        .all(|m| m.agents.is_empty() && m.code.len() == 3 && !m.is_person)
+                })
+                && matches!(block.lemma.as_ref(), "capture" | "seize" | "take")
+            {
+                code = "192";
+            }
             // Taking back a place of one's own country targets whom it is taken from:
             // "retook the town of Sinjar from Islamic State".
             if code == "192" {
