@@ -2000,7 +2000,7 @@ impl Engine<'_> {
         slots
             .iter()
             .find(|s| {
-                matches!(s.prep, Some("in" | "across" | "at" | "throughout"))
+                matches!(s.prep, Some("in" | "across" | "at" | "throughout" | "near"))
                     && s.members.len() == 1
                     && s.members[0].agents.is_empty()
                     && s.members[0].country.is_some()
