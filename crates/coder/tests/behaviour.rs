@@ -414,3 +414,148 @@ fn agents_take_the_country_of_their_coordination_and_group() {
         "CHLGOV"
     ));
 }
+
+#[test]
+fn eighth_round_actors_and_targets() {
+    // Force posture on one's own forces has no target; after "after" or "as" it faces the
+    // other country.
+    assert!(has(
+        "Greece put its armed forces on alert after Turkish jets violated its airspace.",
+        "152",
+        "GRC",
+        "TUR"
+    ));
+    assert!(has(
+        "Russia announced a partial mobilisation of reservists.",
+        "154",
+        "RUS",
+        "-"
+    ));
+    // A threat of military action names no target of its own; its condition does.
+    assert!(has(
+        "China threatened military action if the Philippine government occupied the shoal.",
+        "138",
+        "CHN",
+        "PHL"
+    ));
+    // A bomb's planter is the source; the means may come after "with".
+    assert!(has(
+        "A roadside bomb planted by the Taliban killed four Afghan policemen.",
+        "1833",
+        "AFGREB",
+        "AFG"
+    ));
+    assert!(has(
+        "Taliban fighters killed two Afghan soldiers with a roadside bomb.",
+        "1833",
+        "AFGREB",
+        "AFG"
+    ));
+    // Groups fighting across borders take the theatre of their violence.
+    assert!(has(
+        "Taliban gunmen attacked a school in the Swat valley.",
+        "180",
+        "PAKREB",
+        ""
+    ));
+    assert!(has(
+        "The Lord's Resistance Army killed hundreds of villagers in north-eastern Congo.",
+        "202",
+        "CODREB",
+        "COD"
+    ));
+    // A transfer's "to X" past a name and its apposition.
+    assert!(has(
+        "Colombia extradited Juan Perez, a former rebel commander, to the United States.",
+        "063",
+        "COL",
+        "USA"
+    ));
+    // Aid without a named recipient goes to the place it reaches.
+    assert!(has(
+        "The World Food Programme distributed food aid to hungry families in Kabul.",
+        "073",
+        "IGOUNO",
+        "AFG"
+    ));
+    // Popular demands of their own rulers; crushing protests targets the people.
+    assert!(has(
+        "Protesters in Nairobi demanded the resignation of the president.",
+        "1041",
+        "KENCVL",
+        "KENGOV"
+    ));
+    assert!(has(
+        "The Belarusian president threatened to crush the street protests.",
+        "137",
+        "BLRGOV",
+        "BLRCVL"
+    ));
+    // Capturing a place is taking territory; retaking one at home targets whom it is taken
+    // from.
+    assert!(has(
+        "Iraqi forces retook the town of Sinjar from Islamic State.",
+        "192",
+        "IRQ",
+        "IRQREB"
+    ));
+}
+
+#[test]
+fn eighth_round_codes_and_background() {
+    // A statement's tone.
+    assert!(has(
+        "The Turkish foreign minister said he was hopeful about the talks.",
+        "013",
+        "TURGOV",
+        "-"
+    ));
+    // Not seeking another term is an intent to change leadership.
+    assert!(has(
+        "The Colombian president said he would not seek another term.",
+        "0341",
+        "COLGOV",
+        "-"
+    ));
+    // Calling a general strike stages it.
+    assert!(has(
+        "Bangladesh's opposition parties called a general strike to force the prime minister to resign.",
+        "1431",
+        "BGDOPP",
+        "BGDGOV"
+    ));
+    // Violence in a relative clause or a clause of time is background.
+    assert!(!has(
+        "The Israeli military opened an inquiry into the air strike that killed seven aid workers.",
+        "190",
+        "",
+        ""
+    ));
+    assert!(!has(
+        "Colombian rebels released four kidnapped soldiers.",
+        "181",
+        "",
+        ""
+    ));
+    // A participle closing a hyphenated compound is no event.
+    assert!(!has(
+        "Government-backed militias attacked villages in Darfur.",
+        "051",
+        "",
+        ""
+    ));
+    // Police raiding in a probe investigate.
+    assert!(has(
+        "Brazilian federal police raided the offices of construction firms in a bribery probe.",
+        "091",
+        "BRACOP",
+        "BRABUS"
+    ));
+    // Killing a hundred people or more is a mass killing.
+    assert!(has(
+        "Serb forces killed 8,000 Muslim men and boys at Srebrenica.",
+        "202",
+        "SRBMIL",
+        ""
+    ));
+}
