@@ -744,13 +744,20 @@ impl Engine<'_> {
                         && !slots.iter().any(|s| s.start == tok + 1)
                 };
             let word = doc.text[doc.tokens[tok].range()].to_string();
-            let noun_context = tok > range.0 && {
-                let p = doc.w(tok - 1);
-                DETERMINERS.contains(&p)
-                    || p == "'s"
-                    || p == "\u{2019}s"
-                    || slots.iter().any(|s| s.end == tok)
-            };
+            // A plural noun heading the sentence is a noun too: "Protests erupted across Iran",
+            // "Talks between Israel and the Palestinians resumed".
+            let heads = tok == range.0
+                && doc.w(tok).ends_with('s')
+                && tok + 1 < range.1
+                && !slots.iter().any(|s| s.start == tok + 1);
+            let noun_context = heads
+                || tok > range.0 && {
+                    let p = doc.w(tok - 1);
+                    DETERMINERS.contains(&p)
+                        || p == "'s"
+                        || p == "\u{2019}s"
+                        || slots.iter().any(|s| s.end == tok)
+                };
             let mut best: Option<(Cand, Match)> = None;
             let finite = self.plausible_verb(doc, tok, range, &slots);
             for c in group {
@@ -921,6 +928,23 @@ impl Engine<'_> {
                     .or_else(|| self.object(doc, tok, m.last, range, &slots, own_or_subject));
                 (m.source.or(subject), t)
             };
+            // A noun's parties after "between" act with each other: "a ceasefire between Israel
+            // and Hamas", "clashes between Armenian and Azerbaijani troops".
+            // Unless what follows denies it: "the talks between France and Germany did not take
+            // place".
+            let denied_after =
+                (tok + 1..range.1).any(|k| matches!(doc.w(k), "not" | "n't" | "never" | "'t"));
+            if block.noun && src.is_none() && !denied_after {
+                if let Some(b) = slots.iter().position(|s| {
+                    s.prep == Some("between")
+                        && s.start > tok
+                        && s.start <= m.last.max(tok) + 3
+                        && s.members.len() > 1
+                }) {
+                    src = Some(b);
+                    tgt = None;
+                }
+            }
             // "urged Russia to withdraw": the addressee is the target.
             if let (Some(ct), Some(Family::Appeal | Family::Demand)) = (controller, family) {
                 if let Some(addr) = slots.iter().position(|s| s.start > ct && s.end <= tok) {
