@@ -1357,6 +1357,16 @@ impl Engine<'_> {
                     });
                 }
             }
+            // "Anti-government protests": what they are against is the target, not the source.
+            if let Some(x) = src {
+                let st = slots[x].start;
+                if st >= range.0 + 2 && doc.w(st - 1) == "-" && doc.w(st - 2) == "anti" {
+                    if tgt.is_none() {
+                        tgt = Some(x);
+                    }
+                    src = None;
+                }
+            }
             // A protest outside a building targets whose it is: "demonstrated outside the US
             // embassy in Kabul".
             if code.starts_with("14") && tgt.is_none() {
@@ -1545,6 +1555,13 @@ impl Engine<'_> {
                 tgt = None;
             }
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
+            // Protests with no named protesters are the people's of the place: "protests
+            // erupted across Iran".
+            let people_of = if code.starts_with("14") && src.is_none() {
+                self.place_country(doc, range, &slots)
+            } else {
+                None
+            };
             let before = events.len();
             self.emit(
                 &slots,
@@ -1557,6 +1574,22 @@ impl Engine<'_> {
                 future,
                 &mut events,
             );
+            if let Some(c) = &people_of {
+                for e in &mut events[before..] {
+                    if e.source.is_none() {
+                        e.source = Some(ActorRef {
+                            code: format!("{c}CVL"),
+                            country: Some(c.clone()),
+                            agents: vec!["CVL".to_string()],
+                            name: format!("{c} protesters"),
+                            text: String::new(),
+                            certainty: 0.4,
+                            is_person: false,
+                            place_country: None,
+                        });
+                    }
+                }
+            }
             if civil_target {
                 for e in &mut events[before..] {
                     if let Some(c) = e.source.as_ref().and_then(country_of) {
