@@ -1587,6 +1587,10 @@ impl Engine<'_> {
                             is_person: false,
                             place_country: None,
                         });
+                        // Their own place is no target.
+                        if e.target.as_ref().is_some_and(|t| t.code == *c) {
+                            e.target = None;
+                        }
                     }
                 }
             }
