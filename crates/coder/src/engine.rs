@@ -2762,6 +2762,20 @@ impl Engine<'_> {
         if tok > range.0 + 1 && matches!(doc.w(tok - 1), "that" | "which" | "who") {
             return slots.iter().position(|s| s.end == tok - 1);
         }
+        // A second verb of the same subject: "India condemned the attack in Pulwama and
+        // blamed Pakistan" is India's.
+        if tok > range.0 + 2
+            && doc.w(tok - 1) == "and"
+            && doc.w(tok).ends_with("ed")
+            && !slots.iter().any(|s| s.end == tok - 1)
+        {
+            if let Some(first) = slots
+                .iter()
+                .position(|s| s.prep.is_none() && s.start >= clause_start && s.end < tok)
+            {
+                return Some(first);
+            }
+        }
         slots
             .iter()
             .enumerate()
