@@ -928,6 +928,20 @@ impl Engine<'_> {
                     .or_else(|| self.object(doc, tok, m.last, range, &slots, own_or_subject));
                 (m.source.or(subject), t)
             };
+            // Releasing, arresting or killing people acts on them, not on a partner named
+            // after "with": "freed 52 political prisoners under a deal with the United States".
+            if (code.starts_with("084") || matches!(&code[..2], "17" | "18" | "20"))
+                && tgt.is_some_and(|t| slots[t].prep == Some("with"))
+            {
+                if let Some(d) = slots.iter().position(|s| {
+                    s.prep.is_none()
+                        && s.start > tok
+                        && s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(6)
+                        && s.members.iter().all(|m| !m.agents.is_empty())
+                }) {
+                    tgt = Some(d);
+                }
+            }
             // A noun's parties after "between" act with each other: "a ceasefire between Israel
             // and Hamas", "clashes between Armenian and Azerbaijani troops".
             // Unless what follows denies it: "the talks between France and Germany did not take
