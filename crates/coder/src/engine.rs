@@ -1089,7 +1089,10 @@ impl Engine<'_> {
             // Threats and force posture naming one's own forces without a country of their
             // own ("put its armed forces on alert", "threatened military action") name how,
             // not whom: no target.
-            if (code.starts_with("13") || code.starts_with("15"))
+            if (code.starts_with("13")
+                || code.starts_with("15")
+                || (code.starts_with("19")
+                    && src.is_some_and(|s| !slots[s].members.iter().any(non_state))))
                 && src.is_some_and(|s| slots[s].members.iter().any(|m| country_of(m).is_some()))
             {
                 if let Some(t) = tgt {
@@ -3297,7 +3300,9 @@ fn country_of(a: &ActorRef) -> Option<String> {
         let c = a.code.get(..3)?;
         (a.code.len() > 3
             && c.bytes().all(|b| b.is_ascii_uppercase())
-            && !matches!(c, "IGO" | "NGO" | "IMG" | "MNC"))
+            && !matches!(c, "IGO" | "NGO" | "IMG" | "MNC")
+            // An agent-only code ("CVLGOV", a civilian government) has no country.
+            && !a.agents.iter().any(|g| g == c))
         .then(|| c.to_string())
     })
 }
