@@ -2521,7 +2521,10 @@ impl Engine<'_> {
                 let last = slot.members[slot.members.len() - 1].clone();
                 if !last.agents.is_empty() && last.country.is_some() {
                     for m in slot.members.iter_mut() {
-                        if m.agents.is_empty() && m.country.is_some() && !m.is_person {
+                        // Only an adjective ("Russian and"), not a country's name ("the United
+                        // States and the Taliban").
+                        let adjective = !m.text.is_empty() && m.text != m.name;
+                        if m.agents.is_empty() && m.country.is_some() && !m.is_person && adjective {
                             m.agents = last.agents.clone();
                             m.code = format!(
                                 "{}{}",
