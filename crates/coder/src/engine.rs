@@ -668,7 +668,15 @@ impl Engine<'_> {
                     || (doc.w(tok - 1).ends_with("ed")
                         && self.verbs.index.contains_key(doc.w(tok - 1)))
                     || doc.tokens[tok - 1].kind == TokKind::Number)
-                && slots.iter().any(|s| s.start == tok + 1)
+                && (slots.iter().any(|s| s.start == tok + 1)
+                    || (tok + 2 < range.1
+                        && matches!(doc.w(tok - 1), "its" | "their" | "his" | "her" | "the")
+                        && doc.tokens[tok + 1].kind == TokKind::Word
+                        && !doc.tokens[tok + 1].cap
+                        && !PREPOSITIONS.contains(&doc.w(tok + 1))
+                        && !DETERMINERS.contains(&doc.w(tok + 1))
+                        && !is_boundary(doc.w(tok + 1))
+                        && !matches!(doc.w(tok + 1), "and" | "or" | "by")))
             {
                 continue;
             }
