@@ -260,11 +260,11 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 94.3%, exact 81.4%, actors 86.6%,
+    // Bars a little below what the coder reaches today (root 94.5%, exact 81.8%, actors 86.9%,
     // 3 of 26 negatives), so that a regression fails.
-    assert!(root >= 0.940, "root recall {root:.3}");
-    assert!(exact >= 0.811, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.863, "source/target recall {actors:.3}");
+    assert!(root >= 0.942, "root recall {root:.3}");
+    assert!(exact >= 0.815, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.866, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 3,
         "{} negative lines gave events",
@@ -347,13 +347,13 @@ fn labelled_articles_meet_the_bars() {
         f(exact_hits)
     );
     assert!(articles >= 20, "{articles} articles, expected at least 20");
-    // Today: 82.2% root+actors, 72.2% exact, no forbidden root.
+    // Today: 83.3% root+actors, 73.3% exact, no forbidden root.
     assert!(
-        f(root_actor_hits) >= 81.5,
+        f(root_actor_hits) >= 82.5,
         "root+actors {:.1}%",
         f(root_actor_hits)
     );
-    assert!(f(exact_hits) >= 71.5, "exact+actors {:.1}%", f(exact_hits));
+    assert!(f(exact_hits) >= 72.5, "exact+actors {:.1}%", f(exact_hits));
     assert!(
         forbidden == 0,
         "{forbidden} events of forbidden roots (boilerplate or wrong reading)"
@@ -405,11 +405,11 @@ fn codebook_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 94.4%, exact 81.2%, src+tgt 87.5%); the
+    // Bars a little below its score at 320 lines (root 94.7%, exact 81.6%, src+tgt 87.8%); the
     // acceptance bars are 80 / 60 / 70.
-    assert!(root >= 0.941, "root recall {root:.3}");
-    assert!(exact >= 0.809, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.872, "source/target recall {actors:.3}");
+    assert!(root >= 0.944, "root recall {root:.3}");
+    assert!(exact >= 0.813, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.875, "source/target recall {actors:.3}");
 }
 
 /// The second codebook-style set (`tests/data/codebook2.tsv`): its odd lines are held out and
@@ -426,11 +426,11 @@ fn codebook2_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 88.8%, exact 76.2%, src+tgt 78.8%; odd
+    // Bars a little below its score at 320 lines (root 89.1%, exact 76.6%, src+tgt 79.4%; odd
     // lines alone 86.9 / 70.6 / 73.8).
-    assert!(root >= 0.885, "root recall {root:.3}");
-    assert!(exact >= 0.759, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.785, "source/target recall {actors:.3}");
+    assert!(root >= 0.888, "root recall {root:.3}");
+    assert!(exact >= 0.763, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.791, "source/target recall {actors:.3}");
 }
 
 /// The third codebook-style set (`tests/data/codebook3.tsv`), written blind after the eighth
@@ -444,8 +444,9 @@ fn codebook3_sentences_meet_the_bars() {
     };
     let coder = Coder::bundled().expect("bundled dictionaries load");
     let (root, exact, actors) = score_codebook(&coder, "codebook3", &tsv, None);
-    // Bars a little below its first score (see the eighth round's report).
-    assert!(root >= 0.0, "root recall {root:.3}");
-    assert!(exact >= 0.0, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.0, "source/target recall {actors:.3}");
+    // Bars a little below its score at the end of the eighth round (root 85.6%, exact 68.4%,
+    // src+tgt 71.9%; the coder before that round: 83.1 / 65.6 / 68.4).
+    assert!(root >= 0.853, "root recall {root:.3}");
+    assert!(exact >= 0.681, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.716, "source/target recall {actors:.3}");
 }
