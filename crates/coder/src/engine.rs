@@ -936,6 +936,30 @@ impl Engine<'_> {
                     .or_else(|| self.object(doc, tok, m.last, range, &slots, own_or_subject));
                 (m.source.or(subject), t)
             };
+            // Abducting people "from" a place acts on the people: "kidnapped twenty-one people
+            // from a Malaysian diving resort".
+            if code.starts_with("181") && tgt.is_some_and(|t| slots[t].prep == Some("from")) {
+                tgt = slots.iter().position(|s| {
+                    s.prep.is_none()
+                        && s.start > tok
+                        && s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(6)
+                });
+            }
+            // Shooting a named person is an attempt on their life (185), shooting them dead
+            // an assassination (186): "shot the schoolgirl activist Malala Yousafzai".
+            if code == "193"
+                && block.lemma.as_ref() == "shoot"
+                && tgt.is_some_and(|t| {
+                    let m = &slots[t].members;
+                    m.len() == 1 && m[0].is_person
+                })
+            {
+                code = if (tok + 1..(tok + 3).min(range.1)).any(|k| doc.w(k) == "dead") {
+                    "186"
+                } else {
+                    "185"
+                };
+            }
             // Releasing, arresting or killing people acts on them, not on a partner named
             // after "with": "freed 52 political prisoners under a deal with the United States".
             if (code.starts_with("084") || matches!(&code[..2], "17" | "18" | "20"))
