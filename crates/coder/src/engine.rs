@@ -1426,6 +1426,23 @@ impl Engine<'_> {
                         && src.is_none_or(|x| slots[x].start != s.start)
                 });
             }
+            // Condemning an event in a place abroad targets that place's country: "ECOWAS
+            // condemned the coup in Burkina Faso".
+            if code.starts_with("11") && tgt.is_none() {
+                let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
+                tgt = slots.iter().position(|s| {
+                    s.prep == Some("in")
+                        && s.start > tok
+                        && s.start <= tok + 5
+                        && s.start < clause_end
+                        && s.members.len() == 1
+                        && s.members[0].agents.is_empty()
+                        && s.members[0]
+                            .country
+                            .as_ref()
+                            .is_some_and(|c| own.as_ref() != Some(c))
+                });
+            }
             // Dissent abroad targets the country it happens in: "Palestinian prisoners in
             // Israeli jails began a hunger strike".
             if code.starts_with("14") && tgt.is_none() {
