@@ -260,11 +260,11 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 94.5%, exact 81.8%, actors 86.9%,
+    // Bars a little below what the coder reaches today (root 94.5%, exact 81.8%, actors 87.1%,
     // 3 of 26 negatives), so that a regression fails.
     assert!(root >= 0.942, "root recall {root:.3}");
     assert!(exact >= 0.815, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.866, "source/target recall {actors:.3}");
+    assert!(actors >= 0.868, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 3,
         "{} negative lines gave events",
@@ -426,11 +426,11 @@ fn codebook2_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 89.1%, exact 76.6%, src+tgt 79.4%; odd
+    // Bars a little below its score at 320 lines (root 89.4%, exact 76.9%, src+tgt 80.0%; odd
     // lines alone 86.9 / 70.6 / 73.8).
-    assert!(root >= 0.888, "root recall {root:.3}");
-    assert!(exact >= 0.763, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.791, "source/target recall {actors:.3}");
+    assert!(root >= 0.891, "root recall {root:.3}");
+    assert!(exact >= 0.766, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.797, "source/target recall {actors:.3}");
 }
 
 /// The third codebook-style set (`tests/data/codebook3.tsv`), written blind after the eighth
