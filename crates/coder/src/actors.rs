@@ -347,18 +347,6 @@ const NOT_NAMES: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "the",
     "on",
     "in",
@@ -384,6 +372,7 @@ pub fn is_name_token(text: &str, lower: &str, t: &Token) -> bool {
     t.kind == TokKind::Word
         && t.cap
         && !NOT_NAMES.contains(&word(lower, t))
+        && !crate::dates::MONTHS.contains(&word(lower, t))
         && text[t.range()].chars().any(|c| c.is_lowercase())
 }
 
@@ -462,6 +451,25 @@ pub fn compose(
                 let acronym = t.kind == TokKind::Word
                     && w.len() > 1
                     && text[t.range()].chars().all(|c| c.is_uppercase());
+                // Initials before a name: "K.P. Sharma Oli", "F. W. de Klerk".
+                let raw = &text[t.range()];
+                if k > boundary || k == end {
+                    let letter = raw.len() == 1 && raw.chars().all(|c| c.is_ascii_uppercase());
+                    if letter && k + 2 < next_mention && word(lower, &tokens[k + 1]) == "." {
+                        k += 2;
+                        continue;
+                    }
+                    let dotted = raw.contains('.')
+                        && raw.len() <= 6
+                        && raw.chars().all(|c| c == '.' || c.is_ascii_uppercase());
+                    if dotted
+                        && k + 1 < next_mention
+                        && is_name_token(text, lower, &tokens[k + 1])
+                    {
+                        k += 1;
+                        continue;
+                    }
+                }
                 if LINKERS.contains(&w) || acronym {
                     boundary = k + 1;
                 } else if !(is_name_token(text, lower, t)

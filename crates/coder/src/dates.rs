@@ -15,7 +15,8 @@ pub struct DateExpr {
     pub end: usize,
 }
 
-const MONTHS: &[&str] = &[
+/// The months' names, the one list the coder keeps (actors and engine use it too).
+pub(crate) const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",
@@ -33,7 +34,8 @@ const MONTH_ABBR: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-fn month(w: &str) -> Option<u32> {
+/// The month (1-12) a word names, in full or abbreviated (`Jan.`, `sept`).
+pub(crate) fn month(w: &str) -> Option<u32> {
     let w = w.trim_end_matches('.');
     MONTHS
         .iter()

@@ -429,33 +429,6 @@ const SPORTS_WORDS: &[&str] = &[
     "playoffs",
 ];
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
 /// A sentence about a game: a score ("3-1", "2 - 0") or the vocabulary of sports.
 fn sports(doc: &Doc, range: (usize, usize)) -> bool {
     let small = |i: usize| doc.tokens[i].kind == TokKind::Number && doc.w(i).len() <= 3;
@@ -466,7 +439,7 @@ fn sports(doc: &Doc, range: (usize, usize)) -> bool {
                 && small(i)
                 && matches!(doc.w(i + 1), "-" | "\u{2013}")
                 && small(i + 2)
-                && !(i > range.0 && MONTHS.contains(&doc.w(i - 1))))
+                && !(i > range.0 && crate::dates::month(doc.w(i - 1)).is_some()))
     })
 }
 
