@@ -6,7 +6,7 @@ LGPL-2.1); everything else (common and historic names, adjectives, demonyms,
 capitals and seats-of-government metonyms) is written by hand in TABLE below.
 
 Codes are CAMEO country codes: ISO 3166-1 alpha-3 except where CAMEO differs
-(Kosovo KSV, which has no ISO code; East Timor TMP), plus CAMEO region codes. Run it from anywhere:
+(Kosovo KSV, which has no ISO code; East Timor is TLS, as in the labelled sets), plus CAMEO region codes. Run it from anywhere:
 
     python3 scripts/gen_countries.py            # rewrites the dictionary
     python3 scripts/gen_countries.py --check    # exits 1 if the file is stale
@@ -25,7 +25,7 @@ import pycountry
 OUT = Path(__file__).resolve().parent.parent / "crates" / "coder" / "dict" / "countries.txt"
 
 # ISO alpha-3 -> CAMEO code where they differ.
-CAMEO_OVERRIDES = {"TLS": "TMP"}
+CAMEO_OVERRIDES: dict[str, str] = {}
 
 # One row per code: code ; extra names ; adjectives ; demonyms ; capitals ; metonyms.
 # Alternatives are separated by '|'. Demonyms are left empty where they equal the
@@ -229,7 +229,7 @@ TGO ; Togo ; Togolese ; ; Lome|Lomé ;
 THA ; Thailand|Siam ; Thai ; Thais ; Bangkok ;
 TJK ; Tajikistan ; Tajik|Tajikistani ; Tajiks ; Dushanbe ;
 TKM ; Turkmenistan ; Turkmen ; Turkmens ; Ashgabat ;
-TMP ; East Timor|Timor-Leste|Timor Leste ; East Timorese|Timorese ; ; Dili ;
+TLS ; East Timor|Timor-Leste|Timor Leste ; East Timorese|Timorese ; ; Dili ;
 TON ; Tonga ; Tongan ; Tongans ; Nuku'alofa ;
 TTO ; Trinidad and Tobago|Trinidad ; Trinidadian|Trinidadian and Tobagonian ; Trinidadians ; Port of Spain|Port-of-Spain ;
 TUN ; Tunisia ; Tunisian ; Tunisians ; Tunis ; Carthage Palace

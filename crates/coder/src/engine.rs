@@ -1400,13 +1400,22 @@ impl Engine<'_> {
                 });
             }
             // Condemning an event in a place abroad targets that place's country: "ECOWAS
-            // condemned the coup in Burkina Faso".
-            if code.starts_with("11") && tgt.is_none() {
+            // condemned the coup in Burkina Faso"; so do investigating it ("an inquiry into
+            // abuses in North Korea"), investing, aid or easing there ("agreed to remove
+            // roadblocks in the West Bank").
+            let abroad_topic = code.starts_with("11")
+                || code.starts_with("09")
+                || code.starts_with("08")
+                || code.starts_with("031")
+                || code.starts_with("033")
+                || code.starts_with("035");
+            if abroad_topic && tgt.is_none() {
                 let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
+                let reach = if code.starts_with("11") { 5 } else { 7 };
                 tgt = slots.iter().position(|s| {
                     s.prep == Some("in")
                         && s.start > tok
-                        && s.start <= tok + 5
+                        && s.start <= tok + reach
                         && s.start < clause_end
                         && s.members.len() == 1
                         && s.members[0].agents.is_empty()
