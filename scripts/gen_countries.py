@@ -238,7 +238,7 @@ TUV ; Tuvalu ; Tuvaluan ; Tuvaluans ; Funafuti ;
 TWN ; Taiwan|Republic of China|Chinese Taipei ; Taiwanese ; ; Taipei ;
 TZA ; Tanzania ; Tanzanian ; Tanzanians ; Dodoma|Dar es Salaam ;
 UGA ; Uganda ; Ugandan ; Ugandans ; Kampala ;
-UKR ; Ukraine ; Ukrainian ; Ukrainians ; Kyiv|Kiev ; Bankova
+UKR ; Ukraine|Crimea ; Ukrainian|Crimean ; Ukrainians ; Kyiv|Kiev ; Bankova
 URY ; Uruguay ; Uruguayan ; Uruguayans ; Montevideo ;
 USA ; United States|United States of America|U.S.|US|USA|U.S.A.|America ; American|U.S.|US ; Americans ; Washington|Washington D.C.|Washington, D.C. ; White House|State Department|Oval Office|Foggy Bottom
 UZB ; Uzbekistan ; Uzbek ; Uzbeks ; Tashkent ;

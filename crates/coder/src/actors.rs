@@ -393,6 +393,15 @@ pub fn compose(
             i += 1;
             continue;
         }
+        // "pro-Russian separatists" are not Russia's: the adjective names whom they favour.
+        if first.start >= 2
+            && matcher.entry(first.entry).kind == ActorKind::Adjective
+            && word(lower, &tokens[first.start - 1]) == "-"
+            && word(lower, &tokens[first.start - 2]) == "pro"
+        {
+            i += 1;
+            continue;
+        }
         let mut members = vec![first];
         let mut end = first.end;
         let mut j = i + 1;
@@ -462,9 +471,7 @@ pub fn compose(
                     let dotted = raw.contains('.')
                         && raw.len() <= 6
                         && raw.chars().all(|c| c == '.' || c.is_ascii_uppercase());
-                    if dotted
-                        && k + 1 < next_mention
-                        && is_name_token(text, lower, &tokens[k + 1])
+                    if dotted && k + 1 < next_mention && is_name_token(text, lower, &tokens[k + 1])
                     {
                         k += 1;
                         continue;

@@ -1289,17 +1289,32 @@ impl Engine<'_> {
             // A threat's target may sit in its condition: "threatened to use nuclear weapons
             // if Ukraine's counteroffensive succeeded".
             if code.starts_with("13") && tgt.is_none() {
+                let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
                 if let Some(k) =
                     (tok + 1..clause_end).find(|&k| matches!(doc.w(k), "if" | "unless"))
                 {
-                    tgt = slots.iter().position(|s| {
-                        s.start > k
-                            && s.start <= k + 4
-                            && s.members.iter().any(|m| {
-                                m.country.is_some() || m.code.len() > 3 || !m.agents.is_empty()
-                            })
-                            && src.is_none_or(|x| slots[x].start != s.start)
+                    // A place abroad before the condition is the threat's target: "threatened
+                    // more attacks in Kenya unless it withdrew its troops from Somalia".
+                    let abroad = slots.iter().position(|s| {
+                        s.prep == Some("in")
+                            && s.start > tok
+                            && s.start < k
+                            && s.members.len() == 1
+                            && s.members[0].agents.is_empty()
+                            && country_of(&s.members[0]).is_some_and(|c| own.as_ref() != Some(&c))
                     });
+                    if abroad.is_some() {
+                        tgt = abroad;
+                    } else {
+                        tgt = slots.iter().position(|s| {
+                            s.start > k
+                                && s.start <= k + 4
+                                && s.members.iter().any(|m| {
+                                    m.country.is_some() || m.code.len() > 3 || !m.agents.is_empty()
+                                })
+                                && src.is_none_or(|x| slots[x].start != s.start)
+                        });
+                    }
                 }
             }
             // Threats of attack by non-state armed groups are threats of unconventional
