@@ -836,7 +836,19 @@ impl Engine<'_> {
                 },
                 None => {}
             }
-            if controller.is_none() && self.hypothetical(doc, tok, range) {
+            // An attempt on a life is itself an event (185): "tried to assassinate X".
+            let attempt = matches!(&code[..2], "18")
+                && tok >= range.0 + 2
+                && doc.w(tok - 1) == "to"
+                && matches!(
+                    doc.w(tok - 2),
+                    "tried" | "attempted" | "tries" | "attempts" | "trying" | "attempting"
+                )
+                && matches!(doc.w(tok), "assassinate" | "kill" | "murder");
+            if attempt {
+                code = "185";
+            }
+            if !attempt && controller.is_none() && self.hypothetical(doc, tok, range) {
                 skip = true;
                 note = "hypothetical (could, may, purpose clause): not coded".into();
             }
@@ -2056,7 +2068,7 @@ impl Engine<'_> {
         events.retain(|e| {
             let both = e.source.is_some() && e.target.is_some();
             // Consulting, cooperating and giving need a partner; yielding or intending may not.
-            let coop = matches!(&e.code[..2], "04" | "05" | "06" | "07");
+            let coop = matches!(&e.code[..2], "04" | "05" | "06" | "07") && e.code != "055";
             both || (!coop && (e.source.is_some() || e.target.is_some()))
         });
         // Discourse: the parties and the person of this sentence.
@@ -2739,7 +2751,17 @@ impl Engine<'_> {
                         } else {
                             0
                         };
-                        let lim = (cur + 6 + hyphens + named + apposed).min(clause_end);
+                        // And an object with its "of": "delivered the first parts of the
+                        // S-400 missile system to".
+                        let of_phrase = if ws.iter().any(|w| **w == *"to") {
+                            3 * (cur..(cur + 6).min(clause_end))
+                                .filter(|&k| doc.w(k) == "of")
+                                .count()
+                        } else {
+                            0
+                        };
+                        let lim =
+                            (cur + 6 + hyphens + named + apposed + of_phrase).min(clause_end);
                         let found = (cur..lim).find(|&k| {
                             ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
                         });
