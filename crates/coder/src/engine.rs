@@ -1694,6 +1694,21 @@ impl Engine<'_> {
                 e.confidence -= 0.1;
             }
         }
+        // Violence reported by its victim targets the speaker: "Russia destroyed the Kakhovka
+        // dam, Ukraine said", "India said Pakistani troops violated the ceasefire".
+        if let Some(speaker) = speakers.first().and_then(|&sp| slots[sp].members.first()) {
+            if let Some(sc) = country_of(speaker).filter(|_| speaker.code.len() == 3) {
+                for e in events.iter_mut().filter(|e| {
+                    e.target.is_none() && matches!(&e.code[..2], "17" | "18" | "19" | "20")
+                }) {
+                    if let Some(src) = &e.source {
+                        if non_state(src) || country_of(src).is_some_and(|c| c != sc) {
+                            e.target = Some(speaker.clone());
+                        }
+                    }
+                }
+            }
+        }
         // "at the invitation of X": the inviter hosted the visit.
         self.invitations(doc, range, &slots, &mut events);
         // Agents without a country ("police", "protesters", "troops") take one from the
