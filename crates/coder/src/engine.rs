@@ -1709,6 +1709,32 @@ impl Engine<'_> {
                 }
             }
         }
+        // An appeal for aid or for international help with no addressee is made to the
+        // international community (IGOUNO, as in the labelled sets): "Somalia appealed for
+        // international aid", "Pakistan appealed for humanitarian aid".
+        for e in events.iter_mut().filter(|e| {
+            e.target.is_none()
+                && e.code.starts_with("02")
+                && e.source.as_ref().is_some_and(|s| !non_state(s) && country_of(s).is_some())
+        }) {
+            let clause_end = (e.trigger + 1..range.1)
+                .find(|&k| is_boundary(doc.w(k)) || doc.w(k) == ",")
+                .unwrap_or(range.1);
+            let abroad = (e.trigger + 1..clause_end.min(e.trigger + 8))
+                .any(|k| matches!(doc.w(k), "international" | "foreign"));
+            if e.code.starts_with("023") || abroad {
+                e.target = Some(ActorRef {
+                    code: "IGOUNO".to_string(),
+                    country: None,
+                    agents: Vec::new(),
+                    name: "the international community".to_string(),
+                    text: String::new(),
+                    certainty: 0.4,
+                    is_person: false,
+                    place_country: None,
+                });
+            }
+        }
         // "at the invitation of X": the inviter hosted the visit.
         self.invitations(doc, range, &slots, &mut events);
         // Agents without a country ("police", "protesters", "troops") take one from the
