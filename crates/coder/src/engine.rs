@@ -1715,7 +1715,9 @@ impl Engine<'_> {
         for e in events.iter_mut().filter(|e| {
             e.target.is_none()
                 && e.code.starts_with("02")
-                && e.source.as_ref().is_some_and(|s| !non_state(s) && country_of(s).is_some())
+                && e.source
+                    .as_ref()
+                    .is_some_and(|s| !non_state(s) && country_of(s).is_some())
         }) {
             let clause_end = (e.trigger + 1..range.1)
                 .find(|&k| is_boundary(doc.w(k)) || doc.w(k) == ",")
@@ -2045,22 +2047,55 @@ impl Engine<'_> {
         };
         // A violent noun as the object of another event is its topic: "protested the
         // kidnapping of schoolgirls", "condemned the attack".
+        // Names and adjectives may come between: "condemned the Israeli police raid",
+        // "condemn the Hamas attack".
         let topic = |e: &RawEvent| {
             let t = e.trigger;
             let mut k = t;
-            while k > range.0 && DETERMINERS.contains(&doc.w(k - 1)) {
+            while k > range.0
+                && (DETERMINERS.contains(&doc.w(k - 1))
+                    || slots
+                        .iter()
+                        .any(|s| s.start < k && k <= s.end && s.start >= k.saturating_sub(4)))
+            {
                 k -= 1;
             }
             matches!(&e.code[..2], "18" | "19" | "20")
                 && k < t
                 && k > range.0
-                && events
-                    .iter()
-                    .any(|o| o.trigger == k - 1 && !matches!(&o.code[..2], "18" | "19" | "20"))
+                && events.iter().any(|o| {
+                    o.trigger == k - 1 && !matches!(&o.code[..2], "01" | "18" | "19" | "20")
+                })
+        };
+        // Nature strikes no one: "a magnitude 7.5 earthquake struck the Noto peninsula".
+        let natural = |e: &RawEvent| {
+            e.source.is_none()
+                && matches!(&e.code[..2], "18" | "19" | "20")
+                && (e.trigger.saturating_sub(3).max(range.0)..e.trigger).any(|k| {
+                    matches!(
+                        doc.w(k),
+                        "earthquake"
+                            | "quake"
+                            | "storm"
+                            | "typhoon"
+                            | "hurricane"
+                            | "cyclone"
+                            | "tsunami"
+                            | "tornado"
+                            | "flood"
+                            | "floods"
+                            | "wildfire"
+                            | "wildfires"
+                            | "lightning"
+                            | "landslide"
+                            | "avalanche"
+                            | "drought"
+                    )
+                })
         };
         let drop: Vec<usize> = events
             .iter()
-            .filter(|e| background(e) || topic(e))
+            .filter(|e| background(e) || topic(e) || natural(e))
             .map(|e| e.trigger)
             .collect();
         events.retain(|e| !drop.contains(&e.trigger));
@@ -2801,8 +2836,7 @@ impl Engine<'_> {
                         } else {
                             0
                         };
-                        let lim =
-                            (cur + 6 + hyphens + named + apposed + of_phrase).min(clause_end);
+                        let lim = (cur + 6 + hyphens + named + apposed + of_phrase).min(clause_end);
                         let found = (cur..lim).find(|&k| {
                             ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
                         });
