@@ -367,6 +367,44 @@ const NOT_NAMES: &[&str] = &[
     "an",
 ];
 
+/// A plain noun that may name a trade before an agent ("olive farmers", "tea pickers"), not a
+/// function word or a verb's past form.
+fn trade_noun(w: &str) -> bool {
+    w.len() > 2
+        && w.bytes().all(|b| b.is_ascii_lowercase())
+        && !w.ends_with("ed")
+        && !matches!(
+            w,
+            "and"
+                | "the"
+                | "for"
+                | "with"
+                | "from"
+                | "into"
+                | "against"
+                | "said"
+                | "says"
+                | "told"
+                | "who"
+                | "which"
+                | "that"
+                | "were"
+                | "are"
+                | "was"
+                | "have"
+                | "has"
+                | "had"
+                | "also"
+                | "not"
+                | "all"
+                | "many"
+                | "some"
+                | "other"
+                | "two"
+                | "three"
+        )
+}
+
 /// Whether a token can be part of an unknown proper name.
 pub fn is_name_token(text: &str, lower: &str, t: &Token) -> bool {
     t.kind == TokKind::Word
@@ -427,6 +465,15 @@ pub fn compose(
                 }) && matcher.entry(next.entry).kind == ActorKind::Agent
                     && (1..=2).contains(&gap.len())
                     && gap.iter().all(|t| MODIFIERS.contains(&word(lower, t))))
+                // A trade's noun between a country's adjective and its people: "Palestinian
+                // olive farmers", "Kenyan tea pickers".
+                || (members.last().is_some_and(|x| {
+                    matches!(matcher.entry(x.entry).kind, ActorKind::Adjective)
+                }) && matcher.entry(next.entry).kind == ActorKind::Agent
+                    && gap.len() == 1
+                    && gap[0].kind == TokKind::Word
+                    && !gap[0].cap
+                    && trade_noun(word(lower, &gap[0])))
                 // "Australian-led peacekeepers", "US-backed forces": the leader's agents.
                 || (members.len() == 1
                     && is_country(matcher, first)

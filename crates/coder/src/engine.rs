@@ -1215,10 +1215,14 @@ impl Engine<'_> {
                     code = if code == "192" { "144" } else { "145" };
                 } else if !matches!(code, "1712" | "192")
                     && tgt.is_some_and(|t| {
-                        slots[t]
-                            .members
-                            .iter()
-                            .all(|m| m.agents.iter().any(|g| g == "CVL"))
+                        slots[t].members.iter().all(|m| {
+                            m.agents.iter().any(|g| {
+                                matches!(
+                                    g.as_str(),
+                                    "CVL" | "AGR" | "LAB" | "EDU" | "MED" | "REL" | "HLH"
+                                )
+                            })
+                        })
                     })
                 {
                     code = "182";
