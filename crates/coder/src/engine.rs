@@ -1400,12 +1400,17 @@ impl Engine<'_> {
                     tgt = slots.iter().position(|s| {
                         src.is_none_or(|x| slots[x].start != s.start)
                             && s.start > tok
-                            && (tok + 1..s.start)
-                                .any(|k| matches!(doc.w(k), "after" | "as" | "amid" | "following"))
+                            && (tok + 1..s.start).any(|k| {
+                                matches!(doc.w(k), "after" | "as" | "amid" | "following" | "ahead")
+                            })
                             && !s.members.is_empty()
                             && s.members.iter().all(|m| {
                                 country_of(m).is_some_and(|c| c != own)
                                     || (m.country.is_none() && m.code.starts_with("IGO"))
+                                    // A domestic opposition: "deployed police ahead of an
+                                    // opposition rally".
+                                    || (m.agents.iter().any(|g| matches!(g.as_str(), "OPP" | "REB"))
+                                        && country_of(m).is_none_or(|c| c == own))
                             })
                     });
                 }
