@@ -1447,7 +1447,7 @@ impl Engine<'_> {
                 || code.starts_with("035");
             if abroad_topic && tgt.is_none() {
                 let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
-                let reach = if code.starts_with("11") { 5 } else { 7 };
+                let reach = if code.starts_with("11") { 5 } else { 10 };
                 tgt = slots.iter().position(|s| {
                     s.prep == Some("in")
                         && s.start > tok

@@ -559,3 +559,124 @@ fn eighth_round_codes_and_background() {
         ""
     ));
 }
+
+#[test]
+fn ninth_round_actors_and_targets() {
+    // Initials before a role's unknown name.
+    assert!(has(
+        "Nepalese Prime Minister K.P. Sharma Oli and Indian Prime Minister Narendra Modi jointly opened a cross-border oil pipeline.",
+        "061",
+        "NPLGOV",
+        "INDGOV"
+    ));
+    // "pro-Russian" names no country; the victim who reports violence is its target.
+    assert!(has(
+        "Ukraine said pro-Russian separatists violated the ceasefire by shelling its positions near Debaltseve.",
+        "196",
+        "UKR",
+        "UKR"
+    ));
+    assert!(has(
+        "Russia destroyed the Kakhovka dam, Ukraine said.",
+        "1712",
+        "RUS",
+        "UKR"
+    ));
+    // A threat's place abroad before its condition.
+    assert!(has(
+        "Al-Shabaab threatened more attacks in Kenya unless it withdrew its troops from Somalia.",
+        "1383",
+        "SOMREB",
+        "KEN"
+    ));
+    // Investigating or investing in a place abroad targets its country.
+    assert!(has(
+        "The UN Human Rights Council set up an inquiry into human rights abuses in North Korea.",
+        "092",
+        "IGOUNO",
+        "PRK"
+    ));
+    assert!(has(
+        "Saudi Crown Prince Mohammed bin Salman pledged to invest twenty billion dollars in Pakistan.",
+        "0311",
+        "SAU",
+        "PAK"
+    ));
+    // An appeal for aid with no addressee is to the international community.
+    assert!(has(
+        "Pakistan appealed for humanitarian aid as floods submerged a third of the country.",
+        "0233",
+        "PAK",
+        "IGOUNO"
+    ));
+    // A mob is civilians of the place it is in.
+    assert!(has(
+        "A mob in the Pakistani city of Sialkot beat a Sri Lankan factory manager to death.",
+        "1823",
+        "PAK",
+        "LKA"
+    ));
+    // Posture ahead of a domestic opposition's action.
+    assert!(has(
+        "Kenya deployed thousands of police officers in Nairobi ahead of an opposition rally.",
+        "153",
+        "KEN",
+        "KENOPP"
+    ));
+}
+
+#[test]
+fn ninth_round_codes_and_background() {
+    assert!(has(
+        "A gunman tried to assassinate Slovak Prime Minister Robert Fico.",
+        "185",
+        "",
+        "SVKGOV"
+    ));
+    assert!(has(
+        "US President George W. Bush gave Saddam Hussein 48 hours to leave Iraq.",
+        "139",
+        "USA",
+        "IRQ"
+    ));
+    assert!(has(
+        "North Korea launched a long-range rocket in defiance of UN Security Council resolutions.",
+        "128",
+        "PRK",
+        "IGOUNO"
+    ));
+    assert!(has(
+        "Ukraine rallied opposition to Russia at the UN General Assembly on Wednesday.",
+        "113",
+        "UKR",
+        "RUS"
+    ));
+    assert!(has(
+        "China warned that it would respond to any provocation by Taiwan.",
+        "130",
+        "CHN",
+        "TWN"
+    ));
+    assert!(has(
+        "Armenia accused Azerbaijani soldiers of executing Armenian prisoners of war.",
+        "1124",
+        "ARM",
+        "AZEMIL"
+    ));
+    assert!(has(
+        "Israeli settlers attacked Palestinian olive farmers near Nablus.",
+        "182",
+        "ISRCVL",
+        "PSE"
+    ));
+    // Violent nouns as another event's topic, and nature, are not coded.
+    assert!(
+        events("The Arab League condemned the Israeli police raid on the al-Aqsa mosque.")
+            .iter()
+            .all(|(c, _, _)| !c.starts_with("19"))
+    );
+    assert!(
+        events("A magnitude 7.5 earthquake struck the Noto peninsula in Japan on Monday.")
+            .is_empty()
+    );
+}
