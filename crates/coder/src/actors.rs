@@ -431,6 +431,22 @@ pub fn compose(
             i += 1;
             continue;
         }
+        // An agent word after "to" and before a determiner is a verb: "to press the
+        // government", "to police the border".
+        if first.end == first.start + 1
+            && first.start > range.0
+            && matcher.entry(first.entry).kind == ActorKind::Agent
+            && word(lower, &tokens[first.start - 1]) == "to"
+            && tokens.get(first.end).is_some_and(|t| {
+                matches!(
+                    word(lower, t),
+                    "the" | "a" | "an" | "its" | "their" | "his" | "her" | "for"
+                )
+            })
+        {
+            i += 1;
+            continue;
+        }
         // "pro-Russian separatists" are not Russia's: the adjective names whom they favour.
         if first.start >= 2
             && matcher.entry(first.entry).kind == ActorKind::Adjective

@@ -294,7 +294,8 @@ fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
             "resignation" | "resign" | "ouster" | "oust" | "removal" | "downfall"
             | "impeachment" | "step" | "fall" | "power" | "office" => 1,
             "rights" | "freedom" | "freedoms" | "liberties" | "equality" | "right" | "abortion"
-            | "discrimination" | "headscarves" | "hijab" => 3,
+            | "discrimination" | "headscarves" | "hijab" | "conditions" | "treatment"
+            | "violence" => 3,
             "constitution" | "constitutional" | "referendum" | "monarchy" | "elections"
             | "election" | "electoral" | "democracy" | "parliament" | "independence" => 4,
             "policy" | "policies" | "law" | "laws" | "bill" | "reform" | "reforms" | "pension"
@@ -302,7 +303,7 @@ fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
             | "subsidies" | "subsidy" | "fuel" | "tariffs" | "lockdown" | "war" | "cuts"
             | "austerity" | "changes" | "change" | "decision" | "deal" | "plan" | "ban"
             | "bans" | "plans" | "fees" | "overhaul" | "curfew" | "restrictions" | "mandates"
-            | "mandate" => 2,
+            | "mandate" | "action" | "measures" | "isolation" => 2,
             _ => continue,
         };
         // The first strong word decides; a policy word may still be refined ("reform of
