@@ -1442,6 +1442,8 @@ impl Engine<'_> {
             // roadblocks in the West Bank").
             let abroad_topic = code.starts_with("11")
                 || code.starts_with("09")
+                || code.starts_with("061")
+                || code.starts_with("07")
                 || code.starts_with("08")
                 || code.starts_with("031")
                 || code.starts_with("033")
@@ -1455,7 +1457,7 @@ impl Engine<'_> {
                         && s.start <= tok + reach
                         && s.start < clause_end
                         && s.members.len() == 1
-                        && s.members[0].agents.is_empty()
+                        && (s.members[0].agents.is_empty() || code.starts_with("07"))
                         && s.members[0]
                             .country
                             .as_ref()
