@@ -3206,7 +3206,24 @@ impl Engine<'_> {
                 return true;
             }
             if w == "to" {
-                let p = if k > range.0 { doc.w(k - 1) } else { "" };
+                // "voted on Tuesday to lift": the day is no part of the verb.
+                let mut j = k;
+                if j >= range.0 + 2
+                    && doc.w(j - 2) == "on"
+                    && matches!(
+                        doc.w(j - 1),
+                        "monday"
+                            | "tuesday"
+                            | "wednesday"
+                            | "thursday"
+                            | "friday"
+                            | "saturday"
+                            | "sunday"
+                    )
+                {
+                    j -= 2;
+                }
+                let p = if j > range.0 { doc.w(j - 1) } else { "" };
                 let known =
                     INTENT_WORDS.contains(&p) || ACTUAL_WORDS.contains(&p) || AUX_BE.contains(&p);
                 return !known;
