@@ -1334,6 +1334,21 @@ impl Engine<'_> {
                     }
                 }
             }
+            // A threat's purpose may name its target: "threatened to use force to stop Taiwan
+            // from declaring independence".
+            if code.starts_with("13") && tgt.is_none() {
+                let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
+                if let Some(k) = (tok + 1..clause_end)
+                    .find(|&k| matches!(doc.w(k), "stop" | "prevent" | "deter" | "punish"))
+                {
+                    tgt = slots.iter().position(|s| {
+                        s.start > k
+                            && s.start <= k + 2
+                            && s.members.len() == 1
+                            && country_of(&s.members[0]).is_some_and(|c| own.as_ref() != Some(&c))
+                    });
+                }
+            }
             // Threats of attack by non-state armed groups are threats of unconventional
             // violence (1383), as their attacks are 18x.
             if code == "1384" && src.is_some_and(|s| slots[s].members.iter().all(non_state)) {
