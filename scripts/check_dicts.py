@@ -214,7 +214,28 @@ class Checker:
                     if a.code != b.code and a.start <= b.end and b.start <= a.end:
                         yield name, a, b
 
+    def check_verb_alternatives(self) -> None:
+        """A pattern's `|` separates single words: `alert level|security level` reads as
+        `alert`, `level|security`, `level`. A content word repeated across a pattern's elements
+        is that mistake."""
+        path = self.root / "verbs.txt"
+        if not path.exists():
+            return
+        function = {"of", "to", "for", "the", "a", "an", "in", "on", "with", "and", "from", "by"}
+        for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not raw.startswith("  "):
+                continue
+            elems = raw.split("#")[0].split()[1:]
+            seen: set[str] = set()
+            for el in elems:
+                words = set(el.split("|")) - {"*", "+", "$"} - function
+                if words & seen:
+                    self.err("verbs.txt", n, f"{sorted(words & seen)} repeated: `|` separates single words")
+                seen |= words
+        self.counts["verbs.txt lines"] = n
+
     def run(self) -> int:
+        self.check_verb_alternatives()
         self.check_countries()
         self.check_orgs("igos.txt")
         self.check_orgs("groups.txt")
