@@ -260,11 +260,11 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 95.2%, exact 83.9%, actors 88.7%,
+    // Bars a little below what the coder reaches today (root 95.3%, exact 85.2%, actors 88.9%,
     // 2 of 26 negatives), so that a regression fails.
-    assert!(root >= 0.949, "root recall {root:.3}");
-    assert!(exact >= 0.836, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.884, "source/target recall {actors:.3}");
+    assert!(root >= 0.950, "root recall {root:.3}");
+    assert!(exact >= 0.849, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.886, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 2,
         "{} negative lines gave events",
@@ -405,11 +405,11 @@ fn codebook_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 96.9%, exact 86.6%, src+tgt 92.2%); the
+    // Bars a little below its score at 320 lines (root 97.2%, exact 88.1%, src+tgt 92.8%); the
     // acceptance bars are 80 / 60 / 70.
-    assert!(root >= 0.966, "root recall {root:.3}");
-    assert!(exact >= 0.863, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.919, "source/target recall {actors:.3}");
+    assert!(root >= 0.969, "root recall {root:.3}");
+    assert!(exact >= 0.878, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.925, "source/target recall {actors:.3}");
 }
 
 /// The second codebook-style set (`tests/data/codebook2.tsv`): its odd lines are held out and
@@ -426,10 +426,10 @@ fn codebook2_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 90.6%, exact 78.1%, src+tgt 82.2%; odd
-    // lines alone 88.1 / 71.9 / 75.6).
+    // Bars a little below its score at 320 lines (root 90.6%, exact 78.8%, src+tgt 82.2%; odd
+    // lines alone 88.1 / 72.5 / 75.6).
     assert!(root >= 0.903, "root recall {root:.3}");
-    assert!(exact >= 0.778, "exact-code recall {exact:.3}");
+    assert!(exact >= 0.785, "exact-code recall {exact:.3}");
     assert!(actors >= 0.819, "source/target recall {actors:.3}");
 }
 
