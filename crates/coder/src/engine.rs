@@ -1495,6 +1495,26 @@ impl Engine<'_> {
                     });
                 }
             }
+            // Protesters refusing to yield refuse to ease their dissent (1242): "Ukrainian
+            // protesters refused to leave Kyiv's Independence Square".
+            if code == "120"
+                && src.is_some_and(|x| {
+                    (slots[x].start..slots[x].end).any(|k| {
+                        matches!(
+                            doc.w(k),
+                            "protesters" | "protestors" | "demonstrators" | "strikers"
+                        )
+                    })
+                })
+                && (tok + 1..(tok + 4).min(range.1)).any(|k| {
+                    matches!(
+                        doc.w(k),
+                        "leave" | "end" | "stop" | "disperse" | "abandon" | "lift"
+                    )
+                })
+            {
+                code = "1242";
+            }
             // Dissent names a place of its own country, not a target: "farmers blocked
             // motorways around Paris", "ended their occupation of Bangkok's airports".
             if code.starts_with("14") || matches!(code, "082" | "1242" | "0252") {
@@ -1870,6 +1890,7 @@ impl Engine<'_> {
                         | "press"
                         | "pressing"
                         | "after"
+                        | "end"
                 )
             });
             // Or in the subject: "Protesters against the finance bill clashed with police".
