@@ -486,10 +486,20 @@ pub fn compose(
                 || (members.last().is_some_and(|x| {
                     matches!(matcher.entry(x.entry).kind, ActorKind::Adjective)
                 }) && matcher.entry(next.entry).kind == ActorKind::Agent
-                    && gap.len() == 1
-                    && gap[0].kind == TokKind::Word
-                    && !gap[0].cap
-                    && trade_noun(word(lower, &gap[0])))
+                    && ((gap.len() == 1
+                        && gap[0].kind == TokKind::Word
+                        && !gap[0].cap
+                        && trade_noun(word(lower, &gap[0])))
+                        // A model's designation: "an American B-29 bomber", "Russian Su-34 jets".
+                        || ((2..=4).contains(&gap.len())
+                            && gap.iter().any(|t| word(lower, t) == "-")
+                            && gap.iter().all(|t| {
+                                let raw = &text[t.range()];
+                                raw == "-"
+                                    || raw.bytes().all(|b| b.is_ascii_digit())
+                                    || (raw.len() <= 3
+                                        && raw.bytes().next().is_some_and(|b| b.is_ascii_uppercase()))
+                            }))))
                 // "Australian-led peacekeepers", "US-backed forces": the leader's agents.
                 || (members.len() == 1
                     && is_country(matcher, first)
