@@ -3260,6 +3260,13 @@ impl Engine<'_> {
                     j -= 2;
                 }
                 let p = if j > range.0 { doc.w(j - 1) } else { "" };
+                // "became the first Indian prime minister to visit Israel" did visit.
+                let ordinal = (j.saturating_sub(5).max(range.0 + 1)..j).any(|i| {
+                    doc.w(i - 1) == "the" && matches!(doc.w(i), "first" | "last" | "only")
+                });
+                if ordinal {
+                    return false;
+                }
                 let known =
                     INTENT_WORDS.contains(&p) || ACTUAL_WORDS.contains(&p) || AUX_BE.contains(&p);
                 return !known;
