@@ -2877,13 +2877,11 @@ impl Engine<'_> {
                         };
                         // And an object with its "of": "delivered the first parts of the
                         // S-400 missile system to".
-                        let of_phrase = if ws.iter().any(|w| **w == *"to") {
-                            3 * (cur..(cur + 6).min(clause_end))
+                        // Or any pattern's object "the head of the ... mission".
+                        let of_phrase = 3
+                            * (cur..(cur + 6).min(clause_end))
                                 .filter(|&k| doc.w(k) == "of")
-                                .count()
-                        } else {
-                            0
-                        };
+                                .count();
                         let lim = (cur + 6 + hyphens + named + apposed + of_phrase).min(clause_end);
                         let found = (cur..lim).find(|&k| {
                             ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
