@@ -1495,6 +1495,18 @@ impl Engine<'_> {
                     });
                 }
             }
+            // A company taking control of a port or a firm buys it, not territory: "Cosco took
+            // control of Greece's largest port" (061).
+            if code == "192"
+                && src.is_some_and(|x| {
+                    slots[x]
+                        .members
+                        .iter()
+                        .all(|m| m.agents.iter().any(|g| g == "BUS") || m.code.ends_with("BUS"))
+                })
+            {
+                code = "061";
+            }
             // Protesters refusing to yield refuse to ease their dissent (1242): "Ukrainian
             // protesters refused to leave Kyiv's Independence Square".
             if code == "120"
