@@ -1371,6 +1371,9 @@ impl Engine<'_> {
                         s.prep,
                         Some("in" | "across" | "around" | "throughout" | "near")
                     ) || (s.prep == Some("at") && !code.starts_with("15"))
+                        // Forces sent abroad face the country they are sent to: "Kenyan police
+                        // officers were deployed to Haiti".
+                        || (matches!(s.prep, Some("to" | "into")) && code.starts_with("15"))
                         || (s.prep == Some("with")
                             && s.start >= 2
                             && matches!(doc.w(s.start - 2), "border" | "frontier"));
