@@ -447,11 +447,20 @@ pub fn compose(
             i += 1;
             continue;
         }
-        // "pro-Russian separatists" are not Russia's: the adjective names whom they favour.
-        if first.start >= 2
-            && matcher.entry(first.entry).kind == ActorKind::Adjective
-            && word(lower, &tokens[first.start - 1]) == "-"
-            && word(lower, &tokens[first.start - 2]) == "pro"
+        // "pro-Russian separatists" and "Turkish-backed rebels" are not Russia's or Turkey's:
+        // the adjective names whom they favour or who backs them.
+        let backed = first.end + 1 < tokens.len()
+            && first.end + 1 < range.1
+            && word(lower, &tokens[first.end]) == "-"
+            && matches!(
+                word(lower, &tokens[first.end + 1]),
+                "backed" | "trained" | "armed" | "funded" | "sponsored" | "supported" | "allied"
+            );
+        if matcher.entry(first.entry).kind == ActorKind::Adjective
+            && (backed
+                || (first.start >= 2
+                    && word(lower, &tokens[first.start - 1]) == "-"
+                    && word(lower, &tokens[first.start - 2]) == "pro"))
         {
             i += 1;
             continue;
@@ -500,13 +509,14 @@ pub fn compose(
                                     || (raw.len() <= 3
                                         && raw.bytes().next().is_some_and(|b| b.is_ascii_uppercase()))
                             }))))
-                // "Australian-led peacekeepers", "US-backed forces": the leader's agents.
+                // "Australian-led peacekeepers": the leader's agents. Those it backs, trains or
+                // arms are not its own ("Turkish-backed rebels" in Syria).
                 || (members.len() == 1
                     && is_country(matcher, first)
                     && matcher.entry(next.entry).kind == ActorKind::Agent
                     && gap.len() == 2
                     && word(lower, &gap[0]) == "-"
-                    && matches!(word(lower, &gap[1]), "led" | "backed" | "trained" | "armed"));
+                    && word(lower, &gap[1]) == "led");
             if !joins {
                 break;
             }
