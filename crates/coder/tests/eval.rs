@@ -260,11 +260,11 @@ fn labelled_sentences_meet_the_bars() {
         "the labelled set has {} lines, expected at least 400",
         rep.lines
     );
-    // Bars a little below what the coder reaches today (root 95.3%, exact 85.2%, actors 88.9%,
+    // Bars a little below what the coder reaches today (root 95.3%, exact 85.2%, actors 89.1%,
     // 2 of 26 negatives), so that a regression fails.
     assert!(root >= 0.950, "root recall {root:.3}");
     assert!(exact >= 0.849, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.886, "source/target recall {actors:.3}");
+    assert!(actors >= 0.888, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 2,
         "{} negative lines gave events",
@@ -405,11 +405,11 @@ fn codebook_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 97.2%, exact 88.1%, src+tgt 92.8%); the
+    // Bars a little below its score at 320 lines (root 97.5%, exact 88.4%, src+tgt 93.1%); the
     // acceptance bars are 80 / 60 / 70.
-    assert!(root >= 0.969, "root recall {root:.3}");
-    assert!(exact >= 0.878, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.925, "source/target recall {actors:.3}");
+    assert!(root >= 0.972, "root recall {root:.3}");
+    assert!(exact >= 0.881, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.928, "source/target recall {actors:.3}");
 }
 
 /// The second codebook-style set (`tests/data/codebook2.tsv`): its odd lines are held out and
@@ -426,11 +426,11 @@ fn codebook2_sentences_meet_the_bars() {
         _ => None,
     };
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, shown);
-    // Bars a little below its score at 320 lines (root 90.6%, exact 78.8%, src+tgt 82.2%; odd
-    // lines alone 88.1 / 72.5 / 75.6).
-    assert!(root >= 0.903, "root recall {root:.3}");
-    assert!(exact >= 0.785, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.819, "source/target recall {actors:.3}");
+    // Bars a little below its score at 320 lines (root 91.6%, exact 80.6%, src+tgt 83.8%; odd
+    // lines alone 88.1 / 72.5 / 76.2).
+    assert!(root >= 0.913, "root recall {root:.3}");
+    assert!(exact >= 0.803, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.835, "source/target recall {actors:.3}");
 }
 
 /// The third codebook-style set (`tests/data/codebook3.tsv`), written blind after the eighth
@@ -444,9 +444,9 @@ fn codebook3_sentences_meet_the_bars() {
     };
     let coder = Coder::bundled().expect("bundled dictionaries load");
     let (root, exact, actors) = score_codebook(&coder, "codebook3", &tsv, None);
-    // Bars a little below its score at the end of the ninth round (root 86.6%, exact 69.4%,
-    // src+tgt 72.8%; eighth round 85.6 / 68.4 / 71.9; before it 83.1 / 65.6 / 68.4).
-    assert!(root >= 0.863, "root recall {root:.3}");
-    assert!(exact >= 0.691, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.725, "source/target recall {actors:.3}");
+    // Bars a little below its score at the end of the ninth round (root 86.9%, exact 69.7%,
+    // src+tgt 73.1%; eighth round 85.6 / 68.4 / 71.9; before it 83.1 / 65.6 / 68.4).
+    assert!(root >= 0.866, "root recall {root:.3}");
+    assert!(exact >= 0.694, "exact-code recall {exact:.3}");
+    assert!(actors >= 0.728, "source/target recall {actors:.3}");
 }
