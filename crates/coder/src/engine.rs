@@ -2893,13 +2893,16 @@ impl Engine<'_> {
                         // And an object with its "of": "delivered the first parts of the
                         // S-400 missile system to".
                         // Or any pattern's object "the head of the ... mission".
-                        let of_phrase = 3
-                            * (cur..(cur + 6).min(clause_end))
-                                .filter(|&k| doc.w(k) == "of")
-                                .count();
-                        let lim = (cur + 6 + hyphens + named + apposed + of_phrase).min(clause_end);
-                        let found = (cur..lim).find(|&k| {
-                            ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
+                        let hit = |k: &usize| {
+                            ws.iter().any(|w| **w == *doc.w(*k)) && !consumed.contains(k)
+                        };
+                        let lim = (cur + 6 + hyphens + named + apposed).min(clause_end);
+                        let found = (cur..lim).find(hit).or_else(|| {
+                            let of_phrase = 3
+                                * (cur..(cur + 6).min(clause_end))
+                                    .filter(|&k| doc.w(k) == "of")
+                                    .count();
+                            (lim..(lim + of_phrase).min(clause_end)).find(hit)
                         });
                         match found {
                             Some(k) => {
