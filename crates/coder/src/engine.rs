@@ -3513,6 +3513,10 @@ fn non_state(a: &ActorRef) -> bool {
         .iter()
         .any(|g| matches!(g.as_str(), "REB" | "UAF" | "SEP" | "RAD"))
         || (a.code.len() > 3 && matches!(tail, "REB" | "UAF" | "SEP" | "RAD"))
+        // A named group under its country's rebels: Hamas is PSEREBHMS.
+        || (a.code.len() > 6
+            && !a.code.starts_with("IGO")
+            && matches!(a.code.get(3..6), Some("REB" | "UAF" | "SEP" | "RAD")))
         || (a.country.is_none() && a.code.starts_with("IMG"))
 }
 
