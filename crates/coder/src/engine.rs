@@ -987,8 +987,14 @@ impl Engine<'_> {
                 }
             }
             let is_speech = block.family == Some(Family::Speech);
-            // "China said it ...": the pronoun is the speaker again, not the addressee.
-            if let (true, Some(s), Some(t)) = (is_speech, src, tgt) {
+            // "China said it ...", "Iran warned it would strike": the pronoun is the speaker
+            // again, not the addressee.
+            let pronoun = |t: usize| {
+                slots[t].end == slots[t].start + 1
+                    && matches!(doc.w(slots[t].start), "it" | "they" | "he" | "she")
+            };
+            let again = is_speech || tgt.is_some_and(pronoun);
+            if let (true, Some(s), Some(t)) = (again, src, tgt) {
                 if slots[t]
                     .members
                     .iter()
