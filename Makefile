@@ -12,10 +12,14 @@ run: deps-build
 	$(CARGO) run --quiet -p dragoman -- run --input examples/articles.jsonl
 
 ## Every test: unit, evaluation, end-to-end on the real broker, alert rules, deploy manifests.
+## The tests get a broker of their own on a free port (started with `make broker`, stopped at
+## the end), so they never touch a broker someone runs on 9092.
 test: deps
 	$(CARGO) build --workspace --all-targets
-	$(MAKE) broker
-	$(CARGO) test --workspace --no-fail-fast
+	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	  $(MAKE) --no-print-directory broker BROKER_PORT=$$port || exit 1; \
+	  BROKER_PORT=$$port $(CARGO) test --workspace --no-fail-fast; rc=$$?; \
+	  $(MAKE) --no-print-directory broker-stop BROKER_PORT=$$port; exit $$rc
 	$(MAKE) rules-test
 	$(MAKE) deploy-check
 
