@@ -9,7 +9,7 @@ export BROKER_PORT
 
 ## The embedded pipeline on the sample articles: no broker, events as JSONL on stdout.
 run: deps-build
-	$(CARGO) run --quiet -p dragoman -- run --input examples/articles.jsonl
+	@$(CARGO) run --quiet -p dragoman -- run --input examples/articles.jsonl
 
 ## Every test: unit, evaluation, end-to-end on the real broker, alert rules, deploy manifests.
 ## The tests get a broker of their own on a free port (started with `make broker`, stopped at

@@ -374,7 +374,10 @@ art(id="ex-es-01", url="https://rio-bravo-noticias.example/acuerdo-migratorio",
     ]))
 
 # Order of the file: originals, with copies and extras placed as a live feed would see them.
-ORDER = list(range(0, 13)) + ["c1", "c2"] + list(range(13, 18)) + ["fr"] + list(range(18, 22)) + ["c3", "r4", "dup", "es"] + list(range(22, 24))
+# Feed order matters to dedup, whose window runs on event time: the story of line 13, its
+# copies and the independent report arrive before the stream moves days past them, and the
+# redelivery of line 2 comes right after it, as a redelivery after a consumer restart does.
+ORDER = [0, 1, "dup"] + list(range(3, 13)) + ["c1", "c2"] + list(range(13, 17)) + [22, "fr"] + list(range(18, 22)) + ["c3", "r4", 2, "es", 17, 23]
 extras = {"c1": A[24], "c2": A[25], "c3": A[26], "r4": A[27], "fr": A[28], "es": A[29]}
 
 BAD = [

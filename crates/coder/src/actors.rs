@@ -5,7 +5,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::dict::{ActorDict, ActorEntry, ActorKind};
 use crate::error::DictError;
@@ -34,6 +34,9 @@ pub struct ActorMatcher {
     ac: Option<AhoCorasick>,
     pats: Vec<PatInfo>,
     pub entries: Vec<ActorEntry>,
+    /// The country codes of the dictionary, to tell a country prefix of a group code
+    /// (`PSE` of `PSEREBHMS`) from another prefix (`IMG`, `IGO`).
+    countries: FxHashSet<Box<str>>,
 }
 
 /// A dictionary phrase found in the text, as token indices.
@@ -84,11 +87,24 @@ impl ActorMatcher {
                     })?,
             )
         };
+        let countries = dict
+            .entries
+            .iter()
+            .filter(|e| e.kind == ActorKind::Country && e.code.len() == 3)
+            .map(|e| e.code.clone())
+            .collect();
         Ok(Self {
             ac,
             pats,
             entries: dict.entries.clone(),
+            countries,
         })
+    }
+
+    /// The country a group code belongs to: `PSEREBHMS` -> `PSE`; `IMGMUSALQ`, `IGOUNO` -> none.
+    pub fn country_of_code<'c>(&self, code: &'c str) -> Option<&'c str> {
+        let prefix = code.get(..3)?;
+        self.countries.contains(prefix).then_some(prefix)
     }
 
     /// Every dictionary mention in a text, leftmost-longest, on token boundaries.

@@ -235,6 +235,16 @@ impl Coder {
         }
     }
 
+    /// The actor as events carry it. A group filed under a country (`PSEREBHMS`, Hamas) has
+    /// that country as its `country`, so that consumers comparing countries see it.
+    fn output_actor(&self, a: &ActorRef, place: Option<&dragoman_model::Location>) -> Actor {
+        let mut actor = placed_actor(a, place);
+        if actor.country.is_none() {
+            actor.country = self.actors.country_of_code(&actor.code).map(str::to_string);
+        }
+        actor
+    }
+
     fn candidate(
         &self,
         ctx: &SentenceCtx,
@@ -314,11 +324,11 @@ impl Coder {
             source: e
                 .source
                 .as_ref()
-                .map(|a| placed_actor(a, location.as_ref())),
+                .map(|a| self.output_actor(a, location.as_ref())),
             target: e
                 .target
                 .as_ref()
-                .map(|a| placed_actor(a, location.as_ref())),
+                .map(|a| self.output_actor(a, location.as_ref())),
             location,
             evidence: Evidence {
                 article_id: aref.id.clone(),
@@ -370,6 +380,24 @@ fn model_actor(a: &ActorRef) -> Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_filed_under_a_country_carries_that_country() {
+        let coder = Coder::bundled().unwrap();
+        let date = NaiveDate::from_ymd_opt(2021, 5, 21).unwrap();
+        let ex = coder.explain("Israel and Hamas agreed to a ceasefire.", date);
+        let hamas = ex
+            .events
+            .iter()
+            .filter_map(|e| e.target.as_ref())
+            .find(|a| a.code.starts_with("PSE"))
+            .expect("an event targets Hamas");
+        assert_eq!(hamas.country.as_deref(), Some("PSE"));
+        let un = coder.explain("The United Nations condemned Israel.", date);
+        let source = un.events[0].source.as_ref().expect("a source");
+        assert_eq!(source.code, "IGOUNO");
+        assert_eq!(source.country, None, "an international body has no country");
+    }
 
     #[test]
     fn coder_is_send_and_sync() {
