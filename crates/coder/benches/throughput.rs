@@ -96,21 +96,11 @@ fn main() {
     while bytes < 4 << 20 {
         for (i, b) in base.iter().enumerate() {
             bytes += b.len();
-            articles.push(CleanArticle {
-                id: format!("bench-{}", articles.len() + i),
-                url: None,
-                source: None,
-                published_at: at,
-                published_at_inferred: false,
-                first_seen: at,
-                title: None,
-                body: b.clone(),
-                language: "en".into(),
-                is_english: true,
-                content_hash: String::new(),
-                simhash: String::new(),
-                boilerplate_removed: 0,
-            });
+            articles.push(CleanArticle::from_text(
+                format!("bench-{}", articles.len() + i),
+                b.clone(),
+                at,
+            ));
         }
     }
     // Sentences as the coder splits them.

@@ -113,15 +113,7 @@ impl Coder {
             return Vec::new();
         }
         let published = article.published_at.date_naive();
-        let aref = ArticleRef {
-            id: article.id.clone(),
-            source: article.source.clone(),
-            url: article.url.clone(),
-            published_at: article.published_at,
-            first_seen: article.first_seen,
-            content_hash: article.content_hash.clone(),
-            simhash: article.simhash.clone(),
-        };
+        let aref = article.article_ref();
         let undated = if article.published_at_inferred {
             DatePrecision::FirstSeen
         } else {
@@ -146,21 +138,11 @@ impl Coder {
             sentence: sentence.to_string(),
             ..Default::default()
         };
-        let aref = ArticleRef {
-            id: "explain".into(),
-            source: None,
-            url: None,
-            published_at: published
-                .and_hms_opt(12, 0, 0)
-                .unwrap_or_default()
-                .and_utc(),
-            first_seen: published
-                .and_hms_opt(12, 0, 0)
-                .unwrap_or_default()
-                .and_utc(),
-            content_hash: String::new(),
-            simhash: String::new(),
-        };
+        let at = published
+            .and_hms_opt(12, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        let aref = CleanArticle::from_text("explain", String::new(), at).article_ref();
         self.code_text_traced(sentence, published, true, |ctx, trace| {
             ex.tokens.extend(
                 ctx.doc.tokens[ctx.sentence.tokens.0..ctx.sentence.tokens.1]

@@ -133,21 +133,7 @@ fn locations(body: &str) -> Vec<(String, Option<String>)> {
     use chrono::{TimeZone, Utc};
     let coder = Coder::bundled().expect("bundled dictionaries");
     let at = Utc.with_ymd_and_hms(2021, 6, 17, 12, 0, 0).unwrap();
-    let article = dragoman_model::CleanArticle {
-        id: "t".into(),
-        url: None,
-        source: None,
-        published_at: at,
-        published_at_inferred: false,
-        first_seen: at,
-        title: None,
-        body: body.into(),
-        language: "en".into(),
-        is_english: true,
-        content_hash: String::new(),
-        simhash: String::new(),
-        boilerplate_removed: 0,
-    };
+    let article = dragoman_model::CleanArticle::from_text("t", body, at);
     coder
         .code_article(&article)
         .into_iter()

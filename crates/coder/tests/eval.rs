@@ -22,21 +22,7 @@ fn data(name: &str) -> Option<String> {
 
 fn article(id: &str, body: &str, published: NaiveDate) -> CleanArticle {
     let at = Utc.from_utc_datetime(&published.and_hms_opt(12, 0, 0).unwrap());
-    CleanArticle {
-        id: id.into(),
-        url: None,
-        source: None,
-        published_at: at,
-        published_at_inferred: false,
-        first_seen: at,
-        title: None,
-        body: body.into(),
-        language: "en".into(),
-        is_english: true,
-        content_hash: String::new(),
-        simhash: String::new(),
-        boilerplate_removed: 0,
-    }
+    CleanArticle::from_text(id, body, at)
 }
 
 /// The part of an actor code the scores compare: the country, or the whole IGO/NGO code.

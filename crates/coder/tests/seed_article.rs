@@ -17,19 +17,8 @@ fn seed() -> Option<String> {
 fn code(body: &str) -> Vec<CandidateEvent> {
     let at = Utc.with_ymd_and_hms(2019, 3, 25, 9, 30, 0).unwrap();
     let a = CleanArticle {
-        id: "seed".into(),
-        url: None,
         source: Some("example-news.ly".into()),
-        published_at: at,
-        published_at_inferred: false,
-        first_seen: at,
-        title: None,
-        body: body.into(),
-        language: "en".into(),
-        is_english: true,
-        content_hash: String::new(),
-        simhash: String::new(),
-        boilerplate_removed: 0,
+        ..CleanArticle::from_text("seed", body, at)
     };
     Coder::bundled()
         .expect("bundled dictionaries")

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::ArticleRef;
+
 /// An input article, SPEC section 1. Field types are checked by serde; the semantic checks
 /// (non-empty body, size limit, RFC 3339 date) belong to ingest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,4 +63,43 @@ pub struct CleanArticle {
     /// Paragraphs dropped as page boilerplate, for explanation and metrics.
     #[serde(default)]
     pub boilerplate_removed: u32,
+}
+
+impl CleanArticle {
+    /// An English article of already clean plain text, with no outlet, url or fingerprints:
+    /// what coding a text outside the pipeline starts from (tests, benchmarks, tools).
+    pub fn from_text(
+        id: impl Into<String>,
+        body: impl Into<String>,
+        published_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            url: None,
+            source: None,
+            published_at,
+            published_at_inferred: false,
+            first_seen: published_at,
+            title: None,
+            body: body.into(),
+            language: "en".into(),
+            is_english: true,
+            content_hash: String::new(),
+            simhash: String::new(),
+            boilerplate_removed: 0,
+        }
+    }
+
+    /// The article as the events coded from it refer to it.
+    pub fn article_ref(&self) -> ArticleRef {
+        ArticleRef {
+            id: self.id.clone(),
+            source: self.source.clone(),
+            url: self.url.clone(),
+            published_at: self.published_at,
+            first_seen: self.first_seen,
+            content_hash: self.content_hash.clone(),
+            simhash: self.simhash.clone(),
+        }
+    }
 }

@@ -165,10 +165,14 @@ pub struct Event {
     pub coder: CoderInfo,
 }
 
-impl Event {
-    /// The first revision of an event built from its first candidate.
-    pub fn from_candidate(c: &CandidateEvent, event_id: String, mentions: Mentions) -> Self {
-        Self {
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first revision of an event built from its first candidate (dedup builds published
+    /// events itself, reusing the candidate's strings; this is the plain form for the test).
+    fn from_candidate(c: &CandidateEvent, event_id: String, mentions: Mentions) -> Event {
+        Event {
             schema: EVENT_SCHEMA.to_string(),
             event_id,
             revision: 1,
@@ -190,11 +194,6 @@ impl Event {
             coder: c.coder.clone(),
         }
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     fn actor(code: &str) -> Actor {
         Actor {
@@ -225,7 +224,7 @@ mod tests {
         c.source = Some(actor("RUS"));
         c.target = Some(actor("LBYGOV"));
         assert_eq!(c.partition_key(), "RUS|LBYGOV|05");
-        let e = Event::from_candidate(
+        let e = from_candidate(
             &c,
             "abc".into(),
             Mentions {

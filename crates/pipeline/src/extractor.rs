@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use dragoman_coder::Coder;
 use dragoman_dedup::ContentCache;
-use dragoman_model::{ArticleRef, CandidateEvent, CleanArticle};
+use dragoman_model::{CandidateEvent, CleanArticle};
 
 /// What extraction gave for one article.
 #[derive(Debug)]
@@ -40,7 +40,7 @@ impl Extractor {
             article.published_at.date_naive()
         );
         if let Some(cached) = self.cache.get(&key) {
-            let article_ref = article_ref(article);
+            let article_ref = article.article_ref();
             let candidates = cached
                 .iter()
                 .map(|c| {
@@ -61,17 +61,5 @@ impl Extractor {
             candidates,
             cache_hit: false,
         }
-    }
-}
-
-fn article_ref(a: &CleanArticle) -> ArticleRef {
-    ArticleRef {
-        id: a.id.clone(),
-        source: a.source.clone(),
-        url: a.url.clone(),
-        published_at: a.published_at,
-        first_seen: a.first_seen,
-        content_hash: a.content_hash.clone(),
-        simhash: a.simhash.clone(),
     }
 }
