@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # End-to-end benchmark on the local broker (make bench-e2e).
 #
-#  1. throughput: N loadgen articles pre-loaded, then drained by
+#  1. throughput: N loadgen articles loaded while the services are paused, then drained by
 #       a. the pass-through baseline (consume and produce the same records, no work), and
 #       b. the three stages ingest -> extract -> dedup running together,
-#     each measured from its first consumed record to the last one processed at the end of
-#     the chain, in articles per second;
+#     each measured from the resume to the last record produced at the end of the chain, in
+#     articles per second (both warmed up first, see below);
 #  2. latency: the three stages at a fixed rate (RATE articles/s for LAT_COUNT articles),
 #     from the produce time of each article to the arrival of its first event (Kafka record
 #     timestamps of articles.raw and events), p50 and p99.
 #
-# Env: N (20000), RATE (200), LAT_COUNT (3000), BENCH_BROKER_PORT (19192), PROFILE (release),
-# BENCH_CONFIG (a --config file for every service, e.g. to compare Kafka client settings).
+# Env: N (20000), WARM (300), RATE (200), LAT_COUNT (3000), BENCH_BROKER_PORT (19192), PROFILE (release),
+# BENCH_CONFIG (a --config file for every service, e.g. to compare Kafka client settings),
+# PERF_DIR (profile each pipeline service with perf over the measured run: perf report -i
+# DIR/STAGE.data), PERF_ARGS (more perf record options, e.g. "--call-graph dwarf").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${N:-20000}"
+WARM="${WARM:-300}"
 RATE="${RATE:-200}"
 LAT_COUNT="${LAT_COUNT:-3000}"
 PORT="${BENCH_BROKER_PORT:-19192}"
@@ -57,14 +60,17 @@ inout() {
     -v o="dragoman_records_out_total{stage=\"$2\"}" \
     '$1 == i { vi = $2 } $1 == o { vo = $2 } END { printf "%d %d\n", vi + 0, vo + 0 }'
 }
-# span TOPIC_FIRST TOPIC_LAST -> seconds from the first record of TOPIC_FIRST to the last of
-# TOPIC_LAST, by their Kafka timestamps (set by the producing stage when it produced them): the
-# run's duration, independent of how often the loops below manage to poll.
-span() {
-  local a b
-  a=$("$BIN" consume --topic "$1" --meta 2>/dev/null | python3 -c 'import json,sys; print(min(json.loads(l)["timestamp_ms"] for l in sys.stdin))')
+# span_from T0 TOPIC -> seconds from T0 (epoch seconds) to the last record of TOPIC by its Kafka
+# timestamp (set by the producing stage when it produced it): the run's duration, independent
+# of how often the loops below manage to poll.
+span_from() {
+  local b
   b=$("$BIN" consume --topic "$2" --meta 2>/dev/null | python3 -c 'import json,sys; print(max(json.loads(l)["timestamp_ms"] for l in sys.stdin))')
-  python3 -c "print(($b - $a) / 1000)"
+  python3 -c "print($b / 1000 - $1)"
+}
+# proc_seconds -> the three stages' dragoman_processing_seconds_sum, space separated
+proc_seconds() {
+  echo "$(metric "$A_IN" 'dragoman_processing_seconds_sum{stage="ingest"}') $(metric "$A_EX" 'dragoman_processing_seconds_sum{stage="extract"}') $(metric "$A_DD" 'dragoman_processing_seconds_sum{stage="dedup"}')"
 }
 wait_ready() {
   for _ in $(seq 1 600); do
@@ -95,76 +101,108 @@ start_service() {
   PIDS+=($!)
 }
 
+# Both runs measure the steady state: the services start and a warm-up batch of WARM articles
+# goes through them first (a new idempotent producer needs about a second to get its producer id
+# from tansu, and that second would otherwise be most of a short pass-through run). Then the
+# services are paused (SIGSTOP), the N articles are loaded, and the clock starts when they are
+# resumed (SIGCONT), with every article already waiting in the input topic.
+pause() { for p in "$@"; do kill -STOP "$p"; done; }
+resume() { for p in "$@"; do kill -CONT "$p"; done; }
+
 # --- 1a. pass-through baseline ---------------------------------------------------------
-echo "bench: loading $N articles (pass-through run)"
-"$BIN" loadgen --count "$N" --seed 1 --topic pt.articles.raw 2>/dev/null
 A_PT=127.0.0.1:19501
 start_service passthrough pt "$A_PT" --input pt.articles.raw --output pt.articles.copy
 wait_ready "$A_PT"
 PT_PID="${PIDS[-1]}"
-t0=""
+"$BIN" loadgen --count "$WARM" --seed 7 --topic pt.articles.raw 2>/dev/null
+until read -r in out < <(inout "$A_PT" passthrough) && [ "${out%.*}" -ge "$WARM" ]; do sleep 0.05; done
+pause "$PT_PID"
+echo "bench: loading $N articles (pass-through run)"
+"$BIN" loadgen --count "$N" --seed 1 --topic pt.articles.raw 2>/dev/null
+c0_b=$(cpu "$TANSU_PID"); c0_p=$(cpu "$PT_PID")
+t0=$(now)
+resume "$PT_PID"
 while :; do
   read -r in out < <(inout "$A_PT" passthrough)
-  if [ -z "$t0" ] && [ "${in%.*}" -gt 0 ]; then
-    t0=$(now); c0_b=$(cpu "$TANSU_PID"); c0_p=$(cpu "$PT_PID")
-  fi
-  [ "${out%.*}" -ge "$N" ] && break
-  sleep 0.05
+  [ "${out%.*}" -ge $((WARM + N)) ] && break
+  sleep 0.02
 done
 t1=$(now)
-PT_CPU=$(python3 -c "print(f'tansu {($(cpu "$TANSU_PID")-$c0_b)/$HZ:.1f}s, passthrough {($(cpu "$PT_PID")-$c0_p)/$HZ:.1f}s over {$t1-$t0:.1f}s wall')")
+PT_CPU=$(python3 -c "print(f'tansu {($(cpu "$TANSU_PID")-$c0_b)/$HZ:.2f}s, passthrough {($(cpu "$PT_PID")-$c0_p)/$HZ:.2f}s over {$t1-$t0:.2f}s wall')")
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
-PT_SPAN=$(span pt.articles.copy pt.articles.copy)
+PT_SPAN=$(span_from "$t0" pt.articles.copy)
 PT_RATE=$(python3 -c "print(f'{$N/$PT_SPAN:.0f}')")
 PT_POLLED=$(python3 -c "print(f'{$N/($t1-$t0):.0f}')")
 
 # --- 1b. the three stages --------------------------------------------------------------
-echo "bench: loading $N articles (pipeline run)"
-"$BIN" loadgen --count "$N" --seed 1 --topic pl.articles.raw 2>/dev/null
 A_IN=127.0.0.1:19511 A_EX=127.0.0.1:19512 A_DD=127.0.0.1:19513
 start_service dedup pl "$A_DD"; DD_PID="${PIDS[-1]}"
 start_service extract pl "$A_EX"; EX_PID="${PIDS[-1]}"
-wait_ready "$A_DD"; wait_ready "$A_EX"
 start_service ingest pl "$A_IN"; IN_PID="${PIDS[-1]}"
-wait_ready "$A_IN"
-# CPU seconds (utime+stime) of every process from the first consumed article to the end.
+wait_ready "$A_DD"; wait_ready "$A_EX"; wait_ready "$A_IN"
+# CPU seconds (utime+stime) of every process from the resume to the end.
 pl_cpu() { echo "$(cpu "$TANSU_PID") $(cpu "$IN_PID") $(cpu "$EX_PID") $(cpu "$DD_PID")"; }
-# Done when every stage has consumed all its predecessor produced and nothing has moved for
-# two seconds; the run ends at the last movement, so the quiet wait is not counted.
-t0=""
-last=""
-t_last=""
+# pl_settle TOTAL: sample until ingest has consumed TOTAL records, every stage has consumed all
+# its predecessor produced, and nothing has moved for two seconds; t_last is the last movement,
+# so the quiet wait is not counted.
+pl_settle() {
+  local last="" state
+  t_last=$(now)
+  while :; do
+    read -r i_in i_out < <(inout "$A_IN" ingest)
+    read -r e_in e_out < <(inout "$A_EX" extract)
+    read -r d_in d_out < <(inout "$A_DD" dedup)
+    state="$i_in $i_out $e_in $e_out $d_in $d_out"
+    echo "$(now) $state" >>"$WORK/pl.timeline"
+    if [ "$state" != "$last" ]; then
+      last="$state"
+      t_last=$(now)
+      PL_C1=$(pl_cpu)
+    elif [ "${i_in%.*}" -ge "$1" ] && [ "${e_in%.*}" -ge "${i_out%.*}" ] && [ "${d_in%.*}" -ge "${e_out%.*}" ] \
+         && python3 -c "import sys; sys.exit(0 if $(now) - $t_last > 2 else 1)"; then
+      break
+    fi
+    sleep 0.05
+  done
+}
 : >"$WORK/pl.timeline"  # time and the six counters at every sample, for a look at the flow
-while :; do
-  read -r i_in i_out < <(inout "$A_IN" ingest)
-  if [ -z "$t0" ] && [ "${i_in%.*}" -gt 0 ]; then t0=$(now); PL_C0=$(pl_cpu); fi
-  read -r e_in e_out < <(inout "$A_EX" extract)
-  read -r d_in d_out < <(inout "$A_DD" dedup)
-  state="$i_in $i_out $e_in $e_out $d_in $d_out"
-  echo "$(now) $state" >>"$WORK/pl.timeline"
-  if [ "$state" != "$last" ]; then
-    last="$state"
-    t_last=$(now)
-    PL_C1=$(pl_cpu)
-  elif [ "${i_in%.*}" -ge "$N" ] && [ "${e_in%.*}" -ge "${i_out%.*}" ] && [ "${d_in%.*}" -ge "${e_out%.*}" ] \
-       && python3 -c "import sys; sys.exit(0 if $(now) - $t_last > 2 else 1)"; then
-    break
-  fi
-  sleep 0.05
-done
+"$BIN" loadgen --count "$WARM" --seed 7 --topic pl.articles.raw 2>/dev/null
+pl_settle "$WARM"
+# (a paused service does not answer /metrics: read them first)
+D_OUT0=$(metric "$A_DD" 'dragoman_records_out_total{stage="dedup"}')
+PL_PROC0=$(proc_seconds)
+pause "$IN_PID" "$EX_PID" "$DD_PID"
+echo "bench: loading $N articles (pipeline run)"
+"$BIN" loadgen --count "$N" --seed 1 --topic pl.articles.raw 2>/dev/null
+PL_C0=$(pl_cpu)
+t0=$(now)
+echo "$t0 resume" >>"$WORK/pl.timeline"
+PERFS=()
+if [ -n "${PERF_DIR:-}" ]; then
+  for s in ingest:$IN_PID extract:$EX_PID dedup:$DD_PID; do
+    perf record -q -F 999 ${PERF_ARGS:-} -p "${s#*:}" -o "$PERF_DIR/${s%%:*}.data" 2>/dev/null &
+    PERFS+=($!)
+  done
+  sleep 0.5  # perf attaches
+fi
+resume "$IN_PID" "$EX_PID" "$DD_PID"
+pl_settle $((WARM + N))
 t1="$t_last"
-PL_SPAN=$(span pl.articles.clean pl.events)
+for p in "${PERFS[@]:-}"; do [ -n "$p" ] && kill -INT "$p" && wait "$p" 2>/dev/null || true; done
+PL_SPAN=$(span_from "$t0" pl.events)
 PL_RATE=$(python3 -c "print(f'{$N/$PL_SPAN:.0f}')")
 PL_POLLED=$(python3 -c "print(f'{$N/($t1-$t0):.0f}')")
-D_OUT=$(metric "$A_DD" 'dragoman_records_out_total{stage="dedup"}')
+D_OUT=$(python3 -c "print(int($(metric "$A_DD" 'dragoman_records_out_total{stage="dedup"}') - $D_OUT0))")
 # Time inside the processors (the rest of a stage's CPU is the runtime and librdkafka).
-PL_PROC="ingest $(metric "$A_IN" 'dragoman_processing_seconds_sum{stage="ingest"}')s, extract $(metric "$A_EX" 'dragoman_processing_seconds_sum{stage="extract"}')s, dedup $(metric "$A_DD" 'dragoman_processing_seconds_sum{stage="dedup"}')s"
+PL_PROC=$(python3 -c "
+a = '$PL_PROC0'.split(); b = '$(proc_seconds)'.split()
+print(', '.join(f'{n} {float(y) - float(x):.2f}s' for n, x, y in zip(['ingest', 'extract', 'dedup'], a, b)))")
 PL_CPU=$(python3 - "$PL_C0" "$PL_C1" "$HZ" "$t0" "$t1" <<'EOF'
 import sys
 a = [int(x) for x in sys.argv[1].split()]; b = [int(x) for x in sys.argv[2].split()]
 hz = float(sys.argv[3]); wall = float(sys.argv[5]) - float(sys.argv[4])
 names = ["tansu", "ingest", "extract", "dedup"]
-print(", ".join(f"{n} {(y - x) / hz:.1f}s" for n, x, y in zip(names, a, b)) + f" over {wall:.1f}s wall")
+print(", ".join(f"{n} {(y - x) / hz:.2f}s" for n, x, y in zip(names, a, b)) + f" over {wall:.2f}s wall")
 EOF
 )
 
@@ -207,10 +245,9 @@ EOF
 
 echo
 echo "== bench-e2e ($PROFILE build, tansu memory broker, $(nproc) cores) =="
-# Two clocks: "polled" runs from the first /metrics sample showing consumption to the last one
-# showing movement (it includes the final acks and up to a polling interval at each end, which
-# weighs on the short pass-through run); "timestamps" runs from the first record the first stage
-# produced to the last record the last stage produced (Kafka record timestamps).
+# Two clocks, both from the resume: "polled" to the /metrics sample showing the last output
+# acknowledged (up to a polling interval late); "timestamps" to the Kafka timestamp of the last
+# record the last stage produced.
 printf '%-34s %10s %12s\n' "run (articles/s)" "polled" "timestamps"
 printf '%-34s %10s %12s\n' "pass-through (consume+produce)" "$PT_POLLED" "$PT_RATE"
 printf '%-34s %10s %12s\n' "ingest -> extract -> dedup" "$PL_POLLED" "$PL_RATE"

@@ -81,3 +81,73 @@ fn the_sample_feed_publishes_each_revision_once_and_merges_copies() {
         assert_eq!(e.revision, e.mentions.num_mentions, "{:?}", e.mentions);
     }
 }
+
+/// `dragoman loadgen --output` writes a corpus `dragoman run` reads back record for record:
+/// every generated record is one line, its bad records are reported with their line numbers,
+/// and the articles give events.
+#[test]
+fn a_loadgen_corpus_file_runs_through_the_embedded_pipeline() {
+    let dir = std::env::temp_dir().join(format!("dragoman-corpus-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let corpus = dir.join("corpus.jsonl");
+    let events = dir.join("events.jsonl");
+    let bin = dragoman_e2e::dragoman_bin();
+    let gen = std::process::Command::new(&bin)
+        .args([
+            "loadgen",
+            "--count",
+            "400",
+            "--seed",
+            "5",
+            "--bad-fraction",
+            "0.05",
+        ])
+        .arg("--output")
+        .arg(&corpus)
+        .output()
+        .expect("dragoman loadgen");
+    assert!(
+        gen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let text = std::fs::read(&corpus).unwrap();
+    assert_eq!(
+        text.split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count(),
+        400
+    );
+
+    let run = std::process::Command::new(&bin)
+        .arg("run")
+        .arg("--input")
+        .arg(&corpus)
+        .arg("--output")
+        .arg(&events)
+        .output()
+        .expect("dragoman run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let skipped = stderr.lines().filter(|l| l.contains(": skipped (")).count();
+    assert!(skipped > 5, "5% bad records, every one reported: {stderr}");
+    assert!(
+        stderr.contains("dragoman run: 400 records"),
+        "one record per line: {stderr}"
+    );
+    let published = std::fs::read_to_string(&events).unwrap();
+    let n = published.lines().count();
+    assert!(n > 400, "a few events per article, got {n}");
+    for line in published.lines() {
+        let e: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            e["event_id"].is_string() && e["root_code"].is_string(),
+            "{e}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

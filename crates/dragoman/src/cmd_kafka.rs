@@ -54,25 +54,33 @@ pub struct LoadgenArgs {
     /// Share of records that are bad (each kind of dead letter).
     #[arg(long, default_value_t = 0.01)]
     pub bad_fraction: f64,
+    /// Write the records as JSONL to this file (- for stdout) instead of a topic: a corpus for
+    /// `dragoman run` and for profiling the stages without a broker.
+    #[arg(long, conflicts_with = "topic")]
+    pub output: Option<String>,
 }
 
 pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
     let cfg = args.kafka.load()?;
     dragoman_runtime::telemetry::init_logging(&cfg.log);
-    let topic = args
-        .topic
-        .clone()
-        .unwrap_or(cfg.topics.articles_raw.clone());
-    create(&cfg, std::slice::from_ref(&topic))?;
-    let producer = SimpleProducer::new(&cfg.kafka)?;
-    let mut gen = Generator::new(LoadgenOptions {
+    let options = LoadgenOptions {
         seed: args.seed,
         html_fraction: args.html_fraction,
         copy_fraction: args.copy_fraction,
         bad_fraction: args.bad_fraction,
         too_large_bytes: cfg.ingest.max_bytes,
         ..LoadgenOptions::default()
-    });
+    };
+    if let Some(path) = &args.output {
+        return loadgen_to_file(Generator::new(options), args.count, path);
+    }
+    let topic = args
+        .topic
+        .clone()
+        .unwrap_or(cfg.topics.articles_raw.clone());
+    create(&cfg, std::slice::from_ref(&topic))?;
+    let producer = SimpleProducer::new(&cfg.kafka)?;
+    let mut gen = Generator::new(options);
     let started = Instant::now();
     let mut bad = 0u64;
     let mut refused = 0u64;
@@ -113,6 +121,28 @@ pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
         args.count,
         args.count as f64 / took.max(1e-9)
     );
+    Ok(())
+}
+
+/// One record per line: `dragoman run` and `dragoman produce` read the file back record for
+/// record. Articles are single-line JSON; a bad record of plain text may hold line breaks,
+/// written as spaces (it stays the same kind of bad record).
+fn loadgen_to_file(mut gen: Generator, count: u64, path: &str) -> anyhow::Result<()> {
+    let sink: Box<dyn Write> = if path == "-" {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::fs::File::create(path).with_context(|| format!("creating {path}"))?)
+    };
+    let mut out = std::io::BufWriter::new(sink);
+    for _ in 0..count {
+        let mut rec = gen.next_record();
+        for b in rec.payload.iter_mut().filter(|b| **b == b'\n') {
+            *b = b' ';
+        }
+        out.write_all(&rec.payload)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
     Ok(())
 }
 

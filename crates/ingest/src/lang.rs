@@ -27,10 +27,16 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> String {
         english as f64 / words as f64
     };
     let en_signal = words >= 8 && en_ratio >= 0.12;
-    // Plainly English text needs no trigram model, and it is most of what the coder sees;
-    // the model is the dearest step of ingest after HTML parsing.
-    if words >= 30 && en_ratio >= 0.15 {
-        return "en".to_owned();
+    // How sure the text is of English, to overrule a declared language.
+    let strong_en = words >= 20 && en_ratio >= 0.12;
+    let declared = declared.and_then(normalize_declared);
+    // English by its function words needs no trigram model, and that is most of what the
+    // coder sees; the model is the dearest step of ingest after HTML parsing.
+    if en_signal {
+        return match declared {
+            Some(d) if d != "en" && !strong_en => d,
+            _ => "en".to_owned(),
+        };
     }
     let info = whatlang::detect(sample);
     let guess = info
@@ -42,17 +48,13 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> String {
     let other_script =
         words >= 3 && whatlang::detect_script(sample).is_some_and(|s| s != whatlang::Script::Latin);
 
-    let from_text: Option<&str> = if en_signal {
-        Some("en")
-    } else {
-        match guess {
-            Some((code, reliable, _)) if reliable || other_script => Some(code),
-            _ => None,
-        }
+    let from_text: Option<&str> = match guess {
+        Some((code, reliable, _)) if reliable || other_script => Some(code),
+        _ => None,
     };
     // How sure the text is, to overrule a declared language.
     let strong = |t: &str| match t {
-        "en" => words >= 20 && en_ratio >= 0.12,
+        "en" => strong_en,
         _ => {
             en_ratio < 0.05
                 && (other_script
@@ -61,7 +63,7 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> String {
         }
     };
 
-    match declared.and_then(normalize_declared) {
+    match declared {
         Some(d) => match from_text {
             Some(t) if t != d && strong(t) => t.to_owned(),
             _ => d,
