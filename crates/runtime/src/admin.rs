@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +29,10 @@ pub enum Condition {
 }
 
 impl Condition {
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Condition::Broker => "broker",
@@ -45,6 +49,9 @@ pub struct Health {
     live: AtomicBool,
     /// Unmet conditions with the reason shown on `/ready`.
     unmet: Mutex<BTreeMap<Condition, String>>,
+    /// The keys of `unmet` as bits, for `is_met` without the lock: it is asked on every
+    /// acknowledged record.
+    unmet_bits: AtomicU8,
 }
 
 impl Health {
@@ -55,10 +62,12 @@ impl Health {
         unmet.insert(Condition::Group, "joining the consumer group".to_owned());
         unmet.insert(Condition::Processor, "loading".to_owned());
         metrics.ready.set(0);
+        let bits = unmet.keys().fold(0, |b, c| b | c.bit());
         Arc::new(Health {
             metrics,
             live: AtomicBool::new(true),
             unmet: Mutex::new(unmet),
+            unmet_bits: AtomicU8::new(bits),
         })
     }
 
@@ -66,8 +75,11 @@ impl Health {
         let mut unmet = self.unmet.lock().unwrap_or_else(|e| e.into_inner());
         if met {
             unmet.remove(&condition);
+            self.unmet_bits
+                .fetch_and(!condition.bit(), Ordering::Release);
         } else {
             unmet.insert(condition, reason.into());
+            self.unmet_bits.fetch_or(condition.bit(), Ordering::Release);
         }
         self.metrics.ready.set(i64::from(unmet.is_empty()));
     }
@@ -85,11 +97,7 @@ impl Health {
     }
 
     pub fn is_met(&self, condition: Condition) -> bool {
-        !self
-            .unmet
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains_key(&condition)
+        self.unmet_bits.load(Ordering::Acquire) & condition.bit() == 0
     }
 
     /// Marks the process not live: the loop is wedged and only a restart helps.

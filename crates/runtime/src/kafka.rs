@@ -101,9 +101,14 @@ impl ServiceContext {
 
     /// The broker answered (a fetch, an ack, metadata): mark it connected.
     pub fn broker_up(&self) {
-        if !self.health.is_met(Condition::Broker) {
-            tracing::info!("broker reachable");
+        // Every acknowledged record says so: when nothing changes, take no lock.
+        if self.health.is_met(Condition::Broker) {
+            if self.warnings.load(Ordering::Relaxed) != 0 {
+                self.warnings.store(0, Ordering::Relaxed);
+            }
+            return;
         }
+        tracing::info!("broker reachable");
         self.metrics.broker_connected.set(1);
         self.health.set(Condition::Broker, true, "");
         self.warnings.store(0, Ordering::Relaxed);
