@@ -193,7 +193,7 @@ impl ActorMatcher {
 pub const OUT_OF_OFFICE: u32 = 1 << 31;
 
 /// A composed actor, before it becomes a model `Actor`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActorRef {
     pub code: String,
     pub country: Option<String>,

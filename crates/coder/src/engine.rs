@@ -509,7 +509,8 @@ impl Engine<'_> {
                 }
             }
         }
-        let slots = self.slots(doc, range, &groups, disc);
+        let spans: Vec<(usize, usize)> = groups.iter().map(|g| (g.start, g.end)).collect();
+        let slots = self.slots(doc, range, groups, disc);
         if let Some(t) = trace.as_deref_mut() {
             t.slots = slots
                 .iter()
@@ -524,7 +525,7 @@ impl Engine<'_> {
                 })
                 .collect();
         }
-        let covered = |i: usize| groups.iter().any(|g| g.start <= i && i < g.end);
+        let covered = |i: usize| spans.iter().any(|&(s, e)| s <= i && i < e);
         let mut cands: Vec<Cand> = Vec::new();
         for i in range.0..range.1 {
             if doc.tokens[i].kind != TokKind::Word || covered(i) {
@@ -2550,7 +2551,7 @@ impl Engine<'_> {
         &self,
         doc: &Doc,
         range: (usize, usize),
-        groups: &[Group],
+        groups: Vec<Group>,
         disc: &Discourse,
     ) -> Vec<Slot> {
         let prep_before = |start: usize| -> Option<&'static str> {
@@ -2615,12 +2616,11 @@ impl Engine<'_> {
         // "protesters in Colombo", "workers from Sudan": a bare agent takes the country that
         // follows it.
         let mut merged: Vec<Group> = Vec::with_capacity(groups.len());
-        let mut gi = 0;
-        while gi < groups.len() {
-            let mut g = groups[gi].clone();
+        let mut groups = groups.into_iter().peekable();
+        while let Some(mut g) = groups.next() {
             let bare_agent =
                 g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
-            if let Some(n) = groups.get(gi + 1) {
+            if let Some(n) = groups.peek() {
                 // "survivors in northern Syria": a compass word may sit in between.
                 let compass = n.start == g.end + 2
                     && matches!(
@@ -2648,22 +2648,22 @@ impl Engine<'_> {
                         g.actor.code = format!("{c}{}", g.actor.agents.concat());
                         g.actor.country = Some(c.clone());
                         g.end = n.end;
-                        gi += 1;
+                        groups.next();
                     }
                 }
             }
             merged.push(g);
-            gi += 1;
         }
-        let groups = &merged[..];
+        // Each group's actor moves into its slot once the walk has passed it.
+        let groups = &mut merged[..];
         let mut slots: Vec<Slot> = Vec::new();
         let mut gi = 0;
         while gi < groups.len() {
-            let g = &groups[gi];
+            let g = &mut groups[gi];
             let mut slot = Slot {
                 start: g.start,
                 end: g.end,
-                members: vec![g.actor.clone()],
+                members: vec![std::mem::take(&mut g.actor)],
                 prep: prep_before(g.start),
             };
             while let Some(n) = groups.get(gi + 1) {
@@ -2694,8 +2694,13 @@ impl Engine<'_> {
                     });
                 let headline =
                     comma && slot.start == range.0 && self.verbs.index.contains_key(doc.w(n.end));
+                let apposition = comma
+                    && slot.members.len() == 1
+                    && slot.members[0].country.is_none()
+                    && n.actor.country.is_some();
+                let n_end = n.end;
                 if and || list_follows || headline {
-                    let mut a = n.actor.clone();
+                    let mut a = std::mem::take(&mut groups[gi + 1].actor);
                     // "the Sudanese government and SPLA rebels": the rebels of that country.
                     if named_agent {
                         if let Some(c) = slot.members[0].country.clone() {
@@ -2704,16 +2709,12 @@ impl Engine<'_> {
                         }
                     }
                     slot.members.push(a);
-                    slot.end = n.end;
+                    slot.end = n_end;
                     gi += 1;
-                } else if comma
-                    && slot.members.len() == 1
-                    && slot.members[0].country.is_none()
-                    && n.actor.country.is_some()
-                {
+                } else if apposition {
                     // Apposition: "the Federal Council, Russia's upper house".
-                    slot.members[0] = n.actor.clone();
-                    slot.end = n.end;
+                    slot.members[0] = std::mem::take(&mut groups[gi + 1].actor);
+                    slot.end = n_end;
                     gi += 1;
                 } else {
                     break;

@@ -120,8 +120,8 @@ impl Coder {
             DatePrecision::Published
         };
         let mut out = Vec::new();
-        self.code_text(&article.body, published, |ctx| {
-            for e in &ctx.events {
+        self.code_text(&article.body, published, |mut ctx| {
+            for e in std::mem::take(&mut ctx.events) {
                 out.push(self.candidate(&ctx, e, &aref, published, undated));
             }
         });
@@ -143,7 +143,7 @@ impl Coder {
             .unwrap_or_default()
             .and_utc();
         let aref = CleanArticle::from_text("explain", String::new(), at).article_ref();
-        self.code_text_traced(sentence, published, true, |ctx, trace| {
+        self.code_text_traced(sentence, published, true, |mut ctx, trace| {
             ex.tokens.extend(
                 ctx.doc.tokens[ctx.sentence.tokens.0..ctx.sentence.tokens.1]
                     .iter()
@@ -153,7 +153,7 @@ impl Coder {
                 ex.slots.extend(t.slots.iter().cloned());
                 ex.triggers.extend(t.triggers.iter().cloned());
             }
-            for e in &ctx.events {
+            for e in std::mem::take(&mut ctx.events) {
                 ex.events
                     .push(self.candidate(&ctx, e, &aref, published, DatePrecision::Published));
             }
@@ -219,7 +219,7 @@ impl Coder {
 
     /// The actor as events carry it. A group filed under a country (`PSEREBHMS`, Hamas) has
     /// that country as its `country`, so that consumers comparing countries see it.
-    fn output_actor(&self, a: &ActorRef, place: Option<&dragoman_model::Location>) -> Actor {
+    fn output_actor(&self, a: ActorRef, place: Option<&dragoman_model::Location>) -> Actor {
         let mut actor = placed_actor(a, place);
         if actor.country.is_none() {
             actor.country = self.actors.country_of_code(&actor.code).map(str::to_string);
@@ -230,7 +230,7 @@ impl Coder {
     fn candidate(
         &self,
         ctx: &SentenceCtx,
-        e: &RawEvent,
+        e: RawEvent,
         aref: &ArticleRef,
         published: NaiveDate,
         undated: DatePrecision,
@@ -303,21 +303,15 @@ impl Coder {
             quad_class: c.quad_class.number(),
             goldstein: c.goldstein,
             plover: c.plover.map(str::to_string),
-            source: e
-                .source
-                .as_ref()
-                .map(|a| self.output_actor(a, location.as_ref())),
-            target: e
-                .target
-                .as_ref()
-                .map(|a| self.output_actor(a, location.as_ref())),
+            source: e.source.map(|a| self.output_actor(a, location.as_ref())),
+            target: e.target.map(|a| self.output_actor(a, location.as_ref())),
             location,
             evidence: Evidence {
                 article_id: aref.id.clone(),
                 sentence_index: ctx.index as u32,
                 sentence: doc.text[s0 as usize..s1 as usize].to_string(),
                 span: [s0, s1],
-                rule: e.rule.clone(),
+                rule: e.rule,
             },
             confidence: e.confidence,
             negated: false,
@@ -338,24 +332,24 @@ struct SentenceCtx<'a> {
 
 /// An agent the sentence gave no country takes the country of the place where it acted:
 /// "Climate activists blocked a motorway in The Hague" is NLDCVL.
-fn placed_actor(a: &ActorRef, place: Option<&dragoman_model::Location>) -> Actor {
+fn placed_actor(a: ActorRef, place: Option<&dragoman_model::Location>) -> Actor {
     let mut actor = model_actor(a);
     if let Some(loc) = place.filter(|l| !l.country.is_empty()) {
-        if a.country.is_none() && a.code.len() == 3 && !a.agents.is_empty() {
-            actor.code = format!("{}{}", loc.country, a.agents.concat());
+        if actor.country.is_none() && actor.code.len() == 3 && !actor.agents.is_empty() {
+            actor.code = format!("{}{}", loc.country, actor.agents.concat());
             actor.country = Some(loc.country.clone());
         }
     }
     actor
 }
 
-fn model_actor(a: &ActorRef) -> Actor {
+fn model_actor(a: ActorRef) -> Actor {
     Actor {
-        code: a.code.clone(),
-        country: a.country.clone(),
-        agents: a.agents.clone(),
-        name: a.name.clone(),
-        text: a.text.clone(),
+        code: a.code,
+        country: a.country,
+        agents: a.agents,
+        name: a.name,
+        text: a.text,
     }
 }
 
