@@ -129,9 +129,12 @@ while :; do
   sleep "$SAMPLE"
 done
 t1=$(now)
-PT_CPU=$(python3 -c "print(f'tansu {($(cpu "$TANSU_PID")-$c0_b)/$HZ:.2f}s, passthrough {($(cpu "$PT_PID")-$c0_p)/$HZ:.2f}s over {$t1-$t0:.2f}s wall')")
+PT_C1="$(cpu "$TANSU_PID") $(cpu "$PT_PID")"
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 PT_SPAN=$(span_from "$t0" pt.articles.copy)
+PT_CPU=$(python3 -c "
+b, p = map(int, '$PT_C1'.split())
+print(f'tansu {(b - $c0_b) / $HZ:.2f}s, passthrough {(p - $c0_p) / $HZ:.2f}s over {$PT_SPAN:.2f}s')")
 PT_RATE=$(python3 -c "print(f'{$N/$PT_SPAN:.0f}')")
 
 # --- 1b. the three stages --------------------------------------------------------------
@@ -196,12 +199,12 @@ D_OUT=$(python3 -c "print(int($(metric "$A_DD" 'dragoman_records_out_total{stage
 PL_PROC=$(python3 -c "
 a = '$PL_PROC0'.split(); b = '$(proc_seconds)'.split()
 print(', '.join(f'{n} {float(y) - float(x):.2f}s' for n, x, y in zip(['ingest', 'extract', 'dedup'], a, b)))")
-PL_CPU=$(python3 - "$PL_C0" "$PL_C1" "$HZ" "$t0" "$t1" <<'EOF'
+PL_CPU=$(python3 - "$PL_C0" "$PL_C1" "$HZ" "$PL_SPAN" <<'EOF'
 import sys
 a = [int(x) for x in sys.argv[1].split()]; b = [int(x) for x in sys.argv[2].split()]
-hz = float(sys.argv[3]); wall = float(sys.argv[5]) - float(sys.argv[4])
+hz = float(sys.argv[3]); wall = float(sys.argv[4])
 names = ["tansu", "ingest", "extract", "dedup"]
-print(", ".join(f"{n} {(y - x) / hz:.2f}s" for n, x, y in zip(names, a, b)) + f" over {wall:.2f}s wall")
+print(", ".join(f"{n} {(y - x) / hz:.2f}s" for n, x, y in zip(names, a, b)) + f" over {wall:.2f}s")
 EOF
 )
 
