@@ -10,9 +10,10 @@
 #     from the produce time of each article to the arrival of its first event (Kafka record
 #     timestamps of articles.raw and events), p50 and p99.
 #
-# Env: N (20000), WARM (300), SAMPLE (0.5, seconds between samples of the services' metrics), RATE (200), LAT_COUNT (3000), BENCH_BROKER_PORT (19192), PROFILE (release),
-# BENCH_CONFIG (a --config file for every service, e.g. to compare Kafka client settings),
-# PERF_DIR (profile each pipeline service with perf over the measured run: perf report -i
+# Env: N (20000), WARM (300), SAMPLE (0.5, seconds between samples of the services' metrics),
+# RATE (200), LAT_COUNT (3000), BENCH_BROKER_PORT (19192), PROFILE (release), BENCH_CONFIG
+# (a --config file for every service, e.g. to compare Kafka client settings), PERF_DIR
+# (profile each pipeline service with perf over the measured run: perf report -i
 # DIR/STAGE.data), PERF_ARGS (more perf record options, e.g. "--call-graph dwarf").
 set -euo pipefail
 
@@ -40,7 +41,8 @@ bash scripts/broker.sh stop >/dev/null 2>&1 || true
 bash scripts/broker.sh start
 PIDS=()
 cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  # (CONT first: a service still paused would hold SIGTERM until resumed)
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && { kill -CONT "$p"; kill "$p"; } 2>/dev/null || true; done
   wait 2>/dev/null || true
   bash "$ROOT/scripts/broker.sh" stop >/dev/null 2>&1 || true
 }
