@@ -15,11 +15,84 @@ pub struct Doc<'a> {
     pub lower: &'a str,
     pub tokens: &'a [Token],
     pub mentions: &'a [Mention],
+    /// The word lists each token's lower-case word is in ([`WordClasses`]).
+    pub classes: &'a [u16],
 }
 
 impl Doc<'_> {
     fn w(&self, i: usize) -> &str {
         self.tokens.get(i).map_or("", |t| &self.lower[t.range()])
+    }
+
+    /// Whether the word of token `i` is in any of the lists of `class`. Past the end, the
+    /// empty word is in none.
+    fn is(&self, i: usize, class: u16) -> bool {
+        self.classes.get(i).is_some_and(|c| c & class != 0)
+    }
+}
+
+// Word lists as bits, looked up once per token instead of compared word by word at every
+// rule that asks.
+const BOUNDARY: u16 = 1;
+const PREP: u16 = 1 << 1;
+const DET: u16 = 1 << 2;
+const QUANT: u16 = 1 << 3;
+const TARGET_PREP: u16 = 1 << 4;
+const NOT_TARGET_PREP: u16 = 1 << 5;
+const ADVERB: u16 = 1 << 6;
+const AUX_BE_W: u16 = 1 << 7;
+const AUX_SKIP_W: u16 = 1 << 8;
+const NEGATION: u16 = 1 << 9;
+const INTENT: u16 = 1 << 10;
+const ACTUAL: u16 = 1 << 11;
+const HYPO: u16 = 1 << 12;
+const FUT: u16 = 1 << 13;
+/// A form in the verb dictionary's index.
+const VERB: u16 = 1 << 14;
+
+/// The word lists of the engine, by word.
+#[derive(Debug, Default)]
+pub struct WordClasses {
+    map: FxHashMap<Box<str>, u16>,
+}
+
+impl WordClasses {
+    pub fn build(verbs: &VerbDict) -> Self {
+        let lists: [(&[&str], u16); 14] = [
+            (CLAUSE_BREAKS, BOUNDARY),
+            (PREPOSITIONS, PREP),
+            (DETERMINERS, DET),
+            (QUANTITIES, QUANT),
+            (TARGET_PREPS, TARGET_PREP),
+            (NOT_TARGET_PREPS, NOT_TARGET_PREP),
+            (ADVERBS, ADVERB),
+            (AUX_BE, AUX_BE_W),
+            (AUX_SKIP, AUX_SKIP_W),
+            (NEGATIONS, NEGATION),
+            (INTENT_WORDS, INTENT),
+            (ACTUAL_WORDS, ACTUAL),
+            (HYPOTHETICAL, HYPO),
+            (FUTURE, FUT),
+        ];
+        let mut map: FxHashMap<Box<str>, u16> = FxHashMap::default();
+        for (list, class) in lists {
+            for w in list {
+                *map.entry((*w).into()).or_default() |= class;
+            }
+        }
+        for w in verbs.index.keys() {
+            *map.entry(w.clone()).or_default() |= VERB;
+        }
+        WordClasses { map }
+    }
+
+    /// The classes of every token's lower-case word.
+    pub fn of_tokens(&self, lower: &str, tokens: &[Token], out: &mut Vec<u16>) {
+        out.extend(
+            tokens
+                .iter()
+                .map(|t| self.map.get(&lower[t.range()]).copied().unwrap_or(0)),
+        );
     }
 }
 
@@ -444,10 +517,6 @@ fn sports(doc: &Doc, range: (usize, usize)) -> bool {
     })
 }
 
-fn is_boundary(w: &str) -> bool {
-    CLAUSE_BREAKS.contains(&w)
-}
-
 /// Whether a trigger candidate is used as a verb or a noun here.
 #[derive(Clone, Copy)]
 struct Cand {
@@ -612,8 +681,7 @@ impl Engine<'_> {
             // adjective: "released four kidnapped soldiers", "the detained activists".
             if group.iter().all(|c| c.form.is_participle())
                 && tok > range.0
-                && (DETERMINERS.contains(&doc.w(tok - 1))
-                    || QUANTITIES.contains(&doc.w(tok - 1))
+                && (doc.is(tok - 1, DET | QUANT)
                     || matches!(
                         doc.w(tok - 1),
                         "two"
@@ -641,16 +709,14 @@ impl Engine<'_> {
                     )
                     // "released captured Indian pilot": after another verb.
                     || (doc.w(tok - 1).ends_with("ed")
-                        && self.verbs.index.contains_key(doc.w(tok - 1)))
+                        && doc.is(tok - 1, VERB))
                     || doc.tokens[tok - 1].kind == TokKind::Number)
                 && (slots.iter().any(|s| s.start == tok + 1)
                     || (tok + 2 < range.1
                         && matches!(doc.w(tok - 1), "its" | "their" | "his" | "her" | "the")
                         && doc.tokens[tok + 1].kind == TokKind::Word
                         && !doc.tokens[tok + 1].cap
-                        && !PREPOSITIONS.contains(&doc.w(tok + 1))
-                        && !DETERMINERS.contains(&doc.w(tok + 1))
-                        && !is_boundary(doc.w(tok + 1))
+                        && !doc.is(tok + 1, PREP | DET | BOUNDARY)
                         && !matches!(doc.w(tok + 1), "and" | "or" | "by")))
             {
                 continue;
@@ -713,17 +779,13 @@ impl Engine<'_> {
                     let w = doc.w(tok + 1);
                     t.kind == TokKind::Word
                         && !t.cap
-                        && !PREPOSITIONS.contains(&w)
-                        && !DETERMINERS.contains(&w)
-                        && !ADVERBS.contains(&w)
-                        && !AUX_BE.contains(&w)
-                        && !AUX_SKIP.contains(&w)
-                        && !FUTURE.contains(&w)
-                        && !HYPOTHETICAL.contains(&w)
-                        && !is_boundary(w)
+                        && !doc.is(
+                            tok + 1,
+                            PREP | DET | ADVERB | AUX_BE_W | AUX_SKIP_W | FUT | HYPO | BOUNDARY,
+                        )
                         && !matches!(w, "and" | "or" | "that" | "as" | "against" | "has" | "have")
                         && !w.ends_with("ed")
-                        && !self.verbs.index.contains_key(w)
+                        && !doc.is(tok + 1, VERB)
                         && !slots.iter().any(|s| s.start == tok + 1)
                 };
             let word = doc.text[doc.tokens[tok].range()].to_string();
@@ -736,7 +798,7 @@ impl Engine<'_> {
             let noun_context = heads
                 || tok > range.0 && {
                     let p = doc.w(tok - 1);
-                    DETERMINERS.contains(&p)
+                    doc.is(tok - 1, DET)
                         || p == "'s"
                         || p == "\u{2019}s"
                         || slots.iter().any(|s| s.end == tok)
@@ -1048,7 +1110,7 @@ impl Engine<'_> {
             // troops".
             if code.starts_with("09") && tgt.is_none() {
                 let clause_end = (tok + 1..range.1)
-                    .find(|&k| doc.w(k) == ";" || (is_boundary(doc.w(k)) && doc.w(k) != "which"))
+                    .find(|&k| doc.w(k) == ";" || (doc.is(k, BOUNDARY) && doc.w(k) != "which"))
                     .unwrap_or(range.1);
                 tgt = slots.iter().position(|s| {
                     s.start > tok
@@ -1308,7 +1370,7 @@ impl Engine<'_> {
                 code = "186";
             }
             let clause_end = (tok + 1..range.1)
-                .find(|&k| doc.w(k) == ";" || (is_boundary(doc.w(k)) && doc.w(k) != "which"))
+                .find(|&k| doc.w(k) == ";" || (doc.is(k, BOUNDARY) && doc.w(k) != "which"))
                 .unwrap_or(range.1);
             // A threat's target may sit in its condition: "threatened to use nuclear weapons
             // if Ukraine's counteroffensive succeeded".
@@ -1668,7 +1730,7 @@ impl Engine<'_> {
                 // sentence gives as background ("struck a camp ... after a suicide attack").
                 let clause_start = (range.0..tok)
                     .rev()
-                    .find(|&k| is_boundary(doc.w(k)) || doc.w(k) == ",")
+                    .find(|&k| doc.is(k, BOUNDARY) || doc.w(k) == ",")
                     .map_or(range.0, |k| k + 1);
                 // Or the instrument: "killed three soldiers with a roadside bomb".
                 let with_end = (tok + 1..clause_end)
@@ -1789,7 +1851,7 @@ impl Engine<'_> {
                     .is_some_and(|s| !non_state(s) && country_of(s).is_some())
         }) {
             let clause_end = (e.trigger + 1..range.1)
-                .find(|&k| is_boundary(doc.w(k)) || doc.w(k) == ",")
+                .find(|&k| doc.is(k, BOUNDARY) || doc.w(k) == ",")
                 .unwrap_or(range.1);
             let abroad = (e.trigger + 1..clause_end.min(e.trigger + 8))
                 .any(|k| matches!(doc.w(k), "international" | "foreign"));
@@ -2097,7 +2159,7 @@ impl Engine<'_> {
             let t = e.trigger;
             let violent = matches!(&e.code[..2], "18" | "19" | "20");
             let mut k = t;
-            while k > range.0 && ADVERBS.contains(&doc.w(k - 1)) {
+            while k > range.0 && doc.is(k - 1, ADVERB) {
                 k -= 1;
             }
             let prev = if k > range.0 { doc.w(k - 1) } else { "" };
@@ -2123,7 +2185,7 @@ impl Engine<'_> {
             let t = e.trigger;
             let mut k = t;
             while k > range.0
-                && (DETERMINERS.contains(&doc.w(k - 1))
+                && (doc.is(k - 1, DET)
                     || slots
                         .iter()
                         .any(|s| s.start < k && k <= s.end && s.start >= k.saturating_sub(4)))
@@ -2521,8 +2583,7 @@ impl Engine<'_> {
         // "said on Tuesday it", "said in a statement that it": a short adjunct.
         let mut v = k;
         while v > range.0 && pron - v < 6 && !SPEECH.contains(&doc.w(v - 1)) {
-            let w = doc.w(v - 1);
-            if is_boundary(w) || groups.iter().any(|g| g.start < v && v <= g.end) {
+            if doc.is(v - 1, BOUNDARY) || groups.iter().any(|g| g.start < v && v <= g.end) {
                 return None;
             }
             v -= 1;
@@ -2533,13 +2594,13 @@ impl Engine<'_> {
         let verb = v - 1;
         let clause_start = (range.0..verb)
             .rev()
-            .find(|&k| is_boundary(doc.w(k)) || doc.w(k) == ",")
+            .find(|&k| doc.is(k, BOUNDARY) || doc.w(k) == ",")
             .map_or(range.0, |k| k + 1);
         // The subject: the first actor of the clause, not the object of a preposition.
         let g = groups
             .iter()
             .filter(|g| g.start >= clause_start && g.end <= verb)
-            .find(|g| g.start == range.0 || !PREPOSITIONS.contains(&doc.w(g.start - 1)))?;
+            .find(|g| g.start == range.0 || !doc.is(g.start - 1, PREP))?;
         let mut a = g.actor.clone();
         a.certainty *= 0.8;
         Some(a)
@@ -2559,19 +2620,16 @@ impl Engine<'_> {
             let mut adjectives = 0;
             while k > range.0 {
                 let w = doc.w(k - 1);
-                if DETERMINERS.contains(&w) && w != "of" {
+                if doc.is(k - 1, DET) && w != "of" {
                     k -= 1;
                     continue;
                 }
                 // "Hundreds of thousands of protesters", "More than a million protesters":
                 // a quantity phrase is no preposition's object.
-                if matches!(w, "of" | "than")
-                    && k >= range.0 + 2
-                    && QUANTITIES.contains(&doc.w(k - 2))
-                {
+                if matches!(w, "of" | "than") && k >= range.0 + 2 && doc.is(k - 2, QUANT) {
                     k -= 1;
                     while k > range.0
-                        && (QUANTITIES.contains(&doc.w(k - 1))
+                        && (doc.is(k - 1, QUANT)
                             || matches!(doc.w(k - 1), "of" | "than" | "a" | "an")
                             || doc.tokens[k - 1].kind == TokKind::Number)
                     {
@@ -2597,13 +2655,13 @@ impl Engine<'_> {
                 if adjectives < 2
                     && t.kind == TokKind::Word
                     && !t.cap
-                    && !PREPOSITIONS.contains(&w)
-                    && !self.verbs.index.contains_key(w)
+                    && !doc.is(k - 1, PREP)
+                    && !doc.is(k - 1, VERB)
                     && k - 1 > range.0
                     && (matches!(
                         doc.w(k - 2),
                         "the" | "a" | "an" | "its" | "their" | "his" | "her"
-                    ) || (adjectives == 0 && TARGET_PREPS.contains(&doc.w(k - 2))))
+                    ) || (adjectives == 0 && doc.is(k - 2, TARGET_PREP)))
                 {
                     adjectives += 1;
                     k -= 1;
@@ -2692,8 +2750,7 @@ impl Engine<'_> {
                         let g2: Vec<&str> = (n.end..m.start).map(|k| doc.w(k)).collect();
                         matches!(g2.as_slice(), ["and"] | [",", "and"] | [","])
                     });
-                let headline =
-                    comma && slot.start == range.0 && self.verbs.index.contains_key(doc.w(n.end));
+                let headline = comma && slot.start == range.0 && doc.is(n.end, VERB);
                 let apposition = comma
                     && slot.members.len() == 1
                     && slot.members[0].country.is_none()
@@ -2777,12 +2834,12 @@ impl Engine<'_> {
         let mut k = tok;
         while k > range.0 && tok - k < 7 {
             let w = doc.w(k - 1);
-            if PREPOSITIONS.contains(&w) {
+            if doc.is(k - 1, PREP) {
                 return w != "between";
             }
             let t = &doc.tokens[k - 1];
             let plain = t.kind == TokKind::Word || matches!(w, "-" | "'s" | "\u{2019}s");
-            if !plain || is_boundary(w) || (!t.cap && self.verbs.index.contains_key(w)) {
+            if !plain || doc.is(k - 1, BOUNDARY) || (!t.cap && doc.is(k - 1, VERB)) {
                 return false;
             }
             k -= 1;
@@ -2801,11 +2858,11 @@ impl Engine<'_> {
         consumed: &[usize],
     ) -> Option<Match> {
         let clause_end = (c.tok + 1..range.1)
-            .find(|&k| is_boundary(doc.w(k)) && k > c.tok + 1)
+            .find(|&k| doc.is(k, BOUNDARY) && k > c.tok + 1)
             .unwrap_or(range.1);
         let clause_start = (range.0..c.tok)
             .rev()
-            .find(|&k| is_boundary(doc.w(k)))
+            .find(|&k| doc.is(k, BOUNDARY))
             .map_or(range.0, |k| k + 1);
         let mut best: Option<Match> = None;
         for (pi, p) in b.patterns.iter().enumerate() {
@@ -3038,7 +3095,7 @@ impl Engine<'_> {
         source: Option<usize>,
     ) -> Option<usize> {
         let clause_end = (tok + 1..range.1)
-            .find(|&k| is_boundary(doc.w(k)))
+            .find(|&k| doc.is(k, BOUNDARY))
             .unwrap_or(range.1);
         let ok = |s: &Slot| {
             if s.start <= tok || s.start >= clause_end {
@@ -3061,8 +3118,8 @@ impl Engine<'_> {
                 && s.start < last
                 && s.end == last
                 && s.start > tok + 1
-                && !DETERMINERS.contains(&doc.w(s.start - 1))
-                && !PREPOSITIONS.contains(&doc.w(s.start - 1))
+                && !doc.is(s.start - 1, DET)
+                && !doc.is(s.start - 1, PREP)
                 && s.members
                     .iter()
                     .all(|m| m.country.is_none() && m.code.len() == 3);
@@ -3083,9 +3140,9 @@ impl Engine<'_> {
                     let w = doc.w(s.end);
                     t.kind == TokKind::Word
                         && !t.cap
-                        && !PREPOSITIONS.contains(&w)
+                        && !doc.is(s.end, PREP)
                         && !matches!(w, "and" | "or" | "to" | "that")
-                        && !is_boundary(w)
+                        && !doc.is(s.end, BOUNDARY)
                 })
         };
         // The source's own country is its target only when nothing else is named: "Trump
@@ -3110,17 +3167,17 @@ impl Engine<'_> {
     /// ("settle trade in rupees", "the demand on equipment").
     fn plausible_verb(&self, doc: &Doc, tok: usize, range: (usize, usize), slots: &[Slot]) -> bool {
         let mut k = tok;
-        while k > range.0 && ADVERBS.contains(&doc.w(k - 1)) {
+        while k > range.0 && doc.is(k - 1, ADVERB) {
             k -= 1;
         }
         // A name after a preposition modifies a noun: "over the Mumbai attacks".
         let subject_before = slots.iter().any(|s| {
             s.end == k
                 && !(s.start > range.0
-                    && (PREPOSITIONS.contains(&doc.w(s.start - 1))
+                    && (doc.is(s.start - 1, PREP)
                         || (s.start > range.0 + 1
-                            && DETERMINERS.contains(&doc.w(s.start - 1))
-                            && PREPOSITIONS.contains(&doc.w(s.start - 2)))))
+                            && doc.is(s.start - 1, DET)
+                            && doc.is(s.start - 2, PREP))))
         });
         if k == range.0 || subject_before || after_aux(doc, tok, range) {
             return true;
@@ -3168,10 +3225,10 @@ impl Engine<'_> {
             k -= 1;
             steps += 1;
             let w = doc.w(k);
-            if NEGATIONS.contains(&w) {
+            if doc.is(k, NEGATION) {
                 return true;
             }
-            if slots.iter().any(|s| s.start <= k && k < s.end) || is_boundary(w) || w == "," {
+            if slots.iter().any(|s| s.start <= k && k < s.end) || doc.is(k, BOUNDARY) || w == "," {
                 return false;
             }
         }
@@ -3184,11 +3241,10 @@ impl Engine<'_> {
         while k > range.0 && steps < 4 {
             k -= 1;
             steps += 1;
-            let w = doc.w(k);
-            if AUX_BE.contains(&w) {
+            if doc.is(k, AUX_BE_W) {
                 return true;
             }
-            if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w)) {
+            if !doc.is(k, ADVERB | AUX_SKIP_W) {
                 return false;
             }
         }
@@ -3210,17 +3266,17 @@ impl Engine<'_> {
             k -= 1;
             steps += 1;
             let w = doc.w(k);
-            if FUTURE.contains(&w) {
+            if doc.is(k, FUT) {
                 return Some(Family::Intent);
             }
             if w == "to" && k > range.0 {
                 let p = doc.w(k - 1);
-                if INTENT_WORDS.contains(&p) || (AUX_BE.contains(&p) && p != "be" && p != "been") {
+                if doc.is(k - 1, INTENT) || (doc.is(k - 1, AUX_BE_W) && p != "be" && p != "been") {
                     return Some(Family::Intent);
                 }
                 return None;
             }
-            if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w) || w == "be") {
+            if !(doc.is(k, ADVERB) || doc.is(k, AUX_SKIP_W) || w == "be") {
                 return None;
             }
         }
@@ -3261,7 +3317,7 @@ impl Engine<'_> {
             k -= 1;
             steps += 1;
             let w = doc.w(k);
-            if HYPOTHETICAL.contains(&w) {
+            if doc.is(k, HYPO) {
                 return true;
             }
             if w == "to" {
@@ -3282,7 +3338,6 @@ impl Engine<'_> {
                 {
                     j -= 2;
                 }
-                let p = if j > range.0 { doc.w(j - 1) } else { "" };
                 // "became the first Indian prime minister to visit Israel" did visit.
                 let ordinal = (j.saturating_sub(5).max(range.0 + 1)..j).any(|i| {
                     doc.w(i - 1) == "the" && matches!(doc.w(i), "first" | "last" | "only")
@@ -3290,12 +3345,10 @@ impl Engine<'_> {
                 if ordinal {
                     return false;
                 }
-                let known =
-                    INTENT_WORDS.contains(&p) || ACTUAL_WORDS.contains(&p) || AUX_BE.contains(&p);
+                let known = j > range.0 && doc.is(j - 1, INTENT | ACTUAL | AUX_BE_W);
                 return !known;
             }
-            if !(ADVERBS.contains(&w) || AUX_SKIP.contains(&w) || w == "be" || FUTURE.contains(&w))
-            {
+            if !(doc.is(k, ADVERB) || doc.is(k, AUX_SKIP_W) || w == "be" || doc.is(k, FUT)) {
                 return false;
             }
         }
@@ -3314,7 +3367,11 @@ impl Engine<'_> {
             if matches!(w, "if" | "unless" | "whether") {
                 return true;
             }
-            if w == "," || w == ";" || w == ":" || (is_boundary(w) && w != "who" && w != "which") {
+            if w == ","
+                || w == ";"
+                || w == ":"
+                || (doc.is(k, BOUNDARY) && w != "who" && w != "which")
+            {
                 return false;
             }
         }
@@ -3357,7 +3414,7 @@ impl Engine<'_> {
             {
                 return true;
             }
-            if w == ";" || (is_boundary(w) && w != "who" && w != "which") {
+            if w == ";" || (doc.is(k, BOUNDARY) && w != "who" && w != "which") {
                 return false;
             }
         }
@@ -3411,12 +3468,12 @@ impl Engine<'_> {
                     return Some(c.tok);
                 }
                 let w = doc.w(k);
-                if DETERMINERS.contains(&w) && w != "of" {
+                if doc.is(k, DET) && w != "of" {
                     k += 1;
                 } else if doc.tokens[k].kind == TokKind::Word
                     && !doc.tokens[k].cap
                     && adjectives == 0
-                    && !PREPOSITIONS.contains(&w)
+                    && !doc.is(k, PREP)
                 {
                     adjectives += 1;
                     k += 1;
@@ -3429,7 +3486,7 @@ impl Engine<'_> {
         // Skip an addressee and "on"/"upon" ("called on the government to").
         let lim = (ct + 9).min(range.1);
         while k < lim && doc.w(k) != "to" && doc.w(k) != "that" {
-            if is_boundary(doc.w(k)) || doc.w(k) == "," {
+            if doc.is(k, BOUNDARY) || doc.w(k) == "," {
                 return None;
             }
             k += 1;
@@ -3494,17 +3551,16 @@ impl Engine<'_> {
 /// looks like a base form.
 fn after_aux(doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
     let mut k = tok;
-    while k > range.0 && ADVERBS.contains(&doc.w(k - 1)) {
+    while k > range.0 && doc.is(k - 1, ADVERB) {
         k -= 1;
     }
-    k > range.0
-        && (AUX_BE.contains(&doc.w(k - 1)) || matches!(doc.w(k - 1), "has" | "have" | "had"))
+    k > range.0 && (doc.is(k - 1, AUX_BE_W) || matches!(doc.w(k - 1), "has" | "have" | "had"))
 }
 
 /// Where the clause of a trigger ends: a semicolon or a clause boundary.
 fn clause_end_early(doc: &Doc, tok: usize, range: (usize, usize)) -> usize {
     (tok + 1..range.1)
-        .find(|&k| doc.w(k) == ";" || (is_boundary(doc.w(k)) && doc.w(k) != "which"))
+        .find(|&k| doc.w(k) == ";" || (doc.is(k, BOUNDARY) && doc.w(k) != "which"))
         .unwrap_or(range.1)
 }
 
@@ -3567,10 +3623,7 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
         let w = doc.w(k);
         // "shot dead more than a hundred protesters": a quantity or a result is no modifier
         // of its own.
-        if DETERMINERS.contains(&w)
-            || PREPOSITIONS.contains(&w)
-            || ADVERBS.contains(&w)
-            || QUANTITIES.contains(&w)
+        if doc.is(k, DET | PREP | ADVERB | QUANT)
             || doc.tokens[k].kind == TokKind::Number
             || matches!(w, "-" | "dead")
         {
@@ -3578,7 +3631,7 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
         } else if doc.tokens[k].kind == TokKind::Word
             && doc.tokens[k].cap
             && names < 4
-            && !(from..k).any(|j| PREPOSITIONS.contains(&doc.w(j)))
+            && !(from..k).any(|j| doc.is(j, PREP))
         {
             // "the pro-Kurdish Democratic Society Party": the words of an unknown name.
             names += 1;

@@ -32,13 +32,14 @@ pub use places::{GazetteerPlaces, NoPlaces, PlaceResolver, StaticPlaces};
 
 use actors::{ActorMatcher, ActorRef};
 use dict::VerbDict;
-use engine::{Discourse, Doc, Engine, RawEvent, SentenceTrace};
+use engine::{Discourse, Doc, Engine, RawEvent, SentenceTrace, WordClasses};
 
 /// The event coder. Build it once (dictionaries compile into automata), then call
 /// [`Coder::code_article`] from any number of threads.
 pub struct Coder {
     actors: ActorMatcher,
     verbs: VerbDict,
+    classes: WordClasses,
     info: CoderInfo,
     places: Box<dyn PlaceResolver>,
 }
@@ -85,6 +86,7 @@ impl Coder {
         };
         Ok(Coder {
             actors,
+            classes: WordClasses::build(&d.verbs),
             verbs: d.verbs,
             info,
             places: Box::new(places::GazetteerPlaces::bundled()),
@@ -181,11 +183,14 @@ impl Coder {
         let mut mentions = Vec::new();
         self.actors
             .find(body, &lower, &tokens, published, &mut mentions);
+        let mut classes = Vec::with_capacity(tokens.len());
+        self.classes.of_tokens(&lower, &tokens, &mut classes);
         let doc = Doc {
             text: body,
             lower: &lower,
             tokens: &tokens,
             mentions: &mentions,
+            classes: &classes,
         };
         let engine = Engine {
             actors: &self.actors,
