@@ -17,6 +17,8 @@ pub struct Doc<'a> {
     pub mentions: &'a [Mention],
     /// The word lists each token's lower-case word is in ([`WordClasses`]).
     pub classes: &'a [u16],
+    /// Each token's word as a pattern word id ([`WordClasses`]), 0 when no pattern has it.
+    pub ids: &'a [u32],
 }
 
 impl Doc<'_> {
@@ -50,10 +52,18 @@ const FUT: u16 = 1 << 13;
 /// A form in the verb dictionary's index.
 const VERB: u16 = 1 << 14;
 
-/// The word lists of the engine, by word.
+/// The word lists of the engine, and the words of the verb patterns as ids, by word.
 #[derive(Debug, Default)]
 pub struct WordClasses {
-    map: FxHashMap<Box<str>, u16>,
+    map: FxHashMap<Box<str>, (u16, u32)>,
+    /// Per block, per pattern: the ids of each element's words (none for actor slots).
+    patterns: Vec<Vec<PatternIds>>,
+}
+
+#[derive(Debug, Default)]
+struct PatternIds {
+    before: Vec<Box<[u32]>>,
+    after: Vec<Box<[u32]>>,
 }
 
 impl WordClasses {
@@ -74,25 +84,64 @@ impl WordClasses {
             (HYPOTHETICAL, HYPO),
             (FUTURE, FUT),
         ];
-        let mut map: FxHashMap<Box<str>, u16> = FxHashMap::default();
+        let mut map: FxHashMap<Box<str>, (u16, u32)> = FxHashMap::default();
         for (list, class) in lists {
             for w in list {
-                *map.entry((*w).into()).or_default() |= class;
+                map.entry((*w).into()).or_default().0 |= class;
             }
         }
         for w in verbs.index.keys() {
-            *map.entry(w.clone()).or_default() |= VERB;
+            map.entry(w.clone()).or_default().0 |= VERB;
         }
-        WordClasses { map }
+        let mut next_id = 0;
+        let mut ids = |elems: &[Elem]| -> Vec<Box<[u32]>> {
+            elems
+                .iter()
+                .map(|e| match e {
+                    Elem::Words(ws) => ws
+                        .iter()
+                        .map(|w| {
+                            let id = &mut map.entry(w.clone()).or_default().1;
+                            if *id == 0 {
+                                next_id += 1;
+                                *id = next_id;
+                            }
+                            *id
+                        })
+                        .collect(),
+                    Elem::Source | Elem::Target => Box::default(),
+                })
+                .collect()
+        };
+        let patterns = verbs
+            .blocks
+            .iter()
+            .map(|b| {
+                b.patterns
+                    .iter()
+                    .map(|p| PatternIds {
+                        before: ids(&p.before),
+                        after: ids(&p.after),
+                    })
+                    .collect()
+            })
+            .collect();
+        WordClasses { map, patterns }
     }
 
-    /// The classes of every token's lower-case word.
-    pub fn of_tokens(&self, lower: &str, tokens: &[Token], out: &mut Vec<u16>) {
-        out.extend(
-            tokens
-                .iter()
-                .map(|t| self.map.get(&lower[t.range()]).copied().unwrap_or(0)),
-        );
+    /// The classes and pattern word ids of every token's lower-case word.
+    pub fn of_tokens(
+        &self,
+        lower: &str,
+        tokens: &[Token],
+        classes: &mut Vec<u16>,
+        ids: &mut Vec<u32>,
+    ) {
+        for t in tokens {
+            let (c, id) = self.map.get(&lower[t.range()]).copied().unwrap_or((0, 0));
+            classes.push(c);
+            ids.push(id);
+        }
     }
 }
 
@@ -537,6 +586,7 @@ struct Match {
 pub struct Engine<'a> {
     pub actors: &'a ActorMatcher,
     pub verbs: &'a VerbDict,
+    pub words: &'a WordClasses,
 }
 
 impl Engine<'_> {
@@ -2865,7 +2915,9 @@ impl Engine<'_> {
             .find(|&k| doc.is(k, BOUNDARY))
             .map_or(range.0, |k| k + 1);
         let mut best: Option<Match> = None;
+        let pattern_ids = &self.words.patterns[c.block as usize];
         for (pi, p) in b.patterns.iter().enumerate() {
+            let pids = &pattern_ids[pi];
             if best
                 .as_ref()
                 .is_some_and(|m| m.specificity >= p.specificity)
@@ -2887,15 +2939,12 @@ impl Engine<'_> {
             let mut ok = true;
             // Before the trigger: right next to it, nearest last.
             let mut cur = c.tok;
-            for e in p.before.iter().rev() {
+            for (e, wids) in p.before.iter().zip(&pids.before).rev() {
                 match e {
-                    Elem::Words(ws) => {
-                        let found =
-                            (cur.saturating_sub(2).max(clause_start)..cur)
-                                .rev()
-                                .find(|&k| {
-                                    ws.iter().any(|w| **w == *doc.w(k)) && !consumed.contains(&k)
-                                });
+                    Elem::Words(_) => {
+                        let found = (cur.saturating_sub(2).max(clause_start)..cur)
+                            .rev()
+                            .find(|&k| wids.contains(&doc.ids[k]) && !consumed.contains(&k));
                         match found {
                             Some(k) => {
                                 m.consumed.push(k);
@@ -2928,7 +2977,7 @@ impl Engine<'_> {
                 continue;
             }
             let mut cur = c.tok + 1;
-            for e in &p.after {
+            for (e, wids) in p.after.iter().zip(&pids.after) {
                 match e {
                     Elem::Words(ws) => {
                         // Hyphens inside compounds ("a dusk-to-dawn curfew") do not count.
@@ -2957,9 +3006,7 @@ impl Engine<'_> {
                         // And an object with its "of": "delivered the first parts of the
                         // S-400 missile system to".
                         // Or any pattern's object "the head of the ... mission".
-                        let hit = |k: &usize| {
-                            ws.iter().any(|w| **w == *doc.w(*k)) && !consumed.contains(k)
-                        };
+                        let hit = |k: &usize| wids.contains(&doc.ids[*k]) && !consumed.contains(k);
                         let lim = (cur + 6 + hyphens + named + apposed).min(clause_end);
                         let found = (cur..lim).find(hit).or_else(|| {
                             let of_phrase = 3
@@ -3013,9 +3060,9 @@ impl Engine<'_> {
                 let mut cur = clause_start.max(c.tok.saturating_sub(12));
                 m.consumed.clear();
                 ok = true;
-                for e in &p.after {
-                    if let Elem::Words(ws) = e {
-                        match (cur..c.tok).find(|&k| ws.iter().any(|w| **w == *doc.w(k))) {
+                for (e, wids) in p.after.iter().zip(&pids.after) {
+                    if let Elem::Words(_) = e {
+                        match (cur..c.tok).find(|&k| wids.contains(&doc.ids[k])) {
                             Some(k) => {
                                 m.consumed.push(k);
                                 cur = k + 1;

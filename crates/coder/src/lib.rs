@@ -184,17 +184,21 @@ impl Coder {
         self.actors
             .find(body, &lower, &tokens, published, &mut mentions);
         let mut classes = Vec::with_capacity(tokens.len());
-        self.classes.of_tokens(&lower, &tokens, &mut classes);
+        let mut ids = Vec::with_capacity(tokens.len());
+        self.classes
+            .of_tokens(&lower, &tokens, &mut classes, &mut ids);
         let doc = Doc {
             text: body,
             lower: &lower,
             tokens: &tokens,
             mentions: &mentions,
             classes: &classes,
+            ids: &ids,
         };
         let engine = Engine {
             actors: &self.actors,
             verbs: &self.verbs,
+            words: &self.classes,
         };
         let mut disc = Discourse::default();
         // The dateline's place, if the article has one, is where it was reported from.
