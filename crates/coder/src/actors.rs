@@ -3,6 +3,8 @@
 //! foreign ministry" `RUSGOV`, "head of Libya's High Council of State Khaled al-Mishri" a
 //! Libyan government actor whose name the article then remembers.
 
+use std::rc::Rc;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -198,9 +200,11 @@ pub struct ActorRef {
     pub code: String,
     pub country: Option<String>,
     pub agents: Vec<String>,
-    pub name: String,
+    /// Shared, not copied: actors are cloned into slots, events and the discourse many times
+    /// for each one that reaches the output.
+    pub name: Rc<str>,
     /// The words of the sentence the actor was found from.
-    pub text: String,
+    pub text: Rc<str>,
     /// How sure the composition is, in [0, 1].
     pub certainty: f32,
     pub is_person: bool,
@@ -591,8 +595,8 @@ pub fn compose(
             if k > boundary {
                 new_name = Some((boundary, k));
                 actor.is_person = true;
-                actor.name = text[tokens[first.start].start as usize..tokens[k - 1].end as usize]
-                    .to_string();
+                actor.name =
+                    text[tokens[first.start].start as usize..tokens[k - 1].end as usize].into();
                 actor.text = actor.name.clone();
                 end = k;
             }
@@ -733,10 +737,11 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
     let code = format!("{code_base}{agents_str}");
     // A readable name: the dictionary's name for a bare country or body ("Libyan" ->
     // "Libya"), else the words of the text.
+    let text: Rc<str> = span_text.into();
     let name = if !is_person && agents.is_empty() && name_parts.len() == 1 {
-        name_parts[0].to_string()
+        name_parts[0].into()
     } else {
-        span_text.to_string()
+        text.clone()
     };
     ActorRef {
         code,
@@ -747,7 +752,7 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
             agents
         },
         name,
-        text: span_text.to_string(),
+        text,
         certainty,
         is_person,
         place_country,
@@ -833,7 +838,7 @@ mod tests {
         let mut gs = Vec::new();
         compose(&m, text, &lower, &toks, (0, toks.len()), &ms, &mut gs);
         gs.into_iter()
-            .map(|g| (g.actor.code, g.actor.name))
+            .map(|g| (g.actor.code, g.actor.name.to_string()))
             .collect()
     }
 

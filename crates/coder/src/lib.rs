@@ -357,8 +357,8 @@ fn model_actor(a: ActorRef) -> Actor {
         code: a.code,
         country: a.country,
         agents: a.agents,
-        name: a.name,
-        text: a.text,
+        name: a.name.to_string(),
+        text: a.text.to_string(),
     }
 }
 
