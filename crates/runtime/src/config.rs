@@ -115,6 +115,8 @@ pub struct KafkaConfig {
     pub session_timeout_ms: u64,
     /// How long a fetch waits on the broker for new records (librdkafka `fetch.wait.max.ms`).
     pub fetch_wait_max_ms: u64,
+    /// Bytes a fetch waits for, up to `fetch_wait_max_ms` (librdkafka `fetch.min.bytes`).
+    pub fetch_min_bytes: u64,
     /// Producer batching delay (librdkafka `linger.ms`).
     pub linger_ms: u64,
     /// Passed to librdkafka as is, after every typed key (so it can override them).
@@ -143,6 +145,7 @@ impl fmt::Debug for KafkaConfig {
             .field("transaction_timeout_ms", &self.transaction_timeout_ms)
             .field("session_timeout_ms", &self.session_timeout_ms)
             .field("fetch_wait_max_ms", &self.fetch_wait_max_ms)
+            .field("fetch_min_bytes", &self.fetch_min_bytes)
             .field("linger_ms", &self.linger_ms)
             .field("properties", &self.properties.keys().collect::<Vec<_>>())
             .finish()

@@ -781,6 +781,7 @@ where
             cfg.kafka.session_timeout_ms.to_string(),
         )
         .set("fetch.wait.max.ms", cfg.kafka.fetch_wait_max_ms.to_string())
+        .set("fetch.min.bytes", cfg.kafka.fetch_min_bytes.to_string())
         .set(
             "statistics.interval.ms",
             cfg.kafka.statistics_interval_ms.to_string(),
