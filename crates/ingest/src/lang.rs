@@ -90,6 +90,9 @@ fn normalize_declared(declared: &str) -> Option<String> {
 
 /// (words, English function words) in the sample.
 fn english_share(sample: &str) -> (usize, usize) {
+    if sample.is_ascii() {
+        return english_share_ascii(sample.as_bytes());
+    }
     let mut words = 0;
     let mut english = 0;
     let mut lower = String::new();
@@ -100,14 +103,42 @@ fn english_share(sample: &str) -> (usize, usize) {
         }
         words += 1;
         lower.clear();
-        if w.is_ascii() {
-            lower.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            lower.extend(w.chars().flat_map(char::to_lowercase));
-        }
-        english += usize::from(EN_FUNCTION_WORDS.contains(&lower.as_str()));
+        lower.extend(w.chars().flat_map(char::to_lowercase));
+        english += usize::from(is_function_word(lower.as_bytes()));
     }
     (words, english)
+}
+
+/// The same count over ASCII text, a byte at a time: most of what ingest sees is ASCII, and
+/// splitting on `char` predicates was a tenth of ingest's time.
+fn english_share_ascii(sample: &[u8]) -> (usize, usize) {
+    let mut words = 0;
+    let mut english = 0;
+    let mut word = [0u8; 5];
+    let mut len = 0usize;
+    let mut end_word = |len: usize, word: &[u8; 5]| {
+        if len > 0 {
+            words += 1;
+            english += usize::from(len <= 5 && is_function_word(&word[..len]));
+        }
+    };
+    for &b in sample {
+        if b.is_ascii_alphanumeric() || b == b'\'' {
+            if len < 5 {
+                word[len] = b.to_ascii_lowercase();
+            }
+            len += 1;
+        } else {
+            end_word(len, &word);
+            len = 0;
+        }
+    }
+    end_word(len, &word);
+    (words, english)
+}
+
+fn is_function_word(lower: &[u8]) -> bool {
+    EN_FUNCTION_WORDS.iter().any(|w| w.as_bytes() == lower)
 }
 
 fn prefix(s: &str, max: usize) -> &str {
@@ -200,6 +231,23 @@ fn iso639_1(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_count_agrees_with_the_general_one() {
+        // The general path, forced: the same text with one non-ASCII character appended as a
+        // word of its own, which adds exactly one word and no function word.
+        for text in [
+            EN,
+            "THE Minister's aides said it WAS over-- 'but' not for them.",
+            "",
+            "a",
+            "x' 'the' of_and 12 1990s were,were;WERE",
+        ] {
+            let (w, e) = english_share_ascii(text.as_bytes());
+            let general = format!("{text} \u{e9}");
+            assert_eq!(english_share(&general), (w + 1, e), "{text:?}");
+        }
+    }
 
     const EN: &str =
         "The foreign ministers of Egypt and Sudan met in Khartoum on Tuesday and said \
