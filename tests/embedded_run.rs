@@ -91,27 +91,29 @@ fn a_loadgen_corpus_file_runs_through_the_embedded_pipeline() {
     std::fs::create_dir_all(&dir).unwrap();
     let corpus = dir.join("corpus.jsonl");
     let events = dir.join("events.jsonl");
-    let bin = dragoman_e2e::dragoman_bin();
-    let gen = std::process::Command::new(&bin)
-        .args([
-            "loadgen",
-            "--count",
-            "400",
-            "--seed",
-            "5",
-            "--bad-fraction",
-            "0.05",
-        ])
-        .arg("--output")
-        .arg(&corpus)
-        .output()
-        .expect("dragoman loadgen");
-    assert!(
-        gen.status.success(),
-        "{}",
-        String::from_utf8_lossy(&gen.stderr)
-    );
-    let text = std::fs::read(&corpus).unwrap();
+    let (corpus, events) = (corpus.to_str().unwrap(), events.to_str().unwrap());
+    // Runs the binary, which must succeed; its stderr.
+    let dragoman = |args: &[&str]| -> String {
+        let out = std::process::Command::new(dragoman_e2e::dragoman_bin())
+            .args(args)
+            .output()
+            .expect("running dragoman");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "dragoman {args:?}: {stderr}");
+        stderr
+    };
+    dragoman(&[
+        "loadgen",
+        "--count",
+        "400",
+        "--seed",
+        "5",
+        "--bad-fraction",
+        "0.05",
+        "--output",
+        corpus,
+    ]);
+    let text = std::fs::read(corpus).unwrap();
     assert_eq!(
         text.split(|b| *b == b'\n')
             .filter(|l| !l.is_empty())
@@ -119,27 +121,14 @@ fn a_loadgen_corpus_file_runs_through_the_embedded_pipeline() {
         400
     );
 
-    let run = std::process::Command::new(&bin)
-        .arg("run")
-        .arg("--input")
-        .arg(&corpus)
-        .arg("--output")
-        .arg(&events)
-        .output()
-        .expect("dragoman run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let stderr = dragoman(&["run", "--input", corpus, "--output", events]);
     let skipped = stderr.lines().filter(|l| l.contains(": skipped (")).count();
     assert!(skipped > 5, "5% bad records, every one reported: {stderr}");
     assert!(
         stderr.contains("dragoman run: 400 records"),
         "one record per line: {stderr}"
     );
-    let published = std::fs::read_to_string(&events).unwrap();
+    let published = std::fs::read_to_string(events).unwrap();
     let n = published.lines().count();
     assert!(n > 400, "a few events per article, got {n}");
     for line in published.lines() {
