@@ -58,6 +58,9 @@ pub struct WordClasses {
     map: FxHashMap<Box<str>, (u16, u32)>,
     /// Per block, per pattern: the ids of each element's words (none for actor slots).
     patterns: Vec<Vec<PatternIds>>,
+    /// Per block, its pattern indices by decreasing specificity (ties in dictionary order):
+    /// the first that matches is the one that wins, so the rest need not be tried.
+    by_specificity: Vec<Box<[u32]>>,
 }
 
 #[derive(Debug, Default)]
@@ -126,7 +129,20 @@ impl WordClasses {
                     .collect()
             })
             .collect();
-        WordClasses { map, patterns }
+        let by_specificity = verbs
+            .blocks
+            .iter()
+            .map(|b| {
+                let mut order: Vec<u32> = (0..b.patterns.len() as u32).collect();
+                order.sort_by_key(|&i| std::cmp::Reverse(b.patterns[i as usize].specificity));
+                order.into_boxed_slice()
+            })
+            .collect();
+        WordClasses {
+            map,
+            patterns,
+            by_specificity,
+        }
     }
 
     /// The classes and pattern word ids of every token's lower-case word.
@@ -647,7 +663,8 @@ impl Engine<'_> {
         let covered = |i: usize| spans.iter().any(|&(s, e)| s <= i && i < e);
         let mut cands: Vec<Cand> = Vec::new();
         for i in range.0..range.1 {
-            if doc.tokens[i].kind != TokKind::Word || covered(i) {
+            // The class bit says whether the index has the word, without hashing it again.
+            if !doc.is(i, VERB) || doc.tokens[i].kind != TokKind::Word || covered(i) {
                 continue;
             }
             // "March 17", "May 2019": a month, not a verb.
@@ -2914,20 +2931,11 @@ impl Engine<'_> {
             .rev()
             .find(|&k| doc.is(k, BOUNDARY))
             .map_or(range.0, |k| k + 1);
-        let mut best: Option<Match> = None;
         let pattern_ids = &self.words.patterns[c.block as usize];
-        for (pi, p) in b.patterns.iter().enumerate() {
+        for &pi in self.words.by_specificity[c.block as usize].iter() {
+            let pi = pi as usize;
+            let p = &b.patterns[pi];
             let pids = &pattern_ids[pi];
-            if best
-                .as_ref()
-                .is_some_and(|m| m.specificity >= p.specificity)
-                && pi > 0
-            {
-                // Patterns are few; still skip those that cannot win.
-                if best.as_ref().is_some_and(|m| m.specificity > p.specificity) {
-                    continue;
-                }
-            }
             let mut m = Match {
                 pattern: pi,
                 specificity: p.specificity,
@@ -2980,41 +2988,15 @@ impl Engine<'_> {
             for (e, wids) in p.after.iter().zip(&pids.after) {
                 match e {
                     Elem::Words(ws) => {
-                        // Hyphens inside compounds ("a dusk-to-dawn curfew") do not count.
-                        let hyphens = (cur..(cur + 12).min(clause_end))
-                            .filter(|&k| doc.w(k) == "-")
-                            .count();
-                        // A named actor in between is one phrase: "extradited the Russian
-                        // arms dealer Viktor Bout to".
-                        let named = slots
-                            .iter()
-                            .filter(|s| s.start >= cur && s.start < cur + 6)
-                            .map(|s| s.end - s.start - 1)
-                            .sum::<usize>();
-                        // So is a name with its apposition before a transfer's "to":
-                        // "extradited Ovidio Guzman, son of El Chapo, to".
-                        let apposed = if ws.iter().any(|w| **w == *"to") {
-                            (cur..(cur + 8).min(clause_end))
-                                .filter(|&k| {
-                                    (doc.tokens[k].cap || doc.w(k) == ",")
-                                        && !slots.iter().any(|s| s.start <= k && k < s.end)
-                                })
-                                .count()
-                        } else {
-                            0
-                        };
-                        // And an object with its "of": "delivered the first parts of the
-                        // S-400 missile system to".
-                        // Or any pattern's object "the head of the ... mission".
                         let hit = |k: &usize| wids.contains(&doc.ids[*k]) && !consumed.contains(k);
-                        let lim = (cur + 6 + hyphens + named + apposed).min(clause_end);
-                        let found = (cur..lim).find(hit).or_else(|| {
-                            let of_phrase = 3
-                                * (cur..(cur + 6).min(clause_end))
-                                    .filter(|&k| doc.w(k) == "of")
-                                    .count();
-                            (lim..(lim + of_phrase).min(clause_end)).find(hit)
-                        });
+                        // The window below is at least six words; only a word further away
+                        // needs its exact bounds, which are dearer to work out than the search.
+                        let found = match (cur..clause_end).find(hit) {
+                            Some(k) if k >= cur + 6 => {
+                                (k < after_window(doc, ws, cur, clause_end, slots)).then_some(k)
+                            }
+                            found => found,
+                        };
                         match found {
                             Some(k) => {
                                 m.consumed.push(k);
@@ -3075,11 +3057,9 @@ impl Engine<'_> {
                     continue;
                 }
             }
-            if best.as_ref().is_none_or(|b| m.specificity > b.specificity) {
-                best = Some(m);
-            }
+            return Some(m);
         }
-        best
+        None
     }
 
     /// The subject: the nearest slot before `tok` in its clause that is not the object of a
@@ -3596,6 +3576,48 @@ impl Engine<'_> {
 
 /// A word after a form of "be" or "have" ("were put", "has set"): a participle even when it
 /// looks like a base form.
+/// How far from `cur` a pattern word after the trigger may be: the end of its window.
+fn after_window(
+    doc: &Doc,
+    ws: &[Box<str>],
+    cur: usize,
+    clause_end: usize,
+    slots: &[Slot],
+) -> usize {
+    // Hyphens inside compounds ("a dusk-to-dawn curfew") do not count.
+    let hyphens = (cur..(cur + 12).min(clause_end))
+        .filter(|&k| doc.w(k) == "-")
+        .count();
+    // A named actor in between is one phrase: "extradited the Russian
+    // arms dealer Viktor Bout to".
+    let named = slots
+        .iter()
+        .filter(|s| s.start >= cur && s.start < cur + 6)
+        .map(|s| s.end - s.start - 1)
+        .sum::<usize>();
+    // So is a name with its apposition before a transfer's "to":
+    // "extradited Ovidio Guzman, son of El Chapo, to".
+    let apposed = if ws.iter().any(|w| **w == *"to") {
+        (cur..(cur + 8).min(clause_end))
+            .filter(|&k| {
+                (doc.tokens[k].cap || doc.w(k) == ",")
+                    && !slots.iter().any(|s| s.start <= k && k < s.end)
+            })
+            .count()
+    } else {
+        0
+    };
+    let lim = (cur + 6 + hyphens + named + apposed).min(clause_end);
+    // And an object with its "of": "delivered the first parts of the
+    // S-400 missile system to".
+    // Or any pattern's object "the head of the ... mission".
+    let of_phrase = 3
+        * (cur..(cur + 6).min(clause_end))
+            .filter(|&k| doc.w(k) == "of")
+            .count();
+    (lim + of_phrase).min(clause_end)
+}
+
 fn after_aux(doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
     let mut k = tok;
     while k > range.0 && doc.is(k - 1, ADVERB) {
