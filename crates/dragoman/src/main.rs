@@ -53,20 +53,6 @@ enum Command {
     Topics(cmd_kafka::TopicsArgs),
 }
 
-/// A stage's heap keeps growing in small steps (the extract cache, the dedup state) and churns
-/// records through; with transparent huge pages every fault had the kernel zero 2 MiB, 6% of
-/// the extract stage's CPU and 3% of dedup's under load (perf: `clear_page_erms`), gone with
-/// THP off. Databases with churning heaps advise the same. Best effort: a kernel without THP
-/// refuses, and nothing else changes.
-fn no_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and only sets a flag on this
-    // process's memory map.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 #[derive(clap::Args)]
 pub struct RunArgs {
     /// Articles as JSONL, or - for stdin.
@@ -111,6 +97,20 @@ pub struct PassthroughArgs {
     /// Topic to write (default: the input topic + ".copy").
     #[arg(long)]
     pub output: Option<String>,
+}
+
+/// A stage's heap keeps growing in small steps (the extract cache, the dedup state) and churns
+/// records through; with transparent huge pages every fault had the kernel zero 2 MiB, 6% of
+/// the extract stage's CPU and 3% of dedup's under load (perf: `clear_page_erms`), gone with
+/// THP off. Databases with churning heaps advise the same. Best effort: a kernel without THP
+/// refuses, and nothing else changes.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and only sets a flag on this
+    // process's memory map.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 fn main() -> ExitCode {
