@@ -5,7 +5,9 @@
 
 use std::rc::Rc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -33,7 +35,10 @@ struct PatInfo {
 /// The compiled actor dictionary.
 #[derive(Debug)]
 pub struct ActorMatcher {
-    ac: Option<AhoCorasick>,
+    /// The phrases as a trie, walked from each token's start: a phrase counts only from a
+    /// token's start, so the walks stop within a few bytes where a search of the whole text
+    /// would follow every phrase inside every word.
+    ac: Option<NFA>,
     pats: Vec<PatInfo>,
     pub entries: Vec<ActorEntry>,
     /// The country codes of the dictionary, to tell a country prefix of a group code
@@ -80,7 +85,7 @@ impl ActorMatcher {
             None
         } else {
             Some(
-                AhoCorasickBuilder::new()
+                NFA::builder()
                     .match_kind(MatchKind::Standard)
                     .build(&patterns)
                     .map_err(|e| DictError::Automaton {
@@ -120,55 +125,81 @@ impl ActorMatcher {
         out: &mut Vec<Mention>,
     ) {
         let Some(ac) = &self.ac else { return };
+        let Ok(start) = ac.start_state(Anchored::Yes) else {
+            return;
+        };
+        let bytes = lower.as_bytes();
         let mut cands: Vec<(usize, usize, u32)> = Vec::new();
-        for m in ac.find_overlapping_iter(lower) {
-            let (s, e) = (m.start(), m.end());
-            let Ok(ts) = tokens.binary_search_by_key(&(s as u32), |t| t.start) else {
-                continue;
-            };
-            let Some(te) = tokens[ts..]
-                .iter()
-                .position(|t| t.end as usize >= e)
-                .map(|p| p + ts)
-                .filter(|&i| tokens[i].end as usize == e)
-            else {
-                continue;
-            };
-            let orig = &text[s..e];
-            let info = &self.pats[m.pattern().as_usize()];
-            // The best entry whose case rule holds and whose dates include the article date.
-            let mut best: Option<u32> = None;
-            for (entry, rule, phrase) in &info.entries {
-                let ok = match rule {
-                    CaseRule::Any => true,
-                    CaseRule::Capitalised => orig.chars().next().is_some_and(|c| c.is_uppercase()),
-                    CaseRule::Exact => orig == &**phrase,
-                };
-                if !ok {
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (ts, tok) in tokens.iter().enumerate() {
+            let s = tok.start as usize;
+            let mut sid = start;
+            for (at, &b) in bytes[s..].iter().enumerate() {
+                sid = ac.next_state(Anchored::Yes, sid, b);
+                if !ac.is_special(sid) {
                     continue;
                 }
-                let e = &self.entries[*entry as usize];
-                if e.kind == ActorKind::Person && !e.valid_on(date) {
-                    // Kept only when nothing better: a former leader still names his country.
-                    if best.is_none() {
-                        best = Some(*entry | OUT_OF_OFFICE);
+                if ac.is_dead(sid) {
+                    break;
+                }
+                if ac.is_match(sid) {
+                    let e = s + at + 1;
+                    // A state's matches include the phrases ending there that began later.
+                    for i in 0..ac.match_len(sid) {
+                        let pid = ac.match_pattern(sid, i);
+                        if ac.pattern_len(pid) == e - s {
+                            found.push((e, pid.as_usize()));
+                        }
                     }
+                }
+            }
+            for (e, pid) in found.drain(..) {
+                let Some(te) = tokens[ts..]
+                    .iter()
+                    .position(|t| t.end as usize >= e)
+                    .map(|p| p + ts)
+                    .filter(|&i| tokens[i].end as usize == e)
+                else {
+                    continue;
+                };
+                let orig = &text[s..e];
+                let info = &self.pats[pid];
+                // The best entry whose case rule holds and whose dates include the article date.
+                let mut best: Option<u32> = None;
+                for (entry, rule, phrase) in &info.entries {
+                    let ok = match rule {
+                        CaseRule::Any => true,
+                        CaseRule::Capitalised => {
+                            orig.chars().next().is_some_and(|c| c.is_uppercase())
+                        }
+                        CaseRule::Exact => orig == &**phrase,
+                    };
+                    if !ok {
+                        continue;
+                    }
+                    let e = &self.entries[*entry as usize];
+                    if e.kind == ActorKind::Person && !e.valid_on(date) {
+                        // Kept only when nothing better: a former leader still names his country.
+                        if best.is_none() {
+                            best = Some(*entry | OUT_OF_OFFICE);
+                        }
+                        continue;
+                    }
+                    if best.is_none_or(|b| b & OUT_OF_OFFICE != 0) {
+                        best = Some(*entry);
+                    }
+                }
+                // "a general strike", "the general election": an adjective, not an officer.
+                if orig == "general"
+                    && tokens.get(te + 1).is_some_and(|t| {
+                        GENERAL_NOUNS.contains(&&lower[t.start as usize..t.end as usize])
+                    })
+                {
                     continue;
                 }
-                if best.is_none_or(|b| b & OUT_OF_OFFICE != 0) {
-                    best = Some(*entry);
+                if let Some(b) = best {
+                    cands.push((ts, te + 1, b));
                 }
-            }
-            // "a general strike", "the general election": an adjective, not an officer.
-            if orig == "general"
-                && tokens.get(te + 1).is_some_and(|t| {
-                    GENERAL_NOUNS.contains(&&lower[t.start as usize..t.end as usize])
-                })
-            {
-                continue;
-            }
-            if let Some(b) = best {
-                cands.push((ts, te + 1, b));
             }
         }
         // Leftmost-longest, non-overlapping.
