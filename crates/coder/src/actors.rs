@@ -226,7 +226,7 @@ impl ActorMatcher {
 pub const OUT_OF_OFFICE: u32 = 1 << 31;
 
 /// A composed actor, before it becomes a model `Actor`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorRef {
     pub code: String,
     pub country: Option<String>,
@@ -241,6 +241,28 @@ pub struct ActorRef {
     pub is_person: bool,
     /// A capital or seat of government: also a place.
     pub place_country: Option<String>,
+}
+
+thread_local! {
+    static NO_TEXT: Rc<str> = Rc::from("");
+}
+
+// By hand: the derived default allocates an empty `Rc<str>` twice, and actors are taken
+// (`mem::take`) out of their groups for every slot.
+impl Default for ActorRef {
+    fn default() -> Self {
+        let empty = NO_TEXT.with(Rc::clone);
+        ActorRef {
+            code: String::new(),
+            country: None,
+            agents: Vec::new(),
+            name: empty.clone(),
+            text: empty,
+            certainty: 0.0,
+            is_person: false,
+            place_country: None,
+        }
+    }
 }
 
 impl ActorRef {

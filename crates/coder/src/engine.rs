@@ -19,11 +19,13 @@ pub struct Doc<'a> {
     pub classes: &'a [u16],
     /// Each token's word as a pattern word id ([`WordClasses`]), 0 when no pattern has it.
     pub ids: &'a [u32],
+    /// Each token's lower-case word, sliced once: rules ask for words many times each.
+    pub words: &'a [&'a str],
 }
 
 impl Doc<'_> {
     fn w(&self, i: usize) -> &str {
-        self.tokens.get(i).map_or("", |t| &self.lower[t.range()])
+        self.words.get(i).copied().unwrap_or("")
     }
 
     /// Whether the word of token `i` is in any of the lists of `class`. Past the end, the
@@ -145,16 +147,19 @@ impl WordClasses {
         }
     }
 
-    /// The classes and pattern word ids of every token's lower-case word.
-    pub fn of_tokens(
+    /// The lower-case word, classes and pattern word id of every token.
+    pub fn of_tokens<'a>(
         &self,
-        lower: &str,
+        lower: &'a str,
         tokens: &[Token],
+        words: &mut Vec<&'a str>,
         classes: &mut Vec<u16>,
         ids: &mut Vec<u32>,
     ) {
         for t in tokens {
-            let (c, id) = self.map.get(&lower[t.range()]).copied().unwrap_or((0, 0));
+            let w = &lower[t.range()];
+            let (c, id) = self.map.get(w).copied().unwrap_or((0, 0));
+            words.push(w);
             classes.push(c);
             ids.push(id);
         }
@@ -2952,7 +2957,7 @@ impl Engine<'_> {
                     Elem::Words(_) => {
                         let found = (cur.saturating_sub(2).max(clause_start)..cur)
                             .rev()
-                            .find(|&k| wids.contains(&doc.ids[k]) && !consumed.contains(&k));
+                            .find(|&k| has(wids, doc.ids[k]) && !consumed.contains(&k));
                         match found {
                             Some(k) => {
                                 m.consumed.push(k);
@@ -2988,7 +2993,7 @@ impl Engine<'_> {
             for (e, wids) in p.after.iter().zip(&pids.after) {
                 match e {
                     Elem::Words(ws) => {
-                        let hit = |k: &usize| wids.contains(&doc.ids[*k]) && !consumed.contains(k);
+                        let hit = |k: &usize| has(wids, doc.ids[*k]) && !consumed.contains(k);
                         // The window below is at least six words; only a word further away
                         // needs its exact bounds, which are dearer to work out than the search.
                         let found = match (cur..clause_end).find(hit) {
@@ -3044,7 +3049,7 @@ impl Engine<'_> {
                 ok = true;
                 for (e, wids) in p.after.iter().zip(&pids.after) {
                     if let Elem::Words(_) = e {
-                        match (cur..c.tok).find(|&k| wids.contains(&doc.ids[k])) {
+                        match (cur..c.tok).find(|&k| has(wids, doc.ids[k])) {
                             Some(k) => {
                                 m.consumed.push(k);
                                 cur = k + 1;
@@ -3576,6 +3581,12 @@ impl Engine<'_> {
 
 /// A word after a form of "be" or "have" ("were put", "has set"): a participle even when it
 /// looks like a base form.
+/// Whether a word id is one of a pattern element's words. Most words are in no pattern
+/// (id 0), and need no look at the element's list.
+fn has(wids: &[u32], id: u32) -> bool {
+    id != 0 && wids.contains(&id)
+}
+
 /// How far from `cur` a pattern word after the trigger may be: the end of its window.
 fn after_window(
     doc: &Doc,

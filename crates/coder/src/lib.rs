@@ -183,10 +183,11 @@ impl Coder {
         let mut mentions = Vec::new();
         self.actors
             .find(body, &lower, &tokens, published, &mut mentions);
+        let mut words = Vec::with_capacity(tokens.len());
         let mut classes = Vec::with_capacity(tokens.len());
         let mut ids = Vec::with_capacity(tokens.len());
         self.classes
-            .of_tokens(&lower, &tokens, &mut classes, &mut ids);
+            .of_tokens(&lower, &tokens, &mut words, &mut classes, &mut ids);
         let doc = Doc {
             text: body,
             lower: &lower,
@@ -194,6 +195,7 @@ impl Coder {
             mentions: &mentions,
             classes: &classes,
             ids: &ids,
+            words: &words,
         };
         let engine = Engine {
             actors: &self.actors,
