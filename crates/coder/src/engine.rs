@@ -2352,18 +2352,23 @@ impl Engine<'_> {
             both || (!coop && (e.source.is_some() || e.target.is_some()))
         });
         // Discourse: the parties and the person of this sentence.
-        for e in &events {
-            if let (Some(s), Some(t)) = (&e.source, &e.target) {
-                if s.key() != t.key() {
-                    disc.last_pair = Some((s.clone(), t.clone()));
-                }
-            }
+        // Only the last pair and the last person stay: clone those alone.
+        let pair = events
+            .iter()
+            .rev()
+            .find_map(|e| match (&e.source, &e.target) {
+                (Some(s), Some(t)) if s.key() != t.key() => Some((s, t)),
+                _ => None,
+            });
+        if let Some((s, t)) = pair {
+            disc.last_pair = Some((s.clone(), t.clone()));
+        }
+        let person = slots.iter().flat_map(|s| &s.members).rfind(|m| m.is_person);
+        if let Some(m) = person {
+            disc.last_person = Some(m.clone());
         }
         for s in &slots {
             for m in &s.members {
-                if m.is_person {
-                    disc.last_person = Some(m.clone());
-                }
                 if !m.agents.is_empty() && m.country.is_some() {
                     disc.recent.retain(|r| r.code != m.code);
                     disc.recent.push(m.clone());
