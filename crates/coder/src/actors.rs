@@ -228,9 +228,10 @@ pub const OUT_OF_OFFICE: u32 = 1 << 31;
 /// A composed actor, before it becomes a model `Actor`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActorRef {
-    pub code: String,
-    pub country: Option<String>,
-    pub agents: Vec<String>,
+    // Codes are shared like the texts below: cloning an actor then copies no string.
+    pub code: Rc<str>,
+    pub country: Option<Rc<str>>,
+    pub agents: Rc<[Rc<str>]>,
     /// Shared, not copied: actors are cloned into slots, events and the discourse many times
     /// for each one that reaches the output.
     pub name: Rc<str>,
@@ -240,11 +241,26 @@ pub struct ActorRef {
     pub certainty: f32,
     pub is_person: bool,
     /// A capital or seat of government: also a place.
-    pub place_country: Option<String>,
+    pub place_country: Option<Rc<str>>,
 }
 
 thread_local! {
     static NO_TEXT: Rc<str> = Rc::from("");
+    static NO_AGENTS: Rc<[Rc<str>]> = Rc::from(Vec::new());
+}
+
+/// An actor's agents as shared, without an allocation when there are none.
+pub fn agents_of(agents: Vec<Rc<str>>) -> Rc<[Rc<str>]> {
+    if agents.is_empty() {
+        NO_AGENTS.with(Rc::clone)
+    } else {
+        agents.into()
+    }
+}
+
+/// The codes of agents written out: `["GOV"]` -> `GOV`.
+pub fn concat(agents: &[Rc<str>]) -> String {
+    agents.iter().map(|a| &**a).collect()
 }
 
 // By hand: the derived default allocates an empty `Rc<str>` twice, and actors are taken
@@ -253,9 +269,9 @@ impl Default for ActorRef {
     fn default() -> Self {
         let empty = NO_TEXT.with(Rc::clone);
         ActorRef {
-            code: String::new(),
+            code: empty.clone(),
             country: None,
-            agents: Vec::new(),
+            agents: agents_of(Vec::new()),
             name: empty.clone(),
             text: empty,
             certainty: 0.0,
@@ -683,9 +699,9 @@ fn has_country(m: &ActorMatcher, xs: &[&Mention]) -> bool {
 
 /// The CAMEO actor named by a group of mentions.
 fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -> ActorRef {
-    let mut country: Option<String> = None;
-    let mut body: Option<String> = None;
-    let mut agents: Vec<String> = Vec::new();
+    let mut country: Option<Rc<str>> = None;
+    let mut body: Option<Rc<str>> = None;
+    let mut agents: Vec<Rc<str>> = Vec::new();
     let mut person: Option<&ActorEntry> = None;
     let mut out_of_office = false;
     let mut place_country = None;
@@ -695,17 +711,17 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
         match e.kind {
             ActorKind::Country | ActorKind::Adjective | ActorKind::Demonym | ActorKind::Capital => {
                 if country.is_none() {
-                    country = Some(e.code.to_string());
+                    country = Some(e.code.as_ref().into());
                 }
                 if e.kind == ActorKind::Capital && members.len() == 1 {
-                    place_country = Some(e.code.to_string());
+                    place_country = Some(e.code.as_ref().into());
                 }
                 name_parts.push(&e.name);
             }
             ActorKind::Metonym => {
-                country.get_or_insert_with(|| e.code[..3].to_string());
+                country.get_or_insert_with(|| e.code[..3].into());
                 push_agent(&mut agents, &e.code[3..]);
-                place_country = Some(e.code[..3].to_string());
+                place_country = Some(e.code[..3].into());
                 name_parts.push(&e.name);
             }
             ActorKind::Person => {
@@ -714,7 +730,7 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
             }
             ActorKind::Igo | ActorKind::Group => {
                 if body.is_none() {
-                    body = Some(e.code.to_string());
+                    body = Some(e.code.as_ref().into());
                 }
                 // "the Pakistani Taliban": a country's branch of a group keeps its agents.
                 if let (Some(_), agents_of) = split_code(&e.code) {
@@ -752,14 +768,14 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
             // Named, but not in office on this date: only the country is sure.
             certainty = 0.6;
             if code.len() >= 3 && code.bytes().take(3).all(|b| b.is_ascii_uppercase()) {
-                country.get_or_insert_with(|| code[..3].to_string());
+                country.get_or_insert_with(|| code[..3].into());
             }
         } else {
             let (c, a) = split_code(code);
             if let Some(c) = c {
-                country = Some(c.to_string());
+                country = Some(c.into());
             } else {
-                body = Some(code.to_string());
+                body = Some(code.into());
             }
             agents.clear();
             for ag in a {
@@ -770,14 +786,14 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
     // A country's peacekeepers are its soldiers: "Australian-led peacekeepers" AUSMIL.
     if country.is_some()
         && body.is_none()
-        && agents.iter().any(|a| a == "IGO")
+        && agents.iter().any(|a| &**a == "IGO")
         && span_text.to_lowercase().contains("peacekeep")
     {
-        for a in agents.iter_mut().filter(|a| *a == "IGO") {
-            *a = "MIL".to_string();
+        for a in agents.iter_mut().filter(|a| &***a == "IGO") {
+            *a = "MIL".into();
         }
     }
-    let code_base = country.clone().or(body.clone()).unwrap_or_default();
+    let code_base = country.as_deref().or(body.as_deref()).unwrap_or_default();
     if code_base.is_empty() {
         certainty = 0.5;
     }
@@ -785,9 +801,12 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
     let agents_str: String = if body.is_some() && country.is_none() {
         String::new()
     } else {
-        agents.concat()
+        concat(&agents)
     };
-    let code = format!("{code_base}{agents_str}");
+    let code: Rc<str> = match country.as_ref().or(body.as_ref()) {
+        Some(base) if agents_str.is_empty() => base.clone(),
+        _ => format!("{code_base}{agents_str}").into(),
+    };
     // A readable name: the dictionary's name for a bare country or body ("Libyan" ->
     // "Libya"), else the words of the text.
     let text: Rc<str> = span_text.into();
@@ -800,9 +819,9 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
         code,
         country,
         agents: if body.is_some() && agents_str.is_empty() {
-            Vec::new()
+            agents_of(Vec::new())
         } else {
-            agents
+            agents_of(agents)
         },
         name,
         text,
@@ -812,9 +831,9 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
     }
 }
 
-fn push_agent(agents: &mut Vec<String>, a: &str) {
-    if a.len() == 3 && !agents.iter().any(|x| x == a) && agents.len() < 2 {
-        agents.push(a.to_string());
+fn push_agent(agents: &mut Vec<Rc<str>>, a: &str) {
+    if a.len() == 3 && !agents.iter().any(|x| &**x == a) && agents.len() < 2 {
+        agents.push(a.into());
     }
 }
 
@@ -891,7 +910,7 @@ mod tests {
         let mut gs = Vec::new();
         compose(&m, text, &lower, &toks, (0, toks.len()), &ms, &mut gs);
         gs.into_iter()
-            .map(|g| (g.actor.code, g.actor.name.to_string()))
+            .map(|g| (g.actor.code.to_string(), g.actor.name.to_string()))
             .collect()
     }
 

@@ -2,6 +2,8 @@
 //! the voice, negation and modality, and the source and target from the structure of the
 //! clause. No parse tree: token windows, clause boundaries and actor slots.
 
+use std::rc::Rc;
+
 use rustc_hash::FxHashMap;
 
 use crate::actors::{compose, is_name_token, ActorMatcher, ActorRef, Group, Mention};
@@ -184,7 +186,7 @@ pub struct Discourse {
     last_pair: Option<(ActorRef, ActorRef)>,
     recent: Vec<ActorRef>,
     /// Countries named in the article, in order of first mention, for place resolution.
-    pub countries: Vec<String>,
+    pub countries: Vec<Rc<str>>,
 }
 
 /// An event found in a sentence, before dates, places and the model type.
@@ -659,7 +661,7 @@ impl Engine<'_> {
                         doc.text[doc.tokens[s.start].start as usize
                             ..doc.tokens[s.end - 1].end as usize]
                             .to_string(),
-                        s.members.iter().map(|m| m.code.clone()).collect(),
+                        s.members.iter().map(|m| m.code.to_string()).collect(),
                         s.prep,
                     )
                 })
@@ -1222,7 +1224,7 @@ impl Engine<'_> {
                         slots[s]
                             .members
                             .iter()
-                            .any(|m| m.agents.iter().any(|a| a == g))
+                            .any(|m| m.agents.iter().any(|a| &**a == g))
                     })
                 };
                 code = match (code, has("COP"), has("MIL")) {
@@ -1256,8 +1258,7 @@ impl Engine<'_> {
             {
                 if let Some(t) = tgt {
                     if slots[t].members.iter().all(|m| {
-                        bare_agent(m)
-                            && m.agents.iter().all(|g| matches!(g.as_str(), "MIL" | "COP"))
+                        bare_agent(m) && m.agents.iter().all(|g| matches!(&**g, "MIL" | "COP"))
                     }) {
                         tgt = None;
                     }
@@ -1331,7 +1332,7 @@ impl Engine<'_> {
                     slots[s].members.iter().all(|m| {
                         m.agents
                             .iter()
-                            .any(|g| matches!(g.as_str(), "CVL" | "OPP" | "EDU" | "LAB" | "AGR"))
+                            .any(|g| matches!(&**g, "CVL" | "OPP" | "EDU" | "LAB" | "AGR"))
                             && !armed(m)
                             && !non_state(m)
                     })
@@ -1360,7 +1361,7 @@ impl Engine<'_> {
                         slots[t].members.iter().all(|m| {
                             m.agents.iter().any(|g| {
                                 matches!(
-                                    g.as_str(),
+                                    &**g,
                                     "CVL" | "AGR" | "LAB" | "EDU" | "MED" | "REL" | "HLH"
                                 )
                             })
@@ -1422,7 +1423,7 @@ impl Engine<'_> {
                         && m[0].is_person
                         && m[0].agents.iter().any(|g| {
                             matches!(
-                                g.as_str(),
+                                &**g,
                                 "GOV"
                                     | "MIL"
                                     | "REB"
@@ -1569,7 +1570,7 @@ impl Engine<'_> {
                                     || (m.country.is_none() && m.code.starts_with("IGO"))
                                     // A domestic opposition: "deployed police ahead of an
                                     // opposition rally".
-                                    || (m.agents.iter().any(|g| matches!(g.as_str(), "OPP" | "REB"))
+                                    || (m.agents.iter().any(|g| matches!(&**g, "OPP" | "REB"))
                                         && country_of(m).is_none_or(|c| c == own))
                             })
                     });
@@ -1646,7 +1647,7 @@ impl Engine<'_> {
                     slots[x]
                         .members
                         .iter()
-                        .all(|m| m.agents.iter().any(|g| g == "BUS") || m.code.ends_with("BUS"))
+                        .all(|m| m.agents.iter().any(|g| &**g == "BUS") || m.code.ends_with("BUS"))
                 })
             {
                 code = "061";
@@ -1693,7 +1694,7 @@ impl Engine<'_> {
                         slots[x].members.iter().any(|m| {
                             m.agents
                                 .iter()
-                                .any(|g| matches!(g.as_str(), "CVL" | "EDU" | "LAB"))
+                                .any(|g| matches!(&**g, "CVL" | "EDU" | "LAB"))
                         })
                     })
                 };
@@ -1742,7 +1743,7 @@ impl Engine<'_> {
                         && s.start < clause_end
                         && s.members
                             .iter()
-                            .any(|m| m.agents.iter().any(|g| g == "CVL"))
+                            .any(|m| m.agents.iter().any(|g| &**g == "CVL"))
                 });
             }
             let mut civil_target = false;
@@ -1856,9 +1857,9 @@ impl Engine<'_> {
                 for e in &mut events[before..] {
                     if e.source.is_none() {
                         e.source = Some(ActorRef {
-                            code: format!("{c}CVL"),
+                            code: format!("{c}CVL").into(),
                             country: Some(c.clone()),
-                            agents: vec!["CVL".to_string()],
+                            agents: Rc::from(vec![Rc::from("CVL")]),
                             name: format!("{c} protesters").into(),
                             text: "".into(),
                             certainty: 0.4,
@@ -1876,9 +1877,9 @@ impl Engine<'_> {
                 for e in &mut events[before..] {
                     if let Some(c) = e.source.as_ref().and_then(country_of) {
                         e.target = Some(ActorRef {
-                            code: format!("{c}CVL"),
+                            code: format!("{c}CVL").into(),
                             country: Some(c.clone()),
-                            agents: vec!["CVL".to_string()],
+                            agents: Rc::from(vec![Rc::from("CVL")]),
                             name: format!("{c} protesters").into(),
                             text: "".into(),
                             certainty: 0.5,
@@ -1929,9 +1930,9 @@ impl Engine<'_> {
                 .any(|k| matches!(doc.w(k), "international" | "foreign"));
             if e.code.starts_with("023") || abroad {
                 e.target = Some(ActorRef {
-                    code: "IGOUNO".to_string(),
+                    code: "IGOUNO".into(),
                     country: None,
-                    agents: Vec::new(),
+                    agents: crate::actors::agents_of(Vec::new()),
                     name: "the international community".into(),
                     text: "".into(),
                     certainty: 0.4,
@@ -1969,7 +1970,7 @@ impl Engine<'_> {
                     let own_place = e.code.starts_with("14")
                         && b.agents.is_empty()
                         && b.code.len() == 3
-                        && a.country.as_deref() == Some(b.code.as_str());
+                        && a.country.as_deref() == Some(&*b.code);
                     if a.code == b.code || own_place {
                         e.target = None;
                     }
@@ -1978,19 +1979,19 @@ impl Engine<'_> {
         }
         // Islamic State is coded by theatre: Iraq unless the sentence places it elsewhere
         // ("Islamic State attacked Syrian troops in Raqqa" is SYRREB).
-        let is_iraq = |a: &Option<ActorRef>| a.as_ref().is_some_and(|a| a.code == "IRQREB");
+        let is_iraq = |a: &Option<ActorRef>| a.as_ref().is_some_and(|a| &*a.code == "IRQREB");
         if events
             .iter()
             .any(|e| is_iraq(&e.source) || is_iraq(&e.target))
         {
             if let Some(c) = self
                 .home_country(doc, range, &slots, disc)
-                .filter(|c| IS_THEATRES.contains(&c.as_str()))
+                .filter(|c| IS_THEATRES.contains(&&**c))
             {
                 for e in events.iter_mut() {
                     for a in [&mut e.source, &mut e.target].into_iter().flatten() {
-                        if a.code == "IRQREB" {
-                            a.code = format!("{c}REB");
+                        if &*a.code == "IRQREB" {
+                            a.code = format!("{c}REB").into();
                             a.country = Some(c.clone());
                         }
                     }
@@ -2001,7 +2002,7 @@ impl Engine<'_> {
         // place of their violence (talks in Juba leave the LRA Ugandan).
         let roams = |a: &Option<ActorRef>| {
             a.as_ref()
-                .is_some_and(|a| ROAMING.iter().any(|(c, _)| a.code == *c))
+                .is_some_and(|a| ROAMING.iter().any(|(c, _)| &*a.code == *c))
         };
         let fights = |e: &RawEvent| matches!(&e.code[..2], "15" | "17" | "18" | "19" | "20");
         if events
@@ -2013,9 +2014,9 @@ impl Engine<'_> {
                     for a in [&mut e.source, &mut e.target].into_iter().flatten() {
                         if ROAMING
                             .iter()
-                            .any(|(g, th)| a.code == *g && th.contains(&c.as_str()))
+                            .any(|(g, th)| &*a.code == *g && th.contains(&&*c))
                         {
-                            a.code = format!("{c}REB");
+                            a.code = format!("{c}REB").into();
                             a.country = Some(c.clone());
                         }
                     }
@@ -2113,7 +2114,7 @@ impl Engine<'_> {
                     .filter(|s| {
                         !s.agents
                             .iter()
-                            .any(|g| matches!(g.as_str(), "GOV" | "MIL" | "COP" | "JUD"))
+                            .any(|g| matches!(&**g, "GOV" | "MIL" | "COP" | "JUD"))
                     })
                     .and_then(|s| s.country.clone());
                 let foreign = |c: &str| {
@@ -2124,9 +2125,9 @@ impl Engine<'_> {
                 };
                 if let Some(c) = home.filter(|c| !foreign(c)) {
                     let gov = ActorRef {
-                        code: format!("{c}GOV"),
+                        code: format!("{c}GOV").into(),
                         country: Some(c.clone()),
-                        agents: vec!["GOV".to_string()],
+                        agents: Rc::from(vec![Rc::from("GOV")]),
                         name: format!("{c} government").into(),
                         text: "".into(),
                         certainty: 0.5,
@@ -2149,7 +2150,7 @@ impl Engine<'_> {
                 && matches!(doc.w(e.trigger), "raided" | "raid" | "raids" | "searched")
                 && e.source
                     .as_ref()
-                    .is_some_and(|s| s.agents.iter().any(|g| matches!(g.as_str(), "COP" | "JUD")))
+                    .is_some_and(|s| s.agents.iter().any(|g| matches!(&**g, "COP" | "JUD")))
         }) {
             if let Some(pi) = events.iter().position(|e| e.code.starts_with("09")) {
                 let crime = (range.0..range.1).any(|k| {
@@ -2186,7 +2187,7 @@ impl Engine<'_> {
             let popular = e.source.as_ref().is_some_and(|s| {
                 s.agents
                     .iter()
-                    .any(|g| matches!(g.as_str(), "CVL" | "OPP" | "LAB" | "EDU" | "HRI"))
+                    .any(|g| matches!(&**g, "CVL" | "OPP" | "LAB" | "EDU" | "HRI"))
             });
             if !popular {
                 continue;
@@ -2201,9 +2202,9 @@ impl Engine<'_> {
             if e.target.is_none() && rulers {
                 if let Some(c) = e.source.as_ref().and_then(country_of) {
                     e.target = Some(ActorRef {
-                        code: format!("{c}GOV"),
+                        code: format!("{c}GOV").into(),
                         country: Some(c.clone()),
-                        agents: vec!["GOV".to_string()],
+                        agents: Rc::from(vec![Rc::from("GOV")]),
                         name: format!("{c} government").into(),
                         text: "".into(),
                         certainty: 0.5,
@@ -2394,7 +2395,7 @@ impl Engine<'_> {
         range: (usize, usize),
         slots: &[Slot],
         disc: &Discourse,
-    ) -> Option<String> {
+    ) -> Option<Rc<str>> {
         if let Some(c) = self.place_country(doc, range, slots) {
             return Some(c);
         }
@@ -2405,7 +2406,7 @@ impl Engine<'_> {
             .collect();
         named.dedup();
         if named.len() == 1 {
-            return Some(named[0].to_string());
+            return Some(named[0].into());
         }
         let _ = (doc, range);
         if named.is_empty() {
@@ -2416,7 +2417,7 @@ impl Engine<'_> {
 
     /// The country of the first place the sentence names as a country, region or capital ("in
     /// Harare", "across France").
-    fn place_country(&self, doc: &Doc, range: (usize, usize), slots: &[Slot]) -> Option<String> {
+    fn place_country(&self, doc: &Doc, range: (usize, usize), slots: &[Slot]) -> Option<Rc<str>> {
         let _ = (doc, range);
         slots
             .iter()
@@ -2780,7 +2781,8 @@ impl Engine<'_> {
                     && n.actor.agents.is_empty()
                 {
                     if let Some(c) = &n.actor.country {
-                        g.actor.code = format!("{c}{}", g.actor.agents.concat());
+                        g.actor.code =
+                            format!("{c}{}", crate::actors::concat(&g.actor.agents)).into();
                         g.actor.country = Some(c.clone());
                         g.end = n.end;
                         groups.next();
@@ -2838,7 +2840,7 @@ impl Engine<'_> {
                     // "the Sudanese government and SPLA rebels": the rebels of that country.
                     if named_agent {
                         if let Some(c) = slot.members[0].country.clone() {
-                            a.code = format!("{c}{}", a.agents.concat());
+                            a.code = format!("{c}{}", crate::actors::concat(&a.agents)).into();
                             a.country = Some(c);
                         }
                     }
@@ -2867,8 +2869,9 @@ impl Engine<'_> {
                             m.code = format!(
                                 "{}{}",
                                 m.country.as_deref().unwrap_or(""),
-                                m.agents.concat()
-                            );
+                                crate::actors::concat(&m.agents)
+                            )
+                            .into();
                         }
                     }
                 }
@@ -3651,7 +3654,7 @@ fn clause_end_early(doc: &Doc, tok: usize, range: (usize, usize)) -> usize {
 
 /// An actor of an agent type, from its agents or its code ("SDNMIL" for "the Sudanese army").
 fn has_agent(a: &ActorRef, g: &str) -> bool {
-    a.agents.iter().any(|x| x == g) || (a.code.len() > 3 && a.code.ends_with(g))
+    a.agents.iter().any(|x| &**x == g) || (a.code.len() > 3 && a.code.ends_with(g))
 }
 
 /// Rebels, militants, armed groups without a state.
@@ -3659,7 +3662,7 @@ fn non_state(a: &ActorRef) -> bool {
     let tail = &a.code[a.code.len().saturating_sub(3)..];
     a.agents
         .iter()
-        .any(|g| matches!(g.as_str(), "REB" | "UAF" | "SEP" | "RAD"))
+        .any(|g| matches!(&**g, "REB" | "UAF" | "SEP" | "RAD"))
         || (a.code.len() > 3 && matches!(tail, "REB" | "UAF" | "SEP" | "RAD"))
         // A named group under its country's rebels: Hamas is PSEREBHMS.
         || (a.code.len() > 6
@@ -3672,30 +3675,30 @@ fn non_state(a: &ActorRef) -> bool {
 fn armed(a: &ActorRef) -> bool {
     a.agents
         .iter()
-        .any(|g| matches!(g.as_str(), "MIL" | "COP" | "REB" | "UAF" | "SPY"))
+        .any(|g| matches!(&**g, "MIL" | "COP" | "REB" | "UAF" | "SPY"))
 }
 
 /// An agent the sentence gave no country: "police", "the protesters".
 fn bare_agent(a: &ActorRef) -> bool {
-    a.country.is_none() && !a.agents.is_empty() && a.code == a.agents.concat()
+    a.country.is_none() && !a.agents.is_empty() && *a.code == *crate::actors::concat(&a.agents)
 }
 
 /// An actor's country, or the country a group's code is filed under ("IRQREB" Islamic State).
-fn country_of(a: &ActorRef) -> Option<String> {
+fn country_of(a: &ActorRef) -> Option<Rc<str>> {
     a.country.clone().or_else(|| {
         let c = a.code.get(..3)?;
         (a.code.len() > 3
             && c.bytes().all(|b| b.is_ascii_uppercase())
             && !matches!(c, "IGO" | "NGO" | "IMG" | "MNC")
             // An agent-only code ("CVLGOV", a civilian government) has no country.
-            && !a.agents.iter().any(|g| g == c))
-        .then(|| c.to_string())
+            && !a.agents.iter().any(|g| &**g == c))
+        .then(|| c.into())
     })
 }
 
 fn give_country(a: &mut ActorRef, c: &str) {
-    a.code = format!("{c}{}", a.agents.concat());
-    a.country = Some(c.to_string());
+    a.code = format!("{c}{}", crate::actors::concat(&a.agents)).into();
+    a.country = Some(c.into());
     a.certainty *= 0.6;
 }
 

@@ -266,7 +266,7 @@ impl Coder {
                 context.push(c);
             }
         }
-        context.extend(ctx.countries.iter().map(String::as_str));
+        context.extend(ctx.countries.iter().map(|c| &**c));
         let location = places::find_location(
             &*self.places,
             doc.text,
@@ -292,7 +292,7 @@ impl Coder {
         let third_place = |loc: &dragoman_model::Location| {
             let c = |a: &Option<ActorRef>| a.as_ref().and_then(|a| a.country.clone());
             match (c(&e.source), c(&e.target)) {
-                (Some(s), Some(t)) => loc.country != s && loc.country != t,
+                (Some(s), Some(t)) => *loc.country != *s && *loc.country != *t,
                 _ => false,
             }
         };
@@ -337,7 +337,7 @@ struct SentenceCtx<'a> {
     sentence: &'a text::Sentence,
     index: usize,
     events: Vec<RawEvent>,
-    countries: &'a [String],
+    countries: &'a [std::rc::Rc<str>],
     dateline: Option<&'a dragoman_model::Location>,
 }
 
@@ -356,9 +356,9 @@ fn placed_actor(a: ActorRef, place: Option<&dragoman_model::Location>) -> Actor 
 
 fn model_actor(a: ActorRef) -> Actor {
     Actor {
-        code: a.code,
-        country: a.country,
-        agents: a.agents,
+        code: a.code.to_string(),
+        country: a.country.as_deref().map(str::to_string),
+        agents: a.agents.iter().map(|g| g.to_string()).collect(),
         name: a.name.to_string(),
         text: a.text.to_string(),
     }
