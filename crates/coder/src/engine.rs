@@ -3587,8 +3587,6 @@ impl Engine<'_> {
     }
 }
 
-/// A word after a form of "be" or "have" ("were put", "has set"): a participle even when it
-/// looks like a base form.
 /// Whether a word id is one of a pattern element's words. Most words are in no pattern
 /// (id 0), and need no look at the element's list.
 fn has(wids: &[u32], id: u32) -> bool {
@@ -3637,6 +3635,8 @@ fn after_window(
     (lim + of_phrase).min(clause_end)
 }
 
+/// A word after a form of "be" or "have" ("were put", "has set"): a participle even when it
+/// looks like a base form.
 fn after_aux(doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
     let mut k = tok;
     while k > range.0 && doc.is(k - 1, ADVERB) {
