@@ -130,7 +130,6 @@ while :; do
   [ "${out%.*}" -ge $((WARM + N)) ] && break
   sleep "$SAMPLE"
 done
-t1=$(now)
 PT_C1="$(cpu "$TANSU_PID") $(cpu "$PT_PID")"
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 PT_SPAN=$(span_from "$t0" pt.articles.copy)
@@ -148,8 +147,8 @@ wait_ready "$A_DD"; wait_ready "$A_EX"; wait_ready "$A_IN"
 # CPU seconds (utime+stime) of every process from the resume to the end.
 pl_cpu() { echo "$(cpu "$TANSU_PID") $(cpu "$IN_PID") $(cpu "$EX_PID") $(cpu "$DD_PID")"; }
 # pl_settle TOTAL: sample until ingest has consumed TOTAL records, every stage has consumed all
-# its predecessor produced, and nothing has moved for two seconds; t_last is the last movement,
-# so the quiet wait is not counted.
+# its predecessor produced, and nothing has moved for two seconds. PL_C1 is the CPU at the last
+# movement, so the quiet wait is not counted.
 pl_settle() {
   local last="" state
   t_last=$(now)
@@ -192,7 +191,6 @@ if [ -n "${PERF_DIR:-}" ]; then
 fi
 resume "$IN_PID" "$EX_PID" "$DD_PID"
 pl_settle $((WARM + N))
-t1="$t_last"
 for p in "${PERFS[@]:-}"; do [ -n "$p" ] && kill -INT "$p" && wait "$p" 2>/dev/null || true; done
 PL_SPAN=$(span_from "$t0" pl.events)
 PL_RATE=$(python3 -c "print(f'{$N/$PL_SPAN:.0f}')")
