@@ -45,20 +45,8 @@ tests=("$PROM_DIR"/tests/*.yml)
 [ ${#rules[@]} -gt 0 ] || fail "no rule files in $PROM_DIR/rules"
 [ ${#tests[@]} -gt 0 ] || fail "no rule tests in $PROM_DIR/tests"
 
-passed=0
-failed=0
-run() {
-  local what="$1"; shift
-  local out
-  if out="$("$@" 2>&1)"; then
-    passed=$((passed + 1))
-    log "ok   $what"
-  else
-    failed=$((failed + 1))
-    log "FAIL $what"
-    printf '%s\n' "$out" | sed 's/^/    /' >&2
-  fi
-}
+# shellcheck source=checks.sh
+. "$ROOT/scripts/checks.sh"
 
 # check config resolves rule_files relative to the config file, so it checks those rules too.
 for c in "${configs[@]}"; do
@@ -92,5 +80,4 @@ else
   log "FAIL could not generate the dashboard query test"
 fi
 
-echo "prom-rules-test: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary prom-rules-test

@@ -69,21 +69,9 @@ elif command -v docker-compose >/dev/null 2>&1 || { log "installing the Debian p
 fi
 
 # --- checks --------------------------------------------------------------------------------
-passed=0
-failed=0
-run() {
-  local what="$1"; shift
-  local out
-  if out="$("$@" 2>&1)"; then
-    passed=$((passed + 1))
-    log "ok   $what"
-    if [ -n "$out" ]; then printf '%s\n' "$out" | sed 's/^/    /'; fi
-  else
-    failed=$((failed + 1))
-    log "FAIL $what"
-    printf '%s\n' "$out" | sed 's/^/    /' >&2
-  fi
-}
+CHECKS_SHOW_OK=1
+# shellcheck source=checks.sh
+. "$ROOT/scripts/checks.sh"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 rendered=()
@@ -112,5 +100,4 @@ run "compose structure (compose.yaml + compose.sasl.yaml)" \
   "$PY" deploy/check_container.py compose deploy/compose/compose.yaml deploy/compose/compose.sasl.yaml
 run "Dockerfile structure" "$PY" deploy/check_container.py dockerfile deploy/Dockerfile
 
-echo "validate-deploy: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary validate-deploy

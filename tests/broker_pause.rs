@@ -13,12 +13,7 @@ fn services_carry_on_after_a_mid_run_broker_outage() {
     // A broker of its own: freezing the shared one would stall the other tests.
     let broker = Broker::start_on(free_port());
     let env = Env::new("broker-pause", &broker.brokers());
-    let mut ingest = env.start("ingest", &[]);
-    let mut extract = env.start("extract", &[]);
-    let mut dedup = env.start("dedup", &[]);
-    ingest.wait_ready(WAIT);
-    extract.wait_ready(WAIT);
-    dedup.wait_ready(WAIT);
+    let [mut ingest, mut extract, mut dedup] = env.start_pipeline(WAIT);
 
     let raw = env.topic("articles.raw");
     let batch = |from: usize| -> Vec<(Option<String>, Vec<u8>)> {

@@ -35,12 +35,7 @@ fn kill_9_extract_mid_stream_loses_nothing_and_publishes_no_revision_twice() {
     // default), and an evicted event reported again may start over at revision 1. A window
     // longer than the load keeps this test about delivery, not about windowing.
     env.set("DRAGOMAN__DEDUP__STATE_WINDOW_HOURS", "2160");
-    let mut ingest = env.start("ingest", &[]);
-    let mut extract = env.start("extract", &[]);
-    let mut dedup = env.start("dedup", &[]);
-    ingest.wait_ready(WAIT);
-    extract.wait_ready(WAIT);
-    dedup.wait_ready(WAIT);
+    let [mut ingest, mut extract, mut dedup] = env.start_pipeline(WAIT);
 
     let raw = env.topic("articles.raw");
     let mut loadgen = Command::new(dragoman_bin())

@@ -32,12 +32,7 @@ fn max_revision(records: &[Record]) -> u64 {
 fn dedup_state_survives_a_kill_between_reports_3_and_4() {
     let broker = Broker::shared();
     let env = Env::new("dedup-restart", &broker.brokers());
-    let mut ingest = env.start("ingest", &[]);
-    let mut extract = env.start("extract", &[]);
-    let mut dedup = env.start("dedup", &[]);
-    ingest.wait_ready(WAIT);
-    extract.wait_ready(WAIT);
-    dedup.wait_ready(WAIT);
+    let [mut ingest, mut extract, mut dedup] = env.start_pipeline(WAIT);
 
     let story_a = "Russia and Libya signed a cooperation agreement in Moscow on Monday. \
         The agreement covers medical supplies, the training of Libyan doctors and new \

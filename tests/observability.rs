@@ -177,13 +177,7 @@ fn every_dashboard_query_returns_data_from_the_running_pipeline() {
     let mut env = Env::new("observability", &broker.brokers());
     // Over-sized records then fit in a Kafka record and reach the DLQ as `too_large`.
     env.set("DRAGOMAN__INGEST__MAX_BYTES", "65536");
-    let mut services: Vec<_> = ["ingest", "extract", "dedup"]
-        .into_iter()
-        .map(|stage| env.start(stage, &[]))
-        .collect();
-    for s in &mut services {
-        s.wait_ready(READY);
-    }
+    let services = env.start_pipeline(READY);
     let prometheus = Prometheus::start(
         &services
             .iter()

@@ -16,12 +16,7 @@ fn articles_become_events_bad_records_go_to_the_dlq_and_sigterm_commits() {
     // Small limit, so a too-large article fits in a Kafka record.
     env.set("DRAGOMAN__INGEST__MAX_BYTES", "4096");
 
-    let mut ingest = env.start("ingest", &[]);
-    let mut extract = env.start("extract", &[]);
-    let mut dedup = env.start("dedup", &[]);
-    ingest.wait_ready(READY);
-    extract.wait_ready(READY);
-    dedup.wait_ready(READY);
+    let [mut ingest, mut extract, mut dedup] = env.start_pipeline(READY);
 
     let good = [
         (

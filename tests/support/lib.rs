@@ -243,6 +243,16 @@ impl Env {
     pub fn start(&self, stage: &str, extra: &[(&str, &str)]) -> Service {
         Service::start(stage, self, extra)
     }
+
+    /// Starts the three stages together and waits until each is ready: `[ingest, extract,
+    /// dedup]`.
+    pub fn start_pipeline(&self, timeout: Duration) -> [Service; 3] {
+        let mut services = ["ingest", "extract", "dedup"].map(|stage| self.start(stage, &[]));
+        for s in &mut services {
+            s.wait_ready(timeout);
+        }
+        services
+    }
 }
 
 /// A `dragoman` service running as a child process.

@@ -735,14 +735,7 @@ pub(crate) enum LocPart<'a> {
 
 /// Truncates to at most `max` bytes on a character boundary.
 fn clip(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 fn put_str8(out: &mut Vec<u8>, s: &str) {

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Utc;
-use dragoman_dedup::{DedupConfig, Deduplicator, Emit};
+use dragoman_dedup::{DedupConfig, Deduplicator};
 use dragoman_ingest::IngestOptions;
 use dragoman_model::{CandidateEvent, CleanArticle};
 use dragoman_pipeline::Extractor;
-use dragoman_runtime::config::{Config, DedupEmit};
+use dragoman_runtime::config::Config;
 use dragoman_runtime::metrics::EvictionCause;
 use dragoman_runtime::{InputRecord, Metrics, OutputRecord, Processor, Verdict};
 
@@ -151,16 +151,7 @@ pub struct DedupProcessor {
 
 impl DedupProcessor {
     pub fn new(cfg: &Config, metrics: &Arc<Metrics>) -> Result<Self, String> {
-        let config = DedupConfig {
-            match_window_days: i64::from(cfg.dedup.match_window_days),
-            state_window: chrono::Duration::hours(i64::from(cfg.dedup.state_window_hours)),
-            max_keys: cfg.dedup.max_keys,
-            copy_max_hamming: cfg.dedup.copy_max_hamming,
-            emit: match cfg.dedup.emit {
-                DedupEmit::Updates => Emit::Updates,
-                DedupEmit::First => Emit::First,
-            },
-        };
+        let config = crate::cmd_run::dedup_config(cfg);
         config.validate().map_err(|e| e.to_string())?;
         metrics.dedup_max_keys.set(cfg.dedup.max_keys as i64);
         Ok(DedupProcessor {

@@ -52,23 +52,12 @@ pub(crate) fn looks_like_html(body: &str) -> bool {
         "<main",
     ];
     // Scanning the head of the body is enough: a page starts with markup.
-    let head = prefix(body, 4096);
+    let head = &body[..body.floor_char_boundary(4096)];
     if !head.contains('<') {
         return false;
     }
     let lower = head.to_ascii_lowercase();
     TAGS.iter().any(|t| lower.contains(t))
-}
-
-fn prefix(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 pub(crate) fn extract(body: &str) -> Page {

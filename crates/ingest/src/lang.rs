@@ -19,7 +19,7 @@ const EN_FUNCTION_WORDS: &[&str] = &[
 
 /// The language of a cleaned body: an ISO 639-1 code, or `und`.
 pub fn detect_language(text: &str, declared: Option<&str>) -> String {
-    let sample = prefix(text, SAMPLE_BYTES);
+    let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
     let (words, english) = english_share(sample);
     let en_ratio = if words == 0 {
         0.0
@@ -139,17 +139,6 @@ fn english_share_ascii(sample: &[u8]) -> (usize, usize) {
 
 fn is_function_word(lower: &[u8]) -> bool {
     EN_FUNCTION_WORDS.iter().any(|w| w.as_bytes() == lower)
-}
-
-fn prefix(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// whatlang speaks ISO 639-3; the article contract speaks ISO 639-1.
