@@ -14,6 +14,7 @@ mod engine;
 pub mod error;
 mod explain;
 pub mod lexicon;
+pub mod limits;
 pub mod places;
 pub mod text;
 
@@ -28,6 +29,7 @@ pub use dict::Dictionaries;
 pub use engine::compose_code;
 pub use error::DictError;
 pub use explain::Explanation;
+pub use limits::{Cuts, Limits};
 pub use places::{GazetteerPlaces, NoPlaces, PlaceResolver, StaticPlaces};
 
 use actors::{ActorMatcher, ActorRef};
@@ -42,6 +44,7 @@ pub struct Coder {
     classes: WordClasses,
     info: CoderInfo,
     places: Box<dyn PlaceResolver>,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for Coder {
@@ -90,6 +93,7 @@ impl Coder {
             verbs: d.verbs,
             info,
             places: Box::new(places::GazetteerPlaces::bundled()),
+            limits: Limits::default(),
         })
     }
 
@@ -98,6 +102,16 @@ impl Coder {
     pub fn with_places(mut self, places: Box<dyn PlaceResolver>) -> Coder {
         self.places = places;
         self
+    }
+
+    /// Codes under these bounds instead of [`Limits::default`].
+    pub fn with_limits(mut self, limits: Limits) -> Coder {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     pub fn version(&self) -> &CoderInfo {
@@ -111,6 +125,15 @@ impl Coder {
 
     /// Every event the article reports. Empty when the article is not English.
     pub fn code_article(&self, article: &CleanArticle) -> Vec<CandidateEvent> {
+        self.code_article_counted(article, &mut Cuts::default())
+    }
+
+    /// [`Coder::code_article`], adding to `cuts` what the [`Limits`] cut.
+    pub fn code_article_counted(
+        &self,
+        article: &CleanArticle,
+        cuts: &mut Cuts,
+    ) -> Vec<CandidateEvent> {
         if !article.is_english {
             return Vec::new();
         }
@@ -122,9 +145,14 @@ impl Coder {
             DatePrecision::Published
         };
         let mut out = Vec::new();
-        self.code_text(&article.body, published, |mut ctx| {
+        let max = self.limits.max_events_per_article;
+        self.code_text(&article.body, published, cuts, |mut ctx, cuts| {
             for e in std::mem::take(&mut ctx.events) {
-                out.push(self.candidate(&ctx, e, &aref, published, undated));
+                if out.len() >= max {
+                    cuts.article_events_dropped += 1;
+                    continue;
+                }
+                out.push(self.candidate(&ctx, e, &aref, published, undated, cuts));
             }
         });
         // An actor acting on itself ("its soldiers were killed", read back to the ministry that
@@ -145,7 +173,8 @@ impl Coder {
             .unwrap_or_default()
             .and_utc();
         let aref = CleanArticle::from_text("explain", String::new(), at).article_ref();
-        self.code_text_traced(sentence, published, true, |mut ctx, trace| {
+        let mut cuts = Cuts::default();
+        self.code_text_traced(sentence, published, true, &mut cuts, |mut ctx, _, trace| {
             ex.tokens.extend(
                 ctx.doc.tokens[ctx.sentence.tokens.0..ctx.sentence.tokens.1]
                     .iter()
@@ -156,16 +185,23 @@ impl Coder {
                 ex.triggers.extend(t.triggers.iter().cloned());
             }
             for e in std::mem::take(&mut ctx.events) {
+                let precision = DatePrecision::Published;
+                let mut cuts = Cuts::default();
                 ex.events
-                    .push(self.candidate(&ctx, e, &aref, published, DatePrecision::Published));
+                    .push(self.candidate(&ctx, e, &aref, published, precision, &mut cuts));
             }
         });
         ex
     }
 
-    fn code_text(&self, body: &str, published: NaiveDate, f: impl FnMut(SentenceCtx)) {
-        let mut f = f;
-        self.code_text_traced(body, published, false, |ctx, _| f(ctx));
+    fn code_text(
+        &self,
+        body: &str,
+        published: NaiveDate,
+        cuts: &mut Cuts,
+        mut f: impl FnMut(SentenceCtx, &mut Cuts),
+    ) {
+        self.code_text_traced(body, published, false, cuts, |ctx, cuts, _| f(ctx, cuts));
     }
 
     fn code_text_traced(
@@ -173,13 +209,17 @@ impl Coder {
         body: &str,
         published: NaiveDate,
         traced: bool,
-        mut f: impl FnMut(SentenceCtx, Option<&SentenceTrace>),
+        cuts: &mut Cuts,
+        mut f: impl FnMut(SentenceCtx, &mut Cuts, Option<&SentenceTrace>),
     ) {
         let lower = body.to_ascii_lowercase();
         let mut tokens = Vec::with_capacity(body.len() / 5);
         text::tokenize(body, &mut tokens);
         let mut sentences = Vec::with_capacity(tokens.len() / 20 + 1);
         text::split_sentences(body, &tokens, &mut sentences);
+        let max_tokens = self.limits.max_sentence_tokens;
+        cuts.sentences_split +=
+            text::bound_sentences(body, &tokens, &mut sentences, max_tokens) as u64;
         let mut mentions = Vec::new();
         self.actors
             .find(body, &lower, &tokens, published, &mut mentions);
@@ -212,7 +252,12 @@ impl Coder {
             });
         for (i, s) in sentences.iter().enumerate() {
             let mut trace = traced.then(SentenceTrace::default);
-            let events = engine.code_sentence(&doc, s, &mut disc, trace.as_mut());
+            let mut events = engine.code_sentence(&doc, s, &mut disc, trace.as_mut());
+            let max = self.limits.max_events_per_sentence;
+            if events.len() > max {
+                cuts.sentence_events_dropped += (events.len() - max) as u64;
+                events.truncate(max);
+            }
             if events.is_empty() && !traced {
                 continue;
             }
@@ -224,7 +269,7 @@ impl Coder {
                 countries: &disc.countries,
                 dateline: dateline.as_ref(),
             };
-            f(ctx, trace.as_ref());
+            f(ctx, cuts, trace.as_ref());
         }
     }
 
@@ -245,6 +290,7 @@ impl Coder {
         aref: &ArticleRef,
         published: NaiveDate,
         undated: DatePrecision,
+        cuts: &mut Cuts,
     ) -> CandidateEvent {
         let table = CameoTable::global();
         let doc = ctx.doc;
@@ -305,6 +351,11 @@ impl Coder {
             .get(code)
             .expect("verb dictionary codes are checked at load");
         let (s0, s1) = ctx.sentence.span;
+        let mut sentence = &doc.text[s0 as usize..s1 as usize];
+        if sentence.len() > self.limits.max_evidence_bytes {
+            cuts.evidence_clipped += 1;
+            sentence = &sentence[..sentence.floor_char_boundary(self.limits.max_evidence_bytes)];
+        }
         CandidateEvent {
             event_date,
             date_precision,
@@ -320,7 +371,7 @@ impl Coder {
             evidence: Evidence {
                 article_id: aref.id.clone(),
                 sentence_index: ctx.index as u32,
-                sentence: doc.text[s0 as usize..s1 as usize].to_string(),
+                sentence: sentence.to_string(),
                 span: [s0, s1],
                 rule: e.rule,
             },

@@ -260,6 +260,60 @@ pub fn split_sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
     push(out, start, tokens.len());
 }
 
+/// Splits every sentence longer than `max_tokens` into pieces of at most that many tokens, so
+/// that the coder's work stays linear in the article's size whatever its punctuation (a page
+/// with no full stops is one "sentence"). A piece ends after the last comma, semicolon, colon
+/// or dash of its second half when it has one, else at the bound. Returns how many sentences
+/// were split.
+pub fn bound_sentences(
+    text: &str,
+    tokens: &[Token],
+    sentences: &mut Vec<Sentence>,
+    max_tokens: usize,
+) -> usize {
+    let max_tokens = max_tokens.max(2);
+    if sentences
+        .iter()
+        .all(|s| s.tokens.1 - s.tokens.0 <= max_tokens)
+    {
+        return 0;
+    }
+    let mut split = 0;
+    let mut out = Vec::with_capacity(sentences.len() + 1);
+    for s in sentences.drain(..) {
+        if s.tokens.1 - s.tokens.0 <= max_tokens {
+            out.push(s);
+            continue;
+        }
+        split += 1;
+        let mut start = s.tokens.0;
+        while start < s.tokens.1 {
+            let mut end = (start + max_tokens).min(s.tokens.1);
+            if end < s.tokens.1 {
+                let half = start + max_tokens / 2;
+                if let Some(p) = (half..end).rev().find(|&i| {
+                    tokens[i].kind == TokKind::Punct
+                        && matches!(&text[tokens[i].range()], "," | ";" | ":" | "-" | "\u{2014}")
+                }) {
+                    end = p + 1;
+                }
+            }
+            out.push(Sentence {
+                tokens: (start, end),
+                content_start: if start == s.tokens.0 {
+                    s.content_start.min(end)
+                } else {
+                    start
+                },
+                span: (tokens[start].start, tokens[end - 1].end),
+            });
+            start = end;
+        }
+    }
+    *sentences = out;
+    split
+}
+
 /// The token index just after a dateline ("TRIPOLI, March 25 (Reuters) -",
 /// "MOSCOW (AP) —"), when the sentence starts with one.
 fn dateline_end(text: &str, toks: &[Token]) -> Option<usize> {
@@ -336,6 +390,53 @@ mod tests {
         tokenize(text, &mut t);
         assert_eq!(&text[t[1].range()], "hosted");
         assert_eq!(t[1].start, 7);
+    }
+
+    fn bounded(text: &str, max: usize) -> (Vec<&str>, usize) {
+        let mut t = Vec::new();
+        tokenize(text, &mut t);
+        let mut s = Vec::new();
+        split_sentences(text, &t, &mut s);
+        let split = bound_sentences(text, &t, &mut s, max);
+        let pieces = s
+            .iter()
+            .map(|s| &text[s.span.0 as usize..s.span.1 as usize])
+            .collect();
+        (pieces, split)
+    }
+
+    #[test]
+    fn a_long_run_on_sentence_is_cut_into_bounded_pieces() {
+        let text = "Russia and France held talks with Germany about Ukraine ".repeat(50);
+        let (pieces, split) = bounded(&text, 40);
+        assert_eq!(split, 1);
+        assert!(pieces.len() >= 400 / 40, "{} pieces", pieces.len());
+        let mut all = 0;
+        for p in &pieces {
+            let mut t = Vec::new();
+            tokenize(p, &mut t);
+            assert!(t.len() <= 40, "a piece of {} tokens", t.len());
+            all += t.len();
+        }
+        assert_eq!(all, 450, "every token is in exactly one piece");
+    }
+
+    #[test]
+    fn a_long_sentence_is_cut_after_a_comma_in_the_second_half() {
+        let text = "one two three four five six, seven eight nine ten eleven twelve.";
+        let (pieces, split) = bounded(text, 10);
+        assert_eq!(split, 1);
+        assert_eq!(pieces[0], "one two three four five six,");
+    }
+
+    #[test]
+    fn sentences_under_the_bound_are_left_alone() {
+        let text = "Russia met France. Germany met Spain.";
+        let (pieces, split) = bounded(text, 10);
+        assert_eq!(
+            (pieces, split),
+            (vec!["Russia met France.", "Germany met Spain."], 0)
+        );
     }
 
     #[test]

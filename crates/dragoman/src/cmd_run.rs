@@ -82,6 +82,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         s.redeliveries,
         started.elapsed()
     );
+    if s.cuts.any() {
+        let cuts: Vec<String> = s
+            .cuts
+            .by_bound()
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(bound, n)| format!("{bound} {n}"))
+            .collect();
+        eprintln!(
+            "dragoman run: the coder's bounds cut over-long articles: {}",
+            cuts.join(", ")
+        );
+    }
     Ok(())
 }
 

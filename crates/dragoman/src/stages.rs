@@ -117,6 +117,12 @@ impl Processor for ExtractProcessor {
         if outcome.cache_hit {
             self.metrics.extract_cache_hits.inc();
         }
+        if outcome.cuts.any() {
+            for (bound, n) in outcome.cuts.by_bound() {
+                self.metrics.coder_bound_cuts(bound, n);
+            }
+            tracing::warn!(article = %article.id, cuts = ?outcome.cuts, "the coder's bounds cut this article");
+        }
         let mut out = Vec::with_capacity(outcome.candidates.len());
         for c in &outcome.candidates {
             let mut payload = Vec::with_capacity(c.evidence.sentence.len() + 768);

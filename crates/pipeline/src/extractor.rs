@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use dragoman_coder::Coder;
+use dragoman_coder::{Coder, Cuts};
 use dragoman_dedup::ContentCache;
 use dragoman_model::{CandidateEvent, CleanArticle};
 
@@ -10,6 +10,8 @@ pub struct ExtractOutcome {
     pub candidates: Vec<CandidateEvent>,
     /// True when the article's text had been coded before and the cached result was reused.
     pub cache_hit: bool,
+    /// What the coder's bounds cut in this article (nothing on a cache hit).
+    pub cuts: Cuts,
 }
 
 /// The coder with a bounded cache keyed by the cleaned text's hash and publication day.
@@ -53,13 +55,16 @@ impl Extractor {
             return ExtractOutcome {
                 candidates,
                 cache_hit: true,
+                cuts: Cuts::default(),
             };
         }
-        let candidates = self.coder.code_article(article);
+        let mut cuts = Cuts::default();
+        let candidates = self.coder.code_article_counted(article, &mut cuts);
         self.cache.insert(key, candidates.clone().into());
         ExtractOutcome {
             candidates,
             cache_hit: false,
+            cuts,
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct PipelineStats {
     pub copies: u64,
     pub redeliveries: u64,
     pub published: u64,
+    /// Cuts made by the coder's bounds on articles too long or too dense to code whole.
+    pub cuts: dragoman_coder::Cuts,
 }
 
 /// What became of one input record.
@@ -76,6 +78,7 @@ impl Pipeline {
         }
         let extracted = self.extractor.extract(&article);
         self.stats.cache_hits += u64::from(extracted.cache_hit);
+        self.stats.cuts.add(&extracted.cuts);
         self.stats.candidates += extracted.candidates.len() as u64;
         let mut events = Vec::new();
         for candidate in &extracted.candidates {

@@ -86,6 +86,7 @@ pub struct Metrics {
     articles: IntCounterVec,
     pub boilerplate_paragraphs: IntCounter,
     pub extract_cache_hits: IntCounter,
+    coder_bounds: IntCounterVec,
     dedup_decisions: IntCounterVec,
     pub dedup_live_keys: IntGauge,
     pub dedup_max_keys: IntGauge,
@@ -177,6 +178,13 @@ impl Metrics {
             "Articles whose identical text was already coded.",
         )?;
         registry.register(Box::new(extract_cache_hits.clone()))?;
+        let coder_bounds = counter_vec(
+            &registry,
+            "dragoman_coder_bound_cuts_total",
+            "Cuts made by the coder's bounds on one article's work (long sentences split, \
+             events dropped, evidence clipped).",
+            &["bound"],
+        )?;
         let dedup_decisions = counter_vec(
             &registry,
             "dragoman_dedup_decisions_total",
@@ -249,6 +257,7 @@ impl Metrics {
             articles,
             boilerplate_paragraphs,
             extract_cache_hits,
+            coder_bounds,
             dedup_decisions,
             dedup_live_keys,
             dedup_max_keys,
@@ -338,6 +347,14 @@ impl Metrics {
             EvictionCause::Bound => "bound",
         };
         self.dedup_evictions.with_label_values(&[label]).inc_by(n);
+    }
+
+    /// `n` cuts by one of the coder's bounds (`sentence_tokens`, `sentence_events`,
+    /// `article_events`, `evidence_bytes`).
+    pub fn coder_bound_cuts(&self, bound: &str, n: u64) {
+        if n > 0 {
+            self.coder_bounds.with_label_values(&[bound]).inc_by(n);
+        }
     }
 
     pub fn observe_processing(&self, took: Duration) {
