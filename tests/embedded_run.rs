@@ -140,3 +140,70 @@ fn a_loadgen_corpus_file_runs_through_the_embedded_pipeline() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue finding "publication dates of year 0 or 10000 produce events dated +10000-01-02":
+/// `dragoman run` reports each such line as bad, with its line number and the reason
+/// `date_out_of_range`, codes the lines around them, and publishes no event outside the years
+/// 1800..=9999.
+#[test]
+fn publication_dates_of_year_0_or_10000_are_bad_lines_not_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("articles.jsonl");
+    let events = dir.path().join("events.jsonl");
+    let body = "Russia and Libya signed a cooperation agreement in Moscow on Monday. \
+                The two countries will hold talks tomorrow.";
+    let line = |id: &str, published_at: &str| {
+        String::from_utf8(dragoman_e2e::article(id, "example.ly", published_at, body)).unwrap()
+    };
+    let lines = [
+        line("ok-2019", "2019-03-25T09:30:00Z"),
+        line("year-0", "0000-01-01T00:00:00Z"),
+        line("year-1", "0001-01-01T00:00:00Z"),
+        // 9999-12-31 23:00 at UTC-5 is year 10000 in UTC: this dated events "+10000-01-01".
+        line("year-9999", "9999-12-31T23:00:00-05:00"),
+        line("year-10000", "+10000-01-01T00:00:00Z"),
+        // A Unix time of 0 is a real date.
+        line("ok-1970", "1970-01-01T00:00:00Z"),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+
+    let out = std::process::Command::new(dragoman_e2e::dragoman_bin())
+        .args(["run", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&events)
+        .output()
+        .expect("running dragoman");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "bad lines do not stop the run: {stderr}"
+    );
+    let input = input.display().to_string();
+    for n in [2, 3, 4, 5] {
+        let prefix = format!("{input}:{n}: skipped (date_out_of_range): ");
+        assert!(stderr.contains(&prefix), "line {n} not reported: {stderr}");
+    }
+    let skipped = stderr.lines().filter(|l| l.contains(": skipped (")).count();
+    assert_eq!(skipped, 4, "{stderr}");
+
+    let published = std::fs::read_to_string(&events).unwrap();
+    let mut articles = std::collections::BTreeSet::new();
+    for line in published.lines() {
+        let e: serde_json::Value = serde_json::from_str(line).unwrap();
+        let date = e["event_date"].as_str().unwrap_or_default();
+        let year: i64 = date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(-1);
+        assert!(
+            date.len() == 10 && (1800..=9999).contains(&year),
+            "event dated {date}: {e}"
+        );
+        for id in e["mentions"]["article_ids"].as_array().unwrap() {
+            articles.insert(id.as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(
+        articles.into_iter().collect::<Vec<_>>(),
+        ["ok-1970", "ok-2019"],
+        "{published}"
+    );
+}

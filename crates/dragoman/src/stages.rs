@@ -336,6 +336,10 @@ mod tests {
             (&b"{\"body\":\"  \"}"[..], "empty_body"),
             (&b"{\"body\":42}"[..], "invalid_field"),
             (&b"{\"body\":\"\xff\xfe\"}"[..], "not_utf8"),
+            (
+                &b"{\"body\":\"x\",\"published_at\":\"9999-12-31T23:00:00-05:00\"}"[..],
+                "date_out_of_range",
+            ),
         ] {
             match p.process(&record(bad)) {
                 Verdict::DeadLetter { reason: r, .. } => {
@@ -344,6 +348,25 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    /// The metrics pre-register and count DLQ reasons from their own list (the runtime knows
+    /// nothing of ingest): a reason missing there would be counted as `invalid_record`.
+    #[test]
+    fn every_ingest_dead_letter_reason_is_counted_under_its_own_name() {
+        use dragoman_runtime::metrics::DLQ_REASONS;
+        for reason in dragoman_ingest::IngestError::REASONS {
+            assert!(DLQ_REASONS.contains(&reason), "{reason} not in DLQ_REASONS");
+        }
+        let extra: Vec<_> = DLQ_REASONS
+            .iter()
+            .filter(|r| !dragoman_ingest::IngestError::REASONS.contains(r))
+            .collect();
+        assert_eq!(extra, [&"invalid_record"]);
+        let metrics = Metrics::new(Stage::Ingest);
+        metrics.dlq("date_out_of_range");
+        assert_eq!(metrics.dlq_count("date_out_of_range"), 1);
+        assert_eq!(metrics.dlq_count("invalid_record"), 0);
     }
 
     #[test]

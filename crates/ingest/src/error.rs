@@ -82,6 +82,15 @@ pub enum IngestError {
 
     #[error("field `published_at` must be an RFC 3339 date-time such as 2019-03-25T09:30:00Z, got {value:?}")]
     BadDate { value: String },
+
+    /// A date that parses but that no article can have been published on (see `date.rs`).
+    #[error(
+        "field `published_at` is {value:?}, outside the accepted range from {earliest} to {latest} \
+         ({ahead} hours after ingest saw the article)",
+        earliest = crate::date::EARLIEST_PUBLISHED,
+        ahead = crate::date::MAX_AHEAD_HOURS,
+    )]
+    DateOutOfRange { value: String, latest: String },
 }
 
 impl IngestError {
@@ -95,11 +104,12 @@ impl IngestError {
             IngestError::MissingBody => "missing_body",
             IngestError::EmptyBody => "empty_body",
             IngestError::FieldType { .. } | IngestError::BadDate { .. } => "invalid_field",
+            IngestError::DateOutOfRange { .. } => "date_out_of_range",
         }
     }
 
     /// Every reason `reason()` can return, for pre-registering metric label values.
-    pub const REASONS: [&'static str; 7] = [
+    pub const REASONS: [&'static str; 8] = [
         "invalid_json",
         "not_utf8",
         "not_an_object",
@@ -107,5 +117,6 @@ impl IngestError {
         "empty_body",
         "invalid_field",
         "too_large",
+        "date_out_of_range",
     ];
 }

@@ -17,6 +17,7 @@
 
 mod blocks;
 mod boilerplate;
+mod date;
 mod error;
 mod hash;
 mod html;
@@ -27,6 +28,7 @@ mod parse;
 use chrono::{DateTime, Utc};
 use dragoman_model::{Article, CleanArticle};
 
+pub use date::{earliest_published, latest_published, EARLIEST_PUBLISHED, MAX_AHEAD_HOURS};
 pub use error::{IngestError, JsonKind};
 pub use hash::{content_hash, hamming, hex64, simhash};
 pub use lang::detect_language;
@@ -60,14 +62,7 @@ pub fn clean(
 /// Cleans an article that is already parsed (for callers that hold an [`Article`]).
 pub fn clean_article(article: Article, now: DateTime<Utc>) -> Result<CleanArticle, IngestError> {
     let (published_at, published_at_inferred) = match article.published_at.as_deref() {
-        Some(s) if !s.trim().is_empty() => {
-            let at = DateTime::parse_from_rfc3339(s.trim())
-                .map_err(|_| IngestError::BadDate {
-                    value: s.chars().take(64).collect(),
-                })?
-                .with_timezone(&Utc);
-            (at, false)
-        }
+        Some(s) if !s.trim().is_empty() => (date::parse_published_at(s, now)?, false),
         // An empty string is how some producers say "unknown".
         _ => (now, true),
     };

@@ -35,7 +35,7 @@ fn story_body() -> String {
 #[test]
 fn every_reason_is_reachable() {
     let opts = IngestOptions { max_bytes: 64 };
-    let cases: [(&[u8], &str); 9] = [
+    let cases: [(&[u8], &str); 10] = [
         (b"{\"body\": ", "invalid_json"),
         (b"{\"body\":\"\xff\"}", "not_utf8"),
         (b"[1,2]", "not_an_object"),
@@ -51,6 +51,10 @@ fn every_reason_is_reachable() {
             "invalid_field",
         ),
         (&[b'{'; 65], "too_large"),
+        (
+            b"{\"body\":\"x\",\"published_at\":\"0000-01-01T00:00:00Z\"}",
+            "date_out_of_range",
+        ),
     ];
     for (bytes, reason) in cases {
         let err = clean(bytes, now(), &opts).unwrap_err();
@@ -93,6 +97,101 @@ fn published_at_is_parsed_or_inferred() {
     let a = clean_json(json!({"body": STORY[0]})).unwrap();
     assert_eq!(a.published_at, now());
     assert!(a.published_at_inferred);
+}
+
+// --- publication dates out of range (issue: "publication dates of year 0 or 10000 produce
+// events dated +10000-01-02") -------------------------------------------------------------
+
+fn published_reason(published_at: &str) -> Result<DateTime<Utc>, (&'static str, String)> {
+    clean_json(json!({"body": STORY[0], "published_at": published_at}))
+        .map(|a| a.published_at)
+        .map_err(|e| (e.reason(), e.to_string()))
+}
+
+#[test]
+fn publication_dates_of_year_0_or_10000_are_dead_lettered_as_out_of_range() {
+    let just_too_late = (latest_published(now()) + chrono::TimeDelta::seconds(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let cases = [
+        "0000-01-01T00:00:00Z",
+        "0001-01-01T00:00:00Z",
+        // Year 0 with an offset is year -1 in UTC.
+        "0000-01-01T00:00:00+05:00",
+        "1799-12-31T23:59:59Z",
+        // An instant before 1800 in UTC, though its local date is 1800-01-01.
+        "1800-01-01T00:30:00+01:00",
+        "9999-12-31T00:00:00Z",
+        // What dated events "+10000-01-01": 9999-12-31 23:00 at UTC-5 is year 10000 in UTC.
+        "9999-12-31T23:00:00-05:00",
+        // ISO 8601 expanded years: not RFC 3339, but dates, and out of range.
+        "+10000-01-01T00:00:00Z",
+        "10000-01-01T00:00:00Z",
+        "-0001-01-01T00:00:00Z",
+        "+99999999999999999999999-01-01T00:00:00Z",
+        // A year ahead of the moment ingest sees the article, and one second past the bound.
+        "2020-03-26T08:00:00Z",
+        &just_too_late,
+    ];
+    for published_at in cases {
+        let (reason, message) = published_reason(published_at).unwrap_err();
+        assert_eq!(reason, "date_out_of_range", "{published_at}: {message}");
+        assert!(message.contains("published_at"), "{message}");
+        assert!(message.contains(published_at), "{message}");
+        assert!(message.contains(EARLIEST_PUBLISHED), "{message}");
+    }
+}
+
+#[test]
+fn publication_dates_from_1800_to_two_days_ahead_are_kept() {
+    let latest = latest_published(now());
+    let cases = [
+        ("1800-01-01T00:00:00Z", earliest_published()),
+        // A Unix time of 0 is a real date.
+        (
+            "1970-01-01T00:00:00Z",
+            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+        ),
+        (
+            "2019-03-25T09:30:00Z",
+            Utc.with_ymd_and_hms(2019, 3, 25, 9, 30, 0).unwrap(),
+        ),
+        (
+            &latest.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            latest,
+        ),
+    ];
+    for (published_at, expected) in cases {
+        assert_eq!(
+            published_reason(published_at),
+            Ok(expected),
+            "{published_at}"
+        );
+    }
+    assert_eq!(
+        latest - now(),
+        chrono::TimeDelta::hours(MAX_AHEAD_HOURS),
+        "the bound is relative to when ingest sees the article"
+    );
+    assert_eq!(
+        EARLIEST_PUBLISHED,
+        earliest_published().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+}
+
+#[test]
+fn a_malformed_date_with_a_long_year_is_still_a_bad_format() {
+    // A sign or a fifth digit makes a year out of range only when the rest is a date-time and
+    // the year is outside 1800..=9999.
+    for published_at in [
+        "+2019-03-25T09:30:00Z",
+        "10000-13-01T00:00:00Z",
+        "+10000",
+        "20190325",
+        "yesterday",
+    ] {
+        let (reason, message) = published_reason(published_at).unwrap_err();
+        assert_eq!(reason, "invalid_field", "{published_at}: {message}");
+    }
 }
 
 // --- plain text and HTML -------------------------------------------------------------------

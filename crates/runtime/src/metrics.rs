@@ -13,15 +13,17 @@ use prometheus::{
 
 use crate::config::Stage;
 
-/// DLQ `reason` values (docs/metrics.md). `invalid_record` is what a stage after ingest uses
-/// for a record it cannot decode.
-pub const DLQ_REASONS: [&str; 8] = [
+/// DLQ `reason` values (docs/metrics.md): ingest's reasons (`IngestError::REASONS`, kept equal
+/// by a test of the binary, which sees both crates) and `invalid_record`, what a stage after
+/// ingest uses for a record it cannot decode.
+pub const DLQ_REASONS: [&str; 9] = [
     "invalid_json",
     "not_utf8",
     "not_an_object",
     "missing_body",
     "empty_body",
     "invalid_field",
+    "date_out_of_range",
     "too_large",
     "invalid_record",
 ];
