@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -20,19 +20,9 @@ pub const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
 pub const ENV_PREFIX: &str = "DRAGOMAN";
 pub const ENV_SEPARATOR: &str = "__";
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("configuration: {0}")]
-    Load(#[from] config::ConfigError),
-    #[error("configuration key `{key}`: {message}")]
-    Invalid { key: &'static str, message: String },
-    #[error("configuration key `{key}`: cannot read secret file {path}: {source}")]
-    SecretFile {
-        key: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
+mod error;
+
+pub use error::ConfigError;
 
 /// Which service is being configured: decides the defaults that differ per stage
 /// (`kafka.group_id`, `admin.listen`). The runtime knows stages only by name.
@@ -277,16 +267,28 @@ impl Config {
             config::FileFormat::Toml,
         ));
         if let Some(path) = file {
+            // Read and checked here, so that an unreadable file or a syntax error is reported
+            // by path and line, without the line (see `error.rs`).
+            let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+                path: path.to_owned(),
+                error,
+            })?;
+            error::check_toml(path, &text)?;
             builder = builder.add_source(config::File::from(path).format(config::FileFormat::Toml));
         }
+        // No `try_parsing`: it would turn a password of "0123" into the number 123 (and back
+        // into "123"). Values stay strings; numeric and boolean keys parse them when read.
         let mut environment = config::Environment::with_prefix(ENV_PREFIX)
             .prefix_separator(ENV_SEPARATOR)
-            .separator(ENV_SEPARATOR)
-            .try_parsing(true);
+            .separator(ENV_SEPARATOR);
         if let Some(env) = env {
             environment = environment.source(Some(env.into_iter().collect()));
         }
-        let mut cfg: Config = builder.add_source(environment).build()?.try_deserialize()?;
+        let mut cfg: Config = builder
+            .add_source(environment)
+            .build()
+            .and_then(config::Config::try_deserialize)
+            .map_err(|e| error::redact(&e, file))?;
         cfg.apply_stage_defaults(stage);
         cfg.read_secret_files()?;
         cfg.validate()?;
@@ -305,10 +307,9 @@ impl Config {
     fn read_secret_files(&mut self) -> Result<(), ConfigError> {
         let path = self.kafka.sasl_password_file.trim();
         if !path.is_empty() {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::SecretFile {
+            let text = std::fs::read_to_string(path).map_err(|error| ConfigError::SecretFile {
                 key: "kafka.sasl_password_file",
-                path: PathBuf::from(path),
-                source,
+                error,
             })?;
             // A trailing newline in a mounted secret is never part of the password.
             self.kafka.sasl_password = Secret::new(text.trim_end_matches(['\n', '\r']));
@@ -318,11 +319,9 @@ impl Config {
 
     /// Checks the values that the types alone cannot.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        // Messages say what is wrong, never the value: it may be a secret (see `error.rs`).
         fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
-            ConfigError::Invalid {
-                key,
-                message: message.into(),
-            }
+            ConfigError::invalid(key, message)
         }
         if self.kafka.brokers.trim().is_empty() {
             return Err(invalid("kafka.brokers", "must name at least one broker"));
@@ -352,10 +351,7 @@ impl Config {
         if self.admin.listen.parse::<SocketAddr>().is_err() {
             return Err(invalid(
                 "admin.listen",
-                format!(
-                    "`{}` is not an address like 127.0.0.1:9464",
-                    self.admin.listen
-                ),
+                "is not an address like 127.0.0.1:9464",
             ));
         }
         let topics = [
@@ -369,7 +365,7 @@ impl Config {
             if !valid_topic_name(name) {
                 return Err(invalid(
                     key,
-                    format!("`{name}` is not a Kafka topic name ([a-zA-Z0-9._-], 1..=200 chars)"),
+                    "is not a Kafka topic name ([a-zA-Z0-9._-], 1..=200 chars)",
                 ));
             }
         }
@@ -429,6 +425,7 @@ fn valid_topic_name(name: &str) -> bool {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::path::PathBuf;
 
     fn env(pairs: &[(&str, &str)]) -> Option<HashMap<String, String>> {
         Some(
@@ -571,5 +568,214 @@ mod tests {
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(!shown.contains("keypass"), "{shown}");
         assert!(shown.contains("<redacted>"));
+    }
+
+    // --- config errors never echo values (issue: "a TOML syntax error in a config file echoes
+    // the offending line, a password included") ----------------------------------------------
+
+    const SECRET: &str = "hunter2-s3cret";
+
+    /// The error of loading `file` (TOML text) and `vars`, checked to quote no secret in its
+    /// `Display`, alternate `Display` or `Debug`.
+    fn secret_free_error(file: Option<&str>, vars: &[(&str, &str)]) -> (String, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("my.toml");
+        if let Some(text) = file {
+            std::fs::write(&path, text).unwrap();
+        }
+        let err = Config::load_with_env(Stage::Ingest, file.map(|_| path.as_path()), env(vars))
+            .unwrap_err();
+        let shown = [
+            err.to_string(),
+            format!("{err:#}"),
+            format!("{err:?}"),
+            format!("{err:#?}"),
+        ];
+        for text in &shown {
+            assert!(!text.contains(SECRET), "{text}");
+            assert!(!text.contains("hunter2"), "{text}");
+            assert!(!text.contains("s3cret"), "{text}");
+        }
+        (shown[0].clone(), path)
+    }
+
+    #[test]
+    fn a_toml_syntax_error_never_echoes_the_line() {
+        let cases = [
+            // An unterminated string: the rest of the file would be quoted.
+            (format!("[kafka]\nsasl_password = \"{SECRET}\n"), 2),
+            // A value without quotes.
+            (
+                format!("[kafka]\nbrokers = \"b:1\"\nsasl_password = {SECRET}\n"),
+                3,
+            ),
+            // A missing `=`.
+            (format!("\n[kafka]\nssl_key_password \"{SECRET}\"\n"), 3),
+            // Text after the value.
+            (format!("[kafka]\nsasl_password = '{SECRET}' and more\n"), 2),
+            // A multi-line string never closed, in the free-form properties: found at the end.
+            (
+                format!("[kafka.properties]\n\"sasl.password\" = \"\"\"{SECRET}\n"),
+                3,
+            ),
+            // A duplicate key.
+            (
+                format!("[kafka]\nsasl_password = \"a\"\nsasl_password = \"{SECRET}\"\n"),
+                3,
+            ),
+        ];
+        for (text, line) in cases {
+            let (err, path) = secret_free_error(Some(&text), &[]);
+            assert!(err.contains(&path.display().to_string()), "{err}");
+            assert!(err.contains(&format!("line {line},")), "{text:?}: {err}");
+            assert!(err.contains("not valid TOML"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_in_a_file_is_named_without_its_value() {
+        let (err, path) = secret_free_error(
+            Some(&format!("[kafka]\nstatistics_interval_ms = \"{SECRET}\"\n")),
+            &[],
+        );
+        assert!(err.contains("kafka.statistics_interval_ms"), "{err}");
+        assert!(err.contains(&path.display().to_string()), "{err}");
+        assert!(err.contains("found a string"), "{err}");
+
+        for text in [
+            format!("[kafka]\nsasl_password = [\"{SECRET}\"]\n"),
+            format!("[kafka]\nsasl_password = {{ value = \"{SECRET}\" }}\n"),
+            format!("delivery = \"{SECRET}\"\n"),
+            format!("[log]\nformat = \"{SECRET}\"\n"),
+            format!("[topics]\ncreate = \"{SECRET}\"\n"),
+            format!("[kafka]\nproperties = \"{SECRET}\"\n"),
+            format!("kafka = \"{SECRET}\"\n"),
+        ] {
+            let (err, _) = secret_free_error(Some(&text), &[]);
+            assert!(err.contains("configuration key `"), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_without_its_value() {
+        let (err, _) = secret_free_error(
+            Some(&format!("[kafka]\nsasl_pasword = \"{SECRET}\"\n")),
+            &[],
+        );
+        assert!(err.contains("`kafka.sasl_pasword`"), "{err}");
+        assert!(err.contains("unknown key"), "{err}");
+        let (err, _) = secret_free_error(None, &[("DRAGOMAN__KAFKA__SASL_PASWORD", SECRET)]);
+        assert!(err.contains("`kafka.sasl_pasword`"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_value_from_the_environment_is_named_without_its_value() {
+        let not_a_topic = format!("{SECRET}!");
+        let cases = [
+            (
+                "DRAGOMAN__KAFKA__SESSION_TIMEOUT_MS",
+                SECRET,
+                "kafka.session_timeout_ms",
+            ),
+            ("DRAGOMAN__TOPICS__PARTITIONS", SECRET, "topics.partitions"),
+            ("DRAGOMAN__TOPICS__CREATE", SECRET, "topics.create"),
+            ("DRAGOMAN__DELIVERY", SECRET, "delivery"),
+            ("DRAGOMAN__DEDUP__EMIT", SECRET, "dedup.emit"),
+            ("DRAGOMAN__ADMIN__LISTEN", SECRET, "admin.listen"),
+            ("DRAGOMAN__TOPICS__EVENTS", &not_a_topic, "topics.events"),
+            (
+                "DRAGOMAN__KAFKA__SECURITY_PROTOCOL",
+                SECRET,
+                "kafka.security_protocol",
+            ),
+        ];
+        for (var, value, key) in cases {
+            let (err, _) = secret_free_error(None, &[(var, value)]);
+            assert!(err.contains(&format!("`{key}`")), "{var}: {err}");
+        }
+        let (err, _) = secret_free_error(None, &[("DRAGOMAN__INGEST__MAX_BYTES", SECRET)]);
+        assert!(err.contains("from the environment"), "{err}");
+    }
+
+    #[test]
+    fn a_non_utf8_environment_variable_is_named_without_its_bytes() {
+        // What the `config` crate reports for DRAGOMAN__KAFKA__SASL_PASSWORD=b"hunter2\xff"
+        // (config 0.15, env.rs): the variable and its bytes.
+        let raw = config::ConfigError::Message(format!(
+            "env variable {:?} contains non-Unicode data: {:?}",
+            "kafka__sasl_password",
+            std::ffi::OsStr::new(SECRET)
+        ));
+        assert!(
+            raw.to_string().contains(SECRET),
+            "the loader's own message quotes it"
+        );
+        let err = error::redact(&raw, None);
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("`kafka.sasl_password`"), "{shown}");
+        assert!(shown.contains("UTF-8"), "{shown}");
+    }
+
+    #[test]
+    fn a_message_the_loader_does_not_recognise_is_not_passed_on() {
+        let err = error::redact(&config::ConfigError::Message(format!("odd {SECRET}")), None);
+        assert!(!format!("{err} {err:?}").contains(SECRET), "{err}");
+    }
+
+    #[test]
+    fn an_unreadable_secret_file_is_named_by_its_key_not_its_path() {
+        let (err, _) = secret_free_error(
+            None,
+            &[(
+                "DRAGOMAN__KAFKA__SASL_PASSWORD_FILE",
+                &format!("/nonexistent/{SECRET}"),
+            )],
+        );
+        assert!(err.contains("`kafka.sasl_password_file`"), "{err}");
+    }
+
+    #[test]
+    fn a_numeric_looking_secret_from_the_environment_is_kept_as_written() {
+        for password in ["0123", "1e3", "TRUE", "1.50", "-0"] {
+            let cfg = Config::load_with_env(
+                Stage::Ingest,
+                None,
+                env(&[
+                    ("DRAGOMAN__KAFKA__SASL_PASSWORD", password),
+                    ("DRAGOMAN__KAFKA__GROUP_ID", password),
+                ]),
+            )
+            .unwrap();
+            assert_eq!(cfg.kafka.sasl_password.expose(), password);
+            assert_eq!(cfg.kafka.group_id, password);
+        }
+        // Numbers and booleans still parse from the environment.
+        let cfg = Config::load_with_env(
+            Stage::Ingest,
+            None,
+            env(&[
+                ("DRAGOMAN__TOPICS__PARTITIONS", "7"),
+                ("DRAGOMAN__TOPICS__CREATE", "false"),
+                ("DRAGOMAN__KAFKA__LINGER_MS", "0"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(cfg.topics.partitions, 7);
+        assert!(!cfg.topics.create);
+        assert_eq!(cfg.kafka.linger_ms, 0);
+    }
+
+    #[test]
+    fn an_unreadable_config_file_is_named() {
+        let err = Config::load_with_env(
+            Stage::Ingest,
+            Some(Path::new("/nonexistent/dragoman.toml")),
+            env(&[]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("/nonexistent/dragoman.toml"), "{err}");
+        assert!(err.contains("cannot read"), "{err}");
     }
 }
