@@ -2,11 +2,18 @@
 //!
 //! Decisions, for a candidate of group G (source, target, root code, negation) dated D:
 //!
+//! 0. D before 1800 ([`EARLIEST_EVENT_DATE`]) or more than [`MAX_DAYS_AHEAD`] (366) days past
+//!    the day the candidate is processed: a [`Rejection`], which the stage dead-letters as
+//!    `date_out_of_range`; nothing changes. The coder dates intentions up to a year ahead
+//!    ("will visit next week", "talks in June", "next year"), and those are events; a date
+//!    further ahead or before 1800 comes from a misstated publication date (year 1, 2099,
+//!    9999), whose "Monday" would otherwise be published as an event in year 10000.
 //! 1. The live events of G form a short chain; the candidate matches the one whose first
 //!    report's date is closest to D within `match_window_days`, and whose place is compatible
 //!    (same country, and same name unless one side only knows the country; an unknown place
 //!    is compatible with any).
-//! 2. No match: a **new** event, with `event_id` = hash(G, D, place when known), revision 1.
+//! 2. No match: a **new** event, revision 1, with `event_id` = hash(G, D, place when known),
+//!    and the epoch too when an event of that hash may have been published before (below).
 //! 3. A match, and the article was counted already (same article id, or same content from
 //!    the same outlet) with this same sentence: a **redelivery**. Nothing is published and
 //!    state does not change, so a redelivered record never changes the output twice.
@@ -24,32 +31,83 @@
 //! that produced the revision, so that every revision can be checked against an article it
 //! counts. Keeping only that is what keeps state at ~200 bytes per event.
 //!
-//! Windows: the watermark is the newest event date seen, ignoring dates more than a day past
-//! the present, so that one misparsed "2099" cannot flush the state. The present is the wall
-//! clock's day, except for a candidate whose article stated no publication time: ingest
-//! dates such an article by its own clock, so in a replay or a backlog (2024 articles read
-//! in 2026) its candidates are dated years past the stream; for them the present is the
-//! newest publication day an article did state (when earlier). Without this, one undated
-//! article among 2024 ones moved the watermark to 2026 and expired every live event at once,
-//! and the next copy or redelivery of one of them was published again as revision 1 under
-//! the same `event_id`. Each event has an
-//! *anchor*: max(its event date, the watermark when it was last created or updated), and it
-//! leaves state (cause `window`) once the watermark passes `anchor + state_window`. So
+//! # Event ids: each (event_id, revision) once, revisions only going up
+//!
+//! Consumers upsert by `event_id` and order by `revision`. While an event is in state its
+//! revisions go up by one per report that changes it, and a restored deduplicator continues
+//! them from the changelog. The danger is an event that *leaves* state (the window, the
+//! bound, or a changelog record that restore cannot read) and is reported again: hash(G, D,
+//! place) is a function of its first report, so it used to start again at revision 1 under
+//! the id consumers had already seen at revision 2 or 5. Remembering every id ever published
+//! would take memory that grows forever. Each deduplicator keeps two numbers instead:
+//!
+//! - `left`: the latest event date of any event that ever left state;
+//! - `epoch`: a count that goes up by one each time an event leaves state.
+//!
+//! A new event dated after `left` cannot have been published before (an event of that hash
+//! would have had to leave state), so its id is the plain hash: the same in every
+//! deduplicator that sees the same first report, `dragoman run` and the services alike. A new
+//! event dated on or before `left` may be a return, so the epoch is hashed into its id
+//! (counted in [`DedupStats::salted`]): every earlier event of that hash left state before
+//! now, each departure moved the epoch past the value it was created with, so the salted id
+//! was never used. A returning event is therefore a new event (a new id, revision 1, counts
+//! from this report), never a revision that goes back. In a steady stream the window drops
+//! events a window behind the watermark, so `left` stays there and only late reports are
+//! salted; when the bound evicts (state full) or state is lost, more are, never fewer.
+//!
+//! The two numbers, the watermark and the newest stated publication day are the partition's
+//! *meta record*, in the changelog under its own key (`dragoman.dedup.meta`, never
+//! tombstoned, so compaction keeps the latest), written first in every outcome that changes
+//! them: one record of 21 bytes per outcome that evicts or moves a day, nothing per event,
+//! a few dozen bytes per deduplicator. The changelog partition is written in order by an
+//! idempotent producer, so a tombstone is never durable without the epoch it moved. Restore
+//! reads the meta record back (a restarted or rebalanced deduplicator continues the epoch and
+//! reissues no id), and settles on the first candidate after it what single records cannot
+//! say: a record that cannot be read lost an event, so the epoch moves and every later event
+//! is salted (`left` = the end of time); an unreadable meta record moves the epoch to the
+//! clock in nanoseconds, past any count; a changelog written before meta records (events, no
+//! meta record) does not say what left state, so every new event is salted.
+//!
+//! Not covered here: under at-least-once delivery, a dedup that dies after its event is
+//! acknowledged but before the changelog record is, processes the candidate again without
+//! it, and publishes the same (event_id, revision) again: the same report and counts, a
+//! later `mentions.last_seen`. `delivery = "exactly_once"` excludes it.
+//!
+//! # Windows
+//!
+//! The watermark is the newest event date seen, ignoring dates more than a day past the
+//! *present*, so that a plan or a misread date cannot flush the state:
+//!
+//! - for a candidate whose article stated its publication time, the present is that day
+//!   (the clock's, if earlier). A candidate dated after its own article is an intention
+//!   ("will visit next week"): in a replay or a backlog (2024 articles read in 2026) the
+//!   clock allowed it, it moved the watermark a week at once and expired every event of the
+//!   days before (every duplicate revision in a reproduction of the issue's embedded run);
+//! - for one whose article stated none (ingest dates it by its own clock, and the coder dates
+//!   "today" against that), the newest publication day an article did state, when earlier
+//!   than today: one undated article among 2024 ones moved the watermark to 2026. A stated
+//!   publication day past tomorrow or before 1800 is not taken as the newest: a single
+//!   article "published" in 2099 made the next undated one do the same.
+//!
+//! Each event has an *anchor*: max(its event date, the watermark when it was last created or
+//! updated), and it leaves state (cause `window`) once the watermark passes
+//! `anchor + state_window`. So
 //!
 //! - an event reported on time (dated at the watermark) expires as it always did, when event
 //!   time has moved `state_window` past its date;
 //! - a late event (a report today of something two weeks ago, or a feed that is not in date
 //!   order) is kept like any other, and stays matchable for a full `state_window` of stream
-//!   time after its last report: its redelivery is recognised (published once, never twice
-//!   as revision 1 under the same `event_id`), and its syndicated copies and further reports
-//!   count into it. Every candidate enters state; none is published without it.
+//!   time after its last report: its redelivery is recognised (published once), and its
+//!   syndicated copies and further reports count into it. Every candidate enters state;
+//!   none is published without it.
 //!
-//! Memory stays bounded: an anchor is never above the watermark (future-dated candidates
-//! aside, which the watermark guard keeps rare, as before), so every event leaves state at
-//! most `state_window` of stream time after its last report; and beyond `max_keys` events
-//! the least recently updated leaves state (cause `bound`), as before. Both write a tombstone
-//! to the changelog. The anchor is in the changelog value (encoding version 2), so a restored
-//! event keeps its expiry.
+//! Memory stays bounded: an anchor is never above the watermark but for an event dated
+//! ahead of it, which stays until the watermark passes its date (at most [`MAX_DAYS_AHEAD`]
+//! days past the present, plus the window); every other event leaves state at most
+//! `state_window` of stream time after its last report; and beyond `max_keys` events the
+//! least recently updated leaves state (cause `bound`). Both write a tombstone to the
+//! changelog. The anchor is in the changelog value (encoding version 2), so a restored event
+//! keeps its expiry.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -66,9 +124,24 @@ use crate::config::{DedupConfig, Emit};
 use crate::hash::{hash_str, parse_hex64, HashBuf};
 use crate::state::{
     build_blob, decode_key, list_len, list_strings, precision_from_u8, precision_to_u8, same_place,
-    ArticleRec, BlobView, Counts, LocPart, Outlets, Slot, MAX_LISTED, MAX_TRACKED_ARTICLES, NIL,
+    ArticleRec, BlobView, Counts, LocPart, Meta, Outlets, Slot, MAX_LISTED, MAX_TRACKED_ARTICLES,
+    META_KEY, NIL,
 };
-use crate::DedupError;
+use crate::{DedupError, Rejection};
+
+/// The earliest event date dedup accepts. The coder reads years from 1900 on; an earlier
+/// date comes from a misstated publication date (year 1, year 1000), not from the text.
+pub const EARLIEST_EVENT_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1800, 1, 1) {
+    Some(d) => d,
+    None => panic!("1800-01-01 is a date"),
+};
+
+/// How many days past the day it is processed a candidate may be dated. The coder dates
+/// intentions ahead of their article ("will visit next week", "talks in June", "next year":
+/// at most a year ahead), and those are events; a date further ahead is a misstated
+/// publication date (2099, 9999), whose "Monday" would otherwise become an event in 2099 or
+/// in year 10000.
+pub const MAX_DAYS_AHEAD: i32 = 366;
 
 /// What dedup decided about one candidate (the `decision` label of
 /// `dragoman_dedup_decisions_total`).
@@ -105,7 +178,9 @@ impl std::fmt::Display for DecisionKind {
 }
 
 /// A record for the compacted changelog topic: `value` is `None` for a tombstone (the event
-/// left state). Keys are 16 bytes; values are this crate's versioned binary encoding.
+/// left state). Event keys are 16 bytes; one more key, `dragoman.dedup.meta`, holds the
+/// partition's meta record (never tombstoned). Values are this crate's versioned binary
+/// encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangelogRecord {
     pub key: Vec<u8>,
@@ -137,6 +212,11 @@ pub struct DedupStats {
     pub evicted_bound: u64,
     /// Changelog records applied by [`Deduplicator::restore`].
     pub restored_records: u64,
+    /// Candidates refused ([`Rejection`]): dead letters.
+    pub rejected: u64,
+    /// New events whose id carries the epoch salt, because an event of the same group, date
+    /// and place may have left state before (see the module documentation).
+    pub salted: u64,
 }
 
 impl DedupStats {
@@ -207,12 +287,29 @@ pub struct Deduplicator {
     lru_head: u32,
     lru_tail: u32,
     live: usize,
-    watermark: Option<i32>,
-    /// The newest publication day an article stated (days from the common era): the
-    /// present for candidates whose article did not state one ([`Deduplicator::present`]).
-    published: Option<i32>,
+    /// The epoch and the date of the latest event that left state (what keeps event ids
+    /// unique), the watermark, and the newest stated publication day (the present for
+    /// candidates whose article did not state one, [`Deduplicator::present`]).
+    meta: Meta,
+    /// The meta record last written to (or read from) the changelog: a changed `meta` is
+    /// written again with the outcome that changed it.
+    written: Option<Meta>,
+    restored: Restored,
     outlets: Outlets,
     stats: DedupStats,
+}
+
+/// What restore found, settled on the first candidate after it ([`Deduplicator::settle`]).
+#[derive(Debug, Default)]
+struct Restored {
+    /// Records were restored since the last candidate.
+    pending: bool,
+    /// An event record was restored.
+    events: bool,
+    /// A meta record was restored (the changelog was written by a version that keeps one).
+    meta: bool,
+    /// A meta record could not be read: the epoch it held is unknown.
+    epoch_lost: bool,
 }
 
 impl Deduplicator {
@@ -228,8 +325,9 @@ impl Deduplicator {
             lru_head: NIL,
             lru_tail: NIL,
             live: 0,
-            watermark: None,
-            published: None,
+            meta: Meta::NEW,
+            written: None,
+            restored: Restored::default(),
             outlets: Outlets::default(),
             stats: DedupStats::default(),
         }
@@ -250,21 +348,28 @@ impl Deduplicator {
 
     /// The newest event date seen, which drives the state window.
     pub fn watermark(&self) -> Option<NaiveDate> {
-        self.watermark
+        self.meta
+            .watermark
             .and_then(NaiveDate::from_num_days_from_ce_opt)
     }
 
     /// Decides what `candidate` is, updates state, and returns what to publish and what to
     /// write to the changelog. `now` is the time the candidate is processed (it becomes the
-    /// event's `first_seen`/`last_seen`); tests pass explicit times.
-    pub fn process(&mut self, candidate: &CandidateEvent, now: DateTime<Utc>) -> Outcome {
-        let (mut out, publish) = self.decide(candidate, now);
+    /// event's `first_seen`/`last_seen`, and bounds the dates accepted); tests pass explicit
+    /// times. A candidate dated outside the accepted dates is a [`Rejection`] and changes
+    /// nothing.
+    pub fn process(
+        &mut self,
+        candidate: &CandidateEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, Rejection> {
+        let (mut out, publish) = self.decide(candidate, now)?;
         out.event = publish.map(|i| {
             let slot = self.slot(i);
             let with_location = !slot_has_location(slot);
             build_event(slot, event_parts(candidate, with_location), &self.outlets)
         });
-        out
+        Ok(out)
     }
 
     /// [`Deduplicator::process`] for a candidate the caller owns (the runtime deserialises
@@ -272,13 +377,34 @@ impl Deduplicator {
     /// those the event does not carry (content hash, URL) hold its id and schema. About 7.5
     /// heap allocations per candidate instead of 29 (`cargo bench -p dragoman-dedup`), and
     /// the faster path of the two; a service should prefer it.
-    pub fn process_owned(&mut self, candidate: CandidateEvent, now: DateTime<Utc>) -> Outcome {
-        let (mut out, publish) = self.decide(&candidate, now);
+    pub fn process_owned(
+        &mut self,
+        candidate: CandidateEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, Rejection> {
+        let (mut out, publish) = self.decide(&candidate, now)?;
         out.event = publish.map(|i| build_event(self.slot(i), candidate, &self.outlets));
-        out
+        Ok(out)
     }
 
-    fn decide(&mut self, candidate: &CandidateEvent, now: DateTime<Utc>) -> (Outcome, Option<u32>) {
+    fn decide(
+        &mut self,
+        candidate: &CandidateEvent,
+        now: DateTime<Utc>,
+    ) -> Result<(Outcome, Option<u32>), Rejection> {
+        let day = candidate.event_date.num_days_from_ce();
+        let today = now.date_naive().num_days_from_ce();
+        if !accepted(day, today) {
+            self.stats.rejected += 1;
+            return Err(Rejection::DateOutOfRange {
+                date: candidate.event_date,
+                earliest: EARLIEST_EVENT_DATE,
+                latest: day_date(today.saturating_add(MAX_DAYS_AHEAD)),
+            });
+        }
+        if self.restored.pending {
+            self.settle(now);
+        }
         let mut out = Outcome {
             kind: DecisionKind::New,
             event: None,
@@ -286,15 +412,14 @@ impl Deduplicator {
             evicted_window: 0,
             evicted_bound: 0,
         };
-        let day = candidate.event_date.num_days_from_ce();
-        let today = self.present(candidate, now);
-        if day <= today.saturating_add(1) && self.watermark.is_none_or(|w| day > w) {
-            self.watermark = Some(day);
+        let present = self.present(candidate, today);
+        if day <= present.saturating_add(1) && self.meta.watermark.is_none_or(|w| day > w) {
+            self.meta.watermark = Some(day);
         }
         self.expire(&mut out);
         // The watermark an event created or updated now is anchored at (`Slot::anchor`): at
         // or above the cutoff `expire` just applied, so every candidate's event is kept.
-        let w = self.watermark.unwrap_or(i32::MIN);
+        let w = self.meta.watermark.unwrap_or(i32::MIN);
 
         let group = group_hash(candidate);
         let place = place_hash(candidate.location.as_ref());
@@ -306,12 +431,17 @@ impl Deduplicator {
             let publish = out.kind != DecisionKind::Redelivery && self.config.emit == Emit::Updates;
             publish.then_some(i)
         } else {
+            self.make_room(&mut out);
+            // An event of this group, date and place may have been published and have left
+            // state since: the epoch makes this one's id new. Otherwise the id is the plain
+            // hash, the same in every deduplicator that sees this first report.
+            let salt = (day <= self.meta.left).then_some(self.meta.epoch);
+            self.stats.salted += u64::from(salt.is_some());
             let loc = candidate.location.as_ref().map_or(LocPart::None, |l| {
                 LocPart::Interned(self.outlets.places.intern(l))
             });
-            let mut slot = new_slot(candidate, group, place, day, &incoming, loc, now_s);
+            let mut slot = new_slot(candidate, group, place, day, salt, &incoming, loc, now_s);
             slot.anchor = w.max(day);
-            self.make_room(&mut out);
             out.changelog.push(ChangelogRecord {
                 key: slot.key(),
                 value: Some(slot.encode(&self.outlets)),
@@ -324,35 +454,76 @@ impl Deduplicator {
             DecisionKind::Redelivery => self.stats.redelivery += 1,
             DecisionKind::Copy => self.stats.copy += 1,
         }
-        (out, publish)
+        if self.written != Some(self.meta) {
+            // First in the outcome: the changelog partition is written in order, so a
+            // tombstone of this outcome is never durable without the epoch it moved.
+            out.changelog.insert(
+                0,
+                ChangelogRecord {
+                    key: META_KEY.to_vec(),
+                    value: Some(self.meta.encode()),
+                },
+            );
+            self.written = Some(self.meta);
+        }
+        Ok((out, publish))
     }
 
     /// Applies one changelog record (as written by [`Deduplicator::process`]) to state: the
     /// runtime replays the changelog partition of an input partition into a fresh
     /// deduplicator before it processes that partition. Later records for a key replace
-    /// earlier ones; a tombstone removes the event. Bounds are enforced on the next
-    /// `process`, so a replay never writes to the changelog it reads.
+    /// earlier ones; a tombstone removes the event; the meta record brings back the epoch,
+    /// the watermark and what left state. Bounds are enforced on the next `process`, so a
+    /// replay never writes to the changelog it reads.
+    ///
+    /// A record that cannot be read is an error (the runtime logs it and goes on), and the
+    /// state it held is taken as lost: every event created from then on takes a salted id,
+    /// so that an event whose record was lost, reported again, is never published again
+    /// under the id and revisions it had.
     pub fn restore(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<(), DedupError> {
-        let (group, event_id) = decode_key(key)?;
+        self.restored.pending = true;
+        if key == META_KEY {
+            // Never tombstoned by this crate; a tombstone would say nothing.
+            if let Some(v) = value {
+                match Meta::decode(v) {
+                    Ok(m) => self.restore_meta(m),
+                    Err(e) => {
+                        self.restored.epoch_lost = true;
+                        return Err(e);
+                    }
+                }
+            }
+            self.stats.restored_records += 1;
+            return Ok(());
+        }
+        let (group, event_id) = match decode_key(key) {
+            Ok(k) => k,
+            Err(e) => {
+                if value.is_some() {
+                    self.lose();
+                }
+                return Err(e);
+            }
+        };
         let existing = self.find_id(group, event_id);
         match value {
             None => {
                 if let Some(i) = existing {
-                    self.remove(i);
+                    let s = self.remove(i);
+                    self.meta.left = self.meta.left.max(s.event_date);
                 }
             }
             Some(v) => {
-                let slot = Slot::decode(key, v, &mut self.outlets)?;
-                // The anchor is a watermark the writer had reached (or the event's date, if
-                // later). The same guard as `process`: a date past the day after the event
-                // was last seen does not advance the window.
-                let seen_day = DateTime::from_timestamp(i64::from(slot.last_seen), 0)
-                    .map_or(i32::MAX, |t| {
-                        t.date_naive().num_days_from_ce().saturating_add(1)
-                    });
-                let w = slot.anchor.min(seen_day);
-                if self.watermark.is_none_or(|old| w > old) {
-                    self.watermark = Some(w);
+                let slot = match Slot::decode(key, v, &mut self.outlets) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        self.lose();
+                        return Err(e);
+                    }
+                };
+                self.restored.events = true;
+                if !self.restored.meta {
+                    self.legacy_watermark(&slot);
                 }
                 match existing {
                     Some(i) => {
@@ -381,25 +552,93 @@ impl Deduplicator {
         Ok(())
     }
 
-    /// The day the watermark guard treats as the present for `c`: the wall clock's, or, when
-    /// the article stated no publication time (ingest then infers it from its own clock, and
-    /// the coder dates "today", "on Monday" against that), the newest publication day that
-    /// an article did state, if any was seen and it is earlier. Such a candidate is dated by
-    /// the service's clock, not by the stream: in a replay or a backlog (2024 articles read
-    /// in 2026) it would otherwise move the watermark years at once and expire, in one step,
-    /// every event reported up to that moment, whose copies and redeliveries would then be
-    /// published again as revision 1 under the same `event_id`.
-    fn present(&mut self, c: &CandidateEvent, now: DateTime<Utc>) -> i32 {
-        let today = now.date_naive().num_days_from_ce();
+    fn restore_meta(&mut self, m: Meta) {
+        if !self.restored.meta {
+            // What event records suggested before it: the meta record knows the watermark.
+            self.restored.meta = true;
+            self.meta.watermark = None;
+        }
+        let max = |a: Option<i32>, b: Option<i32>| a.max(b);
+        self.meta = Meta {
+            epoch: self.meta.epoch.max(m.epoch),
+            left: self.meta.left.max(m.left),
+            watermark: max(self.meta.watermark, m.watermark),
+            published: max(self.meta.published, m.published),
+        };
+        self.written = Some(m);
+    }
+
+    /// The watermark from an event record, for a changelog written before meta records: the
+    /// anchor is a watermark the writer had reached (or the event's date, if later). The
+    /// guard of that version: a date past the day after the event was last seen does not
+    /// advance the window.
+    fn legacy_watermark(&mut self, slot: &Slot) {
+        let seen_day = DateTime::from_timestamp(i64::from(slot.last_seen), 0)
+            .map_or(i32::MAX, |t| {
+                t.date_naive().num_days_from_ce().saturating_add(1)
+            });
+        let w = slot.anchor.min(seen_day);
+        if self.meta.watermark.is_none_or(|old| w > old) {
+            self.meta.watermark = Some(w);
+        }
+    }
+
+    /// A changelog record that cannot be read held an event that is now lost: which id and
+    /// date it had is unknown, so every event created from now on is salted, with an epoch
+    /// past any the lost one could have used.
+    fn lose(&mut self) {
+        self.meta.epoch += 1;
+        self.meta.left = i32::MAX;
+    }
+
+    /// Settles what restore could not know record by record, on the first candidate after
+    /// it (the next meta record written makes it durable):
+    ///
+    /// - event records and no meta record: a changelog written before meta records, whose
+    ///   evictions are unknown, so every event created from now on is salted;
+    /// - an unreadable meta record: the epoch is unknown, so it jumps to the clock (in
+    ///   nanoseconds, far above any count of evictions) and every new event is salted.
+    fn settle(&mut self, now: DateTime<Utc>) {
+        self.restored.pending = false;
+        if self.restored.events && !self.restored.meta {
+            self.meta.left = i32::MAX;
+        }
+        if std::mem::take(&mut self.restored.epoch_lost) {
+            let clock = now
+                .timestamp_nanos_opt()
+                .map_or(u64::MAX / 2, |n| n.max(0) as u64);
+            self.meta.epoch = (self.meta.epoch + 1).max(clock);
+            self.meta.left = i32::MAX;
+        }
+    }
+
+    /// The day the watermark guard treats as the present for `c` (`today` is the clock's):
+    /// a candidate dated more than a day past it does not move the watermark.
+    ///
+    /// - An article that stated its publication time: that day (the clock's, if earlier). A
+    ///   candidate dated after its own article is an intention ("will visit next week"), or
+    ///   a misread date: in a replay or a backlog, where the clock is years ahead of the
+    ///   stream, it used to move the watermark a week or more at once and expire every
+    ///   event of the days before, whose later reports then started them again.
+    /// - An article that stated none (ingest dates it by its own clock, and the coder dates
+    ///   "today", "on Monday" against that): the newest publication day that an article did
+    ///   state, if any was seen and it is earlier than today. Such a candidate is dated by
+    ///   the service's clock, not by the stream.
+    ///
+    /// Stated publication days past tomorrow or before [`EARLIEST_EVENT_DATE`] (a misstated
+    /// 2099 or year 1) are not taken as the newest one: they say nothing of stream time.
+    fn present(&mut self, c: &CandidateEvent, today: i32) -> i32 {
         let a = &c.article;
         if stated_publication(a) {
             let p = a.published_at.date_naive().num_days_from_ce();
-            if self.published.is_none_or(|old| p > old) {
-                self.published = Some(p);
+            if (earliest_day()..=today.saturating_add(1)).contains(&p)
+                && self.meta.published.is_none_or(|old| p > old)
+            {
+                self.meta.published = Some(p);
             }
-            today
+            p.min(today)
         } else {
-            self.published.map_or(today, |p| p.min(today))
+            self.meta.published.map_or(today, |p| p.min(today))
         }
     }
 
@@ -416,7 +655,9 @@ impl Deduplicator {
     }
 
     fn cutoff(&self) -> Option<i32> {
-        self.watermark.map(|w| w.saturating_sub(self.window_days))
+        self.meta
+            .watermark
+            .map(|w| w.saturating_sub(self.window_days))
     }
 
     /// Drops every event whose anchor the window has passed.
@@ -445,6 +686,10 @@ impl Deduplicator {
 
     fn evict(&mut self, i: u32, cause: Cause, out: &mut Outcome) {
         let s = self.remove(i);
+        // Its id may come back: a later event of the same group, date and place is salted
+        // with an epoch past any this one could have had.
+        self.meta.epoch += 1;
+        self.meta.left = self.meta.left.max(s.event_date);
         out.changelog.push(ChangelogRecord {
             key: s.key(),
             value: None,
@@ -518,7 +763,7 @@ impl Deduplicator {
         out: &mut Outcome,
     ) {
         let max_hamming = self.config.copy_max_hamming;
-        let watermark = self.watermark.unwrap_or(i32::MIN);
+        let watermark = self.meta.watermark.unwrap_or(i32::MIN);
         let s = self.slots[i as usize]
             .as_mut()
             .expect("matched slot is live");
@@ -748,6 +993,20 @@ fn stated_publication(a: &ArticleRef) -> bool {
     a.published_at != a.first_seen
 }
 
+fn earliest_day() -> i32 {
+    EARLIEST_EVENT_DATE.num_days_from_ce()
+}
+
+/// Whether an event dated `day` is within the dates accepted on `today` (both in days from
+/// the common era).
+fn accepted(day: i32, today: i32) -> bool {
+    (earliest_day()..=today.saturating_add(MAX_DAYS_AHEAD)).contains(&day)
+}
+
+fn day_date(day: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(NaiveDate::MAX)
+}
+
 /// How well an event matches a candidate, lowest best ([`Deduplicator::find`]): not the
 /// event that counted this report, date distance, not the exact place, date, id.
 type MatchRank = (bool, i64, bool, i32, u64);
@@ -813,11 +1072,19 @@ fn pack_code(code: &str) -> Option<([u8; 4], u8)> {
     Some((out, b.len() as u8))
 }
 
+/// Marks the epoch part of a salted event id, so that no salted id is the plain hash of
+/// another group, date and place.
+const SALT_TAG: &[u8] = b"epoch";
+
+/// A new event. Its id is the hash of its group, date and place (when known), plus the epoch
+/// when `salt` says one of that hash may have been published before.
+#[allow(clippy::too_many_arguments)]
 fn new_slot(
     c: &CandidateEvent,
     group: u64,
     place: u64,
     day: i32,
+    salt: Option<u64>,
     inc: &Incoming,
     loc: LocPart<'_>,
     now_s: u32,
@@ -826,6 +1093,9 @@ fn new_slot(
     id.part(&group.to_le_bytes()).part(&day.to_le_bytes());
     if place != 0 {
         id.part(&place.to_le_bytes());
+    }
+    if let Some(epoch) = salt {
+        id.part(SALT_TAG).part(&epoch.to_le_bytes());
     }
     // A code that does not fit (the coder only emits 2-4 digit codes) falls back to the root.
     let (code, code_len) = pack_code(&c.code)
@@ -1048,7 +1318,30 @@ fn build_event(s: &Slot, c: CandidateEvent, outlets: &Outlets) -> Event {
 }
 
 #[cfg(test)]
+impl Outcome {
+    /// The changelog records of events (upserts and tombstones), without the meta record.
+    fn event_records(&self) -> Vec<ChangelogRecord> {
+        self.changelog
+            .iter()
+            .filter(|r| r.key.as_slice() != META_KEY)
+            .cloned()
+            .collect()
+    }
+}
+
+#[cfg(test)]
 impl Deduplicator {
+    /// [`Deduplicator::process`] of a candidate the test expects to be accepted.
+    fn process_ok(&mut self, c: &CandidateEvent, now: DateTime<Utc>) -> Outcome {
+        self.process(c, now)
+            .expect("a candidate dated within the accepted dates")
+    }
+
+    fn process_owned_ok(&mut self, c: CandidateEvent, now: DateTime<Utc>) -> Outcome {
+        self.process_owned(c, now)
+            .expect("a candidate dated within the accepted dates")
+    }
+
     /// Live state as changelog records, for comparing instances.
     fn snapshot(&self) -> BTreeMap<Vec<u8>, Vec<u8>> {
         self.slots
@@ -1194,7 +1487,7 @@ mod tests {
         now: DateTime<Utc>,
         log: &mut Vec<ChangelogRecord>,
     ) -> Outcome {
-        let out = d.process(c, now);
+        let out = d.process_ok(c, now);
         log.extend(out.changelog.iter().cloned());
         out
     }
@@ -1293,9 +1586,9 @@ mod tests {
             d.restore(&r.key, r.value.as_deref()).unwrap();
         }
         assert_eq!(d.live_keys(), 2);
-        assert_eq!(d.stats().restored_records, 6);
+        assert_eq!(d.stats().restored_records, log.len() as u64);
         for c in reciprocal(&redelivery, 22) {
-            let out = d.process(&c, clock.now());
+            let out = d.process_ok(&c, clock.now());
             assert_eq!(
                 out.kind,
                 DecisionKind::Redelivery,
@@ -1306,7 +1599,7 @@ mod tests {
         clock.advance(Duration::hours(20));
         let finals: Vec<Event> = reciprocal(&fourth, 23)
             .iter()
-            .map(|c| d.process(c, clock.now()).event.unwrap())
+            .map(|c| d.process_ok(c, clock.now()).event.unwrap())
             .collect();
         check_final(&finals);
 
@@ -1316,7 +1609,7 @@ mod tests {
             .iter()
             .map(|c| {
                 never_stopped
-                    .process(c, clock.now())
+                    .process_ok(c, clock.now())
                     .event
                     .unwrap()
                     .event_id
@@ -1397,7 +1690,10 @@ mod tests {
         assert_eq!(restored.watermark(), d.watermark());
         // And both decide the next candidates alike.
         for c in sent.iter().rev().take(50) {
-            let (a, b) = (d.process(c, clock.now()), restored.process(c, clock.now()));
+            let (a, b) = (
+                d.process_ok(c, clock.now()),
+                restored.process_ok(c, clock.now()),
+            );
             assert_eq!(a.kind, b.kind);
             assert_eq!(a.event, b.event);
         }
@@ -1408,14 +1704,14 @@ mod tests {
         let mut d = Deduplicator::new(DedupConfig::default());
         let now = PausedClock::start().now();
         let a = art("u1", "x.com", 7, SIM);
-        d.process(&cand(&a, "RUS", "LBY", "057", 22), now);
+        d.process_ok(&cand(&a, "RUS", "LBY", "057", 22), now);
         let mut renamed = a.clone();
         renamed.id = "u1?utm=feed".into();
-        let out = d.process(&cand(&renamed, "RUS", "LBY", "057", 22), now);
+        let out = d.process_ok(&cand(&renamed, "RUS", "LBY", "057", 22), now);
         assert_eq!(out.kind, DecisionKind::Redelivery);
         // The same text from another outlet is syndication: an article and a source more.
         let other = art("y1", "y.com", 7, SIM);
-        let out = d.process(&cand(&other, "RUS", "LBY", "057", 22), now);
+        let out = d.process_ok(&cand(&other, "RUS", "LBY", "057", 22), now);
         assert_eq!(out.kind, DecisionKind::Copy);
         let m = out.event.unwrap().mentions;
         assert_eq!(
@@ -1432,8 +1728,8 @@ mod tests {
         let c1 = cand(&a, "RUS", "LBY", "057", 22);
         let mut c2 = c1.clone();
         c2.evidence.sentence_index = 4;
-        d.process(&c1, now);
-        let out = d.process(&c2, now);
+        d.process_ok(&c1, now);
+        let out = d.process_ok(&c2, now);
         assert_eq!(out.kind, DecisionKind::Update);
         let e = out.event.unwrap();
         assert_eq!(e.revision, 2);
@@ -1448,8 +1744,8 @@ mod tests {
             (2, 1, 1, 1)
         );
         // Redelivering the article (both sentences) changes nothing.
-        assert_eq!(d.process(&c1, now).kind, DecisionKind::Redelivery);
-        assert_eq!(d.process(&c2, now).kind, DecisionKind::Redelivery);
+        assert_eq!(d.process_ok(&c1, now).kind, DecisionKind::Redelivery);
+        assert_eq!(d.process_ok(&c2, now).kind, DecisionKind::Redelivery);
     }
 
     #[test]
@@ -1459,7 +1755,7 @@ mod tests {
         let mut a = art("u1", "x.com", 7, SIM);
         a.outlet = None;
         let e = d
-            .process(&cand(&a, "RUS", "LBY", "057", 22), now)
+            .process_ok(&cand(&a, "RUS", "LBY", "057", 22), now)
             .event
             .unwrap();
         assert_eq!((e.mentions.num_articles, e.mentions.num_sources), (1, 0));
@@ -1467,7 +1763,7 @@ mod tests {
         let mut b = art("u2", "x.com", 8, !SIM);
         b.outlet = None;
         let e = d
-            .process(&cand(&b, "RUS", "LBY", "057", 22), now)
+            .process_ok(&cand(&b, "RUS", "LBY", "057", 22), now)
             .event
             .unwrap();
         assert_eq!(
@@ -1485,19 +1781,19 @@ mod tests {
         let mut d = Deduplicator::new(DedupConfig::default());
         let now = PausedClock::start().now();
         let first = d
-            .process(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 20), now)
+            .process_ok(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 20), now)
             .event
             .unwrap();
-        let next_day = d.process(&cand(&art("b", "y", 2, !SIM), "RUS", "LBY", "057", 21), now);
+        let next_day = d.process_ok(&cand(&art("b", "y", 2, !SIM), "RUS", "LBY", "057", 21), now);
         assert_eq!(next_day.kind, DecisionKind::Update);
         assert_eq!(next_day.event.unwrap().event_id, first.event_id);
         // Two days after the first report: another happening, even though it is one day
         // after the second report (no chaining).
-        let later = d.process(&cand(&art("c", "z", 3, SIM), "RUS", "LBY", "057", 22), now);
+        let later = d.process_ok(&cand(&art("c", "z", 3, SIM), "RUS", "LBY", "057", 22), now);
         assert_eq!(later.kind, DecisionKind::New);
         assert_ne!(later.event.unwrap().event_id, first.event_id);
         // A report as close to both goes to the earlier.
-        let mid = d.process(
+        let mid = d.process_ok(
             &cand(&art("d", "w", 4, SIM ^ 1), "RUS", "LBY", "057", 21),
             now,
         );
@@ -1507,9 +1803,9 @@ mod tests {
             ..Default::default()
         };
         let mut d = Deduplicator::new(wider);
-        d.process(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 20), now);
+        d.process_ok(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 20), now);
         assert_eq!(
-            d.process(&cand(&art("c", "z", 3, !SIM), "RUS", "LBY", "057", 23), now)
+            d.process_ok(&cand(&art("c", "z", 3, !SIM), "RUS", "LBY", "057", 23), now)
                 .kind,
             DecisionKind::Update
         );
@@ -1532,23 +1828,23 @@ mod tests {
         let city = LocationPrecision::City;
         let mut d = Deduplicator::new(DedupConfig::default());
         let moscow = d
-            .process(&with("a", Some(place("Moscow", "RUS", city))), now)
+            .process_ok(&with("a", Some(place("Moscow", "RUS", city))), now)
             .event
             .unwrap();
         // Another city is another meeting.
-        let tripoli = d.process(&with("b", Some(place("Tripoli", "LBY", city))), now);
+        let tripoli = d.process_ok(&with("b", Some(place("Tripoli", "LBY", city))), now);
         assert_eq!(tripoli.kind, DecisionKind::New);
         assert_ne!(tripoli.event.as_ref().unwrap().event_id, moscow.event_id);
         // Case and padding do not matter; a report with no place matches.
         let same = d
-            .process(&with("cc", Some(place(" MOSCOW", "rus", city))), now)
+            .process_ok(&with("cc", Some(place(" MOSCOW", "rus", city))), now)
             .event
             .unwrap();
         assert_eq!(same.event_id, moscow.event_id);
         // A report that only knows the country matches the city in it, and the event keeps
         // the place of its first report.
         let country = d
-            .process(
+            .process_ok(
                 &with(
                     "ddd",
                     Some(place("Russia", "RUS", LocationPrecision::Country)),
@@ -1559,22 +1855,22 @@ mod tests {
             .unwrap();
         assert_eq!(country.event_id, moscow.event_id);
         assert_eq!(country.location.unwrap().name, "Moscow");
-        let other_city = d.process(&with("eeee", Some(place("Sochi", "RUS", city))), now);
+        let other_city = d.process_ok(&with("eeee", Some(place("Sochi", "RUS", city))), now);
         assert_eq!(other_city.kind, DecisionKind::New);
         let _ = other_city;
         // An event first reported without a place learns it from a later report.
         let mut d = Deduplicator::new(DedupConfig::default());
-        let first = d.process(&with("a", None), now).event.unwrap();
+        let first = d.process_ok(&with("a", None), now).event.unwrap();
         assert_eq!(first.location, None);
         let placed = d
-            .process(&with("bb", Some(place("Moscow", "RUS", city))), now)
+            .process_ok(&with("bb", Some(place("Moscow", "RUS", city))), now)
             .event
             .unwrap();
         assert_eq!(placed.event_id, first.event_id);
-        let none_again = d.process(&with("ccc", None), now).event.unwrap();
+        let none_again = d.process_ok(&with("ccc", None), now).event.unwrap();
         assert_eq!(none_again.location.unwrap().name, "Moscow");
         assert_eq!(
-            d.process(&with("dddd", Some(place("Sochi", "RUS", city))), now)
+            d.process_ok(&with("dddd", Some(place("Sochi", "RUS", city))), now)
                 .kind,
             DecisionKind::New
         );
@@ -1586,7 +1882,7 @@ mod tests {
         let mut d = Deduplicator::new(DedupConfig::default());
         let a = art("a", "x", 1, SIM);
         let base = d
-            .process(&cand(&a, "RUS", "LBY", "057", 22), now)
+            .process_ok(&cand(&a, "RUS", "LBY", "057", 22), now)
             .event
             .unwrap();
         for c in [
@@ -1594,13 +1890,13 @@ mod tests {
             cand(&art("c", "z", 3, SIM), "RUSGOV", "LBY", "057", 22),
             cand(&art("d", "w", 4, SIM), "RUS", "LBY", "042", 22),
         ] {
-            let out = d.process(&c, now);
+            let out = d.process_ok(&c, now);
             assert_eq!(out.kind, DecisionKind::New);
             assert_ne!(out.event.unwrap().event_id, base.event_id);
         }
         let mut negated = cand(&art("e", "v", 5, SIM), "RUS", "LBY", "057", 22);
         negated.negated = true;
-        assert_eq!(d.process(&negated, now).kind, DecisionKind::New);
+        assert_eq!(d.process_ok(&negated, now).kind, DecisionKind::New);
     }
 
     #[test]
@@ -1608,12 +1904,12 @@ mod tests {
         let now = PausedClock::start().now();
         let mut d = Deduplicator::new(DedupConfig::default());
         let first = d
-            .process(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "05", 22), now)
+            .process_ok(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "05", 22), now)
             .event
             .unwrap();
         assert_eq!(first.code, "05");
         let specific = d
-            .process(&cand(&art("b", "y", 2, !SIM), "RUS", "LBY", "057", 22), now)
+            .process_ok(&cand(&art("b", "y", 2, !SIM), "RUS", "LBY", "057", 22), now)
             .event
             .unwrap();
         assert_eq!(
@@ -1628,7 +1924,7 @@ mod tests {
             22,
         );
         vague.confidence = 0.95;
-        let e = d.process(&vague, now).event.unwrap();
+        let e = d.process_ok(&vague, now).event.unwrap();
         let t = CameoTable::global().get("057").unwrap();
         assert_eq!(
             e.code, "057",
@@ -1646,20 +1942,20 @@ mod tests {
     fn the_window_evicts_old_events_as_event_time_advances() {
         let mut clock = PausedClock::start();
         let mut d = Deduplicator::new(DedupConfig::default());
-        let old = d.process(
+        let old = d.process_ok(
             &cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 10),
             clock.now(),
         );
         assert_eq!(d.live_keys(), 1);
         // Reports dated up to the window later keep it.
         clock.advance(Duration::hours(30));
-        let out = d.process(
+        let out = d.process_ok(
             &cand(&art("b", "x", 2, !SIM), "USA", "CHN", "042", 13),
             clock.now(),
         );
         assert_eq!((out.evicted_window, d.live_keys()), (0, 2));
         // A misparsed future date does not move the window.
-        let out = d.process(
+        let out = d.process_ok(
             &cand(&art("f", "x", 9, !SIM), "USA", "FRA", "042", 31),
             clock.now(),
         );
@@ -1667,31 +1963,34 @@ mod tests {
         assert_eq!(d.watermark(), Some(date(13)));
         // One more day of event time and the event of the 10th leaves state, with a tombstone.
         clock.advance(Duration::hours(24));
-        let out = d.process(
+        let out = d.process_ok(
             &cand(&art("c", "x", 3, SIM), "USA", "CHN", "042", 14),
             clock.now(),
         );
         assert_eq!(out.evicted_window, 1);
         assert_eq!(
-            out.changelog[0],
+            out.event_records()[0],
             ChangelogRecord {
-                key: old.changelog[0].key.clone(),
+                key: old.event_records()[0].key.clone(),
                 value: None
             }
         );
         assert_eq!(d.live_keys(), 2);
         assert_eq!(d.stats().evicted_window, 1);
         // A late report of the evicted event starts it again (state cannot know it was
-        // counted), and is kept: anchored at the watermark, it stays for a window.
+        // counted), under a new id, and is kept: anchored at the watermark, it stays for a
+        // window.
         let late_cand = cand(&art("d", "y", 4, !SIM), "RUS", "LBY", "057", 10);
-        let late = d.process(&late_cand, clock.now());
+        let late = d.process_ok(&late_cand, clock.now());
         assert_eq!(late.kind, DecisionKind::New);
-        assert_eq!(late.event.unwrap().event_id, old.event.unwrap().event_id);
-        assert_eq!(late.changelog.len(), 1);
-        assert!(late.changelog[0].value.is_some());
+        let (again, old) = (late.event.clone().unwrap(), old.event.unwrap());
+        assert_ne!(again.event_id, old.event_id);
+        assert_eq!(again.revision, 1);
+        assert_eq!(late.event_records().len(), 1);
+        assert!(late.event_records()[0].value.is_some());
         assert_eq!(d.live_keys(), 3);
         assert_eq!(
-            d.process(&late_cand, clock.now()).kind,
+            d.process_ok(&late_cand, clock.now()).kind,
             DecisionKind::Redelivery
         );
     }
@@ -1710,7 +2009,8 @@ mod tests {
         Utc.with_ymd_and_hms(2019, m, d, 12, 0, 0).unwrap()
     }
 
-    /// Moves the watermark to `d` (clock at noon that day) with a report of another event.
+    /// Moves the watermark to `d` (clock at noon that day) with a report of another event,
+    /// published that morning.
     fn advance_to(
         d: &mut Deduplicator,
         m: u32,
@@ -1718,7 +2018,7 @@ mod tests {
         log: &mut Vec<ChangelogRecord>,
     ) -> Outcome {
         let id = format!("tick-{m}-{dd}");
-        let c = on(
+        let mut c = on(
             // A group of its own per day, so that ticks never merge with one another.
             cand(
                 &art(&id, "tick.org", hash_str(&id), hash_str(&id)),
@@ -1729,6 +2029,8 @@ mod tests {
             ),
             day(m, dd),
         );
+        c.article.published_at = noon(m, dd) - Duration::hours(3);
+        c.article.first_seen = noon(m, dd) - Duration::hours(2);
         let out = publish_all(d, &c, noon(m, dd), log);
         assert_eq!(d.watermark(), Some(day(m, dd)));
         out
@@ -1752,10 +2054,10 @@ mod tests {
         let (late, _) = late_report();
         let first = publish_all(&mut d, &late, noon(3, 25), &mut log);
         assert_eq!(first.kind, DecisionKind::New);
-        let e = first.event.unwrap();
+        let e = first.event.clone().unwrap();
         assert_eq!((e.revision, e.event_date), (1, date(2)));
         assert_eq!(
-            first.changelog.len(),
+            first.event_records().len(),
             1,
             "kept in state, and in the changelog"
         );
@@ -1763,8 +2065,8 @@ mod tests {
         // Redelivered a minute later, by the same instance (borrowed or owned) ...
         let later = noon(3, 25) + Duration::minutes(1);
         for out in [
-            d.process(&late, later),
-            d.process_owned(late.clone(), later),
+            d.process_ok(&late, later),
+            d.process_owned_ok(late.clone(), later),
         ] {
             assert_eq!(out.kind, DecisionKind::Redelivery);
             assert_eq!((out.event, out.changelog.len()), (None, 0));
@@ -1774,7 +2076,7 @@ mod tests {
         for rec in &log {
             r.restore(&rec.key, rec.value.as_deref()).unwrap();
         }
-        let out = r.process(&late, later);
+        let out = r.process_ok(&late, later);
         assert_eq!(out.kind, DecisionKind::Redelivery);
         assert_eq!(out.event, None);
         assert_eq!(d.stats().new, 2);
@@ -1786,10 +2088,10 @@ mod tests {
         let mut log = Vec::new();
         advance_to(&mut d, 3, 25, &mut log);
         let (late, copy) = late_report();
-        let first = d.process(&late, noon(3, 25)).event.unwrap();
+        let first = d.process_ok(&late, noon(3, 25)).event.unwrap();
         // Another outlet republishes it the next day of event time, within the window.
         advance_to(&mut d, 3, 26, &mut log);
-        let out = d.process(&copy, noon(3, 26));
+        let out = d.process_ok(&copy, noon(3, 26));
         assert_eq!(out.kind, DecisionKind::Copy);
         let e = out.event.unwrap();
         assert_eq!(e.event_id, first.event_id);
@@ -1808,11 +2110,16 @@ mod tests {
         let mut log = Vec::new();
         advance_to(&mut d, 3, 25, &mut log);
         let (late, copy) = late_report();
-        let key = d.process(&late, noon(3, 25)).changelog[0].key.clone();
+        let key = d.process_ok(&late, noon(3, 25)).event_records()[0]
+            .key
+            .clone();
         // Anchored at the 25th: kept while the watermark is within 3 days of it.
         let out = advance_to(&mut d, 3, 28, &mut log);
         assert_eq!(out.evicted_window, 0);
-        assert_eq!(d.process(&late, noon(3, 28)).kind, DecisionKind::Redelivery);
+        assert_eq!(
+            d.process_ok(&late, noon(3, 28)).kind,
+            DecisionKind::Redelivery
+        );
         let out = advance_to(&mut d, 3, 29, &mut log);
         assert_eq!(
             out.evicted_window, 2,
@@ -1824,20 +2131,23 @@ mod tests {
         }));
         assert_eq!(d.live_keys(), 2, "the ticks of the 28th and 29th");
         // Gone: a later copy starts the event again.
-        assert_eq!(d.process(&copy, noon(3, 29)).kind, DecisionKind::New);
+        assert_eq!(d.process_ok(&copy, noon(3, 29)).kind, DecisionKind::New);
 
         // A report moves the anchor: the copy on the 27th keeps it until after the 30th.
         let mut d = Deduplicator::new(DedupConfig::default());
         advance_to(&mut d, 3, 25, &mut log);
-        d.process(&late, noon(3, 25));
+        d.process_ok(&late, noon(3, 25));
         advance_to(&mut d, 3, 27, &mut log);
-        assert_eq!(d.process(&copy, noon(3, 27)).kind, DecisionKind::Copy);
+        assert_eq!(d.process_ok(&copy, noon(3, 27)).kind, DecisionKind::Copy);
         assert_eq!(
             advance_to(&mut d, 3, 30, &mut log).evicted_window,
             1,
             "the tick of the 25th"
         );
-        assert_eq!(d.process(&late, noon(3, 30)).kind, DecisionKind::Redelivery);
+        assert_eq!(
+            d.process_ok(&late, noon(3, 30)).kind,
+            DecisionKind::Redelivery
+        );
         let out = advance_to(&mut d, 3, 31, &mut log);
         assert!(out
             .changelog
@@ -1850,7 +2160,7 @@ mod tests {
         let mut log = Vec::new();
         advance_to(&mut d, 3, 25, &mut log);
         let (late, copy) = late_report();
-        let key = publish_all(&mut d, &late, noon(3, 25), &mut log).changelog[0]
+        let key = publish_all(&mut d, &late, noon(3, 25), &mut log).event_records()[0]
             .key
             .clone();
         advance_to(&mut d, 3, 27, &mut log);
@@ -1866,7 +2176,7 @@ mod tests {
         for inst in [&mut d, &mut r] {
             advance_to(inst, 3, 30, &mut ignore);
             assert_eq!(
-                inst.process(&late, noon(3, 30)).kind,
+                inst.process_ok(&late, noon(3, 30)).kind,
                 DecisionKind::Redelivery
             );
             let out = advance_to(inst, 3, 31, &mut ignore);
@@ -1886,7 +2196,7 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2024, 1, 10, 8, 0, 0).unwrap();
         let recent = NaiveDate::from_ymd_opt(2023, 11, 2).unwrap();
         let story = NaiveDate::from_ymd_opt(2021, 6, 14).unwrap();
-        d.process(
+        d.process_ok(
             &on(
                 cand(&art("n", "x", 1, !SIM), "USA", "CHN", "042", 1),
                 recent,
@@ -1897,7 +2207,7 @@ mod tests {
         let kinds: Vec<_> = copies
             .iter()
             .map(|a| {
-                d.process(&on(cand(a, "RUS", "LBY", "057", 1), story), now)
+                d.process_ok(&on(cand(a, "RUS", "LBY", "057", 1), story), now)
                     .kind
             })
             .collect();
@@ -1918,25 +2228,25 @@ mod tests {
         let mut keys = Vec::new();
         for (n, (s, t)) in pairs.iter().enumerate() {
             keys.push(
-                d.process(
+                d.process_ok(
                     &cand(&art(&format!("a{n}"), "x", n as u64, SIM), s, t, "057", 22),
                     now,
                 )
-                .changelog[0]
+                .event_records()[0]
                     .key
                     .clone(),
             );
         }
         // Updating the oldest makes USA-CHN the least recently updated.
-        d.process(
+        d.process_ok(
             &cand(&art("b", "y", 99, !SIM), "RUS", "LBY", "057", 22),
             now,
         );
-        let out = d.process(&cand(&art("c", "z", 98, SIM), "TUR", "EGY", "057", 22), now);
+        let out = d.process_ok(&cand(&art("c", "z", 98, SIM), "TUR", "EGY", "057", 22), now);
         assert_eq!(out.kind, DecisionKind::New);
         assert_eq!(out.evicted_bound, 1);
         assert_eq!(
-            out.changelog[0],
+            out.event_records()[0],
             ChangelogRecord {
                 key: keys[1].clone(),
                 value: None
@@ -1946,7 +2256,7 @@ mod tests {
         assert_eq!(d.stats().evicted_bound, 1);
         // RUS-LBY is still known; USA-CHN starts again.
         assert_eq!(
-            d.process(
+            d.process_ok(
                 &cand(&art("b", "y", 99, !SIM), "RUS", "LBY", "057", 22),
                 now
             )
@@ -1954,7 +2264,7 @@ mod tests {
             DecisionKind::Redelivery
         );
         assert_eq!(
-            d.process(&cand(&art("a1", "x", 1, SIM), "USA", "CHN", "057", 22), now)
+            d.process_ok(&cand(&art("a1", "x", 1, SIM), "USA", "CHN", "057", 22), now)
                 .kind,
             DecisionKind::New
         );
@@ -1987,7 +2297,7 @@ mod tests {
             small.restore(&r.key, r.value.as_deref()).unwrap();
         }
         assert_eq!(small.live_keys(), 4);
-        let out = small.process(&cand(&art("z", "x", 9, SIM), "RUS", "TUR", "057", 22), now);
+        let out = small.process_ok(&cand(&art("z", "x", 9, SIM), "RUS", "TUR", "057", 22), now);
         assert_eq!((out.evicted_bound, small.live_keys()), (3, 2));
     }
 
@@ -2021,7 +2331,7 @@ mod tests {
             u.restore(&r.key, r.value.as_deref()).unwrap();
         }
         let e = u
-            .process(
+            .process_ok(
                 &cand(&art("n", "new.org", 5, 0), "RUS", "LBY", "057", 22),
                 now,
             )
@@ -2041,8 +2351,9 @@ mod tests {
     fn tombstones_and_bad_records_on_restore() {
         let now = PausedClock::start().now();
         let mut d = Deduplicator::new(DedupConfig::default());
-        let out = d.process(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 22), now);
-        let rec = &out.changelog[0];
+        let out = d.process_ok(&cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 22), now);
+        let records = out.event_records();
+        let rec = &records[0];
         let mut r = Deduplicator::new(DedupConfig::default());
         r.restore(&rec.key, rec.value.as_deref()).unwrap();
         // Replaying the same record twice is harmless (at-least-once replay).
@@ -2074,7 +2385,7 @@ mod tests {
         for art in copies.iter().chain([&redelivery, &fourth]) {
             let mut c = cand(art, "RUS", "LBY", "05", 22);
             c.location = Some(place("Moscow", "RUS", LocationPrecision::City));
-            let (x, y) = (a.process(&c, now), b.process_owned(c, now));
+            let (x, y) = (a.process_ok(&c, now), b.process_owned_ok(c, now));
             assert_eq!(x, y);
         }
         assert_eq!(a.snapshot(), b.snapshot());
@@ -2114,7 +2425,7 @@ mod tests {
         assert_eq!(r.snapshot(), d.snapshot());
         let mut c = cand(&art("z", "o9", 99, !SIM), "RUS", "LBY", "057", 22);
         c.location = Some(place("moscow ", "rus", city));
-        let (a, b) = (d.process(&c, now), r.process(&c, now));
+        let (a, b) = (d.process_ok(&c, now), r.process_ok(&c, now));
         assert_eq!(a, b);
         assert_eq!(a.event.unwrap().location.unwrap().name, "Moscow");
     }
@@ -2155,7 +2466,7 @@ mod tests {
             c.location = loc;
             c.article.url = Some(format!("https://example.org/{id}/a-long-enough-path"));
             c.article.content_hash = hash.into();
-            let (x, y) = (a.process(&c, now), b.process_owned(c, now));
+            let (x, y) = (a.process_ok(&c, now), b.process_owned_ok(c, now));
             assert_eq!(x, y);
             let e = y.event.unwrap();
             assert_eq!(e.schema, EVENT_SCHEMA);
@@ -2212,16 +2523,16 @@ mod tests {
             ..Default::default()
         });
         let (copies, redelivery, _) = issue_articles();
-        let first = d.process(&cand(&copies[0], "RUS", "LBY", "057", 22), now);
+        let first = d.process_ok(&cand(&copies[0], "RUS", "LBY", "057", 22), now);
         let first = first.event.unwrap();
         assert_eq!(first.revision, 1);
-        let other = d.process(
+        let other = d.process_ok(
             &cand(&art("b", "x.org", 7, !SIM), "USA", "CHN", "042", 20),
             now,
         );
         assert_eq!(other.kind, DecisionKind::New);
 
-        let u = d.process(
+        let u = d.process_ok(
             &undated(&art("u", "y.org", 8, 77), "TUR", "EGY", "042", now),
             now,
         );
@@ -2233,17 +2544,17 @@ mod tests {
             "stream time stays in the stream"
         );
 
-        let copy = d.process(&cand(&copies[1], "RUS", "LBY", "057", 22), now);
+        let copy = d.process_ok(&cand(&copies[1], "RUS", "LBY", "057", 22), now);
         assert_eq!(copy.kind, DecisionKind::Copy);
         let e = copy.event.unwrap();
         assert_eq!(
             (e.event_id.as_str(), e.revision),
             (first.event_id.as_str(), 2)
         );
-        let again = d.process(&cand(&redelivery, "RUS", "LBY", "057", 22), now);
+        let again = d.process_ok(&cand(&redelivery, "RUS", "LBY", "057", 22), now);
         assert_eq!((again.kind, again.event), (DecisionKind::Redelivery, None));
         // The undated event is kept too, and recognised when redelivered.
-        let u2 = d.process(
+        let u2 = d.process_ok(
             &undated(&art("u", "y.org", 8, 77), "TUR", "EGY", "042", now),
             now,
         );
@@ -2251,7 +2562,7 @@ mod tests {
 
         // Without any stated publication time the wall clock stays the present, as before.
         let mut live = Deduplicator::new(DedupConfig::default());
-        live.process(
+        live.process_ok(
             &undated(&art("v", "y.org", 9, 78), "TUR", "EGY", "042", now),
             now,
         );
@@ -2336,9 +2647,9 @@ mod tests {
                     c
                 };
                 let out = if rng.chance(50) {
-                    d.process(&c, now)
+                    d.process_ok(&c, now)
                 } else {
-                    d.process_owned(c.clone(), now)
+                    d.process_owned_ok(c.clone(), now)
                 };
                 if redelivered {
                     assert_eq!(
@@ -2364,6 +2675,504 @@ mod tests {
                 "{:?}",
                 d.stats()
             );
+        }
+    }
+
+    /// Every revision published, in order: asserts that revisions of one `event_id` only go
+    /// up, which also makes each (event_id, revision) unique.
+    #[derive(Default)]
+    struct Ledger {
+        last: std::collections::HashMap<String, u32>,
+        published: usize,
+    }
+
+    impl Ledger {
+        fn record(&mut self, out: &Outcome, context: &str) {
+            if let Some(e) = &out.event {
+                let before = self.last.insert(e.event_id.clone(), e.revision);
+                assert!(
+                    before.is_none_or(|b| e.revision > b),
+                    "{context}: {} revision {} published after revision {before:?}",
+                    e.event_id,
+                    e.revision
+                );
+                self.published += 1;
+            }
+        }
+
+        fn seen(&self, event_id: &str) -> bool {
+            self.last.contains_key(event_id)
+        }
+    }
+
+    /// What a compacted changelog topic keeps: the latest record of each key, in the order
+    /// of those records, and no key whose latest record is a tombstone.
+    fn compact(log: &[ChangelogRecord]) -> Vec<ChangelogRecord> {
+        let mut latest: std::collections::HashMap<&[u8], usize> = Default::default();
+        for (at, r) in log.iter().enumerate() {
+            latest.insert(&r.key, at);
+        }
+        log.iter()
+            .enumerate()
+            .filter(|(at, r)| latest[r.key.as_slice()] == *at && r.value.is_some())
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+
+    fn restored(config: DedupConfig, log: &[ChangelogRecord]) -> Deduplicator {
+        let mut r = Deduplicator::new(config);
+        for rec in log {
+            r.restore(&rec.key, rec.value.as_deref()).unwrap();
+        }
+        r
+    }
+
+    /// A candidate of an article that stated `published` as its publication time, dated
+    /// `date` by the coder.
+    fn stated(a: &Art, published: DateTime<Utc>, date: NaiveDate) -> CandidateEvent {
+        let mut c = on(cand(a, "RUS", "LBY", "057", 1), date);
+        c.article.published_at = published;
+        c
+    }
+
+    #[test]
+    fn an_event_that_left_state_and_returns_never_reuses_a_revision() {
+        // The issue's embedded run: an event left state, and a later report of it started it
+        // again at revision 1 under the same id, which consumers had seen at revision 2.
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let (mut log, mut ledger) = (Vec::new(), Ledger::default());
+        advance_to(&mut d, 3, 16, &mut log);
+        let reports: Vec<CandidateEvent> = (0..6u64)
+            .map(|n| {
+                let a = art(&format!("r{n}"), &format!("o{n}"), 100 + n, SIM ^ n << 40);
+                cand(&a, "RUS", "LBY", "057", 16)
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for (round, pair) in reports.chunks(2).enumerate() {
+            let now = noon(3, 16 + 4 * round as u32);
+            let first = publish_all(&mut d, &pair[0], now, &mut log);
+            ledger.record(&first, "first report");
+            let again = publish_all(&mut d, &pair[1], now, &mut log);
+            ledger.record(&again, "second report");
+            let (first, again) = (first.event.unwrap(), again.event.unwrap());
+            assert_eq!(first.revision, 1);
+            assert_eq!(
+                (again.event_id.as_str(), again.revision),
+                (first.event_id.as_str(), 2),
+                "while in state, one event"
+            );
+            assert!(!ids.contains(&first.event_id), "round {round}: an id again");
+            ids.push(first.event_id);
+            // Four days of event time later the window has dropped it.
+            let out = advance_to(&mut d, 3, 20 + 4 * round as u32, &mut log);
+            assert!(out.evicted_window >= 1);
+        }
+        assert_eq!(d.stats().salted, 2, "the second and third time");
+
+        // Left by the bound: the same (another deduplicator, another ledger).
+        let mut ledger = Ledger::default();
+        let mut d = Deduplicator::new(DedupConfig {
+            max_keys: 1,
+            ..Default::default()
+        });
+        let now = noon(3, 25);
+        let a = d.process_ok(&reports[0], now);
+        ledger.record(&a, "bound");
+        let other = cand(&art("x", "x", 9, !SIM), "USA", "CHN", "042", 16);
+        assert_eq!(d.process_ok(&other, now).evicted_bound, 1);
+        let back = d.process_ok(&reports[1], now);
+        assert_eq!(back.kind, DecisionKind::New);
+        let (a, back) = (a.event.unwrap(), back.event.unwrap());
+        assert_ne!(back.event_id, a.event_id);
+        assert_eq!(back.revision, 1);
+    }
+
+    #[test]
+    fn an_intention_dated_next_week_does_not_expire_the_events_of_its_day() {
+        // The cause of every duplicate in the issue's embedded run: a replay of March 2024
+        // articles, years later; the first report "will visit next week" is dated a week
+        // after its article, and it moved the watermark a week at once. Every event of the
+        // days before left state, and the next copy of one started it again at revision 1.
+        let now = years_later();
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let mut ledger = Ledger::default();
+        let published = Utc.with_ymd_and_hms(2019, 3, 4, 6, 0, 0).unwrap();
+        let wire = art("lg-1", "wire.example", 1, SIM);
+        let monday = stated(&wire, published, day(3, 4));
+        let mut next_week = stated(&wire, published, day(3, 11));
+        next_week.evidence.sentence_index = 2;
+        next_week.target = Some(actor("DZA"));
+        for c in [&monday, &next_week] {
+            let out = d.process_ok(c, now);
+            assert_eq!(out.kind, DecisionKind::New);
+            ledger.record(&out, "first");
+        }
+        assert_eq!(d.watermark(), Some(day(3, 4)), "a plan is not stream time");
+        assert_eq!(d.live_keys(), 2);
+        let copy = stated(
+            &art("lg-27", "daily.example", 2, SIM ^ 3),
+            published,
+            day(3, 4),
+        );
+        let out = d.process_ok(&copy, now);
+        assert_eq!(out.kind, DecisionKind::Copy);
+        ledger.record(&out, "copy");
+        assert_eq!(out.event.unwrap().revision, 2);
+    }
+
+    #[test]
+    fn revisions_only_go_up_with_odd_publication_dates() {
+        // A replay of March 2019 in November 2026, with articles that state a publication
+        // date in year 1, 1970, 2099 or 9999, and one that states none.
+        let now = years_later();
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let mut ledger = Ledger::default();
+        let (copies, _, fourth) = issue_articles();
+        let at = |y: i32, m: u32, dd: u32| Utc.with_ymd_and_hms(y, m, dd, 10, 0, 0).unwrap();
+        let first = d.process_ok(&cand(&copies[0], "RUS", "LBY", "057", 22), now);
+        ledger.record(&first, "first");
+        let first = first.event.unwrap();
+
+        let odd = art("odd", "odd.example", 77, !SIM);
+        let refused = |d: &mut Deduplicator, c: &CandidateEvent| {
+            let live = d.live_keys();
+            let why = d.process(c, now).expect_err("refused");
+            assert_eq!(why.reason(), "date_out_of_range");
+            assert_eq!(d.live_keys(), live, "a refused candidate changes nothing");
+            why
+        };
+        // Its "Monday" dated against year 1, or past year 9999 (9999-12-31 at UTC-5).
+        let year_1 = NaiveDate::from_ymd_opt(1, 1, 4).unwrap();
+        refused(&mut d, &stated(&odd, at(1, 1, 5), year_1));
+        let year_10000 = NaiveDate::from_ymd_opt(10_000, 1, 3).unwrap();
+        let why = refused(&mut d, &stated(&odd, at(9999, 12, 31), year_10000));
+        assert!(why.to_string().contains("+10000-01-03"), "{why}");
+        refused(
+            &mut d,
+            &stated(&odd, at(2099, 6, 1), day(3, 1).with_year(2099).unwrap()),
+        );
+        // A 2099 article's sentence that names its own date is an event; the 2099 does not
+        // become the present of the articles that state none.
+        let mut named = stated(&art("2099", "y.example", 78, 3), at(2099, 6, 1), day(3, 21));
+        named.target = Some(actor("EGY"));
+        ledger.record(&d.process_ok(&named, now), "named date");
+        // 1970 (a Unix time of 0) is a date: a late event, which moves no window.
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let unix = stated(&art("1970", "z.example", 79, 4), at(1970, 1, 1), epoch);
+        ledger.record(&d.process_ok(&unix, now), "1970");
+        // An undated article, dated by the ingest clock in 2026.
+        let u = undated(&art("u", "u.example", 80, 5), "TUR", "EGY", "042", now);
+        ledger.record(&d.process_ok(&u, now), "undated");
+        assert_eq!(
+            d.watermark(),
+            Some(date(22)),
+            "stream time stays in March 2019"
+        );
+        assert_eq!((d.stats().rejected, d.stats().evicted_window), (3, 0));
+
+        // The stream goes on: the first event is still known and revised.
+        for a in [&copies[1], &copies[2], &fourth] {
+            let out = d.process_ok(&cand(a, "RUS", "LBY", "057", 22), now);
+            ledger.record(&out, "later report");
+            assert_eq!(out.event.unwrap().event_id, first.event_id);
+        }
+        assert_eq!(ledger.last[&first.event_id], 4);
+    }
+
+    #[test]
+    fn dates_outside_the_accepted_range_are_dead_letters_that_change_nothing() {
+        let now = years_later();
+        let today = now.date_naive();
+        let c = |date: NaiveDate| on(cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 1), date);
+        let latest = today + Duration::days(i64::from(MAX_DAYS_AHEAD));
+        let mut d = Deduplicator::new(DedupConfig::default());
+        for bad in [
+            EARLIEST_EVENT_DATE.pred_opt().unwrap(),
+            latest.succ_opt().unwrap(),
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+        ] {
+            let why = d.process(&c(bad), now).unwrap_err();
+            assert_eq!(
+                why,
+                Rejection::DateOutOfRange {
+                    date: bad,
+                    earliest: EARLIEST_EVENT_DATE,
+                    latest
+                }
+            );
+            assert!(d.process_owned(c(bad), now).is_err());
+        }
+        assert_eq!(d.stats().rejected, 8);
+        assert_eq!((d.live_keys(), d.watermark(), d.stats().new), (0, None, 0));
+        for good in [EARLIEST_EVENT_DATE, latest] {
+            assert_eq!(d.process_ok(&c(good), now).kind, DecisionKind::New);
+        }
+    }
+
+    #[test]
+    fn a_restored_dedup_never_republishes_a_revision() {
+        // Events that left state, then a restart: the compacted changelog has lost their
+        // records and tombstones; only the meta record says that their ids were used.
+        let config = DedupConfig::default();
+        let mut d = Deduplicator::new(config.clone());
+        let (mut log, mut ledger) = (Vec::new(), Ledger::default());
+        advance_to(&mut d, 3, 20, &mut log);
+        let (copies, redelivery, fourth) = issue_articles();
+        for a in &copies[..2] {
+            ledger.record(
+                &publish_all(
+                    &mut d,
+                    &cand(a, "RUS", "LBY", "057", 20),
+                    noon(3, 20),
+                    &mut log,
+                ),
+                "before",
+            );
+        }
+        advance_to(&mut d, 3, 24, &mut log);
+        let live = publish_all(
+            &mut d,
+            &cand(&fourth, "USA", "CHN", "042", 24),
+            noon(3, 24),
+            &mut log,
+        );
+        ledger.record(&live, "before");
+        for log in [log.clone(), compact(&log)] {
+            let mut r = restored(config.clone(), &log);
+            let mut ledger = Ledger {
+                last: ledger.last.clone(),
+                published: 0,
+            };
+            assert_eq!(r.watermark(), Some(day(3, 24)));
+            // A live event continues its revisions; a redelivery of it publishes nothing.
+            let more = cand(&art("more", "m.example", 5, 6), "USA", "CHN", "042", 24);
+            let out = r.process_ok(&more, noon(3, 24));
+            ledger.record(&out, "after restart");
+            assert_eq!(out.event.unwrap().revision, 2);
+            let again = cand(&fourth, "USA", "CHN", "042", 24);
+            assert_eq!(r.process_ok(&again, noon(3, 24)).event, None);
+            // One that left state comes back under an id never published.
+            let out = r.process_ok(&cand(&redelivery, "RUS", "LBY", "057", 20), noon(3, 24));
+            assert_eq!(out.kind, DecisionKind::New);
+            let e = out.event.clone().unwrap();
+            assert!(!ledger.seen(&e.event_id));
+            ledger.record(&out, "after restart");
+            // As the instance that never stopped decides.
+            let mut same = Deduplicator::new(config.clone());
+            for rec in &log {
+                same.restore(&rec.key, rec.value.as_deref()).unwrap();
+            }
+            let mut kept = restored(config.clone(), &[]);
+            std::mem::swap(&mut kept, &mut same);
+            let out = kept.process_ok(&cand(&copies[2], "RUS", "LBY", "057", 20), noon(3, 24));
+            assert_eq!(out.kind, DecisionKind::New);
+        }
+        let out = d.process_ok(&cand(&redelivery, "RUS", "LBY", "057", 20), noon(3, 24));
+        let mut r = restored(config, &compact(&log));
+        let restarted = r.process_ok(&cand(&redelivery, "RUS", "LBY", "057", 20), noon(3, 24));
+        assert_eq!(
+            out.event, restarted.event,
+            "the same id as without the restart"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_changelog_record_gives_every_later_event_a_new_id() {
+        let config = DedupConfig::default();
+        let now = noon(3, 22);
+        let mut d = Deduplicator::new(config.clone());
+        let mut log = Vec::new();
+        let a = cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 22);
+        let b = cand(&art("b", "y", 2, !SIM), "USA", "CHN", "042", 22);
+        let first_a = publish_all(&mut d, &a, now, &mut log).event.unwrap();
+        let first_b = publish_all(&mut d, &b, now, &mut log).event.unwrap();
+        // A's record cannot be read (a newer version's value, or a damaged one).
+        let at = log
+            .iter()
+            .position(|r| r.key.len() == 16 && r.value.is_some())
+            .unwrap();
+        for damage in [
+            vec![9u8, 1, 2],
+            log[at].value.as_ref().unwrap()[..30].to_vec(),
+        ] {
+            let mut damaged = log.clone();
+            damaged[at].value = Some(damage);
+            let mut r = Deduplicator::new(config.clone());
+            let errors = damaged
+                .iter()
+                .filter(|rec| r.restore(&rec.key, rec.value.as_deref()).is_err())
+                .count();
+            assert_eq!((errors, r.live_keys()), (1, 1));
+            // A's state is lost: its redelivery is a new event, under a new id.
+            let out = r.process_ok(&a, now);
+            assert_eq!(out.kind, DecisionKind::New);
+            assert_ne!(out.event.unwrap().event_id, first_a.event_id);
+            assert_eq!(r.process_ok(&b, now).kind, DecisionKind::Redelivery);
+            // And the restored instance's meta record keeps it so, for the next restart.
+            let mut after = damaged.clone();
+            after.extend(out.changelog);
+            let mut again = Deduplicator::new(config.clone());
+            for rec in &after {
+                let _ = again.restore(&rec.key, rec.value.as_deref());
+            }
+            let c = cand(&art("c", "z", 3, 7), "FRA", "DEU", "057", 22);
+            assert_eq!(again.process_ok(&c, now).kind, DecisionKind::New);
+            assert!(again.stats().salted >= 1);
+        }
+
+        // An unreadable meta record: the epoch jumps to the clock, past any count.
+        let mut damaged = log.clone();
+        let meta = damaged.iter_mut().find(|r| r.key == META_KEY).unwrap();
+        meta.value = Some(vec![1, 2, 3]);
+        let mut r = Deduplicator::new(config);
+        let errors = damaged
+            .iter()
+            .filter(|rec| r.restore(&rec.key, rec.value.as_deref()).is_err())
+            .count();
+        assert_eq!((errors, r.live_keys()), (1, 2));
+        let c = cand(&art("d", "w", 4, 8), "TUR", "EGY", "057", 22);
+        let out = r.process_ok(&c, now);
+        assert_eq!(out.changelog[0].key, META_KEY, "written first");
+        assert!(r.meta.epoch >= now.timestamp_nanos_opt().unwrap() as u64);
+        assert_eq!(r.meta.left, i32::MAX);
+        assert_eq!(r.process_ok(&b, now).event, None);
+        assert_ne!(first_b.event_id, out.event.unwrap().event_id);
+    }
+
+    #[test]
+    fn a_changelog_without_meta_records_gives_every_new_event_a_new_id() {
+        // Written by the version before meta records, which did not keep what left state.
+        let config = DedupConfig::default();
+        let mut d = Deduplicator::new(config.clone());
+        let mut log = Vec::new();
+        advance_to(&mut d, 3, 20, &mut log);
+        let gone = cand(&art("g", "x", 1, SIM), "RUS", "LBY", "057", 20);
+        let gone_id = publish_all(&mut d, &gone, noon(3, 20), &mut log)
+            .event
+            .unwrap()
+            .event_id;
+        advance_to(&mut d, 3, 24, &mut log);
+        let old: Vec<ChangelogRecord> = compact(&log)
+            .into_iter()
+            .filter(|r| r.key != META_KEY)
+            .collect();
+        let mut r = restored(config, &old);
+        assert_eq!(r.watermark(), Some(day(3, 24)), "from the events' anchors");
+        let back = r.process_ok(&gone, noon(3, 24));
+        assert_eq!(back.kind, DecisionKind::New);
+        assert_ne!(back.event.unwrap().event_id, gone_id);
+        assert_eq!(back.changelog[0].key, META_KEY);
+    }
+
+    #[test]
+    fn random_streams_with_evictions_and_restarts_publish_revisions_in_order_once() {
+        // Reports, copies, redeliveries, odd dates, a small bound and a short window (both
+        // evict all the time), and restarts from the changelog (compacted, or not yet) at
+        // random points: across all of it, each event_id's revisions only go up.
+        const ACTORS: [&str; 6] = ["RUS", "LBY", "USA", "CHN", "TUR", "EGY"];
+        let now0 = years_later();
+        for seed in 1..=8u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+            let config = DedupConfig {
+                max_keys: 40 + rng.below(60),
+                state_window: Duration::days(1 + rng.below(3) as i64),
+                ..Default::default()
+            };
+            let mut d = Deduplicator::new(config.clone());
+            let (mut log, mut ledger) = (Vec::new(), Ledger::default());
+            let mut sent: Vec<CandidateEvent> = Vec::new();
+            let (mut restarts, mut refused) = (0, 0);
+            let mut now = now0;
+            for step in 0..3000 {
+                now += Duration::seconds(1 + rng.below(30) as i64);
+                let c = if !sent.is_empty() && rng.chance(25) {
+                    // A redelivery or a late repeat, of a recent record or of any.
+                    let back = if rng.chance(70) {
+                        rng.below(30)
+                    } else {
+                        rng.below(sent.len())
+                    };
+                    sent[sent.len() - 1 - back.min(sent.len() - 1)].clone()
+                } else if !sent.is_empty() && rng.chance(20) {
+                    let mut c = sent[rng.below(sent.len())].clone();
+                    let id = format!("c{step}");
+                    c.article.id.clone_from(&id);
+                    c.evidence.article_id = id;
+                    c.article.source = Some(format!("o{}", rng.below(7)));
+                    c
+                } else {
+                    // The stream's days move on; reports run up to a week late, intentions
+                    // up to a week ahead, and a few articles state odd publication dates.
+                    let today = 1 + step as u32 / 120;
+                    let published = date(today.min(31)).and_hms_opt(8, 0, 0).unwrap().and_utc();
+                    let offset = rng.below(15) as i64 - 7;
+                    let mut date = published.date_naive() + Duration::days(offset);
+                    let mut published = published;
+                    if rng.chance(3) {
+                        let year = [1, 1970, 2099, 9999][rng.below(4)];
+                        published = published.with_year(year).unwrap();
+                        date = published.date_naive();
+                    }
+                    let a = art(
+                        &format!("a{step}"),
+                        &format!("o{}", rng.below(7)),
+                        rng.next(),
+                        rng.next(),
+                    );
+                    let src = ACTORS[rng.below(6)];
+                    let tgt = ACTORS
+                        [(ACTORS.iter().position(|s| *s == src).unwrap() + 1 + rng.below(5)) % 6];
+                    let mut c = if rng.chance(3) {
+                        undated(&a, src, tgt, "057", now)
+                    } else {
+                        let mut c = on(
+                            cand(&a, src, tgt, ["057", "042", "036"][rng.below(3)], 1),
+                            date,
+                        );
+                        c.article.published_at = published;
+                        c
+                    };
+                    c.evidence.sentence_index = rng.below(3) as u32;
+                    c
+                };
+                let result = if rng.chance(50) {
+                    d.process(&c, now)
+                } else {
+                    d.process_owned(c.clone(), now)
+                };
+                match result {
+                    Ok(out) => {
+                        ledger.record(&out, &format!("seed {seed} step {step}"));
+                        log.extend(out.changelog);
+                    }
+                    Err(why) => {
+                        assert_eq!(why.reason(), "date_out_of_range");
+                        let y = c.event_date.year();
+                        assert!(!(1800..=2027).contains(&y), "{why}");
+                        refused += 1;
+                    }
+                }
+                sent.push(c);
+                if rng.chance(1) {
+                    // A restart: the next instance restores what the changelog holds.
+                    restarts += 1;
+                    let kept = if rng.chance(50) {
+                        compact(&log)
+                    } else {
+                        log.clone()
+                    };
+                    d = restored(config.clone(), &kept);
+                }
+            }
+            let s = d.stats();
+            assert!(
+                restarts > 10 && refused > 10,
+                "{restarts} restarts, {refused} refused"
+            );
+            assert!(ledger.published > 1500, "{}", ledger.published);
+            let _ = s;
         }
     }
 }

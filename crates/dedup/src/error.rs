@@ -1,9 +1,10 @@
 //! Errors of the dedup library.
 
+use chrono::NaiveDate;
 use thiserror::Error;
 
-/// What can go wrong in dedup. Processing a candidate cannot fail (every candidate gets a
-/// decision); only restoring state from changelog records and validating a configuration can.
+/// What can go wrong in restoring state from changelog records or in validating a
+/// configuration. (Processing a candidate fails only as a [`Rejection`].)
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum DedupError {
     /// A changelog key that this library did not write (wrong length).
@@ -21,4 +22,31 @@ pub enum DedupError {
     /// A configuration value that cannot work.
     #[error("invalid dedup configuration: {0}")]
     InvalidConfig(String),
+}
+
+/// A candidate dedup refuses to turn into an event. State is left as it was; the stage sends
+/// the record to its dead-letter topic with [`Rejection::reason`] (`dragoman run` reports it
+/// on stderr with its line number).
+#[derive(Debug, Clone, Copy, Error, PartialEq, Eq)]
+pub enum Rejection {
+    /// The event date is before [`crate::EARLIEST_EVENT_DATE`] or more than
+    /// [`crate::MAX_DAYS_AHEAD`] days past the day the candidate is processed: a misread or
+    /// misstated date (an article "published" in year 1 or 9999, whose "Monday" the coder
+    /// dutifully dated in year 1 or 10000), not an event.
+    #[error("event date {date} is outside the dates dedup accepts ({earliest} to {latest})")]
+    DateOutOfRange {
+        date: NaiveDate,
+        earliest: NaiveDate,
+        latest: NaiveDate,
+    },
+}
+
+impl Rejection {
+    /// The `reason` of the dead letter (`dragoman.error.reason`, and the label of
+    /// `dragoman_dlq_records_total`).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::DateOutOfRange { .. } => "date_out_of_range",
+        }
+    }
 }

@@ -5,9 +5,12 @@
 //! own words. A [`Deduplicator`] (one per input partition of `events.extracted`, whose key
 //! [`dragoman_model::CandidateEvent::partition_key`] sends every candidate that could match
 //! to the same partition) turns candidates into events with a stable `event_id`, a growing
-//! `revision` and counts of mentions, articles, outlets and independent reports. It knows
-//! nothing of Kafka: it returns the events to publish and the changelog records to write, and
-//! rebuilds its state from those records with [`Deduplicator::restore`].
+//! `revision` and counts of mentions, articles, outlets and independent reports; each
+//! (event_id, revision) is published once, and an event that left state and returns gets a
+//! new id rather than revisions that go back. A candidate dated outside the dates it accepts
+//! is a [`Rejection`] (a dead letter). It knows nothing of Kafka: it returns the events to
+//! publish and the changelog records to write, and rebuilds its state from those records with
+//! [`Deduplicator::restore`].
 //!
 //! [`ContentCache`] lets the extract stage skip coding a text it has coded before, so that a
 //! syndicated copy does not cost a second extraction.
@@ -21,6 +24,9 @@ mod state;
 
 pub use cache::ContentCache;
 pub use config::{DedupConfig, Emit};
-pub use dedup::{ChangelogRecord, DecisionKind, DedupStats, Deduplicator, Outcome};
-pub use error::DedupError;
+pub use dedup::{
+    ChangelogRecord, DecisionKind, DedupStats, Deduplicator, Outcome, EARLIEST_EVENT_DATE,
+    MAX_DAYS_AHEAD,
+};
+pub use error::{DedupError, Rejection};
 pub use state::{MAX_LISTED, MAX_TRACKED_ARTICLES};

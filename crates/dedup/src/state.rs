@@ -22,11 +22,15 @@
 //! and a located event keeps 5 bytes instead of ~30 of inline strings.
 //!
 //! The changelog value is a fixed header (the slot's numbers), the blob (its location always
-//! in the inline form 1, never a process-local number), and the outlet names its records use (u16 count, str16 each), the records numbering outlets 1.. in that
-//! table rather than in the process's interner, so that a value means the same in any process.
-//! Versions: 2 (written) ends the header with the event's window anchor (i32 LE, days from
-//! the common era; see [`Slot::anchor`]); 1 (still read) has no anchor, which reads as the
-//! event date, the expiry a version-1 writer applied to it.
+//! in the inline form 1, never a process-local number), and the outlet names its records use
+//! (u16 count, str16 each), the records numbering outlets 1.. in that table rather than in the
+//! process's interner, so that a value means the same in any process. Versions: 2 (written)
+//! ends the header with the event's window anchor (i32 LE, days from the common era; see
+//! [`Slot::anchor`]); 1 (still read) has no anchor, which reads as the event date, the expiry
+//! a version-1 writer applied to it.
+//!
+//! One more record per changelog partition, under [`META_KEY`], is the deduplicator's
+//! [`Meta`]: the epoch and dates that keep event ids unique, with its own version byte.
 //! We use our own versioned little-endian layout rather than serde + bincode/postcard: the
 //! state is numbers and a byte blob already, a schema change must be an explicit version
 //! bump (old changelogs stay readable or fail loudly), and it costs no dependency.
@@ -499,6 +503,78 @@ pub(crate) fn decode_key(key: &[u8]) -> Result<(u64, u64), DedupError> {
     let (g, e) = k.split_at(8);
     let be = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or([0; 8]));
     Ok((be(g), be(e)))
+}
+
+/// The key of the partition's meta record (a length no event key has).
+pub(crate) const META_KEY: &[u8] = b"dragoman.dedup.meta";
+/// The meta record encoding this code writes.
+pub(crate) const META_VERSION: u8 = 1;
+const META_LEN: usize = 1 + 8 + 4 * 3;
+/// "None" in the meta record's day fields.
+const NO_DAY: i32 = i32::MIN;
+
+/// What a deduplicator knows beyond its live events, kept in the changelog under
+/// [`META_KEY`] (never tombstoned, so compaction keeps the latest): what makes event ids
+/// unique forever, and the stream time that windows are measured in.
+///
+/// ```text
+/// value = u8 version (1), u64 LE epoch, i32 LE left, i32 LE watermark, i32 LE published
+///         (days from the common era; i32::MIN for none)
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Meta {
+    /// Goes up by one each time an event leaves state (and when state is lost): the salt of
+    /// an event id that may have been used before ([`Meta::left`]).
+    pub epoch: u64,
+    /// The latest event date of any event that ever left state (`i32::MIN` while none has):
+    /// a new event dated after it cannot have been published before.
+    pub left: i32,
+    /// The newest event date seen that was not past the present (the window's clock).
+    pub watermark: Option<i32>,
+    /// The newest publication day an article stated, within the accepted dates.
+    pub published: Option<i32>,
+}
+
+impl Meta {
+    pub(crate) const NEW: Meta = Meta {
+        epoch: 0,
+        left: i32::MIN,
+        watermark: None,
+        published: None,
+    };
+
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(META_LEN);
+        v.push(META_VERSION);
+        v.extend_from_slice(&self.epoch.to_le_bytes());
+        v.extend_from_slice(&self.left.to_le_bytes());
+        v.extend_from_slice(&self.watermark.unwrap_or(NO_DAY).to_le_bytes());
+        v.extend_from_slice(&self.published.unwrap_or(NO_DAY).to_le_bytes());
+        v
+    }
+
+    pub(crate) fn decode(value: &[u8]) -> Result<Self, DedupError> {
+        match value.first() {
+            None => return Err(DedupError::Corrupt("empty value")),
+            Some(&META_VERSION) => {}
+            Some(&v) => return Err(DedupError::UnknownVersion(v)),
+        }
+        if value.len() != META_LEN {
+            return Err(DedupError::Corrupt("meta record of the wrong length"));
+        }
+        let mut r = Reader { b: &value[1..] };
+        let epoch = r.u64();
+        let left = r.u32() as i32;
+        let day = |d: u32| Some(d as i32).filter(|&d| d != NO_DAY);
+        let watermark = day(r.u32());
+        let published = day(r.u32());
+        Ok(Self {
+            epoch,
+            left,
+            watermark,
+            published,
+        })
+    }
 }
 
 /// Sequential little-endian reads over a slice whose length was checked beforehand.
@@ -1045,6 +1121,36 @@ mod tests {
             Slot::decode(&s.key(), &value, &mut o).unwrap().anchor,
             s.event_date
         );
+    }
+
+    #[test]
+    fn the_meta_record_round_trips_and_rejects_what_it_cannot_read() {
+        for m in [
+            Meta::NEW,
+            Meta {
+                epoch: u64::MAX - 1,
+                left: i32::MAX,
+                watermark: Some(737_143),
+                published: Some(-5),
+            },
+        ] {
+            let v = m.encode();
+            assert_eq!((v[0], v.len()), (META_VERSION, META_LEN));
+            assert_eq!(Meta::decode(&v), Ok(m));
+            for cut in 0..v.len() {
+                assert!(Meta::decode(&v[..cut]).is_err(), "cut at {cut}");
+            }
+            let mut longer = v.clone();
+            longer.push(0);
+            assert!(Meta::decode(&longer).is_err());
+            let mut newer = v;
+            newer[0] = META_VERSION + 1;
+            assert_eq!(
+                Meta::decode(&newer),
+                Err(DedupError::UnknownVersion(META_VERSION + 1))
+            );
+        }
+        assert_ne!(META_KEY.len(), KEY_LEN, "no event key is the meta key");
     }
 
     #[test]

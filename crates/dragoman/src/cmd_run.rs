@@ -62,6 +62,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 }
             }
         }
+        for (candidate, why) in pipeline.refused() {
+            eprintln!(
+                "{}:{line_no}: candidate refused ({}): {why}, sentence {} of article {}",
+                args.input,
+                why.reason(),
+                candidate.evidence.sentence_index,
+                candidate.article.id
+            );
+        }
     }
     output.flush()?;
     let s = pipeline.stats();

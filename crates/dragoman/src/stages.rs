@@ -208,7 +208,15 @@ impl Processor for DedupProcessor {
         let partition = rec.partition;
         let first_seen = candidate.article.first_seen;
         // Owned: the published event takes the candidate's strings instead of copying them.
-        let outcome = self.partition(partition).process_owned(candidate, now);
+        let outcome = match self.partition(partition).process_owned(candidate, now) {
+            Ok(outcome) => outcome,
+            Err(why) => {
+                return Verdict::DeadLetter {
+                    reason: why.reason(),
+                    message: why.to_string(),
+                }
+            }
+        };
         self.metrics.dedup_decision(outcome.kind.as_str());
         self.metrics
             .dedup_evictions(EvictionCause::Window, u64::from(outcome.evicted_window));

@@ -2,9 +2,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use dragoman_coder::Coder;
-use dragoman_dedup::{DecisionKind, DedupConfig, Deduplicator};
+use dragoman_dedup::{DecisionKind, DedupConfig, Deduplicator, Rejection};
 use dragoman_ingest::{IngestError, IngestOptions};
-use dragoman_model::Event;
+use dragoman_model::{CandidateEvent, Event};
 
 use crate::Extractor;
 
@@ -28,6 +28,8 @@ pub struct PipelineStats {
     pub updates: u64,
     pub copies: u64,
     pub redeliveries: u64,
+    /// Candidates dedup refused ([`Pipeline::refused`]; a service dead-letters them).
+    pub refused: u64,
     pub published: u64,
     /// Cuts made by the coder's bounds on articles too long or too dense to code whole.
     pub cuts: dragoman_coder::Cuts,
@@ -48,6 +50,7 @@ pub struct Pipeline {
     ingest: IngestOptions,
     extractor: Extractor,
     dedup: Deduplicator,
+    refused: Vec<(CandidateEvent, Rejection)>,
     stats: PipelineStats,
 }
 
@@ -57,14 +60,19 @@ impl Pipeline {
             ingest: config.ingest,
             extractor: Extractor::new(coder, config.extract_cache_size),
             dedup: Deduplicator::new(config.dedup),
+            refused: Vec::new(),
             stats: PipelineStats::default(),
         }
     }
 
     /// Runs one raw record (the bytes of one JSONL line or one Kafka message) through every
     /// stage. `now` is when the pipeline saw it.
+    ///
+    /// Candidates of the article that dedup refuses (dated outside the dates it accepts) are
+    /// not events: they are left out of the outcome and listed by [`Pipeline::refused`].
     pub fn process(&mut self, bytes: &[u8], now: DateTime<Utc>) -> RecordOutcome {
         self.stats.records += 1;
+        self.refused.clear();
         let article = match dragoman_ingest::clean(bytes, now, &self.ingest) {
             Ok(a) => a,
             Err(e) => {
@@ -81,8 +89,15 @@ impl Pipeline {
         self.stats.cuts.add(&extracted.cuts);
         self.stats.candidates += extracted.candidates.len() as u64;
         let mut events = Vec::new();
-        for candidate in &extracted.candidates {
-            let outcome = self.dedup.process(candidate, now);
+        for candidate in extracted.candidates {
+            let outcome = match self.dedup.process(&candidate, now) {
+                Ok(outcome) => outcome,
+                Err(why) => {
+                    self.stats.refused += 1;
+                    self.refused.push((candidate, why));
+                    continue;
+                }
+            };
             match outcome.kind {
                 DecisionKind::New => self.stats.new_events += 1,
                 DecisionKind::Update => self.stats.updates += 1,
@@ -97,6 +112,12 @@ impl Pipeline {
         RecordOutcome::Events(events)
     }
 
+    /// The candidates of the record last processed that dedup refused, with why: what the
+    /// dedup service sends to `events.extracted.dlq`.
+    pub fn refused(&self) -> &[(CandidateEvent, Rejection)] {
+        &self.refused
+    }
+
     pub fn stats(&self) -> &PipelineStats {
         &self.stats
     }
@@ -105,7 +126,7 @@ impl Pipeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{Datelike, TimeZone};
 
     fn pipeline() -> Pipeline {
         let coder = Arc::new(Coder::bundled().expect("bundled dictionaries load"));
@@ -185,6 +206,34 @@ mod tests {
             assert_eq!(e.mentions.num_articles, 2);
             assert_eq!(e.mentions.num_independent, 1);
         }
+    }
+
+    #[test]
+    fn a_plan_dated_in_2099_is_refused_and_the_rest_of_the_article_published() {
+        let mut p = pipeline();
+        let now = Utc.with_ymd_and_hms(2024, 5, 14, 12, 0, 0).unwrap();
+        let body = "Russia and Libya signed a cooperation agreement in Moscow on Monday. \
+                    Russia will host talks with Libya in March 2099.";
+        let RecordOutcome::Events(events) = p.process(&article("a1", "w", "t", body), now) else {
+            panic!("valid article rejected")
+        };
+        assert!(events.iter().any(|e| e.code == "057"), "{events:#?}");
+        assert!(events.iter().all(|e| e.event_date.year() < 2025));
+        let refused = p.refused();
+        assert!(!refused.is_empty());
+        for (c, why) in refused {
+            assert_eq!(why.reason(), "date_out_of_range");
+            assert_eq!(c.event_date.to_string(), "2099-03-01");
+        }
+        assert_eq!(p.stats().refused, refused.len() as u64);
+        assert_eq!(
+            p.stats().candidates,
+            p.stats().refused + p.stats().new_events,
+            "every other candidate is an event"
+        );
+        // The next record starts a new list.
+        p.process(b"{not json", now);
+        assert!(p.refused().is_empty());
     }
 
     #[test]

@@ -277,6 +277,9 @@ fn bench_now() -> chrono::DateTime<Utc> {
         + chrono::Duration::days(10_000)
 }
 
+/// The generator dates every candidate within the dates dedup accepts.
+const ACCEPTED: &str = "bench candidates are dated within the accepted dates";
+
 /// Candidates made at a time, then processed: a consumer's poll batch.
 const BATCH: usize = 64;
 
@@ -291,11 +294,11 @@ fn run(d: &mut Deduplicator, gen: &mut Gen, n: usize, owned: bool) -> (Duration,
         let (start, cpu_start) = (Instant::now(), thread_cpu());
         if owned {
             for c in batch {
-                black_box(d.process_owned(c, now));
+                black_box(d.process_owned(c, now).expect(ACCEPTED));
             }
         } else {
             for c in &batch {
-                black_box(d.process(c, now));
+                black_box(d.process(c, now).expect(ACCEPTED));
             }
             drop(batch);
         }
@@ -334,11 +337,11 @@ fn throughput(alloc: &str, owned: bool) {
         COUNTING.store(true, Relaxed);
         if owned {
             for c in batch {
-                black_box(d.process_owned(c, now));
+                black_box(d.process_owned(c, now).expect(ACCEPTED));
             }
         } else {
             for c in &batch {
-                black_box(d.process(c, now));
+                black_box(d.process(c, now).expect(ACCEPTED));
             }
         }
     }
@@ -403,7 +406,7 @@ fn state_size(alloc: &str, label: &str, first_only: bool) {
         } else {
             gen.next()
         };
-        black_box(d.process(&c, now));
+        black_box(d.process(&c, now).expect(ACCEPTED));
         processed += 1;
     }
     let bytes = BYTES.load(Relaxed) - before.0;
