@@ -2,13 +2,14 @@
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use dragoman_loadgen::{Generator, LoadgenOptions};
+use dragoman_loadgen::{BadKind, Generator, LoadgenOptions, RecordKind};
 use dragoman_runtime::config::Stage;
 use dragoman_runtime::kafka::{ensure_topics, TopicSpec};
-use dragoman_runtime::tools::{list_topics, read_topic, SimpleProducer};
+use dragoman_runtime::tools::{list_topics, read_topic, Deliveries, NotDelivered, SimpleProducer};
 use dragoman_runtime::{Config, Shutdown};
 
 #[derive(clap::Args)]
@@ -18,6 +19,24 @@ pub struct KafkaArgs {
     /// Bootstrap servers (overrides kafka.brokers).
     #[arg(long)]
     pub brokers: Option<String>,
+}
+
+/// How long the producing tools wait for the broker.
+#[derive(clap::Args)]
+pub struct DeliveryArgs {
+    /// Seconds the broker has to acknowledge a record (retries included) before it counts as
+    /// not delivered; also the limit for creating the topic.
+    #[arg(long, default_value_t = 120.0)]
+    pub delivery_timeout: f64,
+}
+
+impl DeliveryArgs {
+    fn timeout(&self) -> anyhow::Result<Duration> {
+        Duration::try_from_secs_f64(self.delivery_timeout)
+            .ok()
+            .filter(|t| t.as_millis() >= 1)
+            .context("--delivery-timeout must be a positive number of seconds")
+    }
 }
 
 impl KafkaArgs {
@@ -58,6 +77,8 @@ pub struct LoadgenArgs {
     /// `dragoman run` and for profiling the stages without a broker.
     #[arg(long, conflicts_with = "topic")]
     pub output: Option<String>,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
 }
 
 pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
@@ -78,12 +99,14 @@ pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
         .topic
         .clone()
         .unwrap_or(cfg.topics.articles_raw.clone());
-    create(&cfg, std::slice::from_ref(&topic))?;
-    let producer = SimpleProducer::new(&cfg.kafka)?;
+    let timeout = args.delivery.timeout()?;
+    create_within(&cfg, std::slice::from_ref(&topic), timeout)
+        .context("loadgen: nothing sent, 0 records acknowledged")?;
+    let producer = SimpleProducer::with_delivery_timeout(&cfg.kafka, timeout)?;
     let mut gen = Generator::new(options);
     let started = Instant::now();
     let mut bad = 0u64;
-    let mut refused = 0u64;
+    let mut oversized = 0u64;
     for i in 0..args.count {
         if args.rate > 0.0 {
             // Paced against the start, so a slow send is caught up rather than accumulated.
@@ -93,35 +116,43 @@ pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
             }
         }
         let rec = gen.next_record();
-        let deliberately_bad = matches!(rec.kind, dragoman_loadgen::RecordKind::Bad(_));
-        bad += u64::from(deliberately_bad);
-        let sent = producer.send(
+        bad += u64::from(matches!(rec.kind, RecordKind::Bad(_)));
+        oversized += u64::from(rec.kind == RecordKind::Bad(BadKind::TooLarge));
+        // A record refused at once is counted by the producer, like one refused later.
+        let _ = producer.send(
             &topic,
             rec.key.as_deref().map(str::as_bytes),
             &rec.payload,
             &[],
         );
-        match sent {
-            // An over-sized record may be over the broker's own limit too (Kafka's default is
-            // about 1 MB): that is the broker refusing bad input, not a failed load run.
-            Err(e) if deliberately_bad => {
-                refused += 1;
-                tracing::warn!(error = %e, bytes = rec.payload.len(), "broker refused a bad record");
-            }
-            other => other?,
-        }
     }
-    producer
-        .flush(Duration::from_secs(120))
-        .context("waiting for the broker to acknowledge")?;
+    let deliveries = wait_for_answers(&producer, timeout);
     let took = started.elapsed().as_secs_f64();
     eprintln!(
-        "loadgen: {} records ({bad} bad, {refused} of them refused by the broker) to {topic} \
-         in {took:.2} s ({:.0}/s)",
-        args.count,
-        args.count as f64 / took.max(1e-9)
+        "loadgen: {deliveries}, to {topic} in {took:.2} s ({:.0}/s acknowledged); {bad} records \
+         deliberately bad, {oversized} of them over the size limit",
+        deliveries.acknowledged as f64 / took.max(1e-9)
     );
+    // An over-sized record may be over the broker's own limit too: that is the broker
+    // refusing bad input, not a failed load run. Any other record not acknowledged is.
+    let lost = deliveries
+        .sent
+        .saturating_sub(deliveries.acknowledged + deliveries.too_large.min(oversized));
+    if lost > 0 {
+        anyhow::bail!(
+            "loadgen: {lost} of {} records not delivered to {topic}",
+            deliveries.sent
+        );
+    }
     Ok(())
+}
+
+/// Waits for the broker's answer on every record sent (a record not delivered within the
+/// delivery timeout is answered as failed by the client), and returns the counts.
+fn wait_for_answers(producer: &SimpleProducer, timeout: Duration) -> Deliveries {
+    match producer.flush(timeout + Duration::from_secs(10)) {
+        Ok(d) | Err(NotDelivered(d)) => d,
+    }
 }
 
 /// One record per line: `dragoman run` and `dragoman produce` read the file back record for
@@ -155,12 +186,16 @@ pub struct ProduceArgs {
     /// JSONL file, or - for stdin. Each non-empty line is one record, bytes as they are.
     #[arg(default_value = "-")]
     pub input: String,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
 }
 
 pub fn produce(args: &ProduceArgs) -> anyhow::Result<()> {
     let cfg = args.kafka.load()?;
-    create(&cfg, std::slice::from_ref(&args.topic))?;
-    let producer = SimpleProducer::new(&cfg.kafka)?;
+    let timeout = args.delivery.timeout()?;
+    create_within(&cfg, std::slice::from_ref(&args.topic), timeout)
+        .context("produce: nothing sent, 0 records acknowledged")?;
+    let producer = SimpleProducer::with_delivery_timeout(&cfg.kafka, timeout)?;
     let reader: Box<dyn BufRead> = if args.input == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -168,7 +203,6 @@ pub fn produce(args: &ProduceArgs) -> anyhow::Result<()> {
             std::fs::File::open(&args.input).with_context(|| format!("opening {}", args.input))?,
         ))
     };
-    let mut n = 0u64;
     // Lines as bytes: a line that is not UTF-8 is sent as it is (ingest dead-letters it).
     for line in reader.split(b'\n') {
         let mut line = line?;
@@ -179,11 +213,19 @@ pub fn produce(args: &ProduceArgs) -> anyhow::Result<()> {
             continue;
         }
         let key = article_id(&line);
-        producer.send(&args.topic, key.as_deref().map(str::as_bytes), &line, &[])?;
-        n += 1;
+        // A record refused at once is counted by the producer, like one refused later.
+        let _ = producer.send(&args.topic, key.as_deref().map(str::as_bytes), &line, &[]);
     }
-    producer.flush(Duration::from_secs(60))?;
-    eprintln!("produce: {n} records to {}", args.topic);
+    let deliveries = wait_for_answers(&producer, timeout);
+    eprintln!("produce: {deliveries}, to {}", args.topic);
+    if !deliveries.all_acknowledged() {
+        anyhow::bail!(
+            "produce: {} of {} records not delivered to {}",
+            deliveries.sent - deliveries.acknowledged,
+            deliveries.sent,
+            args.topic
+        );
+    }
     Ok(())
 }
 
@@ -254,7 +296,7 @@ pub struct TopicsArgs {
 pub fn topics(args: &TopicsArgs) -> anyhow::Result<()> {
     let cfg = args.kafka.load()?;
     if !args.create.is_empty() {
-        return create(&cfg, &args.create);
+        return create_within(&cfg, &args.create, Duration::from_secs(60));
     }
     for (name, partitions) in list_topics(&cfg.kafka, Duration::from_secs(10))? {
         println!("{name}\t{partitions}");
@@ -262,7 +304,12 @@ pub fn topics(args: &TopicsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn create(cfg: &Config, names: &[String]) -> anyhow::Result<()> {
+/// Creates the topics unless `topics.create` is off, giving up after `timeout` (the broker
+/// down or unreachable) with the last error the broker gave.
+fn create_within(cfg: &Config, names: &[String], timeout: Duration) -> anyhow::Result<()> {
+    if !cfg.topics.create {
+        return Ok(());
+    }
     let specs: Vec<TopicSpec> = names
         .iter()
         .map(|n| TopicSpec {
@@ -272,8 +319,31 @@ fn create(cfg: &Config, names: &[String]) -> anyhow::Result<()> {
             compact: false,
         })
         .collect();
-    ensure_topics(&cfg.kafka, &specs, &Shutdown::new(), &|_| {})?;
-    Ok(())
+    let (kafka, stop) = (cfg.kafka.clone(), Shutdown::new());
+    let last_error = Arc::new(Mutex::new(None::<String>));
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let (stop, last_error) = (stop.clone(), last_error.clone());
+        // On a thread: a request to an unreachable broker blocks past any timeout of ours.
+        std::thread::spawn(move || {
+            let remember = |e: &str| {
+                *last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_owned());
+            };
+            let _ = tx.send(ensure_topics(&kafka, &specs, &stop, &remember));
+        });
+    }
+    match rx.recv_timeout(timeout) {
+        Ok(created) => created.with_context(|| format!("creating topics {names:?}")),
+        Err(_) => {
+            stop.trigger();
+            let why = last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+                .unwrap_or_else(|| "no answer".to_owned());
+            anyhow::bail!("topics {names:?} not created within {timeout:?} ({why})")
+        }
+    }
 }
 
 #[cfg(test)]

@@ -91,6 +91,16 @@ pub fn make(rng: &mut impl Rng, kind: BadKind, mut article: Article, too_large: 
             article.body = body;
             to_vec(&article)
         }
+        BadKind::DateOutOfRange => {
+            const PLACEHOLDERS: [&str; 3] = [
+                "0001-01-01T00:00:00Z",
+                "0000-01-01T00:00:00Z",
+                "9999-12-31T23:00:00-05:00",
+            ];
+            article.published_at =
+                Some(PLACEHOLDERS[rng.gen_range(0..PLACEHOLDERS.len())].to_owned());
+            to_vec(&article)
+        }
     }
 }
 

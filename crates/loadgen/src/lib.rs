@@ -110,10 +110,13 @@ pub enum BadKind {
     WrongType,
     /// A valid article whose body is over [`TOO_LARGE_BYTES`].
     TooLarge,
+    /// A `published_at` no article can have: a placeholder year 1 or 0, or 9999-12-31 late in
+    /// a time zone behind UTC (year 10000 in UTC).
+    DateOutOfRange,
 }
 
 impl BadKind {
-    pub const ALL: [BadKind; 7] = [
+    pub const ALL: [BadKind; 8] = [
         BadKind::InvalidJson,
         BadKind::NotUtf8,
         BadKind::JsonArray,
@@ -121,6 +124,7 @@ impl BadKind {
         BadKind::EmptyBody,
         BadKind::WrongType,
         BadKind::TooLarge,
+        BadKind::DateOutOfRange,
     ];
 }
 

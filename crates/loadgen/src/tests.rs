@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use chrono::Datelike;
 use serde_json::Value;
 
 use super::*;
@@ -233,6 +234,14 @@ fn bad_records_fail_as_intended() {
                     let a: Article = serde_json::from_slice(p).expect("well-formed article");
                     assert!(a.body.len() > TOO_LARGE_BYTES);
                     assert!(p.len() < 2 * TOO_LARGE_BYTES);
+                }
+                BadKind::DateOutOfRange => {
+                    let a: Article = serde_json::from_slice(p).expect("well-formed article");
+                    let at = a.published_at.unwrap();
+                    let year = chrono::DateTime::parse_from_rfc3339(&at)
+                        .map(|d| d.with_timezone(&chrono::Utc).year())
+                        .unwrap();
+                    assert!(!(1800..=9999).contains(&year), "{at}");
                 }
             }
         }
