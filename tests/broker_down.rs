@@ -61,3 +61,28 @@ fn service_waits_for_a_broker_that_is_down_at_start() {
     let (status, _) = ingest.terminate(Duration::from_secs(15));
     assert!(status.success());
 }
+
+#[test]
+fn sigterm_with_the_broker_unreachable_exits_zero_at_once() {
+    // Once: a service waiting on an unreachable broker to create its topics ignored SIGTERM
+    // until the grace period ran out, then exited 1.
+    for create in ["true", "false"] {
+        let port = free_port();
+        let env = Env::new("sigterm-no-broker", &format!("127.0.0.1:{port}"));
+        for stage in ["ingest", "dedup"] {
+            let mut svc = env.start(stage, &[("DRAGOMAN__TOPICS__CREATE", create)]);
+            std::thread::sleep(Duration::from_secs(2));
+            let (status, took) = svc.terminate(Duration::from_secs(30));
+            assert!(
+                status.success(),
+                "{stage} (topics.create={create}) exited {status:?}:\n{}",
+                svc.log()
+            );
+            assert!(
+                took < Duration::from_secs(5),
+                "{stage} (topics.create={create}) took {took:?} to stop:\n{}",
+                svc.log()
+            );
+        }
+    }
+}

@@ -26,6 +26,9 @@ pub enum Condition {
     Processor,
     /// Not shutting down.
     Running,
+    /// Records move when there is a backlog, and the member holds partitions when the group
+    /// has records nobody consumes.
+    Progress,
 }
 
 impl Condition {
@@ -39,6 +42,7 @@ impl Condition {
             Condition::Group => "group",
             Condition::Processor => "processor",
             Condition::Running => "running",
+            Condition::Progress => "progress",
         }
     }
 }

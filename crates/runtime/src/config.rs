@@ -109,6 +109,10 @@ pub struct KafkaConfig {
     pub fetch_min_bytes: u64,
     /// Producer batching delay (librdkafka `linger.ms`).
     pub linger_ms: u64,
+    /// A backlog that does not move for this long makes the service not ready (0: off).
+    pub stall_timeout_ms: u64,
+    /// A backlog that does not move for this long stops the service with an error.
+    pub stall_exit_ms: u64,
     /// Passed to librdkafka as is, after every typed key (so it can override them).
     pub properties: BTreeMap<String, String>,
 }
@@ -137,6 +141,8 @@ impl fmt::Debug for KafkaConfig {
             .field("fetch_wait_max_ms", &self.fetch_wait_max_ms)
             .field("fetch_min_bytes", &self.fetch_min_bytes)
             .field("linger_ms", &self.linger_ms)
+            .field("stall_timeout_ms", &self.stall_timeout_ms)
+            .field("stall_exit_ms", &self.stall_exit_ms)
             .field("properties", &self.properties.keys().collect::<Vec<_>>())
             .finish()
     }

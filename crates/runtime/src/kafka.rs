@@ -267,7 +267,26 @@ pub fn ensure_topics(
         .map_err(|e| KafkaSetupError::Client(KafkaError::AdminOpCreation(e.to_string())))?;
     let mut backoff = Duration::from_millis(250);
     loop {
-        match rt.block_on(create_once(&admin, topics)) {
+        // An unreachable broker holds the request for its whole timeout: watch for shutdown
+        // meanwhile, so that SIGTERM stops the service at once in this state too.
+        let attempt = rt.block_on(async {
+            let create = create_once(&admin, topics);
+            tokio::pin!(create);
+            loop {
+                tokio::select! {
+                    r = &mut create => return Some(r),
+                    _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                        if shutdown.is_triggered() {
+                            return None;
+                        }
+                    }
+                }
+            }
+        });
+        let Some(attempt) = attempt else {
+            return Err(KafkaSetupError::Shutdown);
+        };
+        match attempt {
             Ok(()) => return Ok(()),
             Err(KafkaSetupError::CreateTopic { topic, code }) if !is_transient(code) => {
                 return Err(KafkaSetupError::CreateTopic { topic, code })

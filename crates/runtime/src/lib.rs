@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod dead_letter;
 pub mod kafka;
 pub mod metrics;
 pub mod offsets;
@@ -13,6 +14,7 @@ pub mod service;
 pub mod shutdown;
 pub mod telemetry;
 pub mod tools;
+pub mod watchdog;
 
 pub use admin::{Condition, Health};
 pub use config::{Config, ConfigError, Delivery, Stage};

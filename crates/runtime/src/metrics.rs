@@ -371,6 +371,17 @@ impl Metrics {
             .set(lag);
     }
 
+    /// The lag summed over every partition this instance holds, as the consumer last reported.
+    pub fn consumer_lag_total(&self) -> i64 {
+        use prometheus::core::Collector;
+        self.consumer_lag
+            .collect()
+            .iter()
+            .flat_map(|family| family.get_metric())
+            .map(|m| m.get_gauge().get_value() as i64)
+            .sum()
+    }
+
     /// Drops the lag series of a partition this instance no longer owns, so a revoked
     /// partition does not show a stale lag forever.
     pub fn clear_consumer_lag(&self, topic: &str, partition: i32) {
@@ -440,6 +451,7 @@ mod tests {
         m.article("en");
         m.dedup_decision("new");
         m.dedup_evictions(EvictionCause::Bound, 1);
+        m.coder_bound_cuts("sentence_tokens", 1);
         m.set_consumer_lag("events.extracted", 0, 3);
 
         let doc = catalogue();

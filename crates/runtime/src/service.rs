@@ -23,10 +23,12 @@ use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
 use crate::admin::{AdminServer, Condition, Health};
 use crate::config::{Config, Delivery, Stage};
+use crate::dead_letter::{dead_letter, truncated};
 use crate::kafka::{client_config, ensure_topics, KafkaSetupError, ServiceContext, TopicSpec};
 use crate::metrics::{ErrorKind, Metrics};
 use crate::offsets::{OffsetTracker, Token};
 use crate::shutdown::Shutdown;
+use crate::watchdog::{Progress, ProgressWatch};
 
 /// Header names of a dead-letter record (SPEC §4), plus where it came from.
 pub const HEADER_STAGE: &str = "dragoman.error.stage";
@@ -138,6 +140,10 @@ pub enum ServiceError {
     Unsupported(String),
     #[error("transaction failed fatally: {0}")]
     Transaction(String),
+    #[error("the producer cannot go on: {0}; exiting so that the service is restarted")]
+    Producer(String),
+    #[error("stalled: {0}; exiting so that the service is restarted")]
+    Stalled(String),
     #[error("runtime: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -161,13 +167,46 @@ struct Ack {
 struct Retry {
     message: OwnedMessage,
     ack: Box<Ack>,
+    error: KafkaError,
 }
+
+/// Sends of one record the broker refused before the service gives up and exits (so that an
+/// orchestrator restarts it, and the record is consumed again) instead of retrying forever.
+const MAX_RESENDS: u32 = 5;
+
+/// A reason the producer cannot go on, set from librdkafka's callbacks, read by the loop.
+type Fatal = Arc<Mutex<Option<String>>>;
 
 struct ProducerCtx {
     svc: ServiceContext,
     tracker: Arc<Mutex<OffsetTracker>>,
     retries: Arc<Mutex<Vec<Retry>>>,
     exactly_once: bool,
+    fatal: Fatal,
+}
+
+/// The producer refused `error` because of the record's size: it will never take it whole.
+fn too_large(error: &KafkaError) -> bool {
+    matches!(
+        error.rdkafka_error_code(),
+        Some(RDKafkaErrorCode::MessageSizeTooLarge | RDKafkaErrorCode::InvalidMessageSize)
+    )
+}
+
+fn is_fatal_code(error: &KafkaError) -> bool {
+    error.rdkafka_error_code() == Some(RDKafkaErrorCode::Fatal)
+}
+
+/// What became of a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Queued,
+    /// Shutdown interrupted the wait for room in the queue: not sent.
+    Interrupted,
+    /// Too large for the producer: send a truncated dead letter instead.
+    TooLarge,
+    /// The producer failed for good (the loop reads why from `fatal`).
+    Failed,
 }
 
 impl ClientContext for ProducerCtx {
@@ -175,6 +214,11 @@ impl ClientContext for ProducerCtx {
         self.svc.stats_raw(statistics)
     }
     fn error(&self, error: KafkaError, reason: &str) {
+        if is_fatal_code(&error) {
+            // An idempotent producer fenced or out of sequence (a broker that lost its
+            // producer state): every later send fails, so the loop stops the service.
+            lock(&self.fatal).get_or_insert_with(|| format!("{error}: {reason}"));
+        }
         self.svc.error(error, reason)
     }
     fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, log_message: &str) {
@@ -198,6 +242,9 @@ impl ProducerContext for ProducerCtx {
             }
             Err((error, message)) => {
                 self.svc.metrics().error(ErrorKind::Produce);
+                if is_fatal_code(error) {
+                    lock(&self.fatal).get_or_insert_with(|| error.to_string());
+                }
                 if self.exactly_once {
                     // The transaction cannot commit now; the loop aborts and replays it.
                     tracing::warn!(%error, "delivery failed inside a transaction");
@@ -207,6 +254,7 @@ impl ProducerContext for ProducerCtx {
                 lock(&self.retries).push(Retry {
                     message: message.detach(),
                     ack,
+                    error: error.clone(),
                 });
             }
         }
@@ -229,6 +277,8 @@ struct Shared<P> {
     txn: Mutex<Txn>,
     /// Set by a rebalance callback that failed in a way the loop must act on.
     failure: Mutex<Option<ServiceError>>,
+    /// Set when the producer cannot go on.
+    fatal: Fatal,
 }
 
 /// The open transaction (exactly-once): next offsets consumed in it, per partition.
@@ -543,9 +593,9 @@ impl<P: Processor + 'static> Shared<P> {
         Ok(())
     }
 
-    /// Sends one record, waiting while librdkafka's queue is full. Returns `false` if shutdown
-    /// interrupted the wait (the record is then not sent and its offset never committed).
-    fn send(&self, out: &OutputRecord, ack: Box<Ack>) -> bool {
+    /// Sends one record, waiting while librdkafka's queue is full. When shutdown interrupts
+    /// the wait, the record is not sent and its offset never committed.
+    fn send(&self, out: &OutputRecord, ack: Box<Ack>) -> Sent {
         let mut headers = None;
         if !out.headers.is_empty() {
             let mut h = OwnedHeaders::new_with_capacity(out.headers.len());
@@ -574,24 +624,59 @@ impl<P: Processor + 'static> Shared<P> {
         self.send_record(record)
     }
 
-    fn send_record(&self, mut record: BaseRecord<'_, [u8], [u8], Box<Ack>>) -> bool {
+    fn send_record(&self, mut record: BaseRecord<'_, [u8], [u8], Box<Ack>>) -> Sent {
         let mut backoff = Duration::from_millis(5);
+        let mut refusals = 0u32;
+        // A queue that stays full while the broker is up means the broker takes nothing (a
+        // topic that vanished with a broker restart): not ready, then give up, as a stalled
+        // backlog does. During a broker outage the wait is the right thing and never ends it.
+        let mut full_since = Instant::now();
+        let stall = Duration::from_millis(self.cfg.kafka.stall_timeout_ms);
+        let give_up = Duration::from_millis(self.cfg.kafka.stall_exit_ms).max(stall);
         loop {
             match self.producer.send(record) {
-                Ok(()) => return true,
+                Ok(()) => {
+                    if full_since.elapsed() >= stall && !stall.is_zero() {
+                        self.health.set(Condition::Progress, true, "");
+                    }
+                    return Sent::Queued;
+                }
                 Err((e, back)) => {
                     if e.rdkafka_error_code() != Some(RDKafkaErrorCode::QueueFull) {
                         self.metrics.error(ErrorKind::Produce);
+                        if too_large(&e) {
+                            tracing::warn!(error = %e, topic = back.topic, "record too large to produce");
+                            return Sent::TooLarge;
+                        }
+                        refusals += 1;
+                        if is_fatal_code(&e) || refusals > MAX_RESENDS {
+                            let why = format!("produce refused {refusals} times: {e}");
+                            lock(&self.fatal).get_or_insert(why);
+                            return Sent::Failed;
+                        }
                         tracing::warn!(error = %e, "produce refused; retrying");
                     }
                     record = back;
+                    if !self.health.is_met(Condition::Broker) {
+                        full_since = Instant::now();
+                    } else if !stall.is_zero() && full_since.elapsed() >= stall {
+                        let why = format!(
+                            "the producer's queue has been full for {}s while the broker is up",
+                            full_since.elapsed().as_secs()
+                        );
+                        if full_since.elapsed() >= give_up {
+                            lock(&self.fatal).get_or_insert(why);
+                            return Sent::Failed;
+                        }
+                        self.health.set(Condition::Progress, false, why);
+                    }
                     // A full queue is backpressure (slow or absent broker): wait for acks.
                     if self.shutdown.is_triggered()
                         && self.shutdown.requested_at().is_some_and(|at| {
                             at.elapsed() + Duration::from_secs(1) >= self.cfg.grace()
                         })
                     {
-                        return false;
+                        return Sent::Interrupted;
                     }
                     std::thread::sleep(backoff);
                     backoff = (backoff * 2).min(Duration::from_millis(500));
@@ -710,6 +795,7 @@ where
     }
     let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
     let retries = Arc::new(Mutex::new(Vec::new()));
+    let fatal: Fatal = Arc::new(Mutex::new(None));
     let mut pcfg = client_config(&cfg.kafka);
     pcfg.set(
         "statistics.interval.ms",
@@ -740,6 +826,7 @@ where
         tracker: tracker.clone(),
         retries: retries.clone(),
         exactly_once,
+        fatal: fatal.clone(),
     })?;
     if exactly_once {
         let mut backoff = Duration::from_millis(250);
@@ -769,6 +856,7 @@ where
         tracker: tracker.clone(),
         txn: Mutex::new(Txn::default()),
         failure: Mutex::new(None),
+        fatal: fatal.clone(),
     });
 
     let mut ccfg = client_config(&cfg.kafka);
@@ -805,6 +893,14 @@ where
     let mut last_commit = Instant::now();
     let mut consecutive_txn_failures = 0u32;
     let mut orphans = OrphanWatch::new(&cfg);
+    let mut resends = HashMap::new();
+    let mut progress = ProgressWatch::new(
+        Duration::from_millis(cfg.kafka.stall_timeout_ms),
+        Duration::from_millis(cfg.kafka.stall_exit_ms),
+        Instant::now(),
+    );
+    let mut last_progress_check = Instant::now();
+    let mut consumed = 0u64;
 
     let outcome: Result<(), ServiceError> = loop {
         if shutdown.is_triggered() {
@@ -813,7 +909,10 @@ where
         if let Some(e) = lock(&shared.failure).take() {
             break Err(e);
         }
-        resend_failed(&shared, &retries);
+        if let Some(why) = lock(&fatal).clone() {
+            break Err(ServiceError::Producer(why));
+        }
+        resend_failed(&shared, &retries, &mut resends);
 
         match consumer.poll(Duration::from_millis(100)) {
             None => {}
@@ -830,6 +929,7 @@ where
                     }
                 }
                 metrics.records_in.inc();
+                consumed += 1;
                 let input = InputRecord {
                     topic: msg.topic(),
                     partition,
@@ -882,7 +982,32 @@ where
                 };
                 let mut all_sent = true;
                 for (out, kind) in &outputs {
-                    if !shared.send(out, Box::new(Ack { token, kind: *kind })) {
+                    let mut sent = shared.send(out, Box::new(Ack { token, kind: *kind }));
+                    if sent == Sent::TooLarge {
+                        // What cannot be produced whole goes to the dead-letter topic
+                        // truncated, with its original size and hash: never retried forever.
+                        let whole = if *kind == OutKind::DeadLetter {
+                            out.clone()
+                        } else {
+                            let why = "an output of this record is too large to produce";
+                            dead_letter(&dlq_topic, stage, "too_large", why, &input)
+                        };
+                        if *kind != OutKind::DeadLetter {
+                            metrics.dlq("too_large");
+                        }
+                        let ack = Box::new(Ack {
+                            token,
+                            kind: OutKind::DeadLetter,
+                        });
+                        sent = shared.send(&truncated(&whole), ack);
+                        if sent == Sent::TooLarge {
+                            lock(&fatal).get_or_insert_with(|| {
+                                "a truncated dead letter is still too large".into()
+                            });
+                            sent = Sent::Failed;
+                        }
+                    }
+                    if sent != Sent::Queued {
                         all_sent = false;
                         break;
                     }
@@ -900,7 +1025,35 @@ where
             }
         }
 
-        if orphans.due() && orphans.stalled(&consumer, &spec.input) {
+        if last_progress_check.elapsed() >= Duration::from_secs(1) {
+            last_progress_check = Instant::now();
+            let able = health.is_met(Condition::Broker) && health.is_met(Condition::Processor);
+            let lag = metrics.consumer_lag_total();
+            match progress.check(consumed, lag, able, Instant::now()) {
+                Progress::Moving if orphans.waiting.is_none() => {
+                    health.set(Condition::Progress, true, "")
+                }
+                Progress::Moving => {}
+                Progress::Stalled(why) => {
+                    tracing::warn!(reason = %why, "no progress on a backlog: not ready");
+                    health.set(Condition::Progress, false, why);
+                }
+                Progress::GiveUp(why) => break Err(ServiceError::Stalled(why)),
+            }
+        }
+
+        let orphan_check = orphans.due();
+        let rejoin = orphan_check && orphans.stalled(&consumer, &spec.input);
+        if orphan_check {
+            if let Some(lag) = orphans.waiting {
+                let why = format!(
+                    "holds no partition of {} while {lag} records wait and nobody consumes them",
+                    spec.input
+                );
+                health.set(Condition::Progress, false, why);
+            }
+        }
+        if rejoin {
             tracing::warn!(
                 input = %spec.input,
                 "partitions with lag are held by a group member that commits nothing (dead, and \
@@ -985,6 +1138,9 @@ struct OrphanWatch {
     last: Instant,
     previous: Option<Vec<(i32, i64)>>,
     strikes: u32,
+    /// Records the group has not consumed while this member holds no partition and the
+    /// group's committed offsets do not move: the member is not ready meanwhile.
+    waiting: Option<i64>,
 }
 
 impl OrphanWatch {
@@ -994,6 +1150,7 @@ impl OrphanWatch {
             last: Instant::now(),
             previous: None,
             strikes: 0,
+            waiting: None,
         }
     }
 
@@ -1010,6 +1167,7 @@ impl OrphanWatch {
         if owned > 0 {
             self.previous = None;
             self.strikes = 0;
+            self.waiting = None;
             return false;
         }
         let timeout = Duration::from_secs(5);
@@ -1042,6 +1200,7 @@ impl OrphanWatch {
         now.sort_unstable();
         let stuck = lag > 0 && self.previous.as_ref() == Some(&now);
         self.previous = Some(now);
+        self.waiting = stuck.then_some(lag);
         self.strikes = if stuck { self.strikes + 1 } else { 0 };
         if self.strikes >= 2 {
             self.strikes = 0;
@@ -1143,54 +1302,94 @@ fn is_fatal(e: &KafkaError) -> bool {
     }
 }
 
-fn resend_failed<P: Processor + 'static>(shared: &Shared<P>, retries: &Mutex<Vec<Retry>>) {
+/// Sends again what the broker refused. A record refused for its size goes again truncated
+/// ([`truncated`]); one refused [`MAX_RESENDS`] times makes the producer fail (the loop exits
+/// with an error, and the record is consumed again after the restart).
+fn resend_failed<P: Processor + 'static>(
+    shared: &Shared<P>,
+    retries: &Mutex<Vec<Retry>>,
+    attempts: &mut HashMap<(String, i32, Vec<u8>), u32>,
+) {
     let failed: Vec<Retry> = std::mem::take(&mut *lock(retries));
     if failed.is_empty() {
+        attempts.clear();
         return;
     }
     // The broker refused these for good (librdkafka does not time out with
     // message.timeout.ms=0): pause a little so a persistent refusal does not spin.
     std::thread::sleep(Duration::from_millis(200));
-    for Retry { message, ack } in failed {
+    for Retry {
+        message,
+        mut ack,
+        error,
+    } in failed
+    {
+        let mut out = OutputRecord {
+            topic: Arc::from(message.topic()),
+            key: message.key().map(<[u8]>::to_vec),
+            payload: message.payload().map(<[u8]>::to_vec),
+            partition: Some(message.partition()),
+            headers: Vec::new(),
+        };
+        let key = (
+            out.topic.to_string(),
+            message.partition(),
+            out.key.clone().unwrap_or_default(),
+        );
+        let n = attempts.entry(key).or_insert(0);
+        *n += 1;
+        if *n > MAX_RESENDS {
+            let why = format!(
+                "a record for {} was refused {MAX_RESENDS} times: {error}",
+                out.topic
+            );
+            lock(&shared.fatal).get_or_insert(why);
+            return;
+        }
+        if too_large(&error) {
+            if ack.kind != OutKind::DeadLetter {
+                // Never a truncated record in an output topic: the output goes to the
+                // dead-letter topic of the stage's input instead.
+                out.topic = Arc::from(shared.cfg.topics.dlq_of(&shared.spec.input));
+                out.partition = None;
+                out.headers = vec![
+                    (HEADER_STAGE, shared.spec.stage.as_str().as_bytes().to_vec()),
+                    (HEADER_REASON, b"too_large".to_vec()),
+                    (
+                        HEADER_MESSAGE,
+                        format!("output refused: {error}").into_bytes(),
+                    ),
+                ];
+                ack.kind = OutKind::DeadLetter;
+                shared.metrics.dlq("too_large");
+            }
+            out = truncated(&out);
+        }
         let mut record: BaseRecord<'_, [u8], [u8], Box<Ack>> =
-            BaseRecord::with_opaque_to(message.topic(), ack).partition(message.partition());
-        if let Some(k) = message.key() {
-            record = record.key(k);
+            BaseRecord::with_opaque_to(&out.topic, ack);
+        if let Some(p) = out.partition {
+            record = record.partition(p);
         }
-        if let Some(p) = message.payload() {
-            record = record.payload(p);
+        if let Some(k) = &out.key {
+            record = record.key(k.as_slice());
         }
-        if let Some(h) = message.headers() {
-            record = record.headers(h.clone());
+        if let Some(p) = &out.payload {
+            record = record.payload(p.as_slice());
         }
-        shared.send_record(record);
-    }
-}
-
-fn dead_letter(
-    dlq: &Arc<str>,
-    stage: &'static str,
-    reason: &'static str,
-    message: &str,
-    input: &InputRecord<'_>,
-) -> OutputRecord {
-    OutputRecord {
-        topic: dlq.clone(),
-        key: input.key.map(<[u8]>::to_vec),
-        // The original bytes, as received.
-        payload: Some(input.payload.unwrap_or_default().to_vec()),
-        partition: None,
-        headers: vec![
-            (HEADER_STAGE, stage.as_bytes().to_vec()),
-            (HEADER_REASON, reason.as_bytes().to_vec()),
-            (HEADER_MESSAGE, message.as_bytes().to_vec()),
-            (HEADER_SOURCE_TOPIC, input.topic.as_bytes().to_vec()),
-            (
-                HEADER_SOURCE_PARTITION,
-                input.partition.to_string().into_bytes(),
-            ),
-            (HEADER_SOURCE_OFFSET, input.offset.to_string().into_bytes()),
-        ],
+        let mut headers = message.headers().cloned().unwrap_or_default();
+        for (k, v) in &out.headers {
+            headers = headers.insert(Header {
+                key: k,
+                value: Some(v.as_slice()),
+            });
+        }
+        if headers.count() > 0 {
+            record = record.headers(headers);
+        }
+        if shared.send_record(record) == Sent::TooLarge {
+            lock(&shared.fatal)
+                .get_or_insert_with(|| "a truncated record is still too large".into());
+        }
     }
 }
 
