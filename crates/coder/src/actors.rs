@@ -11,6 +11,10 @@ use aho_corasick::{Anchored, MatchKind};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::classes::{
+    Class, ClassSet, AGENT_MODIFIER, AGENT_VERB_OBJECT, BACKER_SUFFIX, FAVOUR_PREFIX, GENERAL_NOUN,
+    LEADER_SUFFIX, NAME_LINKER, NAME_PARTICLE, NOT_NAME, NOT_TRADE, TITLE_LINK,
+};
 use crate::dict::{ActorDict, ActorEntry, ActorKind};
 use crate::error::DictError;
 use crate::text::{TokKind, Token};
@@ -121,6 +125,7 @@ impl ActorMatcher {
         text: &str,
         lower: &str,
         tokens: &[Token],
+        classes: &[ClassSet],
         date: NaiveDate,
         out: &mut Vec<Mention>,
     ) {
@@ -190,11 +195,7 @@ impl ActorMatcher {
                     }
                 }
                 // "a general strike", "the general election": an adjective, not an officer.
-                if orig == "general"
-                    && tokens.get(te + 1).is_some_and(|t| {
-                        GENERAL_NOUNS.contains(&&lower[t.start as usize..t.end as usize])
-                    })
-                {
+                if orig == "general" && classes.get(te + 1).is_some_and(|c| c.has(GENERAL_NOUN)) {
                     continue;
                 }
                 if let Some(b) = best {
@@ -298,221 +299,42 @@ pub struct Group {
     pub new_name: Option<(usize, usize)>,
 }
 
-/// Nouns after which "general" is an adjective.
-const GENERAL_NOUNS: &[&str] = &[
-    "strike",
-    "strikes",
-    "election",
-    "elections",
-    "assembly",
-    "amnesty",
-    "public",
-    "population",
-    "secretary",
-    "consensus",
-    "debate",
-    "mobilisation",
-    "mobilization",
-    "staff",
-    "prosecutor",
-    "council",
-    "meeting",
-    "congress",
-    "conference",
-    "manager",
-    "director",
-];
-
-const LINKERS: &[&str] = &["'s", "\u{2019}s", "'", "of", "the", "for", "on", "(", ")"];
-
-/// Modifiers that may sit between a country adjective and an agent noun.
-const MODIFIERS: &[&str] = &[
-    "defence",
-    "defense",
-    "security",
-    "riot",
-    "military",
-    "junior",
-    "senior",
-    "state",
-    "local",
-    "federal",
-    "provincial",
-    "regional",
-    "top",
-    "armed",
-    "special",
-    "naval",
-    "border",
-    "elite",
-    "tech",
-    "oil",
-    "energy",
-    "arms",
-    "steel",
-    "car",
-    "mining",
-    "shipping",
-    "rights",
-    "civil",
-    "pro-democracy",
-    "anti-government",
-    "pro-government",
-    "anti-war",
-    "opposition",
-    "community",
-    "religious",
-    "political",
-    "ruling",
-    "former",
-    "young",
-    "jailed",
-    "detained",
-    "imprisoned",
-    "striking",
-    "foreign",
-    "rebel",
-    "government",
-    "army",
-    "navy",
-    "police",
-    "intelligence",
-    "climate",
-    "environmental",
-    "student",
-    "women",
-    "female",
-    "male",
-    "muslim",
-    "christian",
-    "jewish",
-    "hindu",
-    "buddhist",
-    "catholic",
-    "ethnic",
-    "prominent",
-    "leading",
-    "independent",
-    "private",
-    "public",
-    "health",
-    "medical",
-    "aid",
-    "relief",
-    "peace",
-    "farm",
-    "industry",
-    "business",
-    "trade",
-    "labour",
-    "labor",
-    "union",
-    "airline",
-    "media",
-    "news",
-    "press",
-    "opposition-held",
-    "many",
-    "several",
-    "some",
-    "two",
-    "three",
-    "hundreds",
-];
-
 fn word<'a>(lower: &'a str, t: &Token) -> &'a str {
     &lower[t.range()]
 }
 
-const NAME_PARTICLES: &[&str] = &[
-    "al", "el", "bin", "ibn", "abu", "de", "van", "von", "da", "-", "ould",
-];
-
-const NOT_NAMES: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "the",
-    "on",
-    "in",
-    "said",
-    "says",
-    "told",
-    "and",
-    "but",
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "i",
-    "this",
-    "that",
-    "a",
-    "an",
-];
-
-/// A plain noun that may name a trade before an agent ("olive farmers", "tea pickers"), not a
-/// function word or a verb's past form.
-fn trade_noun(w: &str) -> bool {
-    w.len() > 2
-        && w.bytes().all(|b| b.is_ascii_lowercase())
-        && !w.ends_with("ed")
-        && !matches!(
-            w,
-            "and"
-                | "the"
-                | "for"
-                | "with"
-                | "from"
-                | "into"
-                | "against"
-                | "said"
-                | "says"
-                | "told"
-                | "who"
-                | "which"
-                | "that"
-                | "were"
-                | "are"
-                | "was"
-                | "have"
-                | "has"
-                | "had"
-                | "also"
-                | "not"
-                | "all"
-                | "many"
-                | "some"
-                | "other"
-                | "two"
-                | "three"
-        )
-}
-
 /// Whether a token can be part of an unknown proper name.
-pub fn is_name_token(text: &str, lower: &str, t: &Token) -> bool {
+/// `classes` are the token's word classes.
+pub fn is_name_token(text: &str, t: &Token, classes: ClassSet) -> bool {
     t.kind == TokKind::Word
         && t.cap
-        && !NOT_NAMES.contains(&word(lower, t))
-        && !crate::dates::MONTHS.contains(&word(lower, t))
+        && !classes.has(NOT_NAME)
         && text[t.range()].chars().any(|c| c.is_lowercase())
 }
 
-/// Composes mentions of one sentence into actor groups.
+/// A plain noun that may name a trade before an agent ("olive farmers", "tea pickers"), not a
+/// function word or a verb's past form.
+fn trade_noun(w: &str, classes: ClassSet) -> bool {
+    w.len() > 2
+        && w.bytes().all(|b| b.is_ascii_lowercase())
+        && !w.ends_with("ed")
+        && !classes.has(NOT_TRADE)
+}
+
+/// Composes mentions of one sentence into actor groups. `classes` are the word classes of
+/// the tokens.
+#[allow(clippy::too_many_arguments)]
 pub fn compose(
     matcher: &ActorMatcher,
     text: &str,
     lower: &str,
     tokens: &[Token],
+    classes: &[ClassSet],
     range: (usize, usize),
     mentions: &[Mention],
     out: &mut Vec<Group>,
 ) {
+    let is = |k: usize, c: Class| classes.get(k).is_some_and(|s| s.has(c));
     let mut i = 0;
     while i < mentions.len() {
         let first = &mentions[i];
@@ -526,12 +348,7 @@ pub fn compose(
             && first.start > range.0
             && matcher.entry(first.entry).kind == ActorKind::Agent
             && word(lower, &tokens[first.start - 1]) == "to"
-            && tokens.get(first.end).is_some_and(|t| {
-                matches!(
-                    word(lower, t),
-                    "the" | "a" | "an" | "its" | "their" | "his" | "her" | "for"
-                )
-            })
+            && is(first.end, AGENT_VERB_OBJECT)
         {
             i += 1;
             continue;
@@ -541,15 +358,12 @@ pub fn compose(
         let backed = first.end + 1 < tokens.len()
             && first.end + 1 < range.1
             && word(lower, &tokens[first.end]) == "-"
-            && matches!(
-                word(lower, &tokens[first.end + 1]),
-                "backed" | "trained" | "armed" | "funded" | "sponsored" | "supported" | "allied"
-            );
+            && is(first.end + 1, BACKER_SUFFIX);
         if matcher.entry(first.entry).kind == ActorKind::Adjective
             && (backed
                 || (first.start >= 2
                     && word(lower, &tokens[first.start - 1]) == "-"
-                    && word(lower, &tokens[first.start - 2]) == "pro"))
+                    && is(first.start - 2, FAVOUR_PREFIX)))
         {
             i += 1;
             continue;
@@ -560,17 +374,19 @@ pub fn compose(
         while j < mentions.len() && mentions[j].end <= range.1 {
             let next = &mentions[j];
             let gap = &tokens[end..next.start];
+            let gap_is = |c: Class| (end..next.start).all(|k| is(k, c));
             let joins = gap.len() <= 5
-                && gap.iter().all(|t| {
+                && (end..next.start).all(|k| {
+                    let t = &tokens[k];
                     let w = word(lower, t);
-                    LINKERS.contains(&w) || is_name_token(text, lower, t) || t.kind == TokKind::Word && w.len() > 1 && text[t.range()].chars().all(|c| c.is_uppercase())
+                    is(k, NAME_LINKER) || is_name_token(text, t, classes[k]) || t.kind == TokKind::Word && w.len() > 1 && text[t.range()].chars().all(|c| c.is_uppercase())
                 })
                 // An unknown capitalised word between two names is a name of its own
                 // ("Russia Today Libya"), so only a linker word may bridge countries.
                 && !(has_country(matcher, &members) && is_country(matcher, next))
                 // "Minister for Foreign Affairs" joins, "asked France for military help"
                 // does not: after "for" or "on" the next name is capitalised.
-                && (!gap.iter().any(|t| matches!(word(lower, t), "for" | "on"))
+                && (!(end..next.start).any(|k| is(k, TITLE_LINK))
                     || tokens[next.start].cap)
                 // A country's adjective, plain modifiers, an agent noun: "American defence
                 // companies", "Kenyan police officers", "Iranian junior doctors".
@@ -578,7 +394,7 @@ pub fn compose(
                     matches!(matcher.entry(x.entry).kind, ActorKind::Adjective | ActorKind::Capital)
                 }) && matcher.entry(next.entry).kind == ActorKind::Agent
                     && (1..=2).contains(&gap.len())
-                    && gap.iter().all(|t| MODIFIERS.contains(&word(lower, t))))
+                    && gap_is(AGENT_MODIFIER))
                 // A trade's noun between a country's adjective and its people: "Palestinian
                 // olive farmers", "Kenyan tea pickers".
                 || (members.last().is_some_and(|x| {
@@ -587,7 +403,7 @@ pub fn compose(
                     && ((gap.len() == 1
                         && gap[0].kind == TokKind::Word
                         && !gap[0].cap
-                        && trade_noun(word(lower, &gap[0])))
+                        && trade_noun(word(lower, &gap[0]), classes[end]))
                         // A model's designation: "an American B-29 bomber", "Russian Su-34 jets".
                         || ((2..=4).contains(&gap.len())
                             && gap.iter().any(|t| word(lower, t) == "-")
@@ -605,7 +421,7 @@ pub fn compose(
                     && matcher.entry(next.entry).kind == ActorKind::Agent
                     && gap.len() == 2
                     && word(lower, &gap[0]) == "-"
-                    && word(lower, &gap[1]) == "led");
+                    && is(end + 1, LEADER_SUFFIX));
             if !joins {
                 break;
             }
@@ -643,22 +459,24 @@ pub fn compose(
                     let dotted = raw.contains('.')
                         && raw.len() <= 6
                         && raw.chars().all(|c| c == '.' || c.is_ascii_uppercase());
-                    if dotted && k + 1 < next_mention && is_name_token(text, lower, &tokens[k + 1])
+                    if dotted
+                        && k + 1 < next_mention
+                        && is_name_token(text, &tokens[k + 1], classes[k + 1])
                     {
                         k += 1;
                         continue;
                     }
                 }
-                if LINKERS.contains(&w) || acronym {
+                if is(k, NAME_LINKER) || acronym {
                     boundary = k + 1;
-                } else if !(is_name_token(text, lower, t)
-                    || (k > boundary && NAME_PARTICLES.contains(&w)))
+                } else if !(is_name_token(text, t, classes[k])
+                    || (k > boundary && is(k, NAME_PARTICLE)))
                 {
                     break;
                 }
                 k += 1;
             }
-            while k > boundary && NAME_PARTICLES.contains(&word(lower, &tokens[k - 1])) {
+            while k > boundary && is(k - 1, NAME_PARTICLE) {
                 k -= 1;
             }
             if k > boundary {
@@ -900,15 +718,18 @@ mod tests {
         let mut toks = Vec::new();
         tokenize(text, &mut toks);
         let mut ms = Vec::new();
+        let classes = crate::classes::bundled().of_text(&lower, &toks);
         m.find(
             text,
             &lower,
             &toks,
+            &classes,
             NaiveDate::from_ymd_opt(2019, 3, 25).unwrap(),
             &mut ms,
         );
         let mut gs = Vec::new();
-        compose(&m, text, &lower, &toks, (0, toks.len()), &ms, &mut gs);
+        let range = (0, toks.len());
+        compose(&m, text, &lower, &toks, &classes, range, &ms, &mut gs);
         gs.into_iter()
             .map(|g| (g.actor.code.to_string(), g.actor.name.to_string()))
             .collect()

@@ -45,7 +45,7 @@ pub(crate) fn month(w: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
-fn weekday(w: &str) -> Option<Weekday> {
+pub(crate) fn weekday(w: &str) -> Option<Weekday> {
     Some(match w {
         "monday" => Weekday::Mon,
         "tuesday" => Weekday::Tue,

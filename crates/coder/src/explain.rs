@@ -12,7 +12,7 @@ pub struct Explanation {
     pub sentence: String,
     pub tokens: Vec<String>,
     /// (words, actor codes, preposition before them)
-    pub slots: Vec<(String, Vec<String>, Option<&'static str>)>,
+    pub slots: Vec<(String, Vec<String>, Option<String>)>,
     pub triggers: Vec<TriggerTrace>,
     pub events: Vec<CandidateEvent>,
 }
@@ -27,6 +27,7 @@ impl fmt::Display for Explanation {
         }
         for (words, codes, prep) in &self.slots {
             let prep = prep
+                .as_ref()
                 .map(|p| format!(" (after \"{p}\")"))
                 .unwrap_or_default();
             writeln!(f, "  {words:<40} {}{prep}", codes.join(" + "))?;

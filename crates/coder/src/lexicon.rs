@@ -1,5 +1,8 @@
 //! Inflections generated from a lemma, so that the verb dictionary lists `sign` once and the
-//! coder still finds "signs", "signed" and "signing".
+//! coder still finds "signs", "signed" and "signing". What the rules cannot make (irregular
+//! verbs, doubled consonants) is in `dict/inflections.txt`.
+
+use crate::dict::Inflections;
 
 /// What a word form is, as far as voice and modality need to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,113 +25,17 @@ impl Form {
     }
 }
 
-/// Irregular verbs: lemma, past, participle.
-const IRREGULAR: &[(&str, &str, &str)] = &[
-    ("be", "was", "been"),
-    ("bear", "bore", "borne"),
-    ("beat", "beat", "beaten"),
-    ("become", "became", "become"),
-    ("begin", "began", "begun"),
-    ("bind", "bound", "bound"),
-    ("blow", "blew", "blown"),
-    ("break", "broke", "broken"),
-    ("bring", "brought", "brought"),
-    ("build", "built", "built"),
-    ("buy", "bought", "bought"),
-    ("choose", "chose", "chosen"),
-    ("come", "came", "come"),
-    ("cut", "cut", "cut"),
-    ("deal", "dealt", "dealt"),
-    ("do", "did", "done"),
-    ("draw", "drew", "drawn"),
-    ("drive", "drove", "driven"),
-    ("fight", "fought", "fought"),
-    ("find", "found", "found"),
-    ("flee", "fled", "fled"),
-    ("fly", "flew", "flown"),
-    ("forbid", "forbade", "forbidden"),
-    ("forgive", "forgave", "forgiven"),
-    ("freeze", "froze", "frozen"),
-    ("get", "got", "gotten"),
-    ("give", "gave", "given"),
-    ("go", "went", "gone"),
-    ("hang", "hanged", "hung"),
-    ("have", "had", "had"),
-    ("hear", "heard", "heard"),
-    ("hide", "hid", "hidden"),
-    ("hit", "hit", "hit"),
-    ("hold", "held", "held"),
-    ("keep", "kept", "kept"),
-    ("know", "knew", "known"),
-    ("lay", "laid", "laid"),
-    ("lead", "led", "led"),
-    ("leave", "left", "left"),
-    ("lend", "lent", "lent"),
-    ("let", "let", "let"),
-    ("lose", "lost", "lost"),
-    ("make", "made", "made"),
-    ("meet", "met", "met"),
-    ("mislead", "misled", "misled"),
-    ("overrun", "overran", "overrun"),
-    ("overthrow", "overthrew", "overthrown"),
-    ("pay", "paid", "paid"),
-    ("put", "put", "put"),
-    ("rebuild", "rebuilt", "rebuilt"),
-    ("ride", "rode", "ridden"),
-    ("rise", "rose", "risen"),
-    ("run", "ran", "run"),
-    ("say", "said", "said"),
-    ("see", "saw", "seen"),
-    ("seek", "sought", "sought"),
-    ("sell", "sold", "sold"),
-    ("send", "sent", "sent"),
-    ("set", "set", "set"),
-    ("shake", "shook", "shaken"),
-    ("shoot", "shot", "shot"),
-    ("shut", "shut", "shut"),
-    ("sink", "sank", "sunk"),
-    ("slay", "slew", "slain"),
-    ("speak", "spoke", "spoken"),
-    ("spend", "spent", "spent"),
-    ("spread", "spread", "spread"),
-    ("stand", "stood", "stood"),
-    ("steal", "stole", "stolen"),
-    ("strike", "struck", "struck"),
-    ("swear", "swore", "sworn"),
-    ("take", "took", "taken"),
-    ("teach", "taught", "taught"),
-    ("tear", "tore", "torn"),
-    ("tell", "told", "told"),
-    ("think", "thought", "thought"),
-    ("throw", "threw", "thrown"),
-    ("undertake", "undertook", "undertaken"),
-    ("uphold", "upheld", "upheld"),
-    ("wage", "waged", "waged"),
-    ("win", "won", "won"),
-    ("withdraw", "withdrew", "withdrawn"),
-    ("withhold", "withheld", "withheld"),
-    ("write", "wrote", "written"),
-];
-
-/// Verbs whose final consonant doubles although they have more than one syllable.
-const DOUBLING: &[&str] = &[
-    "admit", "commit", "omit", "submit", "permit", "regret", "occur", "refer", "prefer", "control",
-    "patrol", "compel", "expel", "propel", "repel", "rebel", "equip", "transfer", "deter", "abet",
-    "embed", "kidnap", "worship", "handicap", "confer", "acquit", "outfit", "allot", "annul",
-    "befit", "dispel", "extol", "incur", "recur", "unplug",
-];
-
 fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
 /// Whether the final consonant doubles before -ed/-ing ("ban" -> "banned").
-fn doubles(lemma: &str) -> bool {
-    if DOUBLING.contains(&lemma) {
+fn doubles(lemma: &str, inf: &Inflections) -> bool {
+    if inf.doubling.iter().any(|d| &**d == lemma) {
         return true;
     }
     // Unstressed last syllables do not double ("opened", "edited", "exited").
-    if matches!(lemma, "open" | "edit" | "exit" | "even" | "envy" | "iron") {
+    if inf.single.iter().any(|d| &**d == lemma) {
         return false;
     }
     let b = lemma.as_bytes();
@@ -172,20 +79,20 @@ pub fn plural(noun: &str) -> String {
     }
 }
 
-fn regular_past(lemma: &str) -> String {
+fn regular_past(lemma: &str, inf: &Inflections) -> String {
     let b = lemma.as_bytes();
     if lemma.ends_with('e') {
         format!("{lemma}d")
     } else if lemma.ends_with('y') && b.len() > 1 && !is_vowel(b[b.len() - 2]) {
         format!("{}ied", &lemma[..lemma.len() - 1])
-    } else if doubles(lemma) {
+    } else if doubles(lemma, inf) {
         format!("{lemma}{}ed", &lemma[lemma.len() - 1..])
     } else {
         format!("{lemma}ed")
     }
 }
 
-fn gerund(lemma: &str) -> String {
+fn gerund(lemma: &str, inf: &Inflections) -> String {
     if let Some(stem) = lemma.strip_suffix("ie") {
         format!("{stem}ying")
     } else if lemma.ends_with('e')
@@ -193,7 +100,7 @@ fn gerund(lemma: &str) -> String {
         && lemma != "be"
     {
         format!("{}ing", &lemma[..lemma.len() - 1])
-    } else if doubles(lemma) {
+    } else if doubles(lemma, inf) {
         format!("{lemma}{}ing", &lemma[lemma.len() - 1..])
     } else {
         format!("{lemma}ing")
@@ -201,7 +108,7 @@ fn gerund(lemma: &str) -> String {
 }
 
 /// Every form of a verb lemma. Multi-word lemmas inflect their first word ("carry out").
-pub fn verb_forms(lemma: &str) -> Vec<(String, Form)> {
+pub fn verb_forms(lemma: &str, inf: &Inflections) -> Vec<(String, Form)> {
     let (head, tail) = match lemma.split_once(' ') {
         Some((h, t)) => (h, format!(" {t}")),
         None => (lemma, String::new()),
@@ -209,18 +116,18 @@ pub fn verb_forms(lemma: &str) -> Vec<(String, Form)> {
     let mut out = vec![
         (format!("{head}{tail}"), Form::Base),
         (format!("{}{tail}", third(head)), Form::Third),
-        (format!("{}{tail}", gerund(head)), Form::Gerund),
+        (format!("{}{tail}", gerund(head, inf)), Form::Gerund),
     ];
-    match IRREGULAR.iter().find(|(l, _, _)| *l == head) {
-        Some((_, past, part)) if past == part => {
+    match inf.irregular.get(head) {
+        Some((past, part)) if past == part => {
             out.push((format!("{past}{tail}"), Form::PastOrParticiple))
         }
-        Some((_, past, part)) => {
+        Some((past, part)) => {
             out.push((format!("{past}{tail}"), Form::Past));
             out.push((format!("{part}{tail}"), Form::Participle));
         }
         None => out.push((
-            format!("{}{tail}", regular_past(head)),
+            format!("{}{tail}", regular_past(head, inf)),
             Form::PastOrParticiple,
         )),
     }
@@ -242,7 +149,8 @@ mod tests {
     use super::*;
 
     fn forms(l: &str) -> Vec<String> {
-        verb_forms(l).into_iter().map(|(f, _)| f).collect()
+        let inf = crate::dict::Dictionaries::bundled_inflections().unwrap();
+        verb_forms(l, &inf).into_iter().map(|(f, _)| f).collect()
     }
 
     #[test]
@@ -267,7 +175,8 @@ mod tests {
 
     #[test]
     fn participles_are_marked_for_the_passive() {
-        let f = verb_forms("take");
+        let inf = crate::dict::Dictionaries::bundled_inflections().unwrap();
+        let f = verb_forms("take", &inf);
         assert!(f.iter().any(|(w, k)| w == "taken" && k.is_participle()));
         assert!(f.iter().any(|(w, k)| w == "took" && !k.is_participle()));
     }

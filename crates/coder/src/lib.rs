@@ -8,6 +8,7 @@
 //! voice, negation, modality, source and target. No parse tree.
 
 pub mod actors;
+pub mod classes;
 pub mod dates;
 pub mod dict;
 mod engine;
@@ -33,8 +34,9 @@ pub use limits::{Cuts, Limits};
 pub use places::{GazetteerPlaces, NoPlaces, PlaceResolver, StaticPlaces};
 
 use actors::{ActorMatcher, ActorRef};
+use classes::{WordClasses, ABBREVIATION};
 use dict::VerbDict;
-use engine::{Discourse, Doc, Engine, RawEvent, SentenceTrace, WordClasses};
+use engine::{Discourse, Doc, Engine, RawEvent, SentenceTrace};
 
 /// The event coder. Build it once (dictionaries compile into automata), then call
 /// [`Coder::code_article`] from any number of threads.
@@ -89,7 +91,7 @@ impl Coder {
         };
         Ok(Coder {
             actors,
-            classes: WordClasses::build(&d.verbs),
+            classes: WordClasses::build(&d.words, &d.verbs)?,
             verbs: d.verbs,
             info,
             places: Box::new(places::GazetteerPlaces::bundled()),
@@ -215,19 +217,20 @@ impl Coder {
         let lower = body.to_ascii_lowercase();
         let mut tokens = Vec::with_capacity(body.len() / 5);
         text::tokenize(body, &mut tokens);
-        let mut sentences = Vec::with_capacity(tokens.len() / 20 + 1);
-        text::split_sentences(body, &tokens, &mut sentences);
-        let max_tokens = self.limits.max_sentence_tokens;
-        cuts.sentences_split +=
-            text::bound_sentences(body, &tokens, &mut sentences, max_tokens) as u64;
-        let mut mentions = Vec::new();
-        self.actors
-            .find(body, &lower, &tokens, published, &mut mentions);
         let mut words = Vec::with_capacity(tokens.len());
         let mut classes = Vec::with_capacity(tokens.len());
         let mut ids = Vec::with_capacity(tokens.len());
         self.classes
             .of_tokens(&lower, &tokens, &mut words, &mut classes, &mut ids);
+        let mut sentences = Vec::with_capacity(tokens.len() / 20 + 1);
+        let abbreviation = |w: &str| self.classes.of_word(w).has(ABBREVIATION);
+        text::split_sentences_with(body, &tokens, &abbreviation, &mut sentences);
+        let max_tokens = self.limits.max_sentence_tokens;
+        cuts.sentences_split +=
+            text::bound_sentences(body, &tokens, &mut sentences, max_tokens) as u64;
+        let mut mentions = Vec::new();
+        self.actors
+            .find(body, &lower, &tokens, &classes, published, &mut mentions);
         let doc = Doc {
             text: body,
             lower: &lower,
@@ -318,6 +321,7 @@ impl Coder {
             doc.text,
             doc.lower,
             doc.tokens,
+            doc.classes,
             range,
             e.trigger,
             &context,

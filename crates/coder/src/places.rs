@@ -3,6 +3,7 @@
 
 use dragoman_model::{Location, LocationPrecision};
 
+use crate::classes::{ClassSet, LOCATIVE_PREP, MOTION, SETTLEMENT};
 use crate::text::Token;
 
 /// What the coder needs from a gazetteer. `dragoman-gazetteer` implements it; tests use small
@@ -118,67 +119,17 @@ impl PlaceResolver for NoPlaces {
     }
 }
 
-/// Prepositions that introduce where something happened ("clashes in Sirte", "talks at
-/// Camp David", "a strike near Balakot", "an incursion into Syria").
-const PLACE_PREPS: &[&str] = &["in", "at", "near", "outside", "inside", "into"];
-
-/// Words after which "to" names a destination, the place of a visit ("a visit to Moscow",
-/// "flew to Beijing"). Elsewhere "to" names a recipient ("an ambassador to Somalia", "a sale
-/// of tanks to Taiwan"), not a place where anything happened.
-const MOTION_WORDS: &[&str] = &[
-    "visit",
-    "visits",
-    "visited",
-    "visiting",
-    "trip",
-    "trips",
-    "travel",
-    "travels",
-    "travelled",
-    "traveled",
-    "travelling",
-    "traveling",
-    "flew",
-    "fly",
-    "flies",
-    "flying",
-    "went",
-    "go",
-    "goes",
-    "going",
-    "came",
-    "come",
-    "comes",
-    "arrived",
-    "arrive",
-    "arrives",
-    "journey",
-    "returned",
-    "return",
-    "returns",
-    "headed",
-    "heads",
-    "tour",
-    "voyage",
-    "delegation",
-    "delegations",
-    "mission",
-    "way",
-];
-
-/// "the <...> city of <Name>".
-const SETTLEMENT_WORDS: &[&str] = &[
-    "city", "town", "port", "village", "capital", "region", "province", "district", "state",
-];
-
 /// The location of an event: the place in the sentence after a locative preposition ("in",
 /// "at", "near", "into") or after a motion word and "to" ("visit to Moscow"), preferring the
 /// one nearest after the trigger; ambiguous names are resolved by `choose` with `context`.
+/// `classes` are the word classes of the tokens (`locative-prep`, `motion`, `settlement`).
+#[allow(clippy::too_many_arguments)]
 pub fn find_location(
     resolver: &dyn PlaceResolver,
     text: &str,
     lower: &str,
     tokens: &[Token],
+    classes: &[ClassSet],
     range: (usize, usize),
     trigger: usize,
     context: &[&str],
@@ -187,8 +138,8 @@ pub fn find_location(
     let mut i = range.0;
     while i + 1 < range.1 {
         let w = &lower[tokens[i].range()];
-        let locative = PLACE_PREPS.contains(&w)
-            || (w == "to" && i > range.0 && MOTION_WORDS.contains(&&lower[tokens[i - 1].range()]));
+        let is = |k: usize, c| classes.get(k).is_some_and(|s: &ClassSet| s.has(c));
+        let locative = is(i, LOCATIVE_PREP) || (w == "to" && i > range.0 && is(i - 1, MOTION));
         // "in the Ukrainian city of Kharkiv", "at the port of Hodeidah": skip to the name
         // (but "in the Gulf of Oman" is not Oman).
         let mut name_at = i + 1;
@@ -196,7 +147,7 @@ pub fn find_location(
             let mut j = name_at + 1;
             let mut kind = false;
             while j + 1 < range.1 && j < name_at + 5 && &lower[tokens[j].range()] != "of" {
-                kind |= SETTLEMENT_WORDS.contains(&&lower[tokens[j].range()]);
+                kind |= is(j, SETTLEMENT);
                 j += 1;
             }
             if kind && j + 1 < range.1 && &lower[tokens[j].range()] == "of" && tokens[j + 1].cap {
@@ -316,9 +267,11 @@ mod tests {
         let lower = text.to_ascii_lowercase();
         let mut t = Vec::new();
         tokenize(text, &mut t);
-        let loc = find_location(&places, text, &lower, &t, (0, t.len()), 0, &["LBN"]).unwrap();
+        let c = crate::classes::bundled().of_text(&lower, &t);
+        let all = (0, t.len());
+        let loc = find_location(&places, text, &lower, &t, &c, all, 0, &["LBN"]).unwrap();
         assert_eq!(loc.country, "LBN");
-        let loc = find_location(&places, text, &lower, &t, (0, t.len()), 0, &[]).unwrap();
+        let loc = find_location(&places, text, &lower, &t, &c, all, 0, &[]).unwrap();
         assert_eq!(loc.country, "LBY");
     }
 

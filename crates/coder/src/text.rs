@@ -4,6 +4,8 @@
 //! keeps every byte offset unchanged: one allocation per article, and every token is a pair of
 //! offsets valid in both the original and the lower-cased text.
 
+use crate::classes::ABBREVIATION;
+
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokKind {
@@ -179,15 +181,6 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     }
 }
 
-/// Abbreviations after which a period does not end a sentence (lower case, no period).
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "rep", "sen", "gov", "pres",
-    "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "no", "vs", "inc", "corp", "co", "ltd", "jr", "sr", "prof", "adm", "cmdr", "rev", "hon", "mt",
-    "ft", "gov", "brig", "cpl", "pvt", "amb", "sec", "dept", "est", "approx", "e.g", "i.e", "etc",
-    "al",
-];
-
 fn is_closing_quote(s: &str) -> bool {
     matches!(s, "\"" | "\u{201d}" | "'" | "\u{2019}" | ")")
 }
@@ -195,6 +188,19 @@ fn is_closing_quote(s: &str) -> bool {
 /// Splits tokens into sentences. A line break always ends a sentence (paragraphs and
 /// headlines); `.`, `!` and `?` end one unless the period belongs to an abbreviation.
 pub fn split_sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
+    let words = crate::classes::bundled();
+    split_sentences_with(text, tokens, &|w| words.of_word(w).has(ABBREVIATION), out);
+}
+
+/// [`split_sentences`] with the abbreviations of a dictionary: `abbreviation` says whether a
+/// lower-case word before a period is one (`gen`, `jan`, `u.s` need not be: a dotted word is
+/// one token).
+pub fn split_sentences_with(
+    text: &str,
+    tokens: &[Token],
+    abbreviation: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Sentence>,
+) {
     let mut start = 0usize;
     let mut i = 0usize;
     let push = |out: &mut Vec<Sentence>, s: usize, e: usize| {
@@ -220,8 +226,7 @@ pub fn split_sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
                 && prev.is_some_and(|p| {
                     p.end == t.start && {
                         let w = text[p.range()].to_ascii_lowercase();
-                        ABBREVIATIONS.contains(&w.as_str())
-                            || (w.len() == 1 && w.chars().all(|c| c.is_alphabetic()))
+                        abbreviation(&w) || (w.len() == 1 && w.chars().all(|c| c.is_alphabetic()))
                     }
                 });
             if !abbrev {

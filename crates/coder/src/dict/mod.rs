@@ -1,85 +1,128 @@
-//! Dictionaries: actors and verb patterns, in the project's format or PETRARCH-2's.
+//! Dictionaries: actors, verb patterns, word classes and inflections, in the project's format
+//! or PETRARCH-2's.
 
 pub mod actors;
+pub mod lines;
 pub mod petrarch;
 pub mod verbs;
+pub mod words;
 
 use std::path::Path;
 
 use crate::error::DictError;
 pub use actors::{ActorDict, ActorEntry, ActorKind};
+use lines::{lines_of, Line};
 pub use verbs::{Block, Elem, Family, Pattern, VerbDict};
+pub use words::{Inflections, WordClass, WordDict};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 }
 
-/// The files of a dictionary directory in the project's format.
-pub const FILES: [&str; 6] = [
+/// The files of a dictionary directory in the project's format, in the order they are read.
+pub const FILES: [&str; 8] = [
     "countries.txt",
     "people.txt",
     "igos.txt",
     "groups.txt",
     "agents.txt",
+    "inflections.txt",
     "verbs.txt",
+    "words.txt",
 ];
+
+/// A file of [`FILES`] by its index there.
+#[derive(Clone, Copy)]
+enum F {
+    Countries,
+    People,
+    Igos,
+    Groups,
+    Agents,
+    Inflections,
+    Verbs,
+    Words,
+}
+
+/// The bundled text of a dictionary file, empty when there is none.
+pub fn bundled_text(name: &str) -> &'static str {
+    bundled::TEXTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, t)| t)
+}
 
 /// Everything the coder knows, before compilation into automata.
 #[derive(Debug, Clone, Default)]
 pub struct Dictionaries {
     pub actors: ActorDict,
     pub verbs: VerbDict,
+    pub words: WordDict,
+    pub inflections: Inflections,
     /// Where they came from, for `CoderInfo`: `bundled`, a directory, `petrarch2`.
     pub label: String,
 }
 
 impl Dictionaries {
-    /// Parses the six texts of the project's format. Missing texts are empty.
-    pub fn parse(texts: [(&str, &str); 6], label: String) -> Result<Self, DictError> {
+    /// Parses the texts of the project's format, one `(name as reported, text)` per file of
+    /// [`FILES`], in that order. Missing texts are empty.
+    pub fn parse(texts: &[(&str, &str)], label: String) -> Result<Self, DictError> {
+        let lines = |f: F| -> Vec<Line> {
+            texts
+                .get(f as usize)
+                .map_or_else(Vec::new, |(name, text)| lines_of(name, text))
+        };
+        let text = |f: F| texts.get(f as usize).copied().unwrap_or(("", ""));
+        let inflections = words::parse_inflections(&lines(F::Inflections))?;
+        let words = words::parse_words(&lines(F::Words))?;
         let mut actors = ActorDict::default();
-        let [countries, people, igos, groups, agents, verbs] = texts;
-        actors::parse_countries(countries.0, countries.1, &mut actors)?;
-        actors::parse_people(people.0, people.1, &mut actors)?;
-        actors::parse_coded_names(igos.0, igos.1, ActorKind::Igo, &mut actors)?;
-        actors::parse_coded_names(groups.0, groups.1, ActorKind::Group, &mut actors)?;
-        actors::parse_coded_names(agents.0, agents.1, ActorKind::Agent, &mut actors)?;
-        let verbs = verbs::parse_verbs(verbs.0, verbs.1)?;
+        let (file, t) = text(F::Countries);
+        actors::parse_countries(file, t, &mut actors)?;
+        let (file, t) = text(F::People);
+        actors::parse_people(file, t, &mut actors)?;
+        for (f, kind) in [
+            (F::Igos, ActorKind::Igo),
+            (F::Groups, ActorKind::Group),
+            (F::Agents, ActorKind::Agent),
+        ] {
+            let (file, t) = text(f);
+            actors::parse_coded_names(file, t, kind, &mut actors)?;
+        }
+        let (file, t) = text(F::Verbs);
+        let verbs = verbs::parse_verbs(file, t, &inflections)?;
         Ok(Self {
             actors,
             verbs,
+            words,
+            inflections,
             label,
         })
     }
 
     /// The dictionaries compiled into the library.
     pub fn bundled() -> Result<Self, DictError> {
-        Self::parse(
-            [
-                ("countries.txt", bundled::COUNTRIES),
-                ("people.txt", bundled::PEOPLE),
-                ("igos.txt", bundled::IGOS),
-                ("groups.txt", bundled::GROUPS),
-                ("agents.txt", bundled::AGENTS),
-                ("verbs.txt", bundled::VERBS),
-            ],
-            "bundled".into(),
-        )
+        let texts: Vec<(&str, &str)> = FILES.iter().map(|n| (*n, bundled_text(n))).collect();
+        Self::parse(&texts, "bundled".into())
+    }
+
+    /// The bundled word classes alone.
+    pub fn bundled_words() -> Result<WordDict, DictError> {
+        let name = FILES[F::Words as usize];
+        words::parse_words(&lines_of(name, bundled_text(name)))
+    }
+
+    /// The bundled inflections alone.
+    pub fn bundled_inflections() -> Result<Inflections, DictError> {
+        let name = FILES[F::Inflections as usize];
+        words::parse_inflections(&lines_of(name, bundled_text(name)))
     }
 
     /// A directory in the project's format. Files that are absent fall back to the bundled
     /// ones, so a user can override only the verbs, or only the people.
     pub fn from_dir(dir: &Path) -> Result<Self, DictError> {
-        let bundled = [
-            bundled::COUNTRIES,
-            bundled::PEOPLE,
-            bundled::IGOS,
-            bundled::GROUPS,
-            bundled::AGENTS,
-            bundled::VERBS,
-        ];
-        let mut texts: Vec<(String, String)> = Vec::with_capacity(6);
+        let mut texts: Vec<(String, String)> = Vec::with_capacity(FILES.len());
         let mut found = 0;
-        for (name, fallback) in FILES.iter().zip(bundled) {
+        for name in FILES {
             let path = dir.join(name);
             if path.exists() {
                 found += 1;
@@ -89,7 +132,7 @@ impl Dictionaries {
                 })?;
                 texts.push((path.display().to_string(), text));
             } else {
-                texts.push((format!("bundled {name}"), fallback.to_string()));
+                texts.push((format!("bundled {name}"), bundled_text(name).to_string()));
             }
         }
         if found == 0 {
@@ -98,10 +141,7 @@ impl Dictionaries {
                 expected: FILES.join(", "),
             });
         }
-        let t = |i: usize| (texts[i].0.as_str(), texts[i].1.as_str());
-        Self::parse(
-            [t(0), t(1), t(2), t(3), t(4), t(5)],
-            dir.display().to_string(),
-        )
+        let texts: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (&**n, &**t)).collect();
+        Self::parse(&texts, dir.display().to_string())
     }
 }

@@ -16,7 +16,7 @@ use dragoman_model::CameoTable;
 
 use super::actors::{ActorDict, ActorEntry, ActorKind};
 use super::verbs::{Block, Elem, Pattern, VerbDict};
-use super::Dictionaries;
+use super::{Dictionaries, Inflections};
 use crate::error::DictError;
 use crate::lexicon::{self, Form};
 
@@ -42,7 +42,9 @@ pub fn load(dir: &Path) -> Result<Dictionaries, DictError> {
         dir: dir.to_path_buf(),
         expected: VERBS.into(),
     })?;
-    let verbs = parse_verbs(VERBS, &verbs_text)?;
+    // The word classes, inflections and rules are the bundled ones.
+    let mut d = Dictionaries::bundled()?;
+    let verbs = parse_verbs(VERBS, &verbs_text, &d.inflections)?;
     let mut actors = ActorDict::default();
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|source| DictError::Io {
@@ -63,11 +65,10 @@ pub fn load(dir: &Path) -> Result<Dictionaries, DictError> {
     if let Some(text) = read(dir, AGENTS)? {
         parse_agents(AGENTS, &text, &mut actors)?;
     }
-    Ok(Dictionaries {
-        actors,
-        verbs,
-        label: format!("petrarch2:{}", dir.display()),
-    })
+    d.actors = actors;
+    d.verbs = verbs;
+    d.label = format!("petrarch2:{}", dir.display());
+    Ok(d)
 }
 
 fn strip_comment(l: &str) -> &str {
@@ -289,7 +290,7 @@ pub fn parse_agents(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), 
 
 /// `CAMEO.2.0.txt`: synonym sets (`&SET` then `+WORD` lines) and verb blocks
 /// (`--- LEMMA [CODE] ---`, synonym lines, `- pattern [CODE]` lines).
-pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
+pub fn parse_verbs(file: &str, text: &str, inf: &Inflections) -> Result<VerbDict, DictError> {
     let table = CameoTable::global();
     let mut sets: FxHashMap<String, Vec<Box<str>>> = FxHashMap::default();
     let mut current_set: Option<String> = None;
@@ -425,7 +426,7 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
         if word.is_empty() || word.contains(' ') {
             continue;
         }
-        b.forms.extend(lexicon::verb_forms(&word));
+        b.forms.extend(lexicon::verb_forms(&word, inf));
         if let Some(fs) = forms {
             b.forms.extend(
                 fs.split_whitespace()
@@ -481,7 +482,8 @@ mod tests {
     #[test]
     fn verb_blocks_and_sets() {
         let text = "&FOOD\n+FOOD\n+FOOD_AID\n\n####### VERB PATTERNS #######\n---  SEND   [---]  ---\nSEND {SENT SENDING}\nDISPATCH\n- * &FOOD (TO +)  [073]  # x\n- * $ [---]\n";
-        let v = parse_verbs("CAMEO.2.0.txt", text).unwrap();
+        let inf = Dictionaries::bundled_inflections().unwrap();
+        let v = parse_verbs("CAMEO.2.0.txt", text, &inf).unwrap();
         assert_eq!(v.blocks.len(), 1);
         assert!(v.index.contains_key("sent") && v.index.contains_key("dispatched"));
         let p = &v.blocks[0].patterns[0];

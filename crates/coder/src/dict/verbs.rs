@@ -18,6 +18,7 @@ use rustc_hash::FxHashMap;
 
 use dragoman_model::CameoTable;
 
+use crate::dict::Inflections;
 use crate::error::DictError;
 use crate::lexicon::{self, Form};
 
@@ -128,7 +129,7 @@ fn strip_comment(l: &str) -> &str {
 }
 
 /// Parses `verbs.txt`. Codes are checked against the CAMEO table, so a typo is a load error.
-pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
+pub fn parse_verbs(file: &str, text: &str, inf: &Inflections) -> Result<VerbDict, DictError> {
     let table = CameoTable::global();
     let mut sets: FxHashMap<String, Vec<Box<str>>> = FxHashMap::default();
     // Sets may be used before their definition: collect them first.
@@ -184,7 +185,7 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
             let mut forms = if noun {
                 lexicon::noun_forms(&lemma)
             } else {
-                lexicon::verb_forms(&lemma)
+                lexicon::verb_forms(&lemma, inf)
             };
             let mut family = None;
             for w in words {
@@ -277,11 +278,16 @@ pub fn parse_verbs(file: &str, text: &str) -> Result<VerbDict, DictError> {
 mod tests {
     use super::*;
 
+    fn inf() -> Inflections {
+        crate::dict::Dictionaries::bundled_inflections().unwrap()
+    }
+
     #[test]
     fn blocks_sets_and_rules() {
         let d = parse_verbs(
             "verbs.txt",
             "&AGREEMENT = agreement | accord\n# c\nverb sign\n  057 * &AGREEMENT\n  057 *\nverb urge @appeal\n",
+            &inf(),
         )
         .unwrap();
         assert_eq!(d.blocks.len(), 2);
@@ -295,14 +301,14 @@ mod tests {
 
     #[test]
     fn bad_code_and_unknown_set_are_reported_with_their_line() {
-        let e = parse_verbs("verbs.txt", "verb sign\n  57 *\n").unwrap_err();
+        let e = parse_verbs("verbs.txt", "verb sign\n  57 *\n", &inf()).unwrap_err();
         assert_eq!(
             e.to_string(),
             "verbs.txt:2: \"57\" is not a CAMEO event code"
         );
-        let e = parse_verbs("verbs.txt", "verb sign\n\n  057 * &NOPE\n").unwrap_err();
+        let e = parse_verbs("verbs.txt", "verb sign\n\n  057 * &NOPE\n", &inf()).unwrap_err();
         assert_eq!(e.to_string(), "verbs.txt:3: unknown set &NOPE");
-        let e = parse_verbs("verbs.txt", "  057 *\n").unwrap_err();
+        let e = parse_verbs("verbs.txt", "  057 *\n", &inf()).unwrap_err();
         assert!(e.to_string().contains("outside a verb"));
     }
 }

@@ -6,6 +6,8 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
+use crate::classes::*;
+
 use crate::actors::{compose, is_name_token, ActorMatcher, ActorRef, Group, Mention};
 use crate::dict::{Block, Elem, Family, Pattern, VerbDict};
 use crate::lexicon::Form;
@@ -17,165 +19,42 @@ pub struct Doc<'a> {
     pub lower: &'a str,
     pub tokens: &'a [Token],
     pub mentions: &'a [Mention],
-    /// The word lists each token's lower-case word is in ([`WordClasses`]).
-    pub classes: &'a [u16],
+    /// The word classes each token's lower-case word is in ([`WordClasses`]).
+    pub classes: &'a [ClassSet],
     /// Each token's word as a pattern word id ([`WordClasses`]), 0 when no pattern has it.
     pub ids: &'a [u32],
     /// Each token's lower-case word, sliced once: rules ask for words many times each.
     pub words: &'a [&'a str],
 }
 
-impl Doc<'_> {
-    fn w(&self, i: usize) -> &str {
+impl<'a> Doc<'a> {
+    fn w(&self, i: usize) -> &'a str {
         self.words.get(i).copied().unwrap_or("")
     }
 
-    /// Whether the word of token `i` is in any of the lists of `class`. Past the end, the
-    /// empty word is in none.
-    fn is(&self, i: usize, class: u16) -> bool {
-        self.classes.get(i).is_some_and(|c| c & class != 0)
-    }
-}
-
-// Word lists as bits, looked up once per token instead of compared word by word at every
-// rule that asks.
-const BOUNDARY: u16 = 1;
-const PREP: u16 = 1 << 1;
-const DET: u16 = 1 << 2;
-const QUANT: u16 = 1 << 3;
-const TARGET_PREP: u16 = 1 << 4;
-const NOT_TARGET_PREP: u16 = 1 << 5;
-const ADVERB: u16 = 1 << 6;
-const AUX_BE_W: u16 = 1 << 7;
-const AUX_SKIP_W: u16 = 1 << 8;
-const NEGATION: u16 = 1 << 9;
-const INTENT: u16 = 1 << 10;
-const ACTUAL: u16 = 1 << 11;
-const HYPO: u16 = 1 << 12;
-const FUT: u16 = 1 << 13;
-/// A form in the verb dictionary's index.
-const VERB: u16 = 1 << 14;
-
-/// The word lists of the engine, and the words of the verb patterns as ids, by word.
-#[derive(Debug, Default)]
-pub struct WordClasses {
-    map: FxHashMap<Box<str>, (u16, u32)>,
-    /// Per block, per pattern: the ids of each element's words (none for actor slots).
-    patterns: Vec<Vec<PatternIds>>,
-    /// Per block, its pattern indices by decreasing specificity (ties in dictionary order):
-    /// the first that matches is the one that wins, so the rest need not be tried.
-    by_specificity: Vec<Box<[u32]>>,
-}
-
-#[derive(Debug, Default)]
-struct PatternIds {
-    before: Vec<Box<[u32]>>,
-    after: Vec<Box<[u32]>>,
-}
-
-impl WordClasses {
-    pub fn build(verbs: &VerbDict) -> Self {
-        let lists: [(&[&str], u16); 14] = [
-            (CLAUSE_BREAKS, BOUNDARY),
-            (PREPOSITIONS, PREP),
-            (DETERMINERS, DET),
-            (QUANTITIES, QUANT),
-            (TARGET_PREPS, TARGET_PREP),
-            (NOT_TARGET_PREPS, NOT_TARGET_PREP),
-            (ADVERBS, ADVERB),
-            (AUX_BE, AUX_BE_W),
-            (AUX_SKIP, AUX_SKIP_W),
-            (NEGATIONS, NEGATION),
-            (INTENT_WORDS, INTENT),
-            (ACTUAL_WORDS, ACTUAL),
-            (HYPOTHETICAL, HYPO),
-            (FUTURE, FUT),
-        ];
-        let mut map: FxHashMap<Box<str>, (u16, u32)> = FxHashMap::default();
-        for (list, class) in lists {
-            for w in list {
-                map.entry((*w).into()).or_default().0 |= class;
-            }
-        }
-        for w in verbs.index.keys() {
-            map.entry(w.clone()).or_default().0 |= VERB;
-        }
-        let mut next_id = 0;
-        let mut ids = |elems: &[Elem]| -> Vec<Box<[u32]>> {
-            elems
-                .iter()
-                .map(|e| match e {
-                    Elem::Words(ws) => ws
-                        .iter()
-                        .map(|w| {
-                            let id = &mut map.entry(w.clone()).or_default().1;
-                            if *id == 0 {
-                                next_id += 1;
-                                *id = next_id;
-                            }
-                            *id
-                        })
-                        .collect(),
-                    Elem::Source | Elem::Target => Box::default(),
-                })
-                .collect()
-        };
-        let patterns = verbs
-            .blocks
-            .iter()
-            .map(|b| {
-                b.patterns
-                    .iter()
-                    .map(|p| PatternIds {
-                        before: ids(&p.before),
-                        after: ids(&p.after),
-                    })
-                    .collect()
-            })
-            .collect();
-        let by_specificity = verbs
-            .blocks
-            .iter()
-            .map(|b| {
-                let mut order: Vec<u32> = (0..b.patterns.len() as u32).collect();
-                order.sort_by_key(|&i| std::cmp::Reverse(b.patterns[i as usize].specificity));
-                order.into_boxed_slice()
-            })
-            .collect();
-        WordClasses {
-            map,
-            patterns,
-            by_specificity,
-        }
+    /// Whether the word of token `i` is in `class`. Past the end, the empty word is in none.
+    fn is(&self, i: usize, class: Class) -> bool {
+        self.classes.get(i).is_some_and(|c| c.has(class))
     }
 
-    /// The lower-case word, classes and pattern word id of every token.
-    pub fn of_tokens<'a>(
-        &self,
-        lower: &'a str,
-        tokens: &[Token],
-        words: &mut Vec<&'a str>,
-        classes: &mut Vec<u16>,
-        ids: &mut Vec<u32>,
-    ) {
-        for t in tokens {
-            let w = &lower[t.range()];
-            let (c, id) = self.map.get(w).copied().unwrap_or((0, 0));
-            words.push(w);
-            classes.push(c);
-            ids.push(id);
-        }
+    /// Whether the word of token `i` is in any of `classes`.
+    fn is_any(&self, i: usize, classes: &[Class]) -> bool {
+        self.classes
+            .get(i)
+            .is_some_and(|c| classes.iter().any(|&k| c.has(k)))
     }
 }
 
 /// One or more coordinated actors in one syntactic position ("Russia and Libya").
 #[derive(Debug, Clone)]
-pub struct Slot {
+pub struct Slot<'d> {
     pub start: usize,
     pub end: usize,
     pub members: Vec<ActorRef>,
     /// The preposition right before the slot, lower case: "with", "to", "between".
-    pub prep: Option<&'static str>,
+    pub prep: Option<&'d str>,
+    /// The word classes of that preposition.
+    pub prep_classes: ClassSet,
 }
 
 /// What the article said so far: names introduced, the last pair of parties, the last person.
@@ -215,216 +94,9 @@ pub struct TriggerTrace {
 /// What the coder saw in one sentence, for `explain`.
 #[derive(Debug, Clone, Default)]
 pub struct SentenceTrace {
-    pub slots: Vec<(String, Vec<String>, Option<&'static str>)>,
+    pub slots: Vec<(String, Vec<String>, Option<String>)>,
     pub triggers: Vec<TriggerTrace>,
 }
-
-const PREPOSITIONS: &[&str] = &[
-    "with", "to", "between", "by", "in", "at", "on", "for", "against", "from", "of", "near",
-    "during", "into", "over", "toward", "towards", "among", "after", "before", "since", "inside",
-    "outside", "across", "through", "under", "about", "like", "than", "amid", "upon", "via",
-    "around",
-];
-const DETERMINERS: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "its",
-    "their",
-    "his",
-    "her",
-    "both",
-    "all",
-    "some",
-    "several",
-    "two",
-    "three",
-    "other",
-    "various",
-    "this",
-    "these",
-    "those",
-    "that",
-    "fellow",
-    "neighbouring",
-    "neighboring",
-    "rival",
-    "many",
-    "dozens",
-    "hundreds",
-    "thousands",
-    "of",
-];
-/// Words of a quantity phrase before a subject: "tens of thousands of", "more than a million".
-const QUANTITIES: &[&str] = &[
-    "hundreds",
-    "thousands",
-    "millions",
-    "tens",
-    "dozens",
-    "scores",
-    "million",
-    "thousand",
-    "hundred",
-    "more",
-    "fewer",
-    "less",
-    "number",
-    "crowds",
-    "crowd",
-    "group",
-    "groups",
-    "some",
-    "many",
-    "several",
-    "majority",
-    "lots",
-    "handful",
-];
-/// Prepositions whose object is a place or time, not a target.
-const NOT_TARGET_PREPS: &[&str] = &[
-    "in", "at", "near", "during", "by", "since", "after", "before", "inside", "outside", "across",
-    "through", "under", "about", "like", "than", "amid", "via", "among", "around",
-];
-const TARGET_PREPS: &[&str] = &[
-    "with", "to", "against", "on", "for", "toward", "towards", "into", "over", "upon", "from",
-];
-const ADVERBS: &[&str] = &[
-    "also",
-    "soon",
-    "now",
-    "again",
-    "further",
-    "jointly",
-    "formally",
-    "officially",
-    "later",
-    "eventually",
-    "then",
-    "still",
-    "even",
-    "reportedly",
-    "allegedly",
-    "recently",
-    "already",
-    "repeatedly",
-    "publicly",
-    "strongly",
-    "firmly",
-    "sharply",
-    "immediately",
-    "finally",
-    "just",
-    "once",
-    "twice",
-    "yet",
-    "only",
-    "previously",
-    "subsequently",
-    "swiftly",
-    "quickly",
-    "personally",
-    "directly",
-    "effectively",
-    "openly",
-    "apparently",
-    "reluctantly",
-    "fiercely",
-    "heavily",
-    "briefly",
-    "largely",
-    "partly",
-    "unilaterally",
-    "successfully",
-    "permanently",
-    "temporarily",
-    "fully",
-    "completely",
-    "gradually",
-    "indefinitely",
-    "partially",
-    "formally",
-    "unanimously",
-    "overwhelmingly",
-    "reportedly",
-    "deliberately",
-];
-const AUX_BE: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "get", "got", "gets",
-];
-const AUX_SKIP: &[&str] = &["has", "have", "had", "not", "n't", "'t", "never"];
-const NEGATIONS: &[&str] = &[
-    "not", "n't", "'t", "never", "no", "neither", "nor", "without", "cannot",
-];
-const CLAUSE_BREAKS: &[&str] = &[
-    ";", ":", "which", "who", "whom", "whose", "but", "while", "whereas", "although", "though",
-    "because", "\u{201c}", "\u{201d}", "\"",
-];
-/// Adjectives and phrases that make the following infinitive an intention.
-const INTENT_WORDS: &[&str] = &[
-    "ready",
-    "willing",
-    "prepared",
-    "due",
-    "set",
-    "expected",
-    "going",
-    "poised",
-    "eager",
-    "keen",
-    "determined",
-    "likely",
-    "scheduled",
-    "slated",
-    "about",
-];
-/// Verbs whose infinitive complement happened: "began to withdraw".
-const ACTUAL_WORDS: &[&str] = &[
-    "began",
-    "begin",
-    "begins",
-    "started",
-    "start",
-    "starts",
-    "continued",
-    "continue",
-    "continues",
-    "resumed",
-    "resume",
-    "moved",
-    "managed",
-    "went",
-    "proceeded",
-    "came",
-    "helped",
-    "help",
-    "helps",
-    "sought",
-    "voted",
-    "vote",
-    "votes",
-];
-const HYPOTHETICAL: &[&str] = &[
-    "could", "might", "may", "should", "must", "can", "ought", "if", "unless", "whether",
-];
-const FUTURE: &[&str] = &["will", "shall", "'ll", "would", "wo"];
-/// Back-references to the two parties of the article.
-const PAIR_REFS: &[(&str, &str)] = &[
-    ("both", "sides"),
-    ("both", "countries"),
-    ("both", "nations"),
-    ("both", "parties"),
-    ("both", "leaders"),
-    ("both", "governments"),
-    ("two", "sides"),
-    ("two", "countries"),
-    ("two", "nations"),
-    ("two", "leaders"),
-    ("two", "governments"),
-    ("two", "parties"),
-    ("two", "ministers"),
-    ("both", "ministers"),
-];
 
 /// Codes whose source and target act alike: "X met Y" is also "Y met X".
 const SYMMETRIC: &[&str] = &["040", "041", "044", "046"];
@@ -504,83 +176,11 @@ const ROAMING: &[(&str, &[&str])] = &[
     ("UGAREB", &["COD", "CAF", "SSD", "SDN"]),
 ];
 
-/// Verbs that report a match result when the sentence is about sports.
-const SPORT_VERBS: &[&str] = &[
-    "beat",
-    "defeat",
-    "thrash",
-    "rout",
-    "crush",
-    "hammer",
-    "edge",
-    "down",
-    "overpower",
-];
-/// Words that make a sentence about sports ("Brazil beat Argentina 3-1 in the final").
-const SPORTS_WORDS: &[&str] = &[
-    "match",
-    "matches",
-    "final",
-    "finals",
-    "semifinal",
-    "semi-final",
-    "quarterfinal",
-    "quarter-final",
-    "cup",
-    "league",
-    "championship",
-    "championships",
-    "tournament",
-    "goal",
-    "goals",
-    "wickets",
-    "wicket",
-    "innings",
-    "runs",
-    "penalty",
-    "penalties",
-    "olympics",
-    "olympic",
-    "qualifier",
-    "qualifiers",
-    "qualifying",
-    "striker",
-    "midfielder",
-    "goalkeeper",
-    "coach",
-    "stadium",
-    "halftime",
-    "half-time",
-    "scored",
-    "scoring",
-    "fixture",
-    "team",
-    "squad",
-    "seeded",
-    "medal",
-    "medals",
-    "rugby",
-    "football",
-    "soccer",
-    "cricket",
-    "hockey",
-    "basketball",
-    "tennis",
-    "baseball",
-    "prix",
-    "game",
-    "games",
-    "season",
-    "playoff",
-    "playoffs",
-];
-
 /// A sentence about a game: a score ("3-1", "2 - 0") or the vocabulary of sports.
 fn sports(doc: &Doc, range: (usize, usize)) -> bool {
     let small = |i: usize| doc.tokens[i].kind == TokKind::Number && doc.w(i).len() <= 3;
     (range.0..range.1).any(|i| {
-        let w = doc.w(i);
-        SPORTS_WORDS.contains(&w)
+        doc.is(i, SPORTS)
             || (i + 2 < range.1
                 && small(i)
                 && matches!(doc.w(i + 1), "-" | "\u{2013}")
@@ -630,6 +230,7 @@ impl Engine<'_> {
             doc.text,
             doc.lower,
             doc.tokens,
+            doc.classes,
             range,
             &doc.mentions[first_m..last_m],
             &mut groups,
@@ -662,7 +263,7 @@ impl Engine<'_> {
                             ..doc.tokens[s.end - 1].end as usize]
                             .to_string(),
                         s.members.iter().map(|m| m.code.to_string()).collect(),
-                        s.prep,
+                        s.prep.map(str::to_string),
                     )
                 })
                 .collect();
@@ -671,7 +272,7 @@ impl Engine<'_> {
         let mut cands: Vec<Cand> = Vec::new();
         for i in range.0..range.1 {
             // The class bit says whether the index has the word, without hashing it again.
-            if !doc.is(i, VERB) || doc.tokens[i].kind != TokKind::Word || covered(i) {
+            if !doc.is(i, VERB_FORM) || doc.tokens[i].kind != TokKind::Word || covered(i) {
                 continue;
             }
             // "March 17", "May 2019": a month, not a verb.
@@ -725,19 +326,7 @@ impl Engine<'_> {
             // needs"), not a reported action, unless a pattern of another trigger took it.
             if group.iter().all(|c| c.form == Form::Gerund)
                 && tok > range.0
-                && matches!(
-                    doc.w(tok - 1),
-                    "in" | "of"
-                        | "for"
-                        | "on"
-                        | "about"
-                        | "after"
-                        | "before"
-                        | "without"
-                        | "by"
-                        | "towards"
-                        | "toward"
-                )
+                && doc.is(tok - 1, GERUND_NOUN_PREP)
             {
                 continue;
             }
@@ -755,43 +344,17 @@ impl Engine<'_> {
             // adjective: "released four kidnapped soldiers", "the detained activists".
             if group.iter().all(|c| c.form.is_participle())
                 && tok > range.0
-                && (doc.is(tok - 1, DET | QUANT)
-                    || matches!(
-                        doc.w(tok - 1),
-                        "two"
-                            | "three"
-                            | "four"
-                            | "five"
-                            | "six"
-                            | "seven"
-                            | "eight"
-                            | "nine"
-                            | "ten"
-                            | "eleven"
-                            | "twelve"
-                            | "twenty"
-                            | "fifty"
-                            | "hundred"
-                            | "several"
-                            | "many"
-                            | "some"
-                            | "all"
-                            | "their"
-                            | "its"
-                            | "his"
-                            | "her"
-                    )
+                && (doc.is_any(tok - 1, &[DET, QUANTITY, MODIFIER_BEFORE])
                     // "released captured Indian pilot": after another verb.
                     || (doc.w(tok - 1).ends_with("ed")
-                        && doc.is(tok - 1, VERB))
+                        && doc.is(tok - 1, VERB_FORM))
                     || doc.tokens[tok - 1].kind == TokKind::Number)
                 && (slots.iter().any(|s| s.start == tok + 1)
                     || (tok + 2 < range.1
-                        && matches!(doc.w(tok - 1), "its" | "their" | "his" | "her" | "the")
+                        && doc.is(tok - 1, PARTICIPLE_OWNER)
                         && doc.tokens[tok + 1].kind == TokKind::Word
                         && !doc.tokens[tok + 1].cap
-                        && !doc.is(tok + 1, PREP | DET | BOUNDARY)
-                        && !matches!(doc.w(tok + 1), "and" | "or" | "by")))
+                        && !doc.is_any(tok + 1, &[PREP, DET, CLAUSE_BREAK, PARTICIPLE_STOP])))
             {
                 continue;
             }
@@ -800,42 +363,19 @@ impl Engine<'_> {
             // attack"), not an event of its own. Only plain modifiers may sit between; an
             // actor stops the walk ("during a Libyan delegation visit" is the visit's source).
             if group.iter().any(|c| c.form == Form::Noun) && !controlled.contains_key(&tok) && {
-                const BACKGROUND: &[&str] = &[
-                    "after",
-                    "during",
-                    "since",
-                    "before",
-                    "following",
-                    "amid",
-                    "despite",
-                    "into",
-                    "over",
-                    "for",
-                    "behind",
-                    "with",
-                    "by",
-                    "under",
-                    "escape",
-                    "flee",
-                    "fleeing",
-                    "escaping",
-                ];
                 let mut k = tok;
                 while k > range.0
                     && tok - k < 4
-                    && !BACKGROUND.contains(&doc.w(k - 1))
+                    && !doc.is(k - 1, BACKGROUND_MARKER)
                     && doc.tokens[k - 1].kind == TokKind::Word
                     && !doc.tokens[k - 1].cap
                     && !slots.iter().any(|s| s.start < k && k - 1 < s.end)
                 {
                     k -= 1;
                 }
-                k > range.0 && BACKGROUND.contains(&doc.w(k - 1))
+                k > range.0 && doc.is(k - 1, BACKGROUND_MARKER)
             } || (tok > range.0 + 1
-                && matches!(
-                    doc.w(tok),
-                    "jail" | "jails" | "prison" | "prisons" | "custody" | "detention"
-                )
+                && doc.is(tok, CUSTODY)
                 && (doc.w(tok - 1) == "in" || doc.w(tok - 2) == "in"))
             {
                 continue;
@@ -845,7 +385,7 @@ impl Engine<'_> {
             // So does a gerund after a determiner ("a training camp").
             let gerund_modifier = group.iter().all(|c| c.form == Form::Gerund)
                 && tok > range.0
-                && matches!(doc.w(tok - 1), "a" | "an" | "the");
+                && doc.is(tok - 1, ARTICLE);
             let compound = (group.iter().all(|c| c.form == Form::Noun) || gerund_modifier)
                 && tok + 1 < range.1
                 && {
@@ -853,13 +393,22 @@ impl Engine<'_> {
                     let w = doc.w(tok + 1);
                     t.kind == TokKind::Word
                         && !t.cap
-                        && !doc.is(
+                        && !doc.is_any(
                             tok + 1,
-                            PREP | DET | ADVERB | AUX_BE_W | AUX_SKIP_W | FUT | HYPO | BOUNDARY,
+                            &[
+                                PREP,
+                                DET,
+                                ADVERB,
+                                AUX_BE,
+                                AUX_SKIP,
+                                FUTURE,
+                                HYPOTHETICAL,
+                                CLAUSE_BREAK,
+                                COMPOUND_STOP,
+                            ],
                         )
-                        && !matches!(w, "and" | "or" | "that" | "as" | "against" | "has" | "have")
                         && !w.ends_with("ed")
-                        && !doc.is(tok + 1, VERB)
+                        && !doc.is(tok + 1, VERB_FORM)
                         && !slots.iter().any(|s| s.start == tok + 1)
                 };
             let word = doc.text[doc.tokens[tok].range()].to_string();
@@ -870,13 +419,9 @@ impl Engine<'_> {
                 && tok + 1 < range.1
                 && !slots.iter().any(|s| s.start == tok + 1);
             let noun_context = heads
-                || tok > range.0 && {
-                    let p = doc.w(tok - 1);
-                    doc.is(tok - 1, DET)
-                        || p == "'s"
-                        || p == "\u{2019}s"
-                        || slots.iter().any(|s| s.end == tok)
-                };
+                || tok > range.0
+                    && (doc.is_any(tok - 1, &[DET, POSSESSIVE])
+                        || slots.iter().any(|s| s.end == tok));
             let mut best: Option<(Cand, Match)> = None;
             let finite = self.plausible_verb(doc, tok, range, &slots);
             for c in group {
@@ -978,11 +523,8 @@ impl Engine<'_> {
             let attempt = matches!(&code[..2], "18")
                 && tok >= range.0 + 2
                 && doc.w(tok - 1) == "to"
-                && matches!(
-                    doc.w(tok - 2),
-                    "tried" | "attempted" | "tries" | "attempts" | "trying" | "attempting"
-                )
-                && matches!(doc.w(tok), "assassinate" | "kill" | "murder");
+                && doc.is(tok - 2, ATTEMPT_VERB)
+                && doc.is(tok, ATTEMPT_ON_LIFE);
             if attempt {
                 code = "185";
             }
@@ -998,7 +540,7 @@ impl Engine<'_> {
                 skip = true;
                 note = "denied (denied that it had ...): only the denial is coded".into();
             }
-            if SPORT_VERBS.contains(&&*block.lemma) && sports(doc, range) {
+            if self.words.block_classes[c.block as usize].has(SPORT_VERB) && sports(doc, range) {
                 skip = true;
                 note = "sports result: not coded".into();
             }
@@ -1184,7 +726,7 @@ impl Engine<'_> {
             // troops".
             if code.starts_with("09") && tgt.is_none() {
                 let clause_end = (tok + 1..range.1)
-                    .find(|&k| doc.w(k) == ";" || (doc.is(k, BOUNDARY) && doc.w(k) != "which"))
+                    .find(|&k| doc.w(k) == ";" || (doc.is(k, CLAUSE_BREAK) && doc.w(k) != "which"))
                     .unwrap_or(range.1);
                 tgt = slots.iter().position(|s| {
                     s.start > tok
@@ -1443,7 +985,7 @@ impl Engine<'_> {
                 code = "186";
             }
             let clause_end = (tok + 1..range.1)
-                .find(|&k| doc.w(k) == ";" || (doc.is(k, BOUNDARY) && doc.w(k) != "which"))
+                .find(|&k| doc.w(k) == ";" || (doc.is(k, CLAUSE_BREAK) && doc.w(k) != "which"))
                 .unwrap_or(range.1);
             // A threat's target may sit in its condition: "threatened to use nuclear weapons
             // if Ukraine's counteroffensive succeeded".
@@ -1803,7 +1345,7 @@ impl Engine<'_> {
                 // sentence gives as background ("struck a camp ... after a suicide attack").
                 let clause_start = (range.0..tok)
                     .rev()
-                    .find(|&k| doc.is(k, BOUNDARY) || doc.w(k) == ",")
+                    .find(|&k| doc.is(k, CLAUSE_BREAK) || doc.w(k) == ",")
                     .map_or(range.0, |k| k + 1);
                 // Or the instrument: "killed three soldiers with a roadside bomb".
                 let with_end = (tok + 1..clause_end)
@@ -1924,7 +1466,7 @@ impl Engine<'_> {
                     .is_some_and(|s| !non_state(s) && country_of(s).is_some())
         }) {
             let clause_end = (e.trigger + 1..range.1)
-                .find(|&k| doc.is(k, BOUNDARY) || doc.w(k) == ",")
+                .find(|&k| doc.is(k, CLAUSE_BREAK) || doc.w(k) == ",")
                 .unwrap_or(range.1);
             let abroad = (e.trigger + 1..clause_end.min(e.trigger + 8))
                 .any(|k| matches!(doc.w(k), "international" | "foreign"));
@@ -2508,15 +2050,13 @@ impl Engine<'_> {
                 continue;
             }
             let t = &doc.tokens[i];
-            let w = doc.w(i);
-            if !disc.names.is_empty() && is_name_token(doc.text, doc.lower, t) {
+            if !disc.names.is_empty() && is_name_token(doc.text, t, doc.classes[i]) {
                 // Longest run of name tokens whose text or last word is a known name.
                 let mut k = i;
                 while k < range.1
                     && !covered(groups, k)
-                    && (is_name_token(doc.text, doc.lower, &doc.tokens[k])
-                        || doc.w(k) == "-"
-                        || doc.w(k) == "al")
+                    && (is_name_token(doc.text, &doc.tokens[k], doc.classes[k])
+                        || doc.is(k, NAME_JOINER))
                 {
                     k += 1;
                 }
@@ -2539,7 +2079,7 @@ impl Engine<'_> {
                     continue;
                 }
             }
-            if matches!(w, "it" | "they" | "he" | "she" | "we") && t.kind == TokKind::Word {
+            if doc.is(i, SPEAKER_PRONOUN) && t.kind == TokKind::Word {
                 if let Some(a) = self.speaker_of(doc, range, i, groups) {
                     groups.push(Group {
                         start: i,
@@ -2552,7 +2092,7 @@ impl Engine<'_> {
                     continue;
                 }
             }
-            if matches!(w, "he" | "she") && t.kind == TokKind::Word {
+            if doc.is(i, PERSON_PRONOUN) && t.kind == TokKind::Word {
                 if let Some(p) = &disc.last_person {
                     let mut a = p.clone();
                     a.certainty *= 0.7;
@@ -2603,76 +2143,31 @@ impl Engine<'_> {
         pron: usize,
         groups: &[Group],
     ) -> Option<ActorRef> {
-        const SPEECH: &[&str] = &[
-            "said",
-            "says",
-            "say",
-            "announced",
-            "stated",
-            "added",
-            "insisted",
-            "declared",
-            "warned",
-            "claimed",
-            "confirmed",
-            "stressed",
-            "noted",
-            "indicated",
-            "signalled",
-            "signaled",
-            "argued",
-            "pledged",
-            "promised",
-            "vowed",
-            "hoped",
-            "believes",
-            "believed",
-            "thinks",
-            "felt",
-            "reiterated",
-            "replied",
-            "responded",
-            "acknowledged",
-            "admitted",
-            "explained",
-            "affirmed",
-            "asserted",
-            "maintained",
-            "suggested",
-            "emphasized",
-            "emphasised",
-            "underlined",
-            "told",
-            "assured",
-            "informed",
-            "reminded",
-        ];
-        const ADDRESSED: &[&str] = &["told", "assured", "informed", "reminded", "warned"];
         let mut k = pron;
         if k > range.0 && doc.w(k - 1) == "that" {
             k -= 1;
         }
         // "told Biden that it": skip the addressee.
         if let Some(g) = groups.iter().find(|g| g.end == k && g.start > range.0) {
-            if ADDRESSED.contains(&doc.w(g.start - 1)) {
+            if doc.is(g.start - 1, ADDRESSEE_VERB) {
                 k = g.start;
             }
         }
         // "said on Tuesday it", "said in a statement that it": a short adjunct.
         let mut v = k;
-        while v > range.0 && pron - v < 6 && !SPEECH.contains(&doc.w(v - 1)) {
-            if doc.is(v - 1, BOUNDARY) || groups.iter().any(|g| g.start < v && v <= g.end) {
+        while v > range.0 && pron - v < 6 && !doc.is(v - 1, SPEECH_VERB) {
+            if doc.is(v - 1, CLAUSE_BREAK) || groups.iter().any(|g| g.start < v && v <= g.end) {
                 return None;
             }
             v -= 1;
         }
-        if v == range.0 || !SPEECH.contains(&doc.w(v - 1)) {
+        if v == range.0 || !doc.is(v - 1, SPEECH_VERB) {
             return None;
         }
         let verb = v - 1;
         let clause_start = (range.0..verb)
             .rev()
-            .find(|&k| doc.is(k, BOUNDARY) || doc.w(k) == ",")
+            .find(|&k| doc.is(k, CLAUSE_BREAK) || doc.w(k) == ",")
             .map_or(range.0, |k| k + 1);
         // The subject: the first actor of the clause, not the object of a preposition.
         let g = groups
@@ -2686,29 +2181,28 @@ impl Engine<'_> {
 
     /// Groups into slots: coordination ("Russia and Libya", "Russia, Libya sign") and the
     /// parties of the article ("both sides").
-    fn slots(
+    fn slots<'d>(
         &self,
-        doc: &Doc,
+        doc: &Doc<'d>,
         range: (usize, usize),
         groups: Vec<Group>,
         disc: &Discourse,
-    ) -> Vec<Slot> {
-        let prep_before = |start: usize| -> Option<&'static str> {
+    ) -> Vec<Slot<'d>> {
+        // The preposition before a slot: its word and classes.
+        let prep_at = |start: usize| -> Option<usize> {
             let mut k = start;
             let mut adjectives = 0;
             while k > range.0 {
-                let w = doc.w(k - 1);
-                if doc.is(k - 1, DET) && w != "of" {
+                if doc.is(k - 1, DET) && !doc.is(k - 1, QUANTITY_LINK) {
                     k -= 1;
                     continue;
                 }
                 // "Hundreds of thousands of protesters", "More than a million protesters":
                 // a quantity phrase is no preposition's object.
-                if matches!(w, "of" | "than") && k >= range.0 + 2 && doc.is(k - 2, QUANT) {
+                if doc.is(k - 1, QUANTITY_LINK) && k >= range.0 + 2 && doc.is(k - 2, QUANTITY) {
                     k -= 1;
                     while k > range.0
-                        && (doc.is(k - 1, QUANT)
-                            || matches!(doc.w(k - 1), "of" | "than" | "a" | "an")
+                        && (doc.is_any(k - 1, &[QUANTITY, QUANTITY_STEP])
                             || doc.tokens[k - 1].kind == TokKind::Number)
                     {
                         k -= 1;
@@ -2734,18 +2228,16 @@ impl Engine<'_> {
                     && t.kind == TokKind::Word
                     && !t.cap
                     && !doc.is(k - 1, PREP)
-                    && !doc.is(k - 1, VERB)
+                    && !doc.is(k - 1, VERB_FORM)
                     && k - 1 > range.0
-                    && (matches!(
-                        doc.w(k - 2),
-                        "the" | "a" | "an" | "its" | "their" | "his" | "her"
-                    ) || (adjectives == 0 && doc.is(k - 2, TARGET_PREP)))
+                    && (doc.is(k - 2, MODIFIER_DET)
+                        || (adjectives == 0 && doc.is(k - 2, TARGET_PREP)))
                 {
                     adjectives += 1;
                     k -= 1;
                     continue;
                 }
-                return PREPOSITIONS.iter().find(|p| **p == w).copied();
+                return doc.is(k - 1, PREP).then_some(k - 1);
             }
             None
         };
@@ -2758,26 +2250,10 @@ impl Engine<'_> {
                 g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
             if let Some(n) = groups.peek() {
                 // "survivors in northern Syria": a compass word may sit in between.
-                let compass = n.start == g.end + 2
-                    && matches!(
-                        doc.w(g.end + 1),
-                        "northern"
-                            | "southern"
-                            | "eastern"
-                            | "western"
-                            | "central"
-                            | "north-eastern"
-                            | "north-western"
-                            | "south-eastern"
-                            | "south-western"
-                            | "northeastern"
-                            | "northwestern"
-                            | "southeastern"
-                            | "southwestern"
-                    );
+                let compass = n.start == g.end + 2 && doc.is(g.end + 1, COMPASS);
                 if bare_agent
                     && (n.start == g.end + 1 || compass)
-                    && matches!(doc.w(g.end), "in" | "from" | "of")
+                    && doc.is(g.end, AGENT_COUNTRY_LINK)
                     && n.actor.agents.is_empty()
                 {
                     if let Some(c) = &n.actor.country {
@@ -2797,11 +2273,13 @@ impl Engine<'_> {
         let mut gi = 0;
         while gi < groups.len() {
             let g = &mut groups[gi];
+            let p = prep_at(g.start);
             let mut slot = Slot {
                 start: g.start,
                 end: g.end,
                 members: vec![std::mem::take(&mut g.actor)],
-                prep: prep_before(g.start),
+                prep: p.map(|k| doc.w(k)),
+                prep_classes: p.map_or(ClassSet::default(), |k| doc.classes[k]),
             };
             while let Some(n) = groups.get(gi + 1) {
                 let gap: Vec<&str> = (slot.end..n.start).map(|k| doc.w(k)).collect();
@@ -2829,7 +2307,7 @@ impl Engine<'_> {
                         let g2: Vec<&str> = (n.end..m.start).map(|k| doc.w(k)).collect();
                         matches!(g2.as_slice(), ["and"] | [",", "and"] | [","])
                     });
-                let headline = comma && slot.start == range.0 && doc.is(n.end, VERB);
+                let headline = comma && slot.start == range.0 && doc.is(n.end, VERB_FORM);
                 let apposition = comma
                     && slot.members.len() == 1
                     && slot.members[0].country.is_none()
@@ -2882,8 +2360,8 @@ impl Engine<'_> {
         // Pair references.
         if let Some((a, b)) = &disc.last_pair {
             for i in range.0..range.1.saturating_sub(1) {
-                let pair = (doc.w(i), doc.w(i + 1));
-                if PAIR_REFS.iter().any(|(x, y)| *x == pair.0 && *y == pair.1)
+                if doc.is(i, PAIR_DET)
+                    && doc.is(i + 1, PAIR_NOUN)
                     && !slots.iter().any(|s| s.start <= i + 1 && i < s.end)
                 {
                     let mut a = a.clone();
@@ -2895,11 +2373,13 @@ impl Engine<'_> {
                     } else {
                         i
                     };
+                    let p = prep_at(start);
                     slots.push(Slot {
                         start,
                         end: i + 2,
                         members: vec![a, b],
-                        prep: prep_before(start),
+                        prep: p.map(|k| doc.w(k)),
+                        prep_classes: p.map_or(ClassSet::default(), |k| doc.classes[k]),
                     });
                 }
             }
@@ -2918,8 +2398,8 @@ impl Engine<'_> {
                 return w != "between";
             }
             let t = &doc.tokens[k - 1];
-            let plain = t.kind == TokKind::Word || matches!(w, "-" | "'s" | "\u{2019}s");
-            if !plain || doc.is(k - 1, BOUNDARY) || (!t.cap && doc.is(k - 1, VERB)) {
+            let plain = t.kind == TokKind::Word || w == "-" || doc.is(k - 1, POSSESSIVE);
+            if !plain || doc.is(k - 1, CLAUSE_BREAK) || (!t.cap && doc.is(k - 1, VERB_FORM)) {
                 return false;
             }
             k -= 1;
@@ -2938,11 +2418,11 @@ impl Engine<'_> {
         consumed: &[usize],
     ) -> Option<Match> {
         let clause_end = (c.tok + 1..range.1)
-            .find(|&k| doc.is(k, BOUNDARY) && k > c.tok + 1)
+            .find(|&k| doc.is(k, CLAUSE_BREAK) && k > c.tok + 1)
             .unwrap_or(range.1);
         let clause_start = (range.0..c.tok)
             .rev()
-            .find(|&k| doc.is(k, BOUNDARY))
+            .find(|&k| doc.is(k, CLAUSE_BREAK))
             .map_or(range.0, |k| k + 1);
         let pattern_ids = &self.words.patterns[c.block as usize];
         for &pi in self.words.by_specificity[c.block as usize].iter() {
@@ -3090,7 +2570,7 @@ impl Engine<'_> {
             .map_or(range.0, |k| k + 1);
         // "the air strike that killed seven aid workers": the subject is the noun before the
         // relative pronoun, an actor only when one stands right there.
-        if tok > range.0 + 1 && matches!(doc.w(tok - 1), "that" | "which" | "who") {
+        if tok > range.0 + 1 && doc.is(tok - 1, RELATIVE) {
             return slots.iter().position(|s| s.end == tok - 1);
         }
         // A second verb of the same subject: "India condemned the attack in Pulwama and
@@ -3135,18 +2615,18 @@ impl Engine<'_> {
         source: Option<usize>,
     ) -> Option<usize> {
         let clause_end = (tok + 1..range.1)
-            .find(|&k| doc.is(k, BOUNDARY))
+            .find(|&k| doc.is(k, CLAUSE_BREAK))
             .unwrap_or(range.1);
         let ok = |s: &Slot| {
             if s.start <= tok || s.start >= clause_end {
                 return false;
             }
             let prep = s.prep.unwrap_or("");
-            if NOT_TARGET_PREPS.contains(&prep) {
+            if s.prep_classes.has(PLACE_PREP) {
                 return false;
             }
             let near = s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(6);
-            let via_prep = TARGET_PREPS.contains(&prep) && s.start <= last.max(tok) + 10;
+            let via_prep = s.prep_classes.has(TARGET_PREP) && s.start <= last.max(tok) + 10;
             // "launched a full-scale invasion of Ukraine": the object of the pattern's noun.
             let via_of = prep == "of"
                 && last > tok
@@ -3177,12 +2657,10 @@ impl Engine<'_> {
             s.members.len() == 1
                 && s.members[0].agents.is_empty()
                 && doc.tokens.get(s.end).is_some_and(|t| {
-                    let w = doc.w(s.end);
                     t.kind == TokKind::Word
                         && !t.cap
                         && !doc.is(s.end, PREP)
-                        && !matches!(w, "and" | "or" | "to" | "that")
-                        && !doc.is(s.end, BOUNDARY)
+                        && !doc.is_any(s.end, &[OBJECT_STOP, CLAUSE_BREAK])
                 })
         };
         // The source's own country is its target only when nothing else is named: "Trump
@@ -3222,40 +2700,7 @@ impl Engine<'_> {
         if k == range.0 || subject_before || after_aux(doc, tok, range) {
             return true;
         }
-        matches!(
-            doc.w(k - 1),
-            "to" | "will"
-                | "would"
-                | "shall"
-                | "can"
-                | "could"
-                | "may"
-                | "might"
-                | "must"
-                | "should"
-                | "not"
-                | "n't"
-                | "'t"
-                | "did"
-                | "do"
-                | "does"
-                | "and"
-                | "or"
-                | "'ll"
-                | "who"
-                | "that"
-                | "which"
-                | "they"
-                | "we"
-                | "i"
-                | "you"
-                | "he"
-                | "she"
-                | "it"
-                | "also"
-                | "\u{201c}"
-                | "\""
-        ) || doc.tokens[k - 1].cap
+        doc.is(k - 1, VERB_BEFORE) || doc.tokens[k - 1].cap
     }
 
     fn negated(&self, doc: &Doc, tok: usize, range: (usize, usize), slots: &[Slot]) -> bool {
@@ -3268,7 +2713,10 @@ impl Engine<'_> {
             if doc.is(k, NEGATION) {
                 return true;
             }
-            if slots.iter().any(|s| s.start <= k && k < s.end) || doc.is(k, BOUNDARY) || w == "," {
+            if slots.iter().any(|s| s.start <= k && k < s.end)
+                || doc.is(k, CLAUSE_BREAK)
+                || w == ","
+            {
                 return false;
             }
         }
@@ -3281,10 +2729,10 @@ impl Engine<'_> {
         while k > range.0 && steps < 4 {
             k -= 1;
             steps += 1;
-            if doc.is(k, AUX_BE_W) {
+            if doc.is(k, AUX_BE) {
                 return true;
             }
-            if !doc.is(k, ADVERB | AUX_SKIP_W) {
+            if !doc.is_any(k, &[ADVERB, AUX_SKIP]) {
                 return false;
             }
         }
@@ -3306,17 +2754,16 @@ impl Engine<'_> {
             k -= 1;
             steps += 1;
             let w = doc.w(k);
-            if doc.is(k, FUT) {
+            if doc.is(k, FUTURE) {
                 return Some(Family::Intent);
             }
             if w == "to" && k > range.0 {
-                let p = doc.w(k - 1);
-                if doc.is(k - 1, INTENT) || (doc.is(k - 1, AUX_BE_W) && p != "be" && p != "been") {
+                if doc.is(k - 1, INTENT) || (doc.is(k - 1, AUX_BE) && !doc.is(k - 1, BE_BASE)) {
                     return Some(Family::Intent);
                 }
                 return None;
             }
-            if !(doc.is(k, ADVERB) || doc.is(k, AUX_SKIP_W) || w == "be") {
+            if !(doc.is(k, ADVERB) || doc.is(k, AUX_SKIP) || w == "be") {
                 return None;
             }
         }
@@ -3329,24 +2776,8 @@ impl Engine<'_> {
         // What a bill would allow is not done: "a bill allowing extraditions to China", "a
         // bill that would allow extraditions".
         let law = |k: usize| {
-            matches!(
-                doc.w(k),
-                "allowing"
-                    | "permitting"
-                    | "authorising"
-                    | "authorizing"
-                    | "enabling"
-                    | "allow"
-                    | "permit"
-                    | "authorise"
-                    | "authorize"
-                    | "enable"
-            ) && (k.saturating_sub(3).max(range.0)..k).any(|j| {
-                matches!(
-                    doc.w(j),
-                    "bill" | "bills" | "law" | "laws" | "legislation" | "amendment" | "amendments"
-                )
-            })
+            doc.is(k, LAW_VERB)
+                && (k.saturating_sub(3).max(range.0)..k).any(|j| doc.is(j, LAW_NOUN))
         };
         if (tok.saturating_sub(3).max(range.0)..=tok).any(law) {
             return true;
@@ -3357,7 +2788,7 @@ impl Engine<'_> {
             k -= 1;
             steps += 1;
             let w = doc.w(k);
-            if doc.is(k, HYPO) {
+            if doc.is(k, HYPOTHETICAL) {
                 return true;
             }
             if w == "to" {
@@ -3365,30 +2796,20 @@ impl Engine<'_> {
                 let mut j = k;
                 if j >= range.0 + 2
                     && doc.w(j - 2) == "on"
-                    && matches!(
-                        doc.w(j - 1),
-                        "monday"
-                            | "tuesday"
-                            | "wednesday"
-                            | "thursday"
-                            | "friday"
-                            | "saturday"
-                            | "sunday"
-                    )
+                    && crate::dates::weekday(doc.w(j - 1)).is_some()
                 {
                     j -= 2;
                 }
                 // "became the first Indian prime minister to visit Israel" did visit.
-                let ordinal = (j.saturating_sub(5).max(range.0 + 1)..j).any(|i| {
-                    doc.w(i - 1) == "the" && matches!(doc.w(i), "first" | "last" | "only")
-                });
+                let ordinal = (j.saturating_sub(5).max(range.0 + 1)..j)
+                    .any(|i| doc.w(i - 1) == "the" && doc.is(i, ORDINAL));
                 if ordinal {
                     return false;
                 }
-                let known = j > range.0 && doc.is(j - 1, INTENT | ACTUAL | AUX_BE_W);
+                let known = j > range.0 && doc.is_any(j - 1, &[INTENT, ACTUAL, AUX_BE]);
                 return !known;
             }
-            if !(doc.is(k, ADVERB) || doc.is(k, AUX_SKIP_W) || w == "be" || doc.is(k, FUT)) {
+            if !(doc.is_any(k, &[ADVERB, AUX_SKIP, FUTURE]) || w == "be") {
                 return false;
             }
         }
@@ -3404,20 +2825,20 @@ impl Engine<'_> {
         while k > range.0 && tok - k < 14 {
             k -= 1;
             let w = doc.w(k);
-            if matches!(w, "if" | "unless" | "whether") {
+            if doc.is(k, CONDITIONAL) {
                 return true;
             }
             if w == ","
                 || w == ";"
                 || w == ":"
-                || (doc.is(k, BOUNDARY) && w != "who" && w != "which")
+                || (doc.is(k, CLAUSE_BREAK) && !doc.is(k, RELATIVE_OPEN))
             {
                 return false;
             }
         }
         // Inverted conditional heading the sentence: "Had Russia invaded, NATO would ...".
         k == range.0
-            && matches!(doc.w(k), "had" | "were" | "should")
+            && doc.is(k, INVERTED_CONDITIONAL)
             && doc.tokens.get(k + 1).is_some_and(|t| t.cap)
             && (tok + 1..range.1.min(tok + 10)).any(|i| doc.w(i) == ",")
     }
@@ -3429,32 +2850,14 @@ impl Engine<'_> {
         while k > range.0 && tok - k < 10 {
             k -= 1;
             let w = doc.w(k);
-            let deny = matches!(w, "denied" | "denies" | "deny" | "denying");
-            if (deny || matches!(w, "dismissed" | "rejected"))
+            let deny = doc.is(k, DENY_VERB);
+            if (deny || doc.is(k, DISMISS_VERB))
                 && ((deny && k + 1 == tok && doc.w(tok).ends_with("ing"))
-                    || (k + 1..tok).any(|i| {
-                        matches!(
-                            doc.w(i),
-                            "that"
-                                | "it"
-                                | "they"
-                                | "he"
-                                | "she"
-                                | "any"
-                                | "involvement"
-                                | "role"
-                                | "responsibility"
-                                | "claims"
-                                | "reports"
-                                | "allegations"
-                                | "accusations"
-                                | "charges"
-                        )
-                    }))
+                    || (k + 1..tok).any(|i| doc.is(i, DENIED_OBJECT)))
             {
                 return true;
             }
-            if w == ";" || (doc.is(k, BOUNDARY) && w != "who" && w != "which") {
+            if w == ";" || (doc.is(k, CLAUSE_BREAK) && !doc.is(k, RELATIVE_OPEN)) {
                 return false;
             }
         }
@@ -3492,7 +2895,7 @@ impl Engine<'_> {
             Some(Family::Threaten | Family::Appeal | Family::Demand | Family::Reject)
         ) {
             let mut k = ct + 1;
-            if matches!(doc.w(k), "for" | "fresh") {
+            if doc.is(k, OBJECT_PREFIX) {
                 k += 1;
             }
             let mut adjectives = 0;
@@ -3507,8 +2910,7 @@ impl Engine<'_> {
                 }) {
                     return Some(c.tok);
                 }
-                let w = doc.w(k);
-                if doc.is(k, DET) && w != "of" {
+                if doc.is(k, DET) && !doc.is(k, QUANTITY_LINK) {
                     k += 1;
                 } else if doc.tokens[k].kind == TokKind::Word
                     && !doc.tokens[k].cap
@@ -3526,7 +2928,7 @@ impl Engine<'_> {
         // Skip an addressee and "on"/"upon" ("called on the government to").
         let lim = (ct + 9).min(range.1);
         while k < lim && doc.w(k) != "to" && doc.w(k) != "that" {
-            if doc.is(k, BOUNDARY) || doc.w(k) == "," {
+            if doc.is(k, CLAUSE_BREAK) || doc.w(k) == "," {
                 return None;
             }
             k += 1;
@@ -3642,13 +3044,13 @@ fn after_aux(doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
     while k > range.0 && doc.is(k - 1, ADVERB) {
         k -= 1;
     }
-    k > range.0 && (doc.is(k - 1, AUX_BE_W) || matches!(doc.w(k - 1), "has" | "have" | "had"))
+    k > range.0 && doc.is_any(k - 1, &[AUX_BE, AUX_HAVE])
 }
 
 /// Where the clause of a trigger ends: a semicolon or a clause boundary.
 fn clause_end_early(doc: &Doc, tok: usize, range: (usize, usize)) -> usize {
     (tok + 1..range.1)
-        .find(|&k| doc.w(k) == ";" || (doc.is(k, BOUNDARY) && doc.w(k) != "which"))
+        .find(|&k| doc.w(k) == ";" || (doc.is(k, CLAUSE_BREAK) && doc.w(k) != "which"))
         .unwrap_or(range.1)
 }
 
@@ -3711,7 +3113,7 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
         let w = doc.w(k);
         // "shot dead more than a hundred protesters": a quantity or a result is no modifier
         // of its own.
-        if doc.is(k, DET | PREP | ADVERB | QUANT)
+        if doc.is_any(k, &[DET, PREP, ADVERB, QUANTITY])
             || doc.tokens[k].kind == TokKind::Number
             || matches!(w, "-" | "dead")
         {
