@@ -7,9 +7,10 @@ export BROKER_PORT
 .PHONY: run test lint fmt build release bench bench-e2e broker broker-stop deps deps-build \
         rules-test deploy-check
 
-## The embedded pipeline on the sample articles: no broker, events as JSONL on stdout.
+## The embedded pipeline on the sample articles: no broker, one line per event on stdout
+## (`dragoman run --format jsonl` for the JSON, `--format gdelt` for GDELT's event table).
 run: deps-build
-	@$(CARGO) run --quiet -p dragoman -- run --input examples/articles.jsonl
+	@$(CARGO) run --quiet -p dragoman -- run --input examples/articles.jsonl --format table
 
 ## Every test: unit, evaluation, end-to-end on the real broker, alert rules, deploy manifests.
 ## The tests get a broker of their own on a free port (started with `make broker`, stopped at

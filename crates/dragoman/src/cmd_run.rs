@@ -1,22 +1,25 @@
-//! `dragoman run`: the embedded pipeline. Articles as JSONL in, deduplicated events as JSONL
-//! out, every stage in one process and no broker. Bad lines are reported on stderr with their
-//! line number and skipped; the run goes on.
+//! `dragoman run`: the embedded pipeline. Articles as JSONL in, deduplicated events out (as
+//! JSONL, an aligned table, the GDELT event table or CSV: dragoman-export), every stage in one
+//! process and no broker. Bad lines are reported on stderr with their line number and skipped;
+//! the run goes on. On a terminal, a progress line on stderr (dragoman-console) while it reads.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal};
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
 use chrono::Utc;
 use dragoman_coder::Coder;
+use dragoman_console::progress::{Counts, Progress};
 use dragoman_dedup::Emit;
+use dragoman_export::{EventSink, Format};
 use dragoman_ingest::IngestOptions;
 use dragoman_pipeline::{Pipeline, PipelineConfig, RecordOutcome};
 use dragoman_runtime::config::{DedupEmit, Stage};
 use dragoman_runtime::Config;
 
-use crate::RunArgs;
+use crate::{cmd_export, RunArgs};
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let config = pipeline_config(&Config::load(Stage::Run, args.config.as_deref())?);
@@ -24,28 +27,43 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let coder = Arc::new(Coder::bundled().context("loading the bundled dictionaries")?);
     let mut pipeline = Pipeline::new(coder, config);
 
-    let input: Box<dyn BufRead> = if args.input == "-" {
-        Box::new(BufReader::new(io::stdin().lock()))
+    let (input, input_bytes): (Box<dyn BufRead>, Option<u64>) = if args.input == "-" {
+        (Box::new(BufReader::new(io::stdin().lock())), None)
     } else {
         let f = File::open(&args.input).with_context(|| format!("opening {}", args.input))?;
-        Box::new(BufReader::new(f))
+        let size = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+        (Box::new(BufReader::new(f)), size)
     };
-    let mut output: Box<dyn Write> = if args.output == "-" {
-        Box::new(BufWriter::new(io::stdout().lock()))
-    } else {
-        let f = File::create(&args.output).with_context(|| format!("creating {}", args.output))?;
-        Box::new(BufWriter::new(f))
-    };
+    let to_terminal = args.output == "-" && cmd_export::stdout_is_terminal();
+    let format = args.format.unwrap_or(Format::default_for(to_terminal));
+    let width = cmd_export::table_width(to_terminal);
+    let mut output = EventSink::new(format, cmd_export::output(&args.output)?, width);
+    let mut err = io::stderr();
+    let mut progress = Progress::new("dragoman run", err.is_terminal(), input_bytes, started);
+    eprintln!(
+        "dragoman run: articles from {}, events as {format} to {}, every stage in this process \
+         (no broker)",
+        args.input,
+        if args.output == "-" {
+            "stdout"
+        } else {
+            &args.output
+        }
+    );
 
     let mut line = Vec::new();
     let mut reader = input;
     let mut line_no = 0u64;
+    let mut bytes = 0u64;
+    let mut output_closed = false;
     loop {
         line.clear();
         // Lines are read as bytes: a line that is not UTF-8 is bad input, not a fatal error.
-        if reader.read_until(b'\n', &mut line)? == 0 {
+        let n = reader.read_until(b'\n', &mut line)?;
+        if n == 0 {
             break;
         }
+        bytes += n as u64;
         line_no += 1;
         let record = trim_line_end(&line);
         if record.iter().all(u8::is_ascii_whitespace) {
@@ -53,16 +71,21 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         }
         match pipeline.process(record, Utc::now()) {
             RecordOutcome::Rejected(e) => {
+                progress.clear(&mut err)?;
                 eprintln!("{}:{line_no}: skipped ({}): {e}", args.input, e.reason());
             }
             RecordOutcome::Events(events) => {
                 for event in events {
-                    serde_json::to_writer(&mut output, &event)?;
-                    output.write_all(b"\n")?;
+                    match output.write(event) {
+                        // The reader went away (`| head`, a closed pager): stop, not fail.
+                        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => output_closed = true,
+                        other => other?,
+                    }
                 }
             }
         }
         for (candidate, why) in pipeline.refused() {
+            progress.clear(&mut err)?;
             eprintln!(
                 "{}:{line_no}: candidate refused ({}): {why}, sentence {} of article {}",
                 args.input,
@@ -71,8 +94,33 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 candidate.article.id
             );
         }
+        if output_closed {
+            break;
+        }
+        let s = pipeline.stats();
+        let counts = Counts {
+            articles: s.articles,
+            events: s.published,
+            bad: s.dead_letters,
+            bytes,
+        };
+        progress.tick(counts, Instant::now(), &mut err)?;
     }
-    output.flush()?;
+    progress.clear(&mut err)?;
+    let written = match output.finish() {
+        Ok((_, written)) => Some(written),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            output_closed = true;
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if output_closed {
+        eprintln!(
+            "dragoman run: stopped at line {line_no} of {}: the output was closed",
+            args.input
+        );
+    }
     let s = pipeline.stats();
     eprintln!(
         "dragoman run: {} records, {} articles ({} not English, {} bad), {} candidates \
@@ -102,6 +150,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         eprintln!(
             "dragoman run: the coder's bounds cut over-long articles: {}",
             cuts.join(", ")
+        );
+    }
+    if let Some(w) = written.filter(|_| format.one_row_per_event()) {
+        eprintln!(
+            "dragoman run: {} events written as {format} rows (the latest revision of each)",
+            w.rows
         );
     }
     Ok(())

@@ -2,8 +2,10 @@
 //! the Kafka runtime, the embedded pipeline, the coder's explainer, and the Kafka tools.
 
 mod cmd_code;
+mod cmd_export;
 mod cmd_kafka;
 mod cmd_run;
+mod cmd_top;
 mod stages;
 
 use std::path::PathBuf;
@@ -31,7 +33,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// The embedded pipeline, no broker: articles as JSONL in, deduplicated events as JSONL out.
+    /// The embedded pipeline, no broker: articles as JSONL in, deduplicated events out (a table
+    /// at a terminal, JSONL otherwise; or the GDELT table, CSV).
     Run(RunArgs),
     /// Code one sentence and show how (tokens, actors, matched pattern).
     Code(CodeArgs),
@@ -51,6 +54,12 @@ enum Command {
     Consume(cmd_kafka::ConsumeArgs),
     /// List the broker's topics, or create some.
     Topics(cmd_kafka::TopicsArgs),
+    /// Events (a JSONL file, or the events topic) to the GDELT 2.0 event table or CSV, one row
+    /// per event (its latest revision).
+    Export(cmd_export::ExportArgs),
+    /// The running services live: records in and out per second, lag, dead letters, p99,
+    /// readiness, from their /metrics (q quits).
+    Top(cmd_top::TopArgs),
 }
 
 #[derive(clap::Args)]
@@ -58,9 +67,15 @@ pub struct RunArgs {
     /// Articles as JSONL, or - for stdin.
     #[arg(long)]
     pub input: String,
-    /// Where to write events as JSONL, or - for stdout.
+    /// Where to write events, or - for stdout.
     #[arg(long, default_value = "-")]
     pub output: String,
+    /// jsonl: every event revision as dragoman.event/v1 JSON; table: one aligned line per
+    /// event; gdelt: the GDELT 2.0 event table, one line per event (its latest revision,
+    /// written when the input ends); csv: the same columns as CSV. Default: table when
+    /// standard output is a terminal, jsonl otherwise.
+    #[arg(long, value_parser = cmd_export::format_parser())]
+    pub format: Option<dragoman_export::Format>,
     #[arg(long)]
     pub config: Option<PathBuf>,
 }
@@ -131,6 +146,8 @@ fn main() -> ExitCode {
         Command::Produce(args) => cmd_kafka::produce(&args),
         Command::Consume(args) => cmd_kafka::consume(&args),
         Command::Topics(args) => cmd_kafka::topics(&args),
+        Command::Export(args) => cmd_export::export(&args),
+        Command::Top(args) => cmd_top::top(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
