@@ -655,6 +655,15 @@ fn push_agent(agents: &mut Vec<Rc<str>>, a: &str) {
     }
 }
 
+/// Code prefixes of bodies that are no country: international bodies, NGOs, militant groups,
+/// multinationals.
+const BODY_PREFIXES: [&str; 4] = ["IGO", "NGO", "IMG", "MNC"];
+
+/// Whether a code's first three letters name a kind of body rather than a country.
+pub fn is_body_prefix(prefix: &str) -> bool {
+    BODY_PREFIXES.contains(&prefix)
+}
+
 /// Splits a CAMEO actor code into its country and agent parts: `RUSGOV` -> (RUS, [GOV]);
 /// `IGOUNO` -> (None, []).
 pub fn split_code(code: &str) -> (Option<&str>, Vec<&str>) {

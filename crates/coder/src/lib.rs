@@ -27,7 +27,7 @@ use dragoman_model::{
 };
 
 pub use dict::Dictionaries;
-pub use engine::compose_code;
+pub use dict::Family;
 pub use error::DictError;
 pub use explain::Explanation;
 pub use limits::{Cuts, Limits};
@@ -35,7 +35,8 @@ pub use places::{GazetteerPlaces, NoPlaces, PlaceResolver, StaticPlaces};
 
 use actors::{ActorMatcher, ActorRef};
 use classes::{WordClasses, ABBREVIATION};
-use dict::VerbDict;
+use dict::{ComposeTable, Facts, RuleSet, VerbDict};
+use engine::agents::AgentGroups;
 use engine::{Discourse, Doc, Engine, RawEvent, SentenceTrace};
 
 /// The event coder. Build it once (dictionaries compile into automata), then call
@@ -44,6 +45,10 @@ pub struct Coder {
     actors: ActorMatcher,
     verbs: VerbDict,
     classes: WordClasses,
+    rules: RuleSet,
+    facts: Facts,
+    groups: AgentGroups,
+    compose: ComposeTable,
     info: CoderInfo,
     places: Box<dyn PlaceResolver>,
     limits: Limits,
@@ -57,6 +62,13 @@ impl std::fmt::Debug for Coder {
             .field("verb_blocks", &self.verbs.blocks.len())
             .finish()
     }
+}
+
+/// The code of an action under a control verb with the bundled `compose.txt`: "plans to
+/// visit" (042 -> 036), "urged to release" (0841 -> 0253), "refused to withdraw" (0874 -> 1246),
+/// "threatened to attack" (190 -> 1384). `None` when CAMEO has no such code.
+pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
+    dict::compose::bundled().compose(f, code)
 }
 
 impl Coder {
@@ -89,9 +101,14 @@ impl Coder {
                 d.actors.phrases.len()
             ),
         };
+        let classes = WordClasses::build(&d.words, &d.verbs)?;
         Ok(Coder {
             actors,
-            classes: WordClasses::build(&d.words, &d.verbs)?,
+            rules: d.rules.resolve(&classes)?,
+            groups: AgentGroups::from_facts(&d.facts),
+            facts: d.facts,
+            compose: d.compose,
+            classes,
             verbs: d.verbs,
             info,
             places: Box::new(places::GazetteerPlaces::bundled()),
@@ -244,6 +261,10 @@ impl Coder {
             actors: &self.actors,
             verbs: &self.verbs,
             words: &self.classes,
+            rules: &self.rules,
+            facts: &self.facts,
+            groups: &self.groups,
+            compose: &self.compose,
         };
         let mut disc = Discourse::default();
         // The dateline's place, if the article has one, is where it was reported from.

@@ -2,8 +2,13 @@
 //! or PETRARCH-2's.
 
 pub mod actors;
+pub mod compose;
+#[cfg(test)]
+mod compose_oracle;
+pub mod facts;
 pub mod lines;
 pub mod petrarch;
+pub mod rules;
 pub mod verbs;
 pub mod words;
 
@@ -11,7 +16,10 @@ use std::path::Path;
 
 use crate::error::DictError;
 pub use actors::{ActorDict, ActorEntry, ActorKind};
+pub use compose::ComposeTable;
+pub use facts::Facts;
 use lines::{lines_of, Line};
+pub use rules::RuleSet;
 pub use verbs::{Block, Elem, Family, Pattern, VerbDict};
 pub use words::{Inflections, WordClass, WordDict};
 
@@ -20,7 +28,7 @@ mod bundled {
 }
 
 /// The files of a dictionary directory in the project's format, in the order they are read.
-pub const FILES: [&str; 8] = [
+pub const FILES: [&str; 11] = [
     "countries.txt",
     "people.txt",
     "igos.txt",
@@ -29,6 +37,9 @@ pub const FILES: [&str; 8] = [
     "inflections.txt",
     "verbs.txt",
     "words.txt",
+    "compose.txt",
+    "facts.txt",
+    "rules.txt",
 ];
 
 /// A file of [`FILES`] by its index there.
@@ -42,6 +53,9 @@ enum F {
     Inflections,
     Verbs,
     Words,
+    Compose,
+    Facts,
+    Rules,
 }
 
 /// The bundled text of a dictionary file, empty when there is none.
@@ -59,6 +73,9 @@ pub struct Dictionaries {
     pub verbs: VerbDict,
     pub words: WordDict,
     pub inflections: Inflections,
+    pub compose: ComposeTable,
+    pub facts: Facts,
+    pub rules: RuleSet,
     /// Where they came from, for `CoderInfo`: `bundled`, a directory, `petrarch2`.
     pub label: String,
 }
@@ -95,6 +112,9 @@ impl Dictionaries {
             verbs,
             words,
             inflections,
+            compose: compose::parse_compose(&lines(F::Compose))?,
+            facts: facts::parse_facts(&lines(F::Facts))?,
+            rules: rules::parse_rules(&lines(F::Rules))?,
             label,
         })
     }

@@ -44,7 +44,7 @@ pub enum Family {
 }
 
 impl Family {
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "intent" => Family::Intent,
             "appeal" => Family::Appeal,

@@ -6,7 +6,16 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
+pub mod agents;
+mod rewrite;
+
+use agents::{bare_agent, country_of, give_country, AgentGroups};
+use rewrite::Draft;
+
 use crate::classes::*;
+use crate::dict::compose::ComposeTable;
+use crate::dict::rules::{Phase, RuleSet};
+use crate::dict::Facts;
 
 use crate::actors::{compose, is_name_token, ActorMatcher, ActorRef, Group, Mention};
 use crate::dict::{Block, Elem, Family, Pattern, VerbDict};
@@ -98,9 +107,6 @@ pub struct SentenceTrace {
     pub triggers: Vec<TriggerTrace>,
 }
 
-/// Codes whose source and target act alike: "X met Y" is also "Y met X".
-const SYMMETRIC: &[&str] = &["040", "041", "044", "046"];
-
 /// What a protest demands, from the words after its demand marker: 1 a change of leadership,
 /// 2 of policy, 3 rights, 4 a change of institutions (CAMEO's last digit of 141x-145x).
 fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
@@ -163,19 +169,6 @@ fn dissent_code(base: &'static str, kind: u8) -> &'static str {
     }
 }
 
-/// Countries where Islamic State fought under its own name, besides Iraq.
-const IS_THEATRES: &[&str] = &[
-    "SYR", "AFG", "LBY", "NGA", "EGY", "MOZ", "COD", "MLI", "NER", "BFA", "PHL", "SOM", "YEM",
-];
-
-/// Armed groups that fight across borders, coded by the country the sentence places them in
-/// ("a Taliban gunman shot ... in the Swat valley" PAKREB, "the Lord's Resistance Army killed
-/// villagers in north-eastern Congo" CODREB): their code and the countries they fight in.
-const ROAMING: &[(&str, &[&str])] = &[
-    ("AFGREB", &["PAK"]),
-    ("UGAREB", &["COD", "CAF", "SSD", "SDN"]),
-];
-
 /// A sentence about a game: a score ("3-1", "2 - 0") or the vocabulary of sports.
 fn sports(doc: &Doc, range: (usize, usize)) -> bool {
     let small = |i: usize| doc.tokens[i].kind == TokKind::Number && doc.w(i).len() <= 3;
@@ -210,6 +203,24 @@ pub struct Engine<'a> {
     pub actors: &'a ActorMatcher,
     pub verbs: &'a VerbDict,
     pub words: &'a WordClasses,
+    pub rules: &'a RuleSet,
+    pub facts: &'a Facts,
+    pub groups: &'a AgentGroups,
+    pub compose: &'a ComposeTable,
+}
+
+/// The country of the first place the sentence names as where something happened ("in
+/// Harare", "across France"): a country, region or capital after a preposition of `where-prep`.
+fn place_country(slots: &[Slot]) -> Option<Rc<str>> {
+    slots
+        .iter()
+        .find(|s| {
+            s.prep_classes.has(WHERE_PREP)
+                && s.members.len() == 1
+                && s.members[0].agents.is_empty()
+                && s.members[0].country.is_some()
+        })
+        .and_then(|p| p.members[0].country.clone())
 }
 
 impl Engine<'_> {
@@ -507,7 +518,7 @@ impl Engine<'_> {
                     }
                 }
                 Some(Family::Speech) => {}
-                Some(f) => match compose_code(f, code) {
+                Some(f) => match self.compose.compose(f, code) {
                     Some(c2) => {
                         future = true;
                         code = c2;
@@ -601,61 +612,21 @@ impl Engine<'_> {
                     .or_else(|| self.object(doc, tok, m.last, range, &slots, own_or_subject));
                 (m.source.or(subject), t)
             };
-            // Abducting people "from" a place acts on the people: "kidnapped twenty-one people
-            // from a Malaysian diving resort".
-            if code.starts_with("181") && tgt.is_some_and(|t| slots[t].prep == Some("from")) {
-                tgt = slots.iter().position(|s| {
-                    s.prep.is_none()
-                        && s.start > tok
-                        && s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(6)
-                });
-            }
-            // Shooting a named person is an attempt on their life (185), shooting them dead
-            // an assassination (186): "shot the schoolgirl activist Malala Yousafzai".
-            if code == "193"
-                && block.lemma.as_ref() == "shoot"
-                && tgt.is_some_and(|t| {
-                    let m = &slots[t].members;
-                    m.len() == 1 && m[0].is_person
-                })
-            {
-                code = if (tok + 1..(tok + 3).min(range.1)).any(|k| doc.w(k) == "dead") {
-                    "186"
-                } else {
-                    "185"
-                };
-            }
-            // Releasing, arresting or killing people acts on them, not on a partner named
-            // after "with": "freed 52 political prisoners under a deal with the United States".
-            if (code.starts_with("084") || matches!(&code[..2], "17" | "18" | "20"))
-                && tgt.is_some_and(|t| slots[t].prep == Some("with"))
-            {
-                if let Some(d) = slots.iter().position(|s| {
-                    s.prep.is_none()
-                        && s.start > tok
-                        && s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(6)
-                        && s.members.iter().all(|m| !m.agents.is_empty())
-                }) {
-                    tgt = Some(d);
-                }
-            }
-            // A noun's parties after "between" act with each other: "a ceasefire between Israel
-            // and Hamas", "clashes between Armenian and Azerbaijani troops".
-            // Unless what follows denies it: "the talks between France and Germany did not take
-            // place".
-            let denied_after =
-                (tok + 1..range.1).any(|k| matches!(doc.w(k), "not" | "n't" | "never" | "'t"));
-            if block.noun && src.is_none() && !denied_after {
-                if let Some(b) = slots.iter().position(|s| {
-                    s.prep == Some("between")
-                        && s.start > tok
-                        && s.start <= m.last.max(tok) + 3
-                        && s.members.len() > 1
-                }) {
-                    src = Some(b);
-                    tgt = None;
-                }
-            }
+            let scene = rewrite::Scene::new(
+                doc,
+                &slots,
+                range,
+                tok,
+                &block.lemma,
+                self.words.block_classes[c.block as usize],
+                block.noun,
+                passive,
+                m.last,
+                self.groups,
+            );
+            let mut draft = Draft::new(code, src, tgt);
+            scene.apply(self.rules, Phase::Roles, &mut draft);
+            (code, src, tgt) = (draft.code, draft.src, draft.tgt);
             // "urged Russia to withdraw": the addressee is the target.
             if let (Some(ct), Some(Family::Appeal | Family::Demand)) = (controller, family) {
                 if let Some(addr) = slots.iter().position(|s| s.start > ct && s.end <= tok) {
@@ -710,679 +681,17 @@ impl Engine<'_> {
             if skip {
                 continue;
             }
-            if code == "010" {
-                if let Some(t) = tgt {
-                    if !slots[t]
-                        .members
-                        .iter()
-                        .any(|m| m.country.is_some() || m.code.len() > 3)
-                    {
-                        tgt = None;
-                    }
-                }
-            }
-            // An investigation's target is whom it is about: "abuses by Ethiopian forces",
-            // "an investigation into President Boluarte", "war crimes committed by Russian
-            // troops".
-            if code.starts_with("09") && tgt.is_none() {
-                let clause_end = (tok + 1..range.1)
-                    .find(|&k| doc.w(k) == ";" || (doc.is(k, CLAUSE_BREAK) && doc.w(k) != "which"))
-                    .unwrap_or(range.1);
-                tgt = slots.iter().position(|s| {
-                    s.start > tok
-                        && s.end <= clause_end
-                        && s.start <= tok + 12
-                        && matches!(s.prep, Some("by" | "into" | "against" | "on" | "under"))
-                        && src.is_none_or(|x| slots[x].start != s.start)
-                });
-            }
-            // Force posture in the passive names who postures, not whom: "Indian troops were
-            // deployed along the border", "the armed forces were put on alert".
-            if (code.starts_with("15") || code == "074")
-                && passive
-                && src.is_none()
-                && tgt.is_some()
-            {
-                src = tgt.take();
-                // "French soldiers were deployed to protect Bamako": whom they protect.
-                if code == "074" {
-                    tgt = slots.iter().position(|s| {
-                        s.start > tok
-                            && s.start <= tok + 8
-                            && s.members.iter().all(|m| country_of(m).is_some())
-                            && src.is_none_or(|x| {
-                                slots[x]
-                                    .members
-                                    .iter()
-                                    .all(|a| country_of(a) != country_of(&s.members[0]))
-                            })
-                    });
-                }
-            }
-            // Alerts and mobilisation by police are 151/153, by the military 152/154.
-            if matches!(code, "151" | "152" | "153" | "154") {
-                let has = |g: &str| {
-                    src.is_some_and(|s| {
-                        slots[s]
-                            .members
-                            .iter()
-                            .any(|m| m.agents.iter().any(|a| &**a == g))
-                    })
-                };
-                code = match (code, has("COP"), has("MIL")) {
-                    ("152", true, false) => "151",
-                    ("154", true, false) => "153",
-                    ("151", false, true) => "152",
-                    ("153", false, true) => "154",
-                    (c, _, _) => c,
-                };
-            }
-            // Force posture on one's own forces has no target ("put its forces on alert").
-            if code.starts_with("15") {
-                if let (Some(s), Some(t)) = (src, tgt) {
-                    if slots[t].members.iter().all(|m| {
-                        slots[s].members.iter().any(|n| {
-                            n.key() == m.key() || (n.country.is_some() && n.country == m.country)
-                        })
-                    }) {
-                        tgt = None;
-                    }
-                }
-            }
-            // Threats and force posture naming one's own forces without a country of their
-            // own ("put its armed forces on alert", "threatened military action") name how,
-            // not whom: no target.
-            if (code.starts_with("13")
-                || code.starts_with("15")
-                || (code.starts_with("19")
-                    && src.is_some_and(|s| !slots[s].members.iter().any(non_state))))
-                && src.is_some_and(|s| slots[s].members.iter().any(|m| country_of(m).is_some()))
-            {
-                if let Some(t) = tgt {
-                    if slots[t].members.iter().all(|m| {
-                        bare_agent(m) && m.agents.iter().all(|g| matches!(&**g, "MIL" | "COP"))
-                    }) {
-                        tgt = None;
-                    }
-                }
-            }
-            // Capturing a place is taking territory (192), not an arrest: "captured Raqqa".
-            if code == "173"
-                && !block.noun
-                && tgt.is_some_and(|t| {
-                    slots[t]
-                        .members
-                        .iter()
-                        .all(|m| m.agents.is_empty() && m.code.len() == 3 && !m.is_person)
-                })
-                && matches!(block.lemma.as_ref(), "capture" | "seize" | "take")
-            {
-                code = "192";
-            }
-            // Taking back a place of one's own country targets whom it is taken from:
-            // "retook the town of Sinjar from Islamic State".
-            if code == "192" {
-                let own_place = |t: usize| {
-                    src.is_some_and(|x| {
-                        slots[t].members.iter().all(|m| {
-                            m.agents.is_empty()
-                                && m.code.len() == 3
-                                && slots[x].members.iter().any(|n| country_of(n) == m.country)
-                        })
-                    })
-                };
-                if tgt.is_none_or(own_place) {
-                    if let Some(f) = slots.iter().position(|s| {
-                        s.prep == Some("from")
-                            && s.start > tok
-                            && s.start < clause_end_early(doc, tok, range)
-                            && s.members
-                                .iter()
-                                .all(|m| !m.agents.is_empty() || m.code.len() > 3)
-                    }) {
-                        tgt = Some(f);
-                    }
-                }
-            }
-            // Expelling people out of a place targets the place's country: "drove hundreds of
-            // thousands of ethnic Albanians out of Kosovo".
-            if code == "203" {
-                if let Some(p) = slots.iter().position(|s| {
-                    s.start > tok + 2
-                        && s.prep == Some("of")
-                        && doc.w(s.start - 2) == "out"
-                        && s.members.len() == 1
-                        && s.members[0].agents.is_empty()
-                        && s.members[0].country.is_some()
-                }) {
-                    tgt = Some(p);
-                }
-            }
-            // Violence by non-state armed groups against no armed target is CAMEO's
-            // unconventional violence (18), not military force (19).
-            if code == "190"
-                && src.is_some_and(|s| slots[s].members.iter().all(non_state))
-                && tgt.is_none_or(|t| !slots[t].members.iter().any(armed))
-            {
-                code = "180";
-            }
-            // Violence by protesters is rioting (145): "protesters stormed government
-            // buildings", "supporters of X stormed the Congress". By other civilians against
-            // people it is assault (182): "settlers attacked Palestinian villagers".
-            if matches!(code, "190" | "180" | "1712" | "192")
-                && src.is_some_and(|s| {
-                    slots[s].members.iter().all(|m| {
-                        m.agents
-                            .iter()
-                            .any(|g| matches!(&**g, "CVL" | "OPP" | "EDU" | "LAB" | "AGR"))
-                            && !armed(m)
-                            && !non_state(m)
-                    })
-                })
-            {
-                let s = &slots[src.unwrap_or_default()];
-                let protesters = (s.start..s.end).any(|k| {
-                    matches!(
-                        doc.w(k),
-                        "protesters"
-                            | "protestors"
-                            | "demonstrators"
-                            | "rioters"
-                            | "supporters"
-                            | "mob"
-                            | "crowd"
-                            | "crowds"
-                    )
-                });
-                if protesters {
-                    // Occupying a place is blocking it (144): "protesters occupied the
-                    // legislature".
-                    code = if code == "192" { "144" } else { "145" };
-                } else if !matches!(code, "1712" | "192")
-                    && tgt.is_some_and(|t| {
-                        slots[t].members.iter().all(|m| {
-                            m.agents.iter().any(|g| {
-                                matches!(
-                                    &**g,
-                                    "CVL" | "AGR" | "LAB" | "EDU" | "MED" | "REL" | "HLH"
-                                )
-                            })
-                        })
-                    })
-                {
-                    code = "182";
-                }
-            }
-            // Troops leaving a country end a presence abroad (166): "the last American troops
-            // withdrew from Somalia"; from a town they retreat (0874).
-            if code == "0874"
-                && tgt.is_some_and(|t| {
-                    slots[t].prep == Some("from")
-                        && slots[t].members.iter().all(|m| {
-                            m.agents.is_empty() && m.code.len() == 3 && m.place_country.is_none()
-                        })
-                })
-                && src.is_some_and(|s| slots[s].members.iter().all(|m| has_agent(m, "MIL")))
-            {
-                code = "166";
-            }
-            // Troops of two sides pulling back together de-escalate (087): "Indian and Chinese
-            // troops pulled back from the clash site".
-            if matches!(code, "0874" | "166")
-                && tgt.is_none_or(|t| slots[t].members.iter().all(|m| m.country.is_none()))
-                && src.is_some_and(|s| {
-                    let m = &slots[s].members;
-                    m.len() > 1 && m.iter().all(|a| has_agent(a, "MIL"))
-                })
-            {
-                code = "087";
-            }
-            // Killing a hundred people or more is a mass killing (202): "killed 8,000 Muslim men
-            // and boys", "killed some 1.7 million Cambodians".
-            if matches!(code, "190" | "180" | "182" | "1823" | "193")
-                && block.lemma.as_ref() == "kill"
-                && (tok + 1..(tok + 4).min(range.1)).any(|k| {
-                    doc.tokens[k].kind == TokKind::Number && {
-                        let digits: String = doc.text[doc.tokens[k].range()]
-                            .chars()
-                            .take_while(|c| c.is_ascii_digit() || *c == ',')
-                            .filter(char::is_ascii_digit)
-                            .collect();
-                        digits.parse::<u64>().is_ok_and(|n| n >= 100)
-                            || matches!(doc.w(k + 1), "million" | "thousand")
-                    }
-                })
-            {
-                code = "202";
-            }
-            // Killing a named person is an assassination (186): "killed the Iranian general
-            // Qassem Soleimani".
-            if matches!(code, "190" | "180")
-                && block.lemma.as_ref() == "kill"
-                && tgt.is_some_and(|t| {
-                    let m = &slots[t].members;
-                    m.len() == 1
-                        && m[0].is_person
-                        && m[0].agents.iter().any(|g| {
-                            matches!(
-                                &**g,
-                                "GOV"
-                                    | "MIL"
-                                    | "REB"
-                                    | "OPP"
-                                    | "COP"
-                                    | "SPY"
-                                    | "LEG"
-                                    | "JUD"
-                                    | "PTY"
-                                    | "UAF"
-                                    | "SEP"
-                                    | "RAD"
-                            )
-                        })
-                })
-            {
-                code = "186";
-            }
-            let clause_end = (tok + 1..range.1)
-                .find(|&k| doc.w(k) == ";" || (doc.is(k, CLAUSE_BREAK) && doc.w(k) != "which"))
-                .unwrap_or(range.1);
-            // A threat's target may sit in its condition: "threatened to use nuclear weapons
-            // if Ukraine's counteroffensive succeeded".
-            if code.starts_with("13") && tgt.is_none() {
-                let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
-                if let Some(k) =
-                    (tok + 1..clause_end).find(|&k| matches!(doc.w(k), "if" | "unless"))
-                {
-                    // A place abroad before the condition is the threat's target: "threatened
-                    // more attacks in Kenya unless it withdrew its troops from Somalia".
-                    let abroad = slots.iter().position(|s| {
-                        s.prep == Some("in")
-                            && s.start > tok
-                            && s.start < k
-                            && s.members.len() == 1
-                            && s.members[0].agents.is_empty()
-                            && country_of(&s.members[0]).is_some_and(|c| own.as_ref() != Some(&c))
-                    });
-                    if abroad.is_some() {
-                        tgt = abroad;
-                    } else {
-                        tgt = slots.iter().position(|s| {
-                            s.start > k
-                                && s.start <= k + 4
-                                && s.members.iter().any(|m| {
-                                    m.country.is_some() || m.code.len() > 3 || !m.agents.is_empty()
-                                })
-                                && src.is_none_or(|x| slots[x].start != s.start)
-                        });
-                    }
-                }
-            }
-            // A threat's purpose may name its target: "threatened to use force to stop Taiwan
-            // from declaring independence".
-            if code.starts_with("13") && tgt.is_none() {
-                let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
-                if let Some(k) = (tok + 1..clause_end)
-                    .find(|&k| matches!(doc.w(k), "stop" | "prevent" | "deter" | "punish"))
-                {
-                    tgt = slots.iter().position(|s| {
-                        s.start > k
-                            && s.start <= k + 2
-                            && s.members.len() == 1
-                            && country_of(&s.members[0]).is_some_and(|c| own.as_ref() != Some(&c))
-                    });
-                }
-            }
-            // Threats of attack by non-state armed groups are threats of unconventional
-            // violence (1383), as their attacks are 18x.
-            if code == "1384" && src.is_some_and(|s| slots[s].members.iter().all(non_state)) {
-                code = "1383";
-            }
-            // Military violence and force posture at a place abroad target that place's
-            // country: "warplanes struck targets across the Gaza Strip", "drills around
-            // Taiwan".
-            // An attack by no named actor targets the country it struck: "bombs exploded on
-            // trains in Madrid". A border names the other side: "along the border with Pakistan".
-            if tgt.is_none()
-                && (code.starts_with("15")
-                    || code.starts_with("13")
-                    || code.starts_with("18")
-                    || code.starts_with("19")
-                    || code.starts_with("20"))
-            {
-                tgt = slots.iter().position(|s| {
-                    let place = matches!(
-                        s.prep,
-                        Some("in" | "across" | "around" | "throughout" | "near")
-                    ) || (s.prep == Some("at") && !code.starts_with("15"))
-                        // Forces sent abroad face the country they are sent to: "Kenyan police
-                        // officers were deployed to Haiti".
-                        || (matches!(s.prep, Some("to" | "into")) && code.starts_with("15"))
-                        || (s.prep == Some("with")
-                            && s.start >= 2
-                            && matches!(doc.w(s.start - 2), "border" | "frontier"));
-                    s.start > tok
-                        && s.start < clause_end
-                        && place
-                        && s.members.len() == 1
-                        && s.members[0].agents.is_empty()
-                        && s.members[0].country.is_some()
-                        && match src {
-                            Some(x) => slots[x]
-                                .members
-                                .iter()
-                                .all(|m| m.country != s.members[0].country),
-                            None => !code.starts_with("15") && !code.starts_with("13"),
-                        }
-                });
-            }
-            // Aid with no named recipient goes to the country of the place it reaches: "distributed
-            // food aid to hungry families in Kabul".
-            if code.starts_with("07") && tgt.is_none() {
-                let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
-                tgt = slots.iter().position(|s| {
-                    matches!(s.prep, Some("in" | "across" | "into" | "throughout"))
-                        && s.start > tok
-                        && s.start < clause_end
-                        && s.members.len() == 1
-                        && s.members[0].agents.is_empty()
-                        && s.members[0]
-                            .country
-                            .as_ref()
-                            .is_some_and(|c| own.as_ref() != Some(c))
-                });
-            }
-            // Force posture with no target faces the other country the sentence names: "put
-            // its armed forces on alert as Chinese warships approached", "raised its alert
-            // level after North Korea fired a missile".
-            if code.starts_with("15") && tgt.is_none() {
-                if let Some(own) = src.and_then(|x| {
-                    let m = &slots[x].members;
-                    (m.len() == 1).then(|| country_of(&m[0])).flatten()
-                }) {
-                    tgt = slots.iter().position(|s| {
-                        src.is_none_or(|x| slots[x].start != s.start)
-                            && s.start > tok
-                            && (tok + 1..s.start).any(|k| {
-                                matches!(doc.w(k), "after" | "as" | "amid" | "following" | "ahead")
-                            })
-                            && !s.members.is_empty()
-                            && s.members.iter().all(|m| {
-                                country_of(m).is_some_and(|c| c != own)
-                                    || (m.country.is_none() && m.code.starts_with("IGO"))
-                                    // A domestic opposition: "deployed police ahead of an
-                                    // opposition rally".
-                                    || (m.agents.iter().any(|g| matches!(&**g, "OPP" | "REB"))
-                                        && country_of(m).is_none_or(|c| c == own))
-                            })
-                    });
-                }
-            }
-            // "Anti-government protests": what they are against is the target, not the source.
-            if let Some(x) = src {
-                let st = slots[x].start;
-                if st >= range.0 + 2 && doc.w(st - 1) == "-" && doc.w(st - 2) == "anti" {
-                    if tgt.is_none() {
-                        tgt = Some(x);
-                    }
-                    src = None;
-                }
-            }
-            // A protest outside a building targets whose it is: "demonstrated outside the US
-            // embassy in Kabul".
-            if code.starts_with("14") && tgt.is_none() {
-                tgt = slots.iter().position(|s| {
-                    s.prep == Some("outside")
-                        && s.start > tok
-                        && s.start < clause_end
-                        && src.is_none_or(|x| slots[x].start != s.start)
-                });
-            }
-            // Condemning an event in a place abroad targets that place's country: "ECOWAS
-            // condemned the coup in Burkina Faso"; so do investigating it ("an inquiry into
-            // abuses in North Korea"), investing, aid or easing there ("agreed to remove
-            // roadblocks in the West Bank").
-            let abroad_topic = code.starts_with("11")
-                || code.starts_with("09")
-                || code.starts_with("061")
-                || code.starts_with("07")
-                || code.starts_with("08")
-                || code.starts_with("031")
-                || code.starts_with("033")
-                || code.starts_with("035");
-            if abroad_topic && tgt.is_none() {
-                let own = src.and_then(|x| slots[x].members.first().and_then(country_of));
-                let reach = if code.starts_with("11") { 5 } else { 10 };
-                tgt = slots.iter().position(|s| {
-                    s.prep == Some("in")
-                        && s.start > tok
-                        && s.start <= tok + reach
-                        && s.start < clause_end
-                        && s.members.len() == 1
-                        && (s.members[0].agents.is_empty() || code.starts_with("07"))
-                        && s.members[0]
-                            .country
-                            .as_ref()
-                            .is_some_and(|c| own.as_ref() != Some(c))
-                });
-            }
-            // Dissent abroad targets the country it happens in: "Palestinian prisoners in
-            // Israeli jails began a hunger strike".
-            if code.starts_with("14") && tgt.is_none() {
-                if let Some(c) = src.and_then(|x| {
-                    let m = &slots[x].members;
-                    (m.len() == 1).then(|| m[0].country.clone()).flatten()
-                }) {
-                    tgt = slots.iter().position(|s| {
-                        s.prep == Some("in")
-                            && s.start < clause_end
-                            && s.members.len() == 1
-                            && s.members[0].agents.is_empty()
-                            && s.members[0].country.as_ref().is_some_and(|x| *x != c)
-                    });
-                }
-            }
-            // A company taking control of a port or a firm buys it, not territory: "Cosco took
-            // control of Greece's largest port" (061).
-            if code == "192"
-                && src.is_some_and(|x| {
-                    slots[x]
-                        .members
-                        .iter()
-                        .all(|m| m.agents.iter().any(|g| &**g == "BUS") || m.code.ends_with("BUS"))
-                })
-            {
-                code = "061";
-            }
-            // Protesters refusing to yield refuse to ease their dissent (1242): "Ukrainian
-            // protesters refused to leave Kyiv's Independence Square".
-            if code == "120"
-                && src.is_some_and(|x| {
-                    (slots[x].start..slots[x].end).any(|k| {
-                        matches!(
-                            doc.w(k),
-                            "protesters" | "protestors" | "demonstrators" | "strikers"
-                        )
-                    })
-                })
-                && (tok + 1..(tok + 4).min(range.1)).any(|k| {
-                    matches!(
-                        doc.w(k),
-                        "leave" | "end" | "stop" | "disperse" | "abandon" | "lift"
-                    )
-                })
-            {
-                code = "1242";
-            }
-            // Dissent names a place of its own country, not a target: "farmers blocked
-            // motorways around Paris", "ended their occupation of Bangkok's airports".
-            if code.starts_with("14") || matches!(code, "082" | "1242" | "0252") {
-                if let (Some(s), Some(t)) = (src, tgt) {
-                    if slots[t].members.iter().all(|m| {
-                        m.agents.is_empty()
-                            && m.code.len() == 3
-                            && slots[s].members.iter().any(|n| n.country == m.country)
-                    }) {
-                        tgt = None;
-                    }
-                }
-            }
-            // De-escalation toward or by protesters eases popular dissent (082): "refrain from
-            // the use of force against protesters", "demanded that protesters stop the
-            // violence", "refused to end their blockade".
-            if let Some(c2) = dissent_yield(code) {
-                let civil = |x: Option<usize>| {
-                    x.is_some_and(|x| {
-                        slots[x].members.iter().any(|m| {
-                            m.agents
-                                .iter()
-                                .any(|g| matches!(&**g, "CVL" | "EDU" | "LAB"))
-                        })
-                    })
-                };
-                let words = (tok + 1..clause_end).any(|k| {
-                    // "air strikes" are violence, not a labour strike.
-                    let air = k > 0 && matches!(doc.w(k - 1), "air" | "missile" | "drone");
-                    !(air && matches!(doc.w(k), "strike" | "strikes"))
-                        && matches!(
-                            doc.w(k),
-                            "protesters"
-                                | "demonstrators"
-                                | "protest"
-                                | "protests"
-                                | "strike"
-                                | "strikes"
-                                | "sit-in"
-                                | "demonstrations"
-                        )
-                });
-                if civil(src) || civil(tgt) || words {
-                    code = c2;
-                }
-            }
-            // State forces shooting, beating or gassing protesters repress them (175).
-            if (code.starts_with("18") || code.starts_with("19"))
-                && src.is_some_and(|s| {
-                    slots[s]
-                        .members
-                        .iter()
-                        .all(|m| (has_agent(m, "MIL") || has_agent(m, "COP")) && !non_state(m))
-                })
-                && (tok + 1..clause_end).any(|k| {
-                    matches!(
-                        doc.w(k),
-                        "protesters" | "demonstrators" | "protest" | "protests" | "marchers"
-                    )
-                })
-            {
-                code = "175";
-            }
-            // "beat and tear-gassed protesters in Tehran", "fired tear gas at protesters": the
-            // protesters are the target.
-            if code == "175" && tgt.is_none() {
-                tgt = slots.iter().position(|s| {
-                    s.start > tok
-                        && s.start < clause_end
-                        && s.members
-                            .iter()
-                            .any(|m| m.agents.iter().any(|g| &**g == "CVL"))
-                });
-            }
-            let mut civil_target = false;
-            // Repressing protests, or threatening to, with no protesters named targets the
-            // people of the repressor's country: "threatened to crush the street protests".
-            if matches!(code, "175" | "137") && tgt.is_none() {
-                let protests = (tok + 1..clause_end).any(|k| {
-                    matches!(
-                        doc.w(k),
-                        "protests" | "protest" | "demonstrations" | "dissent" | "unrest"
-                    )
-                });
-                civil_target = protests;
-            }
-            // A state's forces bomb with military means: aerial weapons (195), not the
-            // unconventional bombing of 183.
-            if code == "183"
-                && src.is_some_and(|s| {
-                    slots[s]
-                        .members
-                        .iter()
-                        .all(|m| has_agent(m, "MIL") && !non_state(m))
-                })
-            {
-                code = "195";
-            }
-            // A weapon's maker or planter is the attack's source: "a roadside bomb planted by
-            // the Taliban killed three soldiers", "a car bomb set by ETA exploded".
-            if src.is_none() && matches!(&code[..2], "18" | "19" | "20") {
-                src = slots.iter().position(|s| {
-                    s.prep == Some("by")
-                        && s.end <= tok
-                        && tgt.is_none_or(|t| slots[t].start != s.start)
-                        && (range.0..s.start).rev().take(4).any(|k| {
-                            doc.w(k) == "by"
-                                && k > range.0
-                                && matches!(
-                                    doc.w(k - 1),
-                                    "planted"
-                                        | "set"
-                                        | "laid"
-                                        | "placed"
-                                        | "detonated"
-                                        | "fired"
-                                        | "launched"
-                                        | "left"
-                                        | "hidden"
-                                        | "carried"
-                                        | "driven"
-                                )
-                        })
-                });
-            }
-            // Bombings by their means: suicide (1831), vehicle (1832), roadside (1833).
-            if matches!(&code[..2], "18" | "19") && (!code.starts_with("183") || code == "183") {
-                // The means must be the event's own: its subject or object, not a bombing the
-                // sentence gives as background ("struck a camp ... after a suicide attack").
-                let clause_start = (range.0..tok)
-                    .rev()
-                    .find(|&k| doc.is(k, CLAUSE_BREAK) || doc.w(k) == ",")
-                    .map_or(range.0, |k| k + 1);
-                // Or the instrument: "killed three soldiers with a roadside bomb".
-                let with_end = (tok + 1..clause_end)
-                    .find(|&k| doc.w(k) == "with")
-                    .map_or(tok + 4, |k| (k + 5).min(clause_end));
-                let has = |w: &str| {
-                    (clause_start..with_end.max(tok + 4).min(range.1)).any(|k| doc.w(k) == w)
-                };
-                let bomb = has("bomber") || has("bomb") || has("bombing") || has("bombers");
-                let herself = ["herself", "himself", "themselves"].iter().any(|w| has(w));
-                if (has("suicide") && (bomb || has("attack"))) || (code == "183" && herself) {
-                    code = "1831";
-                } else if bomb && (has("car") || has("truck") || has("vehicle")) {
-                    code = "1832";
-                } else if bomb && has("roadside") {
-                    code = "1833";
-                }
-            }
-            // A claim of responsibility names what was attacked, not a target of the claim;
-            // a statement's topic ("optimistic that a deal on Northern Ireland", "worrying
-            // situation on the Ukrainian border") is no target either: only whom it is made to
-            // or with.
-            if code == "015"
-                || (matches!(code.get(..2), Some("01"))
-                    && !matches!(code, "018" | "019")
-                    && tgt.is_some_and(|t| !matches!(slots[t].prep, Some("with" | "to"))))
-            {
-                tgt = None;
-            }
+            (draft.code, draft.src, draft.tgt) = (code, src, tgt);
+            scene.apply(self.rules, Phase::Event, &mut draft);
+            let Draft {
+                code,
+                src,
+                tgt,
+                people_target,
+                people_source,
+                ..
+            } = draft;
             let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
-            // Protests with no named protesters are the people's of the place: "protests
-            // erupted across Iran".
-            let people_of = if code.starts_with("14") && src.is_none() {
-                self.place_country(doc, range, &slots)
-            } else {
-                None
-            };
             let before = events.len();
             self.emit(
                 &slots,
@@ -1395,7 +704,8 @@ impl Engine<'_> {
                 future,
                 &mut events,
             );
-            if let Some(c) = &people_of {
+            // `source = people of place`: "protests erupted across Iran".
+            if let Some(c) = &people_source {
                 for e in &mut events[before..] {
                     if e.source.is_none() {
                         e.source = Some(ActorRef {
@@ -1415,7 +725,8 @@ impl Engine<'_> {
                     }
                 }
             }
-            if civil_target {
+            // `target = people of source`: "threatened to crush the street protests".
+            if people_target {
                 for e in &mut events[before..] {
                     if let Some(c) = e.source.as_ref().and_then(country_of) {
                         e.target = Some(ActorRef {
@@ -1448,7 +759,7 @@ impl Engine<'_> {
                     e.target.is_none() && matches!(&e.code[..2], "17" | "18" | "19" | "20")
                 }) {
                     if let Some(src) = &e.source {
-                        if non_state(src) || country_of(src).is_some_and(|c| c != sc) {
+                        if self.groups.non_state(src) || country_of(src).is_some_and(|c| c != sc) {
                             e.target = Some(speaker.clone());
                         }
                     }
@@ -1463,7 +774,7 @@ impl Engine<'_> {
                 && e.code.starts_with("02")
                 && e.source
                     .as_ref()
-                    .is_some_and(|s| !non_state(s) && country_of(s).is_some())
+                    .is_some_and(|s| !self.groups.non_state(s) && country_of(s).is_some())
         }) {
             let clause_end = (e.trigger + 1..range.1)
                 .find(|&k| doc.is(k, CLAUSE_BREAK) || doc.w(k) == ",")
@@ -1519,52 +830,7 @@ impl Engine<'_> {
                 }
             }
         }
-        // Islamic State is coded by theatre: Iraq unless the sentence places it elsewhere
-        // ("Islamic State attacked Syrian troops in Raqqa" is SYRREB).
-        let is_iraq = |a: &Option<ActorRef>| a.as_ref().is_some_and(|a| &*a.code == "IRQREB");
-        if events
-            .iter()
-            .any(|e| is_iraq(&e.source) || is_iraq(&e.target))
-        {
-            if let Some(c) = self
-                .home_country(doc, range, &slots, disc)
-                .filter(|c| IS_THEATRES.contains(&&**c))
-            {
-                for e in events.iter_mut() {
-                    for a in [&mut e.source, &mut e.target].into_iter().flatten() {
-                        if &*a.code == "IRQREB" {
-                            a.code = format!("{c}REB").into();
-                            a.country = Some(c.clone());
-                        }
-                    }
-                }
-            }
-        }
-        // Groups fighting across borders are coded by the theatre the sentence names as the
-        // place of their violence (talks in Juba leave the LRA Ugandan).
-        let roams = |a: &Option<ActorRef>| {
-            a.as_ref()
-                .is_some_and(|a| ROAMING.iter().any(|(c, _)| &*a.code == *c))
-        };
-        let fights = |e: &RawEvent| matches!(&e.code[..2], "15" | "17" | "18" | "19" | "20");
-        if events
-            .iter()
-            .any(|e| fights(e) && (roams(&e.source) || roams(&e.target)))
-        {
-            if let Some(c) = self.place_country(doc, range, &slots) {
-                for e in events.iter_mut().filter(|e| fights(e)) {
-                    for a in [&mut e.source, &mut e.target].into_iter().flatten() {
-                        if ROAMING
-                            .iter()
-                            .any(|(g, th)| &*a.code == *g && th.contains(&&*c))
-                        {
-                            a.code = format!("{c}REB").into();
-                            a.country = Some(c.clone());
-                        }
-                    }
-                }
-            }
-        }
+        self.theatres(doc, range, &slots, disc, &mut events);
         // Dissent by what it demands: "rallied demanding the resignation of ..." is 1411, a
         // strike over pensions 1432, a hunger strike for rights 1423, blocking roads for a new
         // constitution 1444. The demand's addressee is the target, and the participle that
@@ -1891,7 +1157,7 @@ impl Engine<'_> {
         events.retain(|e| {
             let both = e.source.is_some() && e.target.is_some();
             // Consulting, cooperating and giving need a partner; yielding or intending may not.
-            let coop = matches!(&e.code[..2], "04" | "05" | "06" | "07") && e.code != "055";
+            let coop = self.facts.needs_partner(e.code);
             both || (!coop && (e.source.is_some() || e.target.is_some()))
         });
         // Discourse: the parties and the person of this sentence.
@@ -1938,7 +1204,7 @@ impl Engine<'_> {
         slots: &[Slot],
         disc: &Discourse,
     ) -> Option<Rc<str>> {
-        if let Some(c) = self.place_country(doc, range, slots) {
+        if let Some(c) = place_country(slots) {
             return Some(c);
         }
         let mut named: Vec<&str> = slots
@@ -1957,19 +1223,64 @@ impl Engine<'_> {
         None
     }
 
-    /// The country of the first place the sentence names as a country, region or capital ("in
-    /// Harare", "across France").
-    fn place_country(&self, doc: &Doc, range: (usize, usize), slots: &[Slot]) -> Option<Rc<str>> {
-        let _ = (doc, range);
-        slots
+    /// Groups coded by where they fight (`theatre` and `roams` in `dict/facts.txt`): Islamic
+    /// State is Iraq's unless the sentence places it elsewhere ("Islamic State attacked Syrian
+    /// troops in Raqqa" is SYRREB); a group that fights across borders takes the country where
+    /// the sentence places its violence (talks in Juba leave the LRA Ugandan).
+    fn theatres(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        slots: &[Slot],
+        disc: &Discourse,
+        events: &mut [RawEvent],
+    ) {
+        let moved = |a: &mut ActorRef, c: &Rc<str>| {
+            a.code = format!("{c}{}", &a.code[3..]).into();
+            a.country = Some(c.clone());
+        };
+        for t in &self.facts.theatres {
+            let is = |a: &Option<ActorRef>| a.as_ref().is_some_and(|a| *a.code == *t.group);
+            if !events.iter().any(|e| is(&e.source) || is(&e.target)) {
+                continue;
+            }
+            if let Some(c) = self
+                .home_country(doc, range, slots, disc)
+                .filter(|c| t.countries.iter().any(|x| **x == **c))
+            {
+                for e in events.iter_mut() {
+                    for a in [&mut e.source, &mut e.target].into_iter().flatten() {
+                        if *a.code == *t.group {
+                            moved(a, &c);
+                        }
+                    }
+                }
+            }
+        }
+        let force = |e: &RawEvent| self.facts.force.iter().any(|p| p.matches(e.code));
+        let roams = |a: &Option<ActorRef>| {
+            a.as_ref()
+                .is_some_and(|a| self.facts.roams.iter().any(|t| *a.code == *t.group))
+        };
+        if !events
             .iter()
-            .find(|s| {
-                matches!(s.prep, Some("in" | "across" | "at" | "throughout" | "near"))
-                    && s.members.len() == 1
-                    && s.members[0].agents.is_empty()
-                    && s.members[0].country.is_some()
-            })
-            .and_then(|p| p.members[0].country.clone())
+            .any(|e| force(e) && (roams(&e.source) || roams(&e.target)))
+        {
+            return;
+        }
+        let Some(c) = place_country(slots) else {
+            return;
+        };
+        for e in events.iter_mut().filter(|e| force(e)) {
+            for a in [&mut e.source, &mut e.target].into_iter().flatten() {
+                let here = |t: &&crate::dict::facts::Theatres| {
+                    *a.code == *t.group && t.countries.iter().any(|x| **x == *c)
+                };
+                if self.facts.roams.iter().any(|t| here(&t)) {
+                    moved(a, &c);
+                }
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -2026,7 +1337,7 @@ impl Engine<'_> {
             for t in &tgts {
                 push(*s, *t);
                 // Meeting, calling and negotiating are mutual: each side did it.
-                if SYMMETRIC.contains(&code) && s.is_some() && t.is_some() {
+                if self.facts.is_symmetric(code) && s.is_some() && t.is_some() {
                     push(*t, *s);
                 }
             }
@@ -3047,63 +2358,6 @@ fn after_aux(doc: &Doc, tok: usize, range: (usize, usize)) -> bool {
     k > range.0 && doc.is_any(k - 1, &[AUX_BE, AUX_HAVE])
 }
 
-/// Where the clause of a trigger ends: a semicolon or a clause boundary.
-fn clause_end_early(doc: &Doc, tok: usize, range: (usize, usize)) -> usize {
-    (tok + 1..range.1)
-        .find(|&k| doc.w(k) == ";" || (doc.is(k, CLAUSE_BREAK) && doc.w(k) != "which"))
-        .unwrap_or(range.1)
-}
-
-/// An actor of an agent type, from its agents or its code ("SDNMIL" for "the Sudanese army").
-fn has_agent(a: &ActorRef, g: &str) -> bool {
-    a.agents.iter().any(|x| &**x == g) || (a.code.len() > 3 && a.code.ends_with(g))
-}
-
-/// Rebels, militants, armed groups without a state.
-fn non_state(a: &ActorRef) -> bool {
-    let tail = &a.code[a.code.len().saturating_sub(3)..];
-    a.agents
-        .iter()
-        .any(|g| matches!(&**g, "REB" | "UAF" | "SEP" | "RAD"))
-        || (a.code.len() > 3 && matches!(tail, "REB" | "UAF" | "SEP" | "RAD"))
-        // A named group under its country's rebels: Hamas is PSEREBHMS.
-        || (a.code.len() > 6
-            && !a.code.starts_with("IGO")
-            && matches!(a.code.get(3..6), Some("REB" | "UAF" | "SEP" | "RAD")))
-        || (a.country.is_none() && a.code.starts_with("IMG"))
-}
-
-/// Armed actors: a military, police or rebel target makes violence a fight.
-fn armed(a: &ActorRef) -> bool {
-    a.agents
-        .iter()
-        .any(|g| matches!(&**g, "MIL" | "COP" | "REB" | "UAF" | "SPY"))
-}
-
-/// An agent the sentence gave no country: "police", "the protesters".
-fn bare_agent(a: &ActorRef) -> bool {
-    a.country.is_none() && !a.agents.is_empty() && *a.code == *crate::actors::concat(&a.agents)
-}
-
-/// An actor's country, or the country a group's code is filed under ("IRQREB" Islamic State).
-fn country_of(a: &ActorRef) -> Option<Rc<str>> {
-    a.country.clone().or_else(|| {
-        let c = a.code.get(..3)?;
-        (a.code.len() > 3
-            && c.bytes().all(|b| b.is_ascii_uppercase())
-            && !matches!(c, "IGO" | "NGO" | "IMG" | "MNC")
-            // An agent-only code ("CVLGOV", a civilian government) has no country.
-            && !a.agents.iter().any(|g| &**g == c))
-        .then(|| c.into())
-    })
-}
-
-fn give_country(a: &mut ActorRef, c: &str) {
-    a.code = format!("{c}{}", crate::actors::concat(&a.agents)).into();
-    a.country = Some(c.into());
-    a.certainty *= 0.6;
-}
-
 /// How many tokens of determiners and adjectives may sit between `from` and a slot at `to`.
 fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
     let mut n = 0;
@@ -3135,262 +2389,4 @@ fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
         }
     }
     n
-}
-
-/// The code of an action under a control verb: "plans to visit" (042 -> 036), "urged to
-/// release" (0841 -> 0253), "refused to withdraw" (0874 -> 1246), "threatened to attack"
-/// (190 -> 1384). `None` when CAMEO has no such code.
-pub fn compose_code(f: Family, code: &'static str) -> Option<&'static str> {
-    // Withdrawing troops, asked for or refused, is de-escalation.
-    let code = if code == "166" && !matches!(f, Family::Threaten) {
-        "0874"
-    } else {
-        code
-    };
-    // An intention asked for, demanded or refused: the parallel 02x, 10x or 12x code
-    // ("urged Serbia and Kosovo to settle their dispute" 037 -> 027).
-    if code.starts_with("03") && matches!(f, Family::Appeal | Family::Demand | Family::Reject) {
-        return Some(parallel_of_intent(f, code));
-    }
-    let root = &code[..2];
-    // Verbal codes keep their own meaning under intent ("will criticize" is criticism).
-    if matches!(f, Family::Intent) && matches!(root, "01" | "02" | "03" | "10" | "11" | "12" | "13")
-    {
-        return Some(code);
-    }
-    if matches!(f, Family::Appeal | Family::Demand | Family::Threaten)
-        && matches!(root, "01" | "02" | "03" | "10" | "12" | "13")
-    {
-        return Some(code);
-    }
-    // Calling a strike or a protest is staging it: "called a general strike" 143.
-    if matches!(f, Family::Appeal) && root == "14" {
-        return Some(code);
-    }
-    let b3 = &code[..code.len().min(3)];
-    let conflict = |c: &str| -> Option<&'static str> {
-        Some(match c {
-            "161" => "1313",
-            "162" | "1621" | "1622" | "1623" => "1311",
-            "163" => "1312",
-            "164" => "134",
-            "165" => "135",
-            "166" | "1661" | "1662" | "1663" => "136",
-            "1721" => "1321",
-            "1722" => "1322",
-            "1723" => "1323",
-            "1724" => "1324",
-            "172" => "132",
-            c if c.starts_with("14") => "133",
-            c if c.starts_with("16") => "131",
-            c if c.starts_with("17") => "137",
-            c if c.starts_with("18") => "1383",
-            "191" => "1381",
-            "192" => "1382",
-            c if c.starts_with("19") => "1384",
-            c if c.starts_with("20") => "1385",
-            c if c.starts_with("15") => "138",
-            _ => return None,
-        })
-    };
-    // Sub-codes by the area of cooperation: economic, military, judicial, intelligence.
-    let by_area = |c: &str, base: [&'static str; 5]| -> &'static str {
-        match c.as_bytes().get(2) {
-            Some(b'1') => base[1],
-            Some(b'2') => base[2],
-            Some(b'3') => base[3],
-            Some(b'4') => base[4],
-            _ => base[0],
-        }
-    };
-    let yield_ = |c: &str, codes: [&'static str; 7]| -> &'static str {
-        // [generic, admin 081, dissent 082, release 084, econ sanctions 085, intl involvement 086, de-escalate 087]
-        match &c[..c.len().min(3)] {
-            "081" => codes[1],
-            "082" => codes[2],
-            "084" => codes[3],
-            "085" => codes[4],
-            "086" => codes[5],
-            "087" => codes[6],
-            _ => codes[0],
-        }
-    };
-    let reform = |c: &str, codes: [&'static str; 5]| -> &'static str {
-        match c {
-            "0831" => codes[1],
-            "0832" => codes[2],
-            "0833" => codes[3],
-            "0834" => codes[4],
-            _ => codes[0],
-        }
-    };
-    Some(match f {
-        Family::Intent => match root {
-            "04" if b3 == "045" => "039",
-            "04" => "036",
-            "05" => "032",
-            "06" => by_area(code, ["031", "0311", "0312", "0313", "0314"]),
-            "07" => match b3 {
-                "071" => "0331",
-                "072" => "0332",
-                "073" => "0333",
-                "074" => "0334",
-                _ => "033",
-            },
-            "08" if b3 == "083" => reform(code, ["034", "0341", "0342", "0343", "0344"]),
-            "08" => yield_(
-                code,
-                ["035", "0351", "0352", "0353", "0354", "0355", "0356"],
-            ),
-            _ => return conflict(code),
-        },
-        Family::Threaten => match root {
-            "04" => "134",
-            "07" | "06" => "1311",
-            _ => return conflict(code).or(Some("130")),
-        },
-        Family::Appeal => match root {
-            "04" if b3 == "045" => "028",
-            "04" => "026",
-            "05" => "022",
-            "06" => by_area(code, ["021", "0211", "0212", "0213", "0214"]),
-            "07" => match b3 {
-                "071" => "0231",
-                "072" => "0232",
-                "073" => "0233",
-                "074" => "0234",
-                _ => "023",
-            },
-            "08" if b3 == "083" => reform(code, ["024", "0241", "0242", "0243", "0244"]),
-            "08" => yield_(
-                code,
-                ["025", "0251", "0252", "0253", "0254", "0255", "0256"],
-            ),
-            "09" => "020",
-            _ => return None,
-        },
-        Family::Demand => match root {
-            "04" if b3 == "045" => "108",
-            "04" => "106",
-            "05" => "102",
-            "06" => by_area(code, ["101", "1011", "1012", "1013", "1014"]),
-            "07" => match b3 {
-                "071" => "1031",
-                "072" => "1032",
-                "073" => "1033",
-                "074" => "1034",
-                _ => "103",
-            },
-            "08" if b3 == "083" => reform(code, ["104", "1041", "1042", "1043", "1044"]),
-            "08" => yield_(
-                code,
-                ["105", "1051", "1052", "1053", "1054", "1055", "1056"],
-            ),
-            "09" => "100",
-            _ => return None,
-        },
-        Family::Reject => match root {
-            "04" if b3 == "045" => "126",
-            "04" => "125",
-            "05" => "120",
-            "06" => match code {
-                "061" => "1211",
-                "062" => "1212",
-                "063" => "1213",
-                _ => "121",
-            },
-            "07" => match b3 {
-                "071" => "1221",
-                "072" => "1222",
-                "073" => "1223",
-                "074" => "1224",
-                _ => "122",
-            },
-            "08" if b3 == "083" => reform(code, ["123", "1231", "1232", "1233", "1234"]),
-            "08" => yield_(
-                code,
-                ["124", "1241", "1242", "1243", "1244", "1245", "1246"],
-            ),
-            "01" | "02" | "03" | "10" | "12" => "120",
-            _ => return None,
-        },
-        Family::Negate | Family::Attempt | Family::Speech => return None,
-    })
-}
-
-/// The easing-of-dissent code parallel to a de-escalation code: 087 -> 082, 0256 -> 0252,
-/// 1056 -> 1052, 1246 -> 1242, 0356 -> 0352.
-fn dissent_yield(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "087" | "0871" | "0872" | "0873" | "0874" => "082",
-        "0256" => "0252",
-        "1056" => "1052",
-        "1246" => "1242",
-        "0356" => "0352",
-        _ => return None,
-    })
-}
-
-/// The appeal (02x), demand (10x) or rejection (12x) that parallels an intent code (03x).
-fn parallel_of_intent(f: Family, code: &'static str) -> &'static str {
-    let table = dragoman_model::CameoTable::global();
-    let known = |c: &str| table.get(c).map(|c| c.code);
-    let tail = &code[2..];
-    match f {
-        Family::Reject => {
-            // 121 material cooperation, 122 aid, 123 reform, 124 yield, 125 meet,
-            // 126 mediation, 127 settlement.
-            let (base, keep_sub) = match tail.as_bytes().first() {
-                Some(b'1') => ("121", true),
-                Some(b'3') => ("122", true),
-                Some(b'4') => ("123", true),
-                Some(b'5') => ("124", true),
-                Some(b'6') => ("125", false),
-                Some(b'7') => ("127", false),
-                Some(b'8') => ("126", false),
-                _ => ("120", false),
-            };
-            if keep_sub && tail.len() == 2 {
-                if let Some(c) = known(&format!("{base}{}", &tail[1..])) {
-                    return c;
-                }
-            }
-            base
-        }
-        _ => {
-            let prefix = if f == Family::Demand { "10" } else { "02" };
-            known(&format!("{prefix}{tail}"))
-                .or_else(|| known(&format!("{prefix}{}", &tail[..1])))
-                .unwrap_or(if f == Family::Demand { "100" } else { "020" })
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn intentions_under_control_verbs_take_the_parallel_code() {
-        assert_eq!(compose_code(Family::Appeal, "037"), Some("027"));
-        assert_eq!(compose_code(Family::Appeal, "0311"), Some("0211"));
-        assert_eq!(compose_code(Family::Demand, "038"), Some("108"));
-        assert_eq!(compose_code(Family::Reject, "0331"), Some("1221"));
-        assert_eq!(compose_code(Family::Reject, "036"), Some("125"));
-    }
-
-    #[test]
-    fn control_verbs_compose_codes() {
-        assert_eq!(compose_code(Family::Intent, "042"), Some("036"));
-        assert_eq!(compose_code(Family::Intent, "046"), Some("036"));
-        assert_eq!(compose_code(Family::Intent, "0841"), Some("0353"));
-        assert_eq!(compose_code(Family::Appeal, "0841"), Some("0253"));
-        assert_eq!(compose_code(Family::Demand, "0874"), Some("1056"));
-        assert_eq!(compose_code(Family::Reject, "0874"), Some("1246"));
-        assert_eq!(compose_code(Family::Threaten, "190"), Some("1384"));
-        assert_eq!(compose_code(Family::Threaten, "163"), Some("1312"));
-        assert_eq!(compose_code(Family::Intent, "073"), Some("0333"));
-        assert_eq!(compose_code(Family::Intent, "111"), Some("111"));
-        assert_eq!(compose_code(Family::Appeal, "190"), None);
-    }
 }
