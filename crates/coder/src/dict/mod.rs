@@ -3,8 +3,6 @@
 
 pub mod actors;
 pub mod compose;
-#[cfg(test)]
-mod compose_oracle;
 pub mod facts;
 pub mod lines;
 pub mod petrarch;
