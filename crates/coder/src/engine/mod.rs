@@ -112,22 +112,16 @@ pub struct SentenceTrace {
 fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
     let mut found = None;
     for k in from..end.min(from + 12) {
-        let w = doc.w(k);
-        let kind = match w {
-            "resignation" | "resign" | "ouster" | "oust" | "removal" | "downfall"
-            | "impeachment" | "step" | "fall" | "power" | "office" => 1,
-            "rights" | "freedom" | "freedoms" | "liberties" | "equality" | "right" | "abortion"
-            | "discrimination" | "headscarves" | "hijab" | "conditions" | "treatment"
-            | "violence" => 3,
-            "constitution" | "constitutional" | "referendum" | "monarchy" | "elections"
-            | "election" | "electoral" | "democracy" | "parliament" | "independence" => 4,
-            "policy" | "policies" | "law" | "laws" | "bill" | "reform" | "reforms" | "pension"
-            | "pensions" | "tax" | "taxes" | "prices" | "price" | "wages" | "wage" | "pay"
-            | "subsidies" | "subsidy" | "fuel" | "tariffs" | "lockdown" | "war" | "cuts"
-            | "austerity" | "changes" | "change" | "decision" | "deal" | "plan" | "ban"
-            | "bans" | "plans" | "fees" | "overhaul" | "curfew" | "restrictions" | "mandates"
-            | "mandate" | "action" | "measures" | "isolation" => 2,
-            _ => continue,
+        let kind = if doc.is(k, DEMAND_LEADERSHIP) {
+            1
+        } else if doc.is(k, DEMAND_RIGHTS) {
+            3
+        } else if doc.is(k, DEMAND_INSTITUTIONS) {
+            4
+        } else if doc.is(k, DEMAND_POLICY) {
+            2
+        } else {
+            continue;
         };
         // The first strong word decides; a policy word may still be refined ("reform of
         // the monarchy" is institutional).
@@ -143,30 +137,12 @@ fn demand_kind(doc: &Doc, from: usize, end: usize) -> Option<u8> {
     found
 }
 
-fn dissent_code(base: &'static str, kind: u8) -> &'static str {
-    match (base, kind) {
-        ("141", 1) => "1411",
-        ("141", 2) => "1412",
-        ("141", 3) => "1413",
-        ("141", 4) => "1414",
-        ("142", 1) => "1421",
-        ("142", 2) => "1422",
-        ("142", 3) => "1423",
-        ("142", 4) => "1424",
-        ("143", 1) => "1431",
-        ("143", 2) => "1432",
-        ("143", 3) => "1433",
-        ("143", 4) => "1434",
-        ("144", 1) => "1441",
-        ("144", 2) => "1442",
-        ("144", 3) => "1443",
-        ("144", 4) => "1444",
-        ("145", 1) => "1451",
-        ("145", 2) => "1452",
-        ("145", 3) => "1453",
-        ("145", 4) => "1454",
-        _ => base,
-    }
+/// A code with a last digit: a protest (141) for leadership change is 1411; a code CAMEO
+/// does not refine stays as it is.
+fn with_digit(base: &'static str, digit: u8) -> &'static str {
+    dragoman_model::CameoTable::global()
+        .get(&format!("{base}{digit}"))
+        .map_or(base, |c| c.code)
 }
 
 /// A sentence about a game: a score ("3-1", "2 - 0") or the vocabulary of sports.
@@ -224,6 +200,11 @@ fn place_country(slots: &[Slot]) -> Option<Rc<str>> {
 }
 
 impl Engine<'_> {
+    /// Whether the words from token `k` are a word or a phrase of class `c`.
+    fn at(&self, doc: &Doc, k: usize, c: Class) -> bool {
+        self.words.at(doc.words, doc.classes, k, c)
+    }
+
     /// Codes one sentence, updating the article's discourse state.
     pub fn code_sentence(
         &self,
@@ -779,8 +760,8 @@ impl Engine<'_> {
             let clause_end = (e.trigger + 1..range.1)
                 .find(|&k| doc.is(k, CLAUSE_BREAK) || doc.w(k) == ",")
                 .unwrap_or(range.1);
-            let abroad = (e.trigger + 1..clause_end.min(e.trigger + 8))
-                .any(|k| matches!(doc.w(k), "international" | "foreign"));
+            let abroad =
+                (e.trigger + 1..clause_end.min(e.trigger + 8)).any(|k| doc.is(k, INTERNATIONAL));
             if e.code.starts_with("023") || abroad {
                 e.target = Some(ActorRef {
                     code: "IGOUNO".into(),
@@ -840,37 +821,19 @@ impl Engine<'_> {
             .position(|e| matches!(e.code, "141" | "142" | "143" | "144" | "145" | "133"))
         {
             let ptok = events[pi].trigger;
-            let demand = (ptok + 1..range.1).find(|&k| {
-                matches!(
-                    doc.w(k),
-                    "demanding"
-                        | "demand"
-                        | "calling"
-                        | "against"
-                        | "over"
-                        | "for"
-                        | "urging"
-                        | "force"
-                        | "forcing"
-                        | "press"
-                        | "pressing"
-                        | "after"
-                        | "end"
-                )
-            });
+            let demand = (ptok + 1..range.1).find(|&k| doc.is(k, DEMAND_MARKER));
             // Or in the subject: "Protesters against the finance bill clashed with police".
             let demand = demand
                 .filter(|&d| demand_kind(doc, d, range.1).is_some())
                 .or_else(|| {
                     (range.0..ptok).find(|&k| {
-                        matches!(doc.w(k), "against" | "demanding" | "calling" | "opposed")
-                            && demand_kind(doc, k, ptok).is_some()
+                        doc.is(k, DEMAND_SUBJECT_MARKER) && demand_kind(doc, k, ptok).is_some()
                     })
                 })
                 .or(demand);
             if let Some(kind) = demand.and_then(|d| demand_kind(doc, d, range.1)) {
                 let base = events[pi].code;
-                let code = dissent_code(base, kind);
+                let code = with_digit(base, kind);
                 let extra_target = events
                     .iter()
                     .find(|e| e.trigger > ptok && e.code.starts_with("10") && e.target.is_some())
@@ -887,19 +850,7 @@ impl Engine<'_> {
             // their government: "rallied in Colombo to demand the resignation of President
             // X", "marched in London against the government's plans".
             let kind = demand.and_then(|d| demand_kind(doc, d, range.1));
-            let names_rulers = (ptok + 1..range.1).any(|k| {
-                matches!(
-                    doc.w(k),
-                    "government"
-                        | "government's"
-                        | "authorities"
-                        | "president"
-                        | "regime"
-                        | "king"
-                        | "premier"
-                        | "junta"
-                ) || (doc.w(k) == "prime" && doc.w(k + 1) == "minister")
-            });
+            let names_rulers = (ptok + 1..range.1).any(|k| self.at(doc, k, RULER));
             let protest = events
                 .iter()
                 .find(|e| e.trigger == ptok && (e.code.starts_with("14") || e.code == "133"));
@@ -955,26 +906,13 @@ impl Engine<'_> {
         // raided the offices of construction firms in the Petrobras bribery probe" 091.
         if let Some(ri) = events.iter().position(|e| {
             e.code == "190"
-                && matches!(doc.w(e.trigger), "raided" | "raid" | "raids" | "searched")
+                && doc.is(e.trigger, RAID)
                 && e.source
                     .as_ref()
                     .is_some_and(|s| s.agents.iter().any(|g| matches!(&**g, "COP" | "JUD")))
         }) {
             if let Some(pi) = events.iter().position(|e| e.code.starts_with("09")) {
-                let crime = (range.0..range.1).any(|k| {
-                    matches!(
-                        doc.w(k),
-                        "bribery"
-                            | "corruption"
-                            | "fraud"
-                            | "laundering"
-                            | "embezzlement"
-                            | "graft"
-                            | "smuggling"
-                            | "trafficking"
-                            | "tax"
-                    )
-                });
+                let crime = (range.0..range.1).any(|k| doc.is(k, CRIME));
                 let raid = events[ri].clone();
                 let p = &mut events[pi];
                 p.source = raid.source;
@@ -1001,12 +939,7 @@ impl Engine<'_> {
                 continue;
             }
             // Of whom: their own rulers when the demand names them.
-            let rulers = (e.trigger + 1..range.1).any(|k| {
-                matches!(
-                    doc.w(k),
-                    "leader" | "government" | "president" | "authorities" | "regime" | "premier"
-                ) || (doc.w(k) == "prime" && doc.w(k + 1) == "minister")
-            });
+            let rulers = (e.trigger + 1..range.1).any(|k| self.at(doc, k, RULER_OF_DEMAND));
             if e.target.is_none() && rulers {
                 if let Some(c) = e.source.as_ref().and_then(country_of) {
                     e.target = Some(ActorRef {
@@ -1022,12 +955,7 @@ impl Engine<'_> {
                 }
             }
             if let Some(kind) = demand_kind(doc, e.trigger + 1, range.1) {
-                e.code = match kind {
-                    1 => "1041",
-                    2 => "1042",
-                    3 => "1043",
-                    _ => "1044",
-                };
+                e.code = with_digit("104", kind);
             }
         }
         // Violence told as background to another event is not coded again: in a relative
@@ -1044,11 +972,11 @@ impl Engine<'_> {
                 k -= 1;
             }
             let prev = if k > range.0 { doc.w(k - 1) } else { "" };
-            let relative = matches!(prev, "that" | "which");
+            let relative = k > range.0 && doc.is(k - 1, RELATIVE_CLAUSE);
             let timed = (range.0..t)
                 .rev()
                 .take(6)
-                .any(|j| matches!(doc.w(j), "after" | "before" | "when" | "since" | "until"))
+                .any(|j| doc.is(j, TIME_CONJUNCTION))
                 && !(range.0..t).rev().take(6).any(|j| doc.w(j) == ",");
             let result = prev == "," && doc.w(t).ends_with("ing");
             ((violent && (relative || timed || result)) || (timed && !e.code.starts_with("01")))
@@ -1084,27 +1012,8 @@ impl Engine<'_> {
         let natural = |e: &RawEvent| {
             e.source.is_none()
                 && matches!(&e.code[..2], "18" | "19" | "20")
-                && (e.trigger.saturating_sub(3).max(range.0)..e.trigger).any(|k| {
-                    matches!(
-                        doc.w(k),
-                        "earthquake"
-                            | "quake"
-                            | "storm"
-                            | "typhoon"
-                            | "hurricane"
-                            | "cyclone"
-                            | "tsunami"
-                            | "tornado"
-                            | "flood"
-                            | "floods"
-                            | "wildfire"
-                            | "wildfires"
-                            | "lightning"
-                            | "landslide"
-                            | "avalanche"
-                            | "drought"
-                    )
-                })
+                && (e.trigger.saturating_sub(3).max(range.0)..e.trigger)
+                    .any(|k| doc.is(k, NATURAL_FORCE))
         };
         let drop: Vec<usize> = events
             .iter()
@@ -1118,19 +1027,16 @@ impl Engine<'_> {
         // relations with Seoul".
         if !events.is_empty() && events.iter().all(|e| e.code == "010") {
             let from = events[0].trigger + 1;
-            let tone = (from..range.1).find_map(|k| match doc.w(k) {
-                "grim" | "worrying" | "worried" | "concerned" | "alarming" | "alarmed"
-                | "pessimistic" | "bleak" | "gloomy" | "troubling" | "deteriorating" | "dire" => {
+            let tone = (from..range.1).find_map(|k| {
+                if doc.is(k, TONE_PESSIMISTIC) {
                     Some("012")
-                }
-                "hopeful" | "optimistic" | "encouraged" | "optimism" | "encouraging"
-                | "confident" | "upbeat" => Some("013"),
-                "ready" | "willing" | "prepared"
-                    if doc.w(k + 1) == "to" || doc.w(k + 1) == "for" =>
-                {
+                } else if doc.is(k, TONE_OPTIMISTIC) {
+                    Some("013")
+                } else if doc.is(k, TONE_READY) && doc.is(k + 1, TONE_READY_OBJECT) {
                     Some("030")
+                } else {
+                    None
                 }
-                _ => None,
             });
             if let Some(code) = tone {
                 let e = &mut events[0];
