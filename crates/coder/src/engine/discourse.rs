@@ -1,0 +1,230 @@
+//! The discourse pass: the sentence's actor groups, with the names the article introduced and
+//! references back to its actors ("he", "both sides", "the minister"); and, once the sentence
+//! is coded, what the article remembers of it.
+
+use super::{Discourse, Doc, Engine, RawEvent, Slot};
+use crate::actors::{compose, is_name_token, ActorRef, Group};
+use crate::classes::*;
+use crate::text::TokKind;
+
+impl Engine<'_> {
+    /// The sentence's actor groups: dictionary mentions composed, then the article's names and
+    /// back-references; new names and countries are remembered.
+    pub(super) fn actor_groups(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        disc: &mut Discourse,
+    ) -> Vec<Group> {
+        let mut groups = Vec::new();
+        let first_m = doc.mentions.partition_point(|m| m.start < range.0);
+        let last_m = doc.mentions.partition_point(|m| m.start < range.1);
+        compose(
+            self.actors,
+            doc.text,
+            doc.lower,
+            doc.tokens,
+            doc.classes,
+            range,
+            &doc.mentions[first_m..last_m],
+            &mut groups,
+        );
+        self.add_discourse_groups(doc, range, disc, &mut groups);
+        for g in &groups {
+            if let Some((s, e)) = g.new_name {
+                let full = doc.lower[doc.tokens[s].start as usize..doc.tokens[e - 1].end as usize]
+                    .to_string();
+                let surname = doc.w(e - 1).to_string();
+                disc.names.insert(full, g.actor.clone());
+                if surname.len() > 2 {
+                    disc.names.insert(surname, g.actor.clone());
+                }
+            }
+            if let Some(c) = &g.actor.country {
+                if !disc.countries.contains(c) {
+                    disc.countries.push(c.clone());
+                }
+            }
+        }
+        groups
+    }
+
+    /// Names the article introduced, and references back to earlier actors.
+    pub(super) fn add_discourse_groups(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        disc: &Discourse,
+        groups: &mut Vec<Group>,
+    ) {
+        let covered = |gs: &Vec<Group>, i: usize| gs.iter().any(|g| g.start <= i && i < g.end);
+        let mut added = false;
+        let mut i = range.0;
+        while i < range.1 {
+            if covered(groups, i) {
+                i += 1;
+                continue;
+            }
+            let t = &doc.tokens[i];
+            if !disc.names.is_empty() && is_name_token(doc.text, t, doc.classes[i]) {
+                // Longest run of name tokens whose text or last word is a known name.
+                let mut k = i;
+                while k < range.1
+                    && !covered(groups, k)
+                    && (is_name_token(doc.text, &doc.tokens[k], doc.classes[k])
+                        || doc.is(k, NAME_JOINER))
+                {
+                    k += 1;
+                }
+                let full = &doc.lower[t.start as usize..doc.tokens[k - 1].end as usize];
+                let hit = disc
+                    .names
+                    .get(full)
+                    .or_else(|| disc.names.get(doc.w(k - 1)));
+                if let Some(a) = hit {
+                    let mut a = a.clone();
+                    a.certainty *= 0.9;
+                    groups.push(Group {
+                        start: i,
+                        end: k,
+                        actor: a,
+                        new_name: None,
+                    });
+                    added = true;
+                    i = k;
+                    continue;
+                }
+            }
+            if doc.is(i, SPEAKER_PRONOUN) && t.kind == TokKind::Word {
+                if let Some(a) = self.speaker_of(doc, range, i, groups) {
+                    groups.push(Group {
+                        start: i,
+                        end: i + 1,
+                        actor: a,
+                        new_name: None,
+                    });
+                    added = true;
+                    i += 1;
+                    continue;
+                }
+            }
+            if doc.is(i, PERSON_PRONOUN) && t.kind == TokKind::Word {
+                if let Some(p) = &disc.last_person {
+                    let mut a = p.clone();
+                    a.certainty *= 0.7;
+                    groups.push(Group {
+                        start: i,
+                        end: i + 1,
+                        actor: a,
+                        new_name: None,
+                    });
+                    added = true;
+                }
+            }
+            i += 1;
+        }
+        if added {
+            groups.sort_by_key(|g| g.start);
+        }
+        // "the minister", "the delegation": an agent without a country, after "the", is the
+        // last actor the article named with that agent.
+        for g in groups.iter_mut() {
+            if g.actor.country.is_none()
+                && g.actor.code.len() == 3
+                && g.start > range.0
+                && doc.w(g.start - 1) == "the"
+            {
+                if let Some(r) = disc
+                    .recent
+                    .iter()
+                    .rev()
+                    .find(|r| r.agents.first() == g.actor.agents.first())
+                {
+                    let mut a = r.clone();
+                    a.certainty = 0.6;
+                    a.name = g.actor.name.clone();
+                    g.actor = a;
+                }
+            }
+        }
+    }
+
+    /// The speaker a pronoun refers back to: "China said (that) it was ready",
+    /// "Xi told Biden that China ...", "Hamas said it would release": the subject of the
+    /// speech verb right before the pronoun.
+    pub(super) fn speaker_of(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        pron: usize,
+        groups: &[Group],
+    ) -> Option<ActorRef> {
+        let mut k = pron;
+        if k > range.0 && doc.w(k - 1) == "that" {
+            k -= 1;
+        }
+        // "told Biden that it": skip the addressee.
+        if let Some(g) = groups.iter().find(|g| g.end == k && g.start > range.0) {
+            if doc.is(g.start - 1, ADDRESSEE_VERB) {
+                k = g.start;
+            }
+        }
+        // "said on Tuesday it", "said in a statement that it": a short adjunct.
+        let mut v = k;
+        while v > range.0 && pron - v < 6 && !doc.is(v - 1, SPEECH_VERB) {
+            if doc.is(v - 1, CLAUSE_BREAK) || groups.iter().any(|g| g.start < v && v <= g.end) {
+                return None;
+            }
+            v -= 1;
+        }
+        if v == range.0 || !doc.is(v - 1, SPEECH_VERB) {
+            return None;
+        }
+        let verb = v - 1;
+        let clause_start = (range.0..verb)
+            .rev()
+            .find(|&k| doc.is(k, CLAUSE_BREAK) || doc.w(k) == ",")
+            .map_or(range.0, |k| k + 1);
+        // The subject: the first actor of the clause, not the object of a preposition.
+        let g = groups
+            .iter()
+            .filter(|g| g.start >= clause_start && g.end <= verb)
+            .find(|g| g.start == range.0 || !doc.is(g.start - 1, PREP))?;
+        let mut a = g.actor.clone();
+        a.certainty *= 0.8;
+        Some(a)
+    }
+
+    /// What the article remembers of a coded sentence: the parties and the person of this
+    /// sentence. Only the last pair and the last person stay: clone those alone.
+    pub(super) fn remember(&self, disc: &mut Discourse, events: &[RawEvent], slots: &[Slot]) {
+        let pair = events
+            .iter()
+            .rev()
+            .find_map(|e| match (&e.source, &e.target) {
+                (Some(s), Some(t)) if s.key() != t.key() => Some((s, t)),
+                _ => None,
+            });
+        if let Some((s, t)) = pair {
+            disc.last_pair = Some((s.clone(), t.clone()));
+        }
+        let person = slots.iter().flat_map(|s| &s.members).rfind(|m| m.is_person);
+        if let Some(m) = person {
+            disc.last_person = Some(m.clone());
+        }
+        for s in slots {
+            for m in &s.members {
+                if !m.agents.is_empty() && m.country.is_some() {
+                    disc.recent.retain(|r| r.code != m.code);
+                    disc.recent.push(m.clone());
+                    if disc.recent.len() > 8 {
+                        disc.recent.remove(0);
+                    }
+                }
+            }
+            if s.members.len() == 2 && disc.last_pair.is_none() {
+                disc.last_pair = Some((s.members[0].clone(), s.members[1].clone()));
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The emit pass: a coded draft becomes events, one per source and target actor.
+
+use std::rc::Rc;
+
+use super::agents::country_of;
+use super::rewrite::Draft;
+use super::{Engine, RawEvent, Slot};
+use crate::actors::ActorRef;
+use crate::dict::Pattern;
+
+/// The civilians of a country, as a rule makes them (`people of source`, `people of place`).
+fn people(country: &Rc<str>, certainty: f32) -> ActorRef {
+    let agent: Rc<str> = Rc::from(CIVILIANS);
+    ActorRef {
+        code: format!("{country}{agent}").into(),
+        country: Some(country.clone()),
+        agents: Rc::from(vec![agent]),
+        name: format!("{country} protesters").into(),
+        text: Rc::from(""),
+        certainty,
+        is_person: false,
+        place_country: None,
+    }
+}
+
+/// The agent of the people a rule makes.
+const CIVILIANS: &str = "CVL";
+
+impl Engine<'_> {
+    /// One event for each source and target actor of the draft ("Russia and Libya signed":
+    /// each with each; meetings both ways); then the people the rules made.
+    pub(super) fn emit(
+        &self,
+        slots: &[Slot],
+        draft: Draft,
+        pattern: &Pattern,
+        tok: usize,
+        future: bool,
+        out: &mut Vec<RawEvent>,
+    ) {
+        let before = out.len();
+        self.emit_actors(slots, &draft, pattern, tok, future, out);
+        let made = &mut out[before..];
+        // `source = people of place`: "protests erupted across Iran".
+        if let Some(c) = &draft.people_source {
+            for e in made.iter_mut().filter(|e| e.source.is_none()) {
+                e.source = Some(people(c, 0.4));
+                // Their own place is no target.
+                if e.target.as_ref().is_some_and(|t| t.code == *c) {
+                    e.target = None;
+                }
+            }
+        }
+        // `target = people of source`: "threatened to crush the street protests".
+        if draft.people_target {
+            for e in made.iter_mut() {
+                if let Some(c) = e.source.as_ref().and_then(country_of) {
+                    e.target = Some(people(&c, 0.5));
+                }
+            }
+        }
+    }
+
+    fn emit_actors(
+        &self,
+        slots: &[Slot],
+        draft: &Draft,
+        pattern: &Pattern,
+        tok: usize,
+        future: bool,
+        out: &mut Vec<RawEvent>,
+    ) {
+        let (src, tgt, code) = (draft.src, draft.tgt, draft.code);
+        let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
+        let srcs: Vec<Option<&ActorRef>> = match src {
+            Some(s) => slots[s].members.iter().map(Some).collect(),
+            None => vec![None],
+        };
+        let tgts: Vec<Option<&ActorRef>> = match tgt {
+            Some(t) => slots[t].members.iter().map(Some).collect(),
+            None => vec![None],
+        };
+        let mut push = |s: Option<&ActorRef>, t: Option<&ActorRef>| {
+            if let (Some(a), Some(b)) = (s, t) {
+                if a.code == b.code {
+                    return;
+                }
+            }
+            let cert = |a: Option<&ActorRef>| a.map_or(0.0, |a| a.certainty);
+            let confidence = (conf_base + 0.2 * cert(s) + 0.15 * cert(t) - 0.2).clamp(0.05, 0.99);
+            out.push(RawEvent {
+                code,
+                source: s.cloned(),
+                target: t.cloned(),
+                rule: pattern.rule.to_string(),
+                trigger: tok,
+                confidence,
+                future,
+            });
+        };
+        if tgt.is_none() && srcs.len() > 1 {
+            // "Russia and Libya signed": each with each.
+            for a in &srcs {
+                for b in &srcs {
+                    if a.map(|x| &x.code) != b.map(|x| &x.code) {
+                        push(*a, *b);
+                    }
+                }
+            }
+            return;
+        }
+        for s in &srcs {
+            for t in &tgts {
+                push(*s, *t);
+                // Meeting, calling and negotiating are mutual: each side did it.
+                if self.facts.is_symmetric(code) && s.is_some() && t.is_some() {
+                    push(*t, *s);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,502 @@
+//! The clause-and-roles pass: actor groups become slots (coordination, apposition, the
+//! preposition before each), and a trigger's source and target come from its clause: the
+//! subject, the object, the agent of a passive, a noun's possessor, a control verb's addressee.
+
+use super::modality::Modality;
+use super::rewrite::Draft;
+use super::{Discourse, Doc, Engine, Match, Reading, Slot};
+use crate::actors::Group;
+use crate::classes::*;
+use crate::dict::{Block, Family};
+use crate::text::TokKind;
+
+impl Engine<'_> {
+    /// Groups into slots: coordination ("Russia and Libya", "Russia, Libya sign") and the
+    /// parties of the article ("both sides").
+    pub(super) fn slots<'d>(
+        &self,
+        doc: &Doc<'d>,
+        range: (usize, usize),
+        groups: Vec<Group>,
+        disc: &Discourse,
+    ) -> Vec<Slot<'d>> {
+        let mut merged = merge_agent_places(doc, groups);
+        let mut slots = coordinate(doc, range, &mut merged);
+        pair_references(doc, range, disc, &mut slots);
+        slots
+    }
+
+    /// A trigger's source and target from its clause: the pattern's own (`$`, `+`), else the
+    /// subject and the object; in the passive the agent after "by" and the subject; a noun's
+    /// possessor or adjective.
+    pub(super) fn roles(
+        &self,
+        r: &Reading,
+        tok: usize,
+        noun: bool,
+        m: &Match,
+        controller: Option<usize>,
+        passive: bool,
+    ) -> (Option<usize>, Option<usize>) {
+        let (doc, range, slots) = (r.doc, r.range, &r.slots[..]);
+        // Source and target from the clause.
+        let subj_anchor = controller.unwrap_or(tok);
+        let subject = self.subject(doc, subj_anchor, range, slots);
+        let own_noun = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
+        let own_or_subject = m.source.or(if noun { own_noun } else { None }).or(subject);
+        if passive {
+            let agent = slots
+                .iter()
+                .position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8);
+            match (m.source.or(agent), subject) {
+                // "agreements between Libya and Russia were signed": each with the other.
+                (None, Some(s)) if slots[s].members.len() > 1 => (Some(s), None),
+                (a, s) => (a, s),
+            }
+        } else if noun
+            && m.source.is_none()
+            && slots
+                .iter()
+                .any(|s| s.end == tok || (s.end + 1 == tok && doc.is(tok - 1, POSSESSIVE)))
+        {
+            // A noun's possessor or adjective is its source: "a Libyan delegation visit".
+            let own = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
+            let t = m
+                .target
+                .or_else(|| self.object(doc, tok, m.last, range, slots, own_or_subject));
+            (own, t)
+        } else {
+            let t = m
+                .target
+                .or_else(|| self.object(doc, tok, m.last, range, slots, own_or_subject));
+            (m.source.or(subject), t)
+        }
+    }
+
+    /// A control verb's addressee is the target ("urged Russia to withdraw"); after a speech
+    /// verb, a pronoun is the speaker again ("China said it ..."). Returns the speaker's slot
+    /// when the trigger is a speech verb.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn addressee_and_speaker(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        slots: &[Slot],
+        tok: usize,
+        block: &Block,
+        mo: &Modality,
+        d: &mut Draft,
+    ) -> Option<usize> {
+        // "urged Russia to withdraw": the addressee is the target.
+        if let (Some(ct), Some(Family::Appeal | Family::Demand)) = (mo.controller, mo.family) {
+            if let Some(addr) = slots.iter().position(|s| s.start > ct && s.end <= tok) {
+                d.tgt = Some(addr);
+                if d.src == Some(addr) {
+                    d.src = self.subject(doc, ct, range, slots);
+                }
+            }
+        }
+        let is_speech = block.family == Some(Family::Speech);
+        // "China said it ...", "Iran warned it would strike": the pronoun is the speaker
+        // again, not the addressee.
+        let pronoun =
+            |t: usize| slots[t].end == slots[t].start + 1 && doc.is(slots[t].start, PRONOUN);
+        let again = is_speech || d.tgt.is_some_and(pronoun);
+        if let (true, Some(s), Some(t)) = (again, d.src, d.tgt) {
+            if slots[t]
+                .members
+                .iter()
+                .all(|m| slots[s].members.iter().any(|n| n.code == m.code))
+            {
+                d.tgt = None;
+            }
+        }
+        if is_speech {
+            return d.src;
+        }
+        None
+    }
+
+    /// The subject: the nearest slot before `tok` in its clause that is not the object of a
+    /// preposition ("between" excepted: "agreements between Libya and Russia").
+    pub(super) fn subject(
+        &self,
+        doc: &Doc,
+        tok: usize,
+        range: (usize, usize),
+        slots: &[Slot],
+    ) -> Option<usize> {
+        let clause_start = (range.0..tok)
+            .rev()
+            .find(|&k| matches!(doc.w(k), ";" | ":"))
+            .map_or(range.0, |k| k + 1);
+        // "the air strike that killed seven aid workers": the subject is the noun before the
+        // relative pronoun, an actor only when one stands right there.
+        if tok > range.0 + 1 && doc.is(tok - 1, RELATIVE) {
+            return slots.iter().position(|s| s.end == tok - 1);
+        }
+        // A second verb of the same subject: "India condemned the attack in Pulwama and
+        // blamed Pakistan" is India's.
+        if tok > range.0 + 2
+            && doc.w(tok - 1) == "and"
+            && doc.w(tok).ends_with("ed")
+            && !slots.iter().any(|s| s.end == tok - 1)
+        {
+            if let Some(first) = slots
+                .iter()
+                .position(|s| s.prep.is_none() && s.start >= clause_start && s.end < tok)
+            {
+                return Some(first);
+            }
+        }
+        slots
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, s)| s.end <= tok && s.start >= clause_start)
+            .find(|(_, s)| {
+                s.prep.is_none()
+                    || s.prep == Some("between")
+                    // "Undersecretary of the Ministry of Health X said": a title's "of".
+                    || (s.prep == Some("of") && {
+                        let of = (clause_start..s.start).rev().find(|&k| doc.w(k) == "of");
+                        of.is_some_and(|k| k > clause_start && doc.tokens[k - 1].cap)
+                    })
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// The object: the first slot after the trigger that is not a place or a passive agent.
+    pub(super) fn object(
+        &self,
+        doc: &Doc,
+        tok: usize,
+        last: usize,
+        range: (usize, usize),
+        slots: &[Slot],
+        source: Option<usize>,
+    ) -> Option<usize> {
+        let clause_end = (tok + 1..range.1)
+            .find(|&k| doc.is(k, CLAUSE_BREAK))
+            .unwrap_or(range.1);
+        let ok = |s: &Slot| {
+            if s.start <= tok || s.start >= clause_end {
+                return false;
+            }
+            let prep = s.prep.unwrap_or("");
+            if s.prep_classes.has(PLACE_PREP) {
+                return false;
+            }
+            let near = s.start <= tok + 1 + skip_len(doc, tok + 1, s.start).min(6);
+            let via_prep = s.prep_classes.has(TARGET_PREP) && s.start <= last.max(tok) + 10;
+            // "launched a full-scale invasion of Ukraine": the object of the pattern's noun.
+            let via_of = prep == "of"
+                && last > tok
+                && doc.w(last + 1) == "of"
+                && s.start <= last + 2 + skip_len(doc, last + 2, s.start).min(3);
+            // "held joint military exercises": an agent word inside the pattern's phrase is a
+            // modifier, not the object.
+            let inside = last > tok
+                && s.start < last
+                && s.end == last
+                && s.start > tok + 1
+                && !doc.is(s.start - 1, DET)
+                && !doc.is(s.start - 1, PREP)
+                && s.members
+                    .iter()
+                    .all(|m| m.country.is_none() && m.code.len() == 3);
+            (near || via_prep || via_of) && !inside
+        };
+        // A bare agent ("tanks", "reporters") is the object only when no country or body is.
+        let named = |s: &Slot| {
+            s.members
+                .iter()
+                .any(|m| m.country.is_some() || m.code.len() > 3)
+        };
+        // "halt US funding for the WHO": a country adjective before a noun is a modifier;
+        // a later named object is the target.
+        let modifier = |s: &Slot| {
+            s.members.len() == 1
+                && s.members[0].agents.is_empty()
+                && doc.tokens.get(s.end).is_some_and(|t| {
+                    t.kind == TokKind::Word
+                        && !t.cap
+                        && !doc.is(s.end, PREP)
+                        && !doc.is_any(s.end, &[OBJECT_STOP, CLAUSE_BREAK])
+                })
+        };
+        // The source's own country is its target only when nothing else is named: "Trump
+        // threatened to halt US funding for the WHO".
+        let own = |s: &Slot| {
+            modifier(s)
+                && source.is_some_and(|src| {
+                    s.members
+                        .iter()
+                        .all(|m| slots[src].members.iter().any(|n| n.key() == m.key()))
+                })
+        };
+        slots
+            .iter()
+            .position(|s| ok(s) && named(s) && !own(s))
+            .or_else(|| slots.iter().position(|s| ok(s) && named(s)))
+            .or_else(|| slots.iter().position(ok))
+    }
+}
+
+/// The preposition before a slot starting at `start`: walking back over determiners, a
+/// quantity phrase and up to two plain modifiers.
+fn prep_at(doc: &Doc, range: (usize, usize), start: usize) -> Option<usize> {
+    let mut k = start;
+    let mut adjectives = 0;
+    while k > range.0 {
+        if doc.is(k - 1, DET) && !doc.is(k - 1, QUANTITY_LINK) {
+            k -= 1;
+            continue;
+        }
+        // "Hundreds of thousands of protesters", "More than a million protesters":
+        // a quantity phrase is no preposition's object.
+        if doc.is(k - 1, QUANTITY_LINK) && k >= range.0 + 2 && doc.is(k - 2, QUANTITY) {
+            k -= 1;
+            while k > range.0
+                && (doc.is_any(k - 1, &[QUANTITY, QUANTITY_STEP])
+                    || doc.tokens[k - 1].kind == TokKind::Number)
+            {
+                k -= 1;
+            }
+            continue;
+        }
+        // "to drought-hit Somalia": a hyphenated modifier.
+        if adjectives < 2
+            && k >= range.0 + 4
+            && doc.w(k - 2) == "-"
+            && !doc.tokens[k - 1].cap
+            && doc.tokens[k - 1].kind == TokKind::Word
+            && doc.tokens[k - 3].kind == TokKind::Word
+            && !doc.tokens[k - 3].cap
+        {
+            adjectives += 1;
+            k -= 3;
+            continue;
+        }
+        // "to the former US contractor": up to two plain modifiers.
+        let t = &doc.tokens[k - 1];
+        if adjectives < 2
+            && t.kind == TokKind::Word
+            && !t.cap
+            && !doc.is(k - 1, PREP)
+            && !doc.is(k - 1, VERB_FORM)
+            && k - 1 > range.0
+            && (doc.is(k - 2, MODIFIER_DET) || (adjectives == 0 && doc.is(k - 2, TARGET_PREP)))
+        {
+            adjectives += 1;
+            k -= 1;
+            continue;
+        }
+        return doc.is(k - 1, PREP).then_some(k - 1);
+    }
+    None
+}
+
+/// A slot of these actors, with the preposition before it.
+fn new_slot<'d>(
+    doc: &Doc<'d>,
+    range: (usize, usize),
+    start: usize,
+    end: usize,
+    members: Vec<crate::actors::ActorRef>,
+) -> Slot<'d> {
+    let p = prep_at(doc, range, start);
+    Slot {
+        start,
+        end,
+        members,
+        prep: p.map(|k| doc.w(k)),
+        prep_classes: p.map_or(ClassSet::default(), |k| doc.classes[k]),
+    }
+}
+
+/// "protesters in Colombo", "workers from Sudan": a bare agent takes the country that follows
+/// it.
+fn merge_agent_places(doc: &Doc, groups: Vec<Group>) -> Vec<Group> {
+    // follows it.
+    let mut merged: Vec<Group> = Vec::with_capacity(groups.len());
+    let mut groups = groups.into_iter().peekable();
+    while let Some(mut g) = groups.next() {
+        let bare_agent =
+            g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
+        if let Some(n) = groups.peek() {
+            // "survivors in northern Syria": a compass word may sit in between.
+            let compass = n.start == g.end + 2 && doc.is(g.end + 1, COMPASS);
+            if bare_agent
+                && (n.start == g.end + 1 || compass)
+                && doc.is(g.end, AGENT_COUNTRY_LINK)
+                && n.actor.agents.is_empty()
+            {
+                if let Some(c) = &n.actor.country {
+                    g.actor.code = format!("{c}{}", crate::actors::concat(&g.actor.agents)).into();
+                    g.actor.country = Some(c.clone());
+                    g.end = n.end;
+                    groups.next();
+                }
+            }
+        }
+        merged.push(g);
+    }
+    merged
+}
+
+/// Each group's actor moves into its slot once the walk has passed it: coordinated groups
+/// ("Russia and Libya", "the Sudanese government and SPLA rebels") share a slot, an apposition
+/// replaces its head.
+fn coordinate<'d>(doc: &Doc<'d>, range: (usize, usize), merged: &mut [Group]) -> Vec<Slot<'d>> {
+    let groups = merged;
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut gi = 0;
+    while gi < groups.len() {
+        let g = &mut groups[gi];
+        let members = vec![std::mem::take(&mut g.actor)];
+        let mut slot = new_slot(doc, range, g.start, g.end, members);
+        while let Some(n) = groups.get(gi + 1) {
+            let gap: Vec<&str> = (slot.end..n.start).map(|k| doc.w(k)).collect();
+            let gap_no_det: Vec<&str> = gap
+                .iter()
+                .copied()
+                .filter(|w| !matches!(*w, "the"))
+                .collect();
+            // "the Sudanese government and SPLA rebels": an unknown name before an agent.
+            let named_agent = gap_no_det.len() == 2
+                && gap_no_det[0] == "and"
+                && doc.tokens[n.start - 1].cap
+                && doc.tokens[n.start - 1].kind == TokKind::Word
+                && n.actor.country.is_none()
+                && n.actor.code.len() == 3
+                && !n.actor.agents.is_empty();
+            let and = named_agent
+                || matches!(
+                    gap_no_det.as_slice(),
+                    ["and"] | [",", "and"] | ["&"] | ["and", "its"] | ["and", "their"]
+                );
+            let comma = gap_no_det.as_slice() == [","];
+            let list_follows = comma
+                && groups.get(gi + 2).is_some_and(|m| {
+                    let g2: Vec<&str> = (n.end..m.start).map(|k| doc.w(k)).collect();
+                    matches!(g2.as_slice(), ["and"] | [",", "and"] | [","])
+                });
+            let headline = comma && slot.start == range.0 && doc.is(n.end, VERB_FORM);
+            let apposition = comma
+                && slot.members.len() == 1
+                && slot.members[0].country.is_none()
+                && n.actor.country.is_some();
+            let n_end = n.end;
+            if and || list_follows || headline {
+                let mut a = std::mem::take(&mut groups[gi + 1].actor);
+                // "the Sudanese government and SPLA rebels": the rebels of that country.
+                if named_agent {
+                    if let Some(c) = slot.members[0].country.clone() {
+                        a.code = format!("{c}{}", crate::actors::concat(&a.agents)).into();
+                        a.country = Some(c);
+                    }
+                }
+                slot.members.push(a);
+                slot.end = n_end;
+                gi += 1;
+            } else if apposition {
+                // Apposition: "the Federal Council, Russia's upper house".
+                slot.members[0] = std::mem::take(&mut groups[gi + 1].actor);
+                slot.end = n_end;
+                gi += 1;
+            } else {
+                break;
+            }
+        }
+        share_agents(&mut slot);
+        slots.push(slot);
+        gi += 1;
+    }
+    slots
+}
+
+/// "the Russian and Ukrainian foreign ministers": the agents belong to each.
+fn share_agents(slot: &mut Slot) {
+    if slot.members.len() > 1 {
+        let last = slot.members[slot.members.len() - 1].clone();
+        if !last.agents.is_empty() && last.country.is_some() {
+            for m in slot.members.iter_mut() {
+                // Only an adjective ("Russian and"), not a country's name ("the United
+                // States and the Taliban").
+                let adjective = !m.text.is_empty() && m.text != m.name;
+                if m.agents.is_empty() && m.country.is_some() && !m.is_person && adjective {
+                    m.agents = last.agents.clone();
+                    m.code = format!(
+                        "{}{}",
+                        m.country.as_deref().unwrap_or(""),
+                        crate::actors::concat(&m.agents)
+                    )
+                    .into();
+                }
+            }
+        }
+    }
+}
+
+/// "both sides", "the two countries": the last pair of parties the article named.
+fn pair_references<'d>(
+    doc: &Doc<'d>,
+    range: (usize, usize),
+    disc: &Discourse,
+    slots: &mut Vec<Slot<'d>>,
+) {
+    if let Some((a, b)) = &disc.last_pair {
+        for i in range.0..range.1.saturating_sub(1) {
+            if doc.is(i, PAIR_DET)
+                && doc.is(i + 1, PAIR_NOUN)
+                && !slots.iter().any(|s| s.start <= i + 1 && i < s.end)
+            {
+                let mut a = a.clone();
+                let mut b = b.clone();
+                a.certainty *= 0.7;
+                b.certainty *= 0.7;
+                let start = if i > range.0 && doc.w(i - 1) == "the" {
+                    i - 1
+                } else {
+                    i
+                };
+                slots.push(new_slot(doc, range, start, i + 2, vec![a, b]));
+            }
+        }
+        slots.sort_by_key(|s| s.start);
+    }
+}
+
+/// How many tokens of determiners and adjectives may sit between `from` and a slot at `to`.
+pub(super) fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
+    let mut n = 0;
+    let mut words = 0;
+    let mut names = 0;
+    for k in from..to {
+        let w = doc.w(k);
+        // "shot dead more than a hundred protesters": a quantity or a result is no modifier
+        // of its own.
+        if doc.is_any(k, &[DET, PREP, ADVERB, QUANTITY])
+            || doc.tokens[k].kind == TokKind::Number
+            || matches!(w, "-" | "dead")
+        {
+            n += 1;
+        } else if doc.tokens[k].kind == TokKind::Word
+            && doc.tokens[k].cap
+            && names < 4
+            && !(from..k).any(|j| doc.is(j, PREP))
+        {
+            // "the pro-Kurdish Democratic Society Party": the words of an unknown name.
+            names += 1;
+            n += 1;
+        } else if doc.tokens[k].kind == TokKind::Word && words < 2 {
+            // "anti-war protesters", "more than 270 schoolgirls": plain modifiers.
+            words += 1;
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    n
+}
