@@ -993,8 +993,12 @@ fn stated_publication(a: &ArticleRef) -> bool {
     a.published_at != a.first_seen
 }
 
+/// [`EARLIEST_EVENT_DATE`] in days from the common era (a test checks it), computed once
+/// rather than per candidate.
+const EARLIEST_DAY: i32 = 657_072;
+
 fn earliest_day() -> i32 {
-    EARLIEST_EVENT_DATE.num_days_from_ce()
+    EARLIEST_DAY
 }
 
 /// Whether an event dated `day` is within the dates accepted on `today` (both in days from
@@ -2882,6 +2886,7 @@ mod tests {
 
     #[test]
     fn dates_outside_the_accepted_range_are_dead_letters_that_change_nothing() {
+        assert_eq!(EARLIEST_DAY, EARLIEST_EVENT_DATE.num_days_from_ce());
         let now = years_later();
         let today = now.date_naive();
         let c = |date: NaiveDate| on(cand(&art("a", "x", 1, SIM), "RUS", "LBY", "057", 1), date);
