@@ -321,6 +321,152 @@ fn trade_noun(w: &str, classes: ClassSet) -> bool {
         && !classes.has(NOT_TRADE)
 }
 
+/// A sentence's tokens as actors are composed from them.
+struct Cx<'a> {
+    matcher: &'a ActorMatcher,
+    text: &'a str,
+    lower: &'a str,
+    tokens: &'a [Token],
+    classes: &'a [ClassSet],
+}
+
+impl Cx<'_> {
+    fn is(&self, k: usize, c: Class) -> bool {
+        self.classes.get(k).is_some_and(|s| s.has(c))
+    }
+
+    /// A mention that names no actor here: an agent word used as a verb ("to press the
+    /// government", "to police the border"), or a country's adjective that names whom a group
+    /// favours or who backs it ("pro-Russian separatists", "Turkish-backed rebels").
+    fn skipped(&self, first: &Mention, range: (usize, usize)) -> bool {
+        let (matcher, lower, tokens) = (self.matcher, self.lower, self.tokens);
+        let verb = first.end == first.start + 1
+            && first.start > range.0
+            && matcher.entry(first.entry).kind == ActorKind::Agent
+            && word(lower, &tokens[first.start - 1]) == "to"
+            && self.is(first.end, AGENT_VERB_OBJECT);
+        let backed = first.end + 1 < tokens.len()
+            && first.end + 1 < range.1
+            && word(lower, &tokens[first.end]) == "-"
+            && self.is(first.end + 1, BACKER_SUFFIX);
+        verb || (matcher.entry(first.entry).kind == ActorKind::Adjective
+            && (backed
+                || (first.start >= 2
+                    && word(lower, &tokens[first.start - 1]) == "-"
+                    && self.is(first.start - 2, FAVOUR_PREFIX))))
+    }
+
+    /// Whether the next mention, after the words from `end`, is part of the same actor.
+    fn joins(&self, members: &[&Mention], end: usize, next: &Mention) -> bool {
+        let (matcher, text, lower, tokens, classes) = (
+            self.matcher,
+            self.text,
+            self.lower,
+            self.tokens,
+            self.classes,
+        );
+        let first = members[0];
+        let is = |k: usize, c: Class| self.is(k, c);
+        let gap = &tokens[end..next.start];
+        let gap_is = |c: Class| (end..next.start).all(|k| is(k, c));
+        gap.len() <= 5
+            && (end..next.start).all(|k| {
+                let t = &tokens[k];
+                let w = word(lower, t);
+                is(k, NAME_LINKER) || is_name_token(text, t, classes[k]) || t.kind == TokKind::Word && w.len() > 1 && text[t.range()].chars().all(|c| c.is_uppercase())
+            })
+            // An unknown capitalised word between two names is a name of its own
+            // ("Russia Today Libya"), so only a linker word may bridge countries.
+            && !(has_country(matcher, members) && is_country(matcher, next))
+            // "Minister for Foreign Affairs" joins, "asked France for military help"
+            // does not: after "for" or "on" the next name is capitalised.
+            && (!(end..next.start).any(|k| is(k, TITLE_LINK))
+                || tokens[next.start].cap)
+            // A country's adjective, plain modifiers, an agent noun: "American defence
+            // companies", "Kenyan police officers", "Iranian junior doctors".
+            || (members.last().is_some_and(|x| {
+                matches!(matcher.entry(x.entry).kind, ActorKind::Adjective | ActorKind::Capital)
+            }) && matcher.entry(next.entry).kind == ActorKind::Agent
+                && (1..=2).contains(&gap.len())
+                && gap_is(AGENT_MODIFIER))
+            // A trade's noun between a country's adjective and its people: "Palestinian
+            // olive farmers", "Kenyan tea pickers".
+            || (members.last().is_some_and(|x| {
+                matches!(matcher.entry(x.entry).kind, ActorKind::Adjective)
+            }) && matcher.entry(next.entry).kind == ActorKind::Agent
+                && ((gap.len() == 1
+                    && gap[0].kind == TokKind::Word
+                    && !gap[0].cap
+                    && trade_noun(word(lower, &gap[0]), classes[end]))
+                    // A model's designation: "an American B-29 bomber", "Russian Su-34 jets".
+                    || ((2..=4).contains(&gap.len())
+                        && gap.iter().any(|t| word(lower, t) == "-")
+                        && gap.iter().all(|t| {
+                            let raw = &text[t.range()];
+                            raw == "-"
+                                || raw.bytes().all(|b| b.is_ascii_digit())
+                                || (raw.len() <= 3
+                                    && raw.bytes().next().is_some_and(|b| b.is_ascii_uppercase()))
+                        }))))
+            // "Australian-led peacekeepers": the leader's agents. Those it backs, trains or
+            // arms are not its own ("Turkish-backed rebels" in Syria).
+            || (members.len() == 1
+                && is_country(matcher, first)
+                && matcher.entry(next.entry).kind == ActorKind::Agent
+                && gap.len() == 2
+                && word(lower, &gap[0]) == "-"
+                && is(end + 1, LEADER_SUFFIX))
+    }
+
+    /// The run of capitalised words after a role that is the name of its holder ("head of
+    /// Libya's High Council of State (HCS) Khaled al-Mishri"): after the last linker, acronym
+    /// or bracket, before `next_mention`.
+    fn unknown_name(&self, end: usize, next_mention: usize) -> Option<(usize, usize)> {
+        let (text, lower, tokens, classes) = (self.text, self.lower, self.tokens, self.classes);
+        let is = |k: usize, c: Class| self.is(k, c);
+        let mut k = end;
+        let mut boundary = end;
+        while k < next_mention && k - end < 10 {
+            let t = &tokens[k];
+            let w = word(lower, t);
+            let acronym = t.kind == TokKind::Word
+                && w.len() > 1
+                && text[t.range()].chars().all(|c| c.is_uppercase());
+            // Initials before a name: "K.P. Sharma Oli", "F. W. de Klerk".
+            let raw = &text[t.range()];
+            if k > boundary || k == end {
+                let letter = raw.len() == 1 && raw.chars().all(|c| c.is_ascii_uppercase());
+                if letter && k + 2 < next_mention && word(lower, &tokens[k + 1]) == "." {
+                    k += 2;
+                    continue;
+                }
+                let dotted = raw.contains('.')
+                    && raw.len() <= 6
+                    && raw.chars().all(|c| c == '.' || c.is_ascii_uppercase());
+                if dotted
+                    && k + 1 < next_mention
+                    && is_name_token(text, &tokens[k + 1], classes[k + 1])
+                {
+                    k += 1;
+                    continue;
+                }
+            }
+            if is(k, NAME_LINKER) || acronym {
+                boundary = k + 1;
+            } else if !(is_name_token(text, t, classes[k])
+                || (k > boundary && is(k, NAME_PARTICLE)))
+            {
+                break;
+            }
+            k += 1;
+        }
+        while k > boundary && is(k - 1, NAME_PARTICLE) {
+            k -= 1;
+        }
+        (k > boundary).then_some((boundary, k))
+    }
+}
+
 /// Composes mentions of one sentence into actor groups. `classes` are the word classes of
 /// the tokens.
 #[allow(clippy::too_many_arguments)]
@@ -334,152 +480,42 @@ pub fn compose(
     mentions: &[Mention],
     out: &mut Vec<Group>,
 ) {
-    let is = |k: usize, c: Class| classes.get(k).is_some_and(|s| s.has(c));
+    let cx = Cx {
+        matcher,
+        text,
+        lower,
+        tokens,
+        classes,
+    };
     let mut i = 0;
     while i < mentions.len() {
         let first = &mentions[i];
-        if first.start < range.0 || first.end > range.1 {
-            i += 1;
-            continue;
-        }
-        // An agent word after "to" and before a determiner is a verb: "to press the
-        // government", "to police the border".
-        if first.end == first.start + 1
-            && first.start > range.0
-            && matcher.entry(first.entry).kind == ActorKind::Agent
-            && word(lower, &tokens[first.start - 1]) == "to"
-            && is(first.end, AGENT_VERB_OBJECT)
-        {
-            i += 1;
-            continue;
-        }
-        // "pro-Russian separatists" and "Turkish-backed rebels" are not Russia's or Turkey's:
-        // the adjective names whom they favour or who backs them.
-        let backed = first.end + 1 < tokens.len()
-            && first.end + 1 < range.1
-            && word(lower, &tokens[first.end]) == "-"
-            && is(first.end + 1, BACKER_SUFFIX);
-        if matcher.entry(first.entry).kind == ActorKind::Adjective
-            && (backed
-                || (first.start >= 2
-                    && word(lower, &tokens[first.start - 1]) == "-"
-                    && is(first.start - 2, FAVOUR_PREFIX)))
-        {
+        if first.start < range.0 || first.end > range.1 || cx.skipped(first, range) {
             i += 1;
             continue;
         }
         let mut members = vec![first];
         let mut end = first.end;
         let mut j = i + 1;
-        while j < mentions.len() && mentions[j].end <= range.1 {
-            let next = &mentions[j];
-            let gap = &tokens[end..next.start];
-            let gap_is = |c: Class| (end..next.start).all(|k| is(k, c));
-            let joins = gap.len() <= 5
-                && (end..next.start).all(|k| {
-                    let t = &tokens[k];
-                    let w = word(lower, t);
-                    is(k, NAME_LINKER) || is_name_token(text, t, classes[k]) || t.kind == TokKind::Word && w.len() > 1 && text[t.range()].chars().all(|c| c.is_uppercase())
-                })
-                // An unknown capitalised word between two names is a name of its own
-                // ("Russia Today Libya"), so only a linker word may bridge countries.
-                && !(has_country(matcher, &members) && is_country(matcher, next))
-                // "Minister for Foreign Affairs" joins, "asked France for military help"
-                // does not: after "for" or "on" the next name is capitalised.
-                && (!(end..next.start).any(|k| is(k, TITLE_LINK))
-                    || tokens[next.start].cap)
-                // A country's adjective, plain modifiers, an agent noun: "American defence
-                // companies", "Kenyan police officers", "Iranian junior doctors".
-                || (members.last().is_some_and(|x| {
-                    matches!(matcher.entry(x.entry).kind, ActorKind::Adjective | ActorKind::Capital)
-                }) && matcher.entry(next.entry).kind == ActorKind::Agent
-                    && (1..=2).contains(&gap.len())
-                    && gap_is(AGENT_MODIFIER))
-                // A trade's noun between a country's adjective and its people: "Palestinian
-                // olive farmers", "Kenyan tea pickers".
-                || (members.last().is_some_and(|x| {
-                    matches!(matcher.entry(x.entry).kind, ActorKind::Adjective)
-                }) && matcher.entry(next.entry).kind == ActorKind::Agent
-                    && ((gap.len() == 1
-                        && gap[0].kind == TokKind::Word
-                        && !gap[0].cap
-                        && trade_noun(word(lower, &gap[0]), classes[end]))
-                        // A model's designation: "an American B-29 bomber", "Russian Su-34 jets".
-                        || ((2..=4).contains(&gap.len())
-                            && gap.iter().any(|t| word(lower, t) == "-")
-                            && gap.iter().all(|t| {
-                                let raw = &text[t.range()];
-                                raw == "-"
-                                    || raw.bytes().all(|b| b.is_ascii_digit())
-                                    || (raw.len() <= 3
-                                        && raw.bytes().next().is_some_and(|b| b.is_ascii_uppercase()))
-                            }))))
-                // "Australian-led peacekeepers": the leader's agents. Those it backs, trains or
-                // arms are not its own ("Turkish-backed rebels" in Syria).
-                || (members.len() == 1
-                    && is_country(matcher, first)
-                    && matcher.entry(next.entry).kind == ActorKind::Agent
-                    && gap.len() == 2
-                    && word(lower, &gap[0]) == "-"
-                    && is(end + 1, LEADER_SUFFIX));
-            if !joins {
-                break;
-            }
-            members.push(next);
-            end = next.end;
+        while j < mentions.len()
+            && mentions[j].end <= range.1
+            && cx.joins(&members, end, &mentions[j])
+        {
+            members.push(&mentions[j]);
+            end = mentions[j].end;
             j += 1;
         }
         let mut actor = build(matcher, text, tokens, &members);
         // A role followed by an unknown capitalised name: "Undersecretary of the Ministry of
-        // Health Mohammad Haitham", "head of Libya's High Council of State (HCS) Khaled
-        // al-Mishri". The institution's own name may come first: the person's name is the run
-        // of capitalised words after the last linker, acronym or bracket.
+        // Health Mohammad Haitham". The institution's own name may come first: the person's
+        // name is the run of capitalised words after the last linker, acronym or bracket.
         let mut new_name = None;
         let has_role = members
             .iter()
             .any(|x| matcher.entry(x.entry).kind == ActorKind::Agent);
         if has_role && !actor.is_person {
             let next_mention = mentions.get(j).map_or(range.1, |m| m.start.min(range.1));
-            let mut k = end;
-            let mut boundary = end;
-            while k < next_mention && k - end < 10 {
-                let t = &tokens[k];
-                let w = word(lower, t);
-                let acronym = t.kind == TokKind::Word
-                    && w.len() > 1
-                    && text[t.range()].chars().all(|c| c.is_uppercase());
-                // Initials before a name: "K.P. Sharma Oli", "F. W. de Klerk".
-                let raw = &text[t.range()];
-                if k > boundary || k == end {
-                    let letter = raw.len() == 1 && raw.chars().all(|c| c.is_ascii_uppercase());
-                    if letter && k + 2 < next_mention && word(lower, &tokens[k + 1]) == "." {
-                        k += 2;
-                        continue;
-                    }
-                    let dotted = raw.contains('.')
-                        && raw.len() <= 6
-                        && raw.chars().all(|c| c == '.' || c.is_ascii_uppercase());
-                    if dotted
-                        && k + 1 < next_mention
-                        && is_name_token(text, &tokens[k + 1], classes[k + 1])
-                    {
-                        k += 1;
-                        continue;
-                    }
-                }
-                if is(k, NAME_LINKER) || acronym {
-                    boundary = k + 1;
-                } else if !(is_name_token(text, t, classes[k])
-                    || (k > boundary && is(k, NAME_PARTICLE)))
-                {
-                    break;
-                }
-                k += 1;
-            }
-            while k > boundary && is(k - 1, NAME_PARTICLE) {
-                k -= 1;
-            }
-            if k > boundary {
+            if let Some((boundary, k)) = cx.unknown_name(end, next_mention) {
                 new_name = Some((boundary, k));
                 actor.is_person = true;
                 actor.name =

@@ -81,213 +81,199 @@ pub fn find_dates(
     future: bool,
     out: &mut Vec<DateExpr>,
 ) {
-    let w = |i: usize| -> &str {
-        if i < range.1 {
-            &lower[tokens[i].range()]
-        } else {
-            ""
-        }
+    let r = Reader {
+        lower,
+        tokens,
+        range,
+        published,
+        future,
     };
     let mut i = range.0;
     while i < range.1 {
-        let cur = w(i);
-        // Month [day[-day]][, year]  |  month year  |  in month
-        if let Some(m) = month(cur) {
-            // "may" is a month only when followed by a day or a year, or after "in".
-            let capitalised = tokens[i].cap;
-            // "Jan. 5": the abbreviation's period is a token of its own.
-            let n = if w(i + 1) == "." { i + 2 } else { i + 1 };
-            if let Some(d) = day(w(n)).filter(|_| tokens[n].kind == TokKind::Number) {
-                let mut end = n + 1;
-                if (w(end) == "-" || w(end) == "\u{2013}") && day(w(end + 1)).is_some() {
-                    end += 2;
-                }
-                let mut y = None;
-                if w(end) == "," && year(w(end + 1)).is_some() {
-                    y = year(w(end + 1));
-                    end += 2;
-                } else if year(w(end)).is_some() {
-                    y = year(w(end));
-                    end += 1;
-                }
-                if capitalised || m != 5 {
-                    if let Some(date) = resolve_month_day(published, m, d, y, future) {
-                        out.push(DateExpr {
-                            date,
-                            precision: DatePrecision::Day,
-                            start: i,
-                            end,
-                        });
-                    }
-                    i = end;
-                    continue;
-                }
-            }
-            let after_in = i > range.0
-                && matches!(
-                    w(i - 1),
-                    "in" | "since"
-                        | "during"
-                        | "early"
-                        | "late"
-                        | "mid"
-                        | "last"
-                        | "next"
-                        | "until"
-                );
-            if capitalised && (m != 5 || after_in) {
-                let (y, end) = match year(w(i + 1)) {
-                    Some(y) => (Some(y), i + 2),
-                    None => (None, i + 1),
-                };
-                let y = y.unwrap_or_else(|| {
-                    // A month later than the publication month is last year's, unless future.
-                    let py = published.year();
-                    // "In February" dates what was said or done, even for an intention:
-                    // a month after the publication month is last year's.
-                    if m > published.month() {
-                        py - 1
-                    } else {
-                        py
-                    }
-                });
-                if let Some(date) = NaiveDate::from_ymd_opt(y, m, 1) {
-                    out.push(DateExpr {
-                        date,
-                        precision: DatePrecision::Month,
-                        start: i,
-                        end,
-                    });
-                }
-                i = end;
-                continue;
-            }
-        }
-        // day Month [year] (British style): "17 March"
-        if tokens[i].kind == TokKind::Number {
-            if let (Some(d), Some(m)) = (day(cur), month(w(i + 1))) {
-                if tokens[i + 1].cap {
-                    let (y, end) = match year(w(i + 2)) {
-                        Some(y) => (Some(y), i + 3),
-                        None => (None, i + 2),
-                    };
-                    if let Some(date) = resolve_month_day(published, m, d, y, future) {
-                        out.push(DateExpr {
-                            date,
-                            precision: DatePrecision::Day,
-                            start: i,
-                            end,
-                        });
-                    }
-                    i = end;
-                    continue;
-                }
-            }
-        }
-        if let Some(wd) = weekday(cur) {
-            let date = if future && !matches!(w(i.wrapping_sub(1)), "last") {
-                next_weekday(published, wd)
-            } else {
-                last_weekday(published, wd)
-            };
-            out.push(DateExpr {
-                date,
-                precision: DatePrecision::Day,
-                start: i,
-                end: i + 1,
-            });
-            i += 1;
+        if let Some(next) = r
+            .month_first(i, out)
+            .or_else(|| r.day_first(i, out))
+            .or_else(|| r.weekday(i, out))
+        {
+            i = next;
             continue;
         }
-        let push = |out: &mut Vec<DateExpr>, date: Option<NaiveDate>, p, s, e| {
-            if let Some(date) = date {
-                out.push(DateExpr {
-                    date,
-                    precision: p,
-                    start: s,
-                    end: e,
-                });
+        r.relative(i, out);
+        i += 1;
+    }
+}
+
+/// A sentence's tokens as dates are read from them.
+struct Reader<'a> {
+    lower: &'a str,
+    tokens: &'a [Token],
+    range: (usize, usize),
+    published: NaiveDate,
+    future: bool,
+}
+
+fn push(
+    out: &mut Vec<DateExpr>,
+    date: Option<NaiveDate>,
+    precision: DatePrecision,
+    start: usize,
+    end: usize,
+) {
+    if let Some(date) = date {
+        out.push(DateExpr {
+            date,
+            precision,
+            start,
+            end,
+        });
+    }
+}
+
+impl Reader<'_> {
+    fn w(&self, i: usize) -> &str {
+        if i < self.range.1 {
+            &self.lower[self.tokens[i].range()]
+        } else {
+            ""
+        }
+    }
+
+    /// Month [day[-day]][, year] | month year | in month. The token after the expression when
+    /// one starts at `i`.
+    fn month_first(&self, i: usize, out: &mut Vec<DateExpr>) -> Option<usize> {
+        let (w, tokens, published) = (|k| self.w(k), self.tokens, self.published);
+        let m = month(w(i))?;
+        // "may" is a month only when followed by a day or a year, or after "in".
+        let capitalised = tokens[i].cap;
+        // "Jan. 5": the abbreviation's period is a token of its own.
+        let n = if w(i + 1) == "." { i + 2 } else { i + 1 };
+        if let Some(d) = day(w(n)).filter(|_| tokens[n].kind == TokKind::Number) {
+            let mut end = n + 1;
+            if (w(end) == "-" || w(end) == "\u{2013}") && day(w(end + 1)).is_some() {
+                end += 2;
             }
+            let mut y = None;
+            if w(end) == "," && year(w(end + 1)).is_some() {
+                y = year(w(end + 1));
+                end += 2;
+            } else if year(w(end)).is_some() {
+                y = year(w(end));
+                end += 1;
+            }
+            if capitalised || m != 5 {
+                let date = resolve_month_day(published, m, d, y, self.future);
+                push(out, date, DatePrecision::Day, i, end);
+                return Some(end);
+            }
+        }
+        let after_in = i > self.range.0
+            && matches!(
+                w(i - 1),
+                "in" | "since" | "during" | "early" | "late" | "mid" | "last" | "next" | "until"
+            );
+        if !(capitalised && (m != 5 || after_in)) {
+            return None;
+        }
+        let (y, end) = match year(w(i + 1)) {
+            Some(y) => (Some(y), i + 2),
+            None => (None, i + 1),
         };
-        match (cur, w(i + 1)) {
-            ("yesterday", _) => push(
-                out,
-                published.checked_sub_days(Days::new(1)),
-                DatePrecision::Day,
-                i,
-                i + 1,
-            ),
-            ("today", _) | ("tonight", _) => {
-                push(out, Some(published), DatePrecision::Day, i, i + 1)
+        let y = y.unwrap_or_else(|| {
+            // "In February" dates what was said or done, even for an intention: a month
+            // after the publication month is last year's.
+            let py = published.year();
+            if m > published.month() {
+                py - 1
+            } else {
+                py
             }
-            ("tomorrow", _) => push(
-                out,
-                published.checked_add_days(Days::new(1)),
-                DatePrecision::Day,
-                i,
-                i + 1,
-            ),
-            ("last", "week") => push(
-                out,
-                published.checked_sub_days(Days::new(7)),
-                DatePrecision::Week,
-                i,
-                i + 2,
-            ),
-            ("next", "week") => push(
-                out,
-                published.checked_add_days(Days::new(7)),
-                DatePrecision::Week,
-                i,
-                i + 2,
-            ),
-            ("last", "month") => push(
-                out,
-                published
-                    .checked_sub_months(Months::new(1))
-                    .and_then(|d| d.with_day(1)),
+        });
+        push(
+            out,
+            NaiveDate::from_ymd_opt(y, m, 1),
+            DatePrecision::Month,
+            i,
+            end,
+        );
+        Some(end)
+    }
+
+    /// day Month [year] (British style): "17 March".
+    fn day_first(&self, i: usize, out: &mut Vec<DateExpr>) -> Option<usize> {
+        if self.tokens[i].kind != TokKind::Number {
+            return None;
+        }
+        let (d, m) = (day(self.w(i))?, month(self.w(i + 1))?);
+        if !self.tokens[i + 1].cap {
+            return None;
+        }
+        let (y, end) = match year(self.w(i + 2)) {
+            Some(y) => (Some(y), i + 3),
+            None => (None, i + 2),
+        };
+        let date = resolve_month_day(self.published, m, d, y, self.future);
+        push(out, date, DatePrecision::Day, i, end);
+        Some(end)
+    }
+
+    /// A weekday: the next one for an intention ("will visit on Friday"), else the last.
+    fn weekday(&self, i: usize, out: &mut Vec<DateExpr>) -> Option<usize> {
+        let wd = weekday(self.w(i))?;
+        let date = if self.future && !matches!(self.w(i.wrapping_sub(1)), "last") {
+            next_weekday(self.published, wd)
+        } else {
+            last_weekday(self.published, wd)
+        };
+        push(out, Some(date), DatePrecision::Day, i, i + 1);
+        Some(i + 1)
+    }
+
+    /// "yesterday", "last week", "next month", "in 2019".
+    fn relative(&self, i: usize, out: &mut Vec<DateExpr>) {
+        let p = self.published;
+        let first = |d: Option<NaiveDate>| d.and_then(|d| d.with_day(1));
+        let (date, precision, len) = match (self.w(i), self.w(i + 1)) {
+            ("yesterday", _) => (p.checked_sub_days(Days::new(1)), DatePrecision::Day, 1),
+            ("today", _) | ("tonight", _) => (Some(p), DatePrecision::Day, 1),
+            ("tomorrow", _) => (p.checked_add_days(Days::new(1)), DatePrecision::Day, 1),
+            ("last", "week") => (p.checked_sub_days(Days::new(7)), DatePrecision::Week, 2),
+            ("next", "week") => (p.checked_add_days(Days::new(7)), DatePrecision::Week, 2),
+            ("last", "month") => (
+                first(p.checked_sub_months(Months::new(1))),
                 DatePrecision::Month,
-                i,
-                i + 2,
+                2,
             ),
-            ("next", "month") => push(
-                out,
-                published
-                    .checked_add_months(Months::new(1))
-                    .and_then(|d| d.with_day(1)),
+            ("next", "month") => (
+                first(p.checked_add_months(Months::new(1))),
                 DatePrecision::Month,
-                i,
-                i + 2,
+                2,
             ),
-            ("last", "year") => push(
-                out,
-                NaiveDate::from_ymd_opt(published.year() - 1, 1, 1),
+            ("last", "year") => (
+                NaiveDate::from_ymd_opt(p.year() - 1, 1, 1),
                 DatePrecision::Year,
-                i,
-                i + 2,
+                2,
             ),
-            ("next", "year") => push(
-                out,
-                NaiveDate::from_ymd_opt(published.year() + 1, 1, 1),
+            ("next", "year") => (
+                NaiveDate::from_ymd_opt(p.year() + 1, 1, 1),
                 DatePrecision::Year,
-                i,
-                i + 2,
+                2,
             ),
             ("in", y)
                 if year(y).is_some()
-                    && tokens.get(i + 1).is_some_and(|t| t.kind == TokKind::Number) =>
+                    && self
+                        .tokens
+                        .get(i + 1)
+                        .is_some_and(|t| t.kind == TokKind::Number) =>
             {
-                push(
-                    out,
+                (
                     NaiveDate::from_ymd_opt(year(y).unwrap_or(0), 1, 1),
                     DatePrecision::Year,
-                    i,
-                    i + 2,
+                    2,
                 )
             }
-            _ => {}
-        }
-        i += 1;
+            _ => return,
+        };
+        push(out, date, precision, i, i + len);
     }
 }
 

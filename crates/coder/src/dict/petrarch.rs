@@ -291,32 +291,7 @@ pub fn parse_agents(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), 
 /// `CAMEO.2.0.txt`: synonym sets (`&SET` then `+WORD` lines) and verb blocks
 /// (`--- LEMMA [CODE] ---`, synonym lines, `- pattern [CODE]` lines).
 pub fn parse_verbs(file: &str, text: &str, inf: &Inflections) -> Result<VerbDict, DictError> {
-    let table = CameoTable::global();
-    let mut sets: FxHashMap<String, Vec<Box<str>>> = FxHashMap::default();
-    let mut current_set: Option<String> = None;
-    for raw in text.lines() {
-        if raw.starts_with("####") {
-            current_set = None;
-        }
-        let l = strip_comment(raw).trim();
-        if l.starts_with("---") {
-            current_set = None;
-        }
-        if let Some(name) = l.strip_prefix('&') {
-            if !name.contains(' ') && !name.is_empty() {
-                current_set = Some(format!("&{name}"));
-                sets.entry(format!("&{name}")).or_default();
-            }
-        } else if let (Some(set), Some(w)) = (&current_set, l.strip_prefix('+')) {
-            let p = phrase(w);
-            // One word per member: the head noun of a phrase ("nuclear weapon" -> weapon).
-            if let Some(last) = p.split_whitespace().last() {
-                let e = sets.get_mut(set).expect("set exists");
-                e.push(last.into());
-                e.push(lexicon::plural(last).into());
-            }
-        }
-    }
+    let sets = parse_sets(text);
     let mut dict = VerbDict::default();
     let mut block: Option<Block> = None;
     let mut in_verbs = false;
@@ -338,83 +313,14 @@ pub fn parse_verbs(file: &str, text: &str, inf: &Inflections) -> Result<VerbDict
                     dict.push_block(b);
                 }
             }
-            let mut words = rest.split_whitespace();
-            let lemma = words.next().unwrap_or("").to_ascii_lowercase();
-            let code = words
-                .next()
-                .unwrap_or("")
-                .trim_matches(|c| c == '[' || c == ']');
-            let mut b = Block {
-                lemma: lemma.clone().into(),
-                noun: false,
-                forms: Vec::new(),
-                family: None,
-                patterns: Vec::new(),
-            };
-            if let Some(c) = table.get(code) {
-                b.patterns.push(Pattern {
-                    code: c.code,
-                    before: Vec::new(),
-                    after: Vec::new(),
-                    rule: lemma.clone().into(),
-                    specificity: 0,
-                });
-            }
-            block = Some(b);
+            block = Some(new_block(rest));
             continue;
         }
         let Some(b) = block.as_mut() else { continue };
         if let Some(p) = l.strip_prefix('-') {
-            let (body, code) = match (p.find('['), p.find(']')) {
-                (Some(a), Some(z)) if z > a => (&p[..a], &p[a + 1..z]),
-                _ => return Err(DictError::parse(file, line, "a pattern needs a [CODE]")),
-            };
-            let code = code.split(':').next().unwrap_or("").trim();
-            let Some(c) = table.get(code) else { continue };
-            let mut before = Vec::new();
-            let mut after = Vec::new();
-            let mut seen = false;
-            let mut spec = 0u8;
-            for tok in body.split_whitespace() {
-                let tok = tok.trim_matches(|ch| matches!(ch, '(' | ')' | '{' | '}'));
-                let elems: Vec<Elem> = match tok {
-                    "" | "%" | "^" | "=" | "|" => continue,
-                    "*" => {
-                        seen = true;
-                        continue;
-                    }
-                    "$" => vec![Elem::Source],
-                    "+" => vec![Elem::Target],
-                    s if s.starts_with('&') => match sets.get(s) {
-                        Some(ws) => vec![Elem::Words(ws.clone())],
-                        None => continue,
-                    },
-                    s => phrase(s)
-                        .split_whitespace()
-                        .map(|w| Elem::Words(vec![w.into()]))
-                        .collect(),
-                };
-                for e in elems {
-                    if matches!(e, Elem::Words(_)) {
-                        spec = spec.saturating_add(1);
-                    }
-                    if seen {
-                        after.push(e)
-                    } else {
-                        before.push(e)
-                    }
-                }
+            if let Some(pattern) = parse_pattern(file, line, &b.lemma, p, &sets)? {
+                b.patterns.push(pattern);
             }
-            if !seen {
-                after.append(&mut before);
-            }
-            b.patterns.push(Pattern {
-                code: c.code,
-                before,
-                after,
-                rule: format!("{} {}", b.lemma, body.trim().to_ascii_lowercase()).into(),
-                specificity: spec,
-            });
             continue;
         }
         // A synonym line: `WORD {FORM FORM}` or `MULTI_WORD`.
@@ -440,6 +346,130 @@ pub fn parse_verbs(file: &str, text: &str, inf: &Inflections) -> Result<VerbDict
         }
     }
     Ok(dict)
+}
+
+/// The synonym sets (`&NAME` then `+word` lines): one word per member, the head noun of a
+/// phrase, with its plural.
+fn parse_sets(text: &str) -> FxHashMap<String, Vec<Box<str>>> {
+    let mut sets: FxHashMap<String, Vec<Box<str>>> = FxHashMap::default();
+    let mut current_set: Option<String> = None;
+    for raw in text.lines() {
+        if raw.starts_with("####") {
+            current_set = None;
+        }
+        let l = strip_comment(raw).trim();
+        if l.starts_with("---") {
+            current_set = None;
+        }
+        if let Some(name) = l.strip_prefix('&') {
+            if !name.contains(' ') && !name.is_empty() {
+                current_set = Some(format!("&{name}"));
+                sets.entry(format!("&{name}")).or_default();
+            }
+        } else if let (Some(set), Some(w)) = (&current_set, l.strip_prefix('+')) {
+            let p = phrase(w);
+            // One word per member: the head noun of a phrase ("nuclear weapon" -> weapon).
+            if let Some(last) = p.split_whitespace().last() {
+                let e = sets.get_mut(set).expect("set exists");
+                e.push(last.into());
+                e.push(lexicon::plural(last).into());
+            }
+        }
+    }
+    sets
+}
+
+/// A verb block from its header line (`--- LEMMA [CODE]`), with the header's code as its bare
+/// pattern.
+fn new_block(rest: &str) -> Block {
+    let table = CameoTable::global();
+    let mut words = rest.split_whitespace();
+    let lemma = words.next().unwrap_or("").to_ascii_lowercase();
+    let code = words
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c| c == '[' || c == ']');
+    let mut b = Block {
+        lemma: lemma.clone().into(),
+        noun: false,
+        forms: Vec::new(),
+        family: None,
+        patterns: Vec::new(),
+    };
+    if let Some(c) = table.get(code) {
+        b.patterns.push(Pattern {
+            code: c.code,
+            before: Vec::new(),
+            after: Vec::new(),
+            rule: lemma.clone().into(),
+            specificity: 0,
+        });
+    }
+    b
+}
+
+/// A pattern line (`- WORDS * WORDS [CODE]`) of block `lemma`; `None` when its code is no
+/// CAMEO code (`[---]`).
+fn parse_pattern(
+    file: &str,
+    line: usize,
+    lemma: &str,
+    p: &str,
+    sets: &FxHashMap<String, Vec<Box<str>>>,
+) -> Result<Option<Pattern>, DictError> {
+    let table = CameoTable::global();
+    let (body, code) = match (p.find('['), p.find(']')) {
+        (Some(a), Some(z)) if z > a => (&p[..a], &p[a + 1..z]),
+        _ => return Err(DictError::parse(file, line, "a pattern needs a [CODE]")),
+    };
+    let code = code.split(':').next().unwrap_or("").trim();
+    let Some(c) = table.get(code) else {
+        return Ok(None);
+    };
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    let mut seen = false;
+    let mut spec = 0u8;
+    for tok in body.split_whitespace() {
+        let tok = tok.trim_matches(|ch| matches!(ch, '(' | ')' | '{' | '}'));
+        let elems: Vec<Elem> = match tok {
+            "" | "%" | "^" | "=" | "|" => continue,
+            "*" => {
+                seen = true;
+                continue;
+            }
+            "$" => vec![Elem::Source],
+            "+" => vec![Elem::Target],
+            s if s.starts_with('&') => match sets.get(s) {
+                Some(ws) => vec![Elem::Words(ws.clone())],
+                None => continue,
+            },
+            s => phrase(s)
+                .split_whitespace()
+                .map(|w| Elem::Words(vec![w.into()]))
+                .collect(),
+        };
+        for e in elems {
+            if matches!(e, Elem::Words(_)) {
+                spec = spec.saturating_add(1);
+            }
+            if seen {
+                after.push(e)
+            } else {
+                before.push(e)
+            }
+        }
+    }
+    if !seen {
+        after.append(&mut before);
+    }
+    Ok(Some(Pattern {
+        code: c.code,
+        before,
+        after,
+        rule: format!("{lemma} {}", body.trim().to_ascii_lowercase()).into(),
+        specificity: spec,
+    }))
 }
 
 #[cfg(test)]
