@@ -2,7 +2,8 @@
 # Installs the system packages the build and the tests need, only where they are missing:
 # a C toolchain, pkg-config and OpenSSL headers (rdkafka-sys builds librdkafka from source,
 # with TLS), promtool and prometheus (alert rule tests and the observability test), kubectl
-# (renders the kustomize manifests). Debian package names.
+# (renders the kustomize manifests), tmux (the terminal tests of `dragoman top` and the progress
+# line read its screen). Debian package names.
 set -euo pipefail
 
 need=()
@@ -15,6 +16,7 @@ if [ "${1:-}" != "--build" ]; then
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
   command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
+  command -v tmux >/dev/null 2>&1 || need+=(tmux)
   command -v python3 >/dev/null 2>&1 || need+=(python3)
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 fi

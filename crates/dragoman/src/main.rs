@@ -169,58 +169,74 @@ fn service(
     let t = cfg.topics.clone();
     let shutdown = Shutdown::new();
     let c = cfg.clone();
+    let spec = |input: String, output: String, changelog: Option<String>| ServiceSpec {
+        stage,
+        input,
+        outputs: vec![output],
+        changelog,
+    };
+    let spec = match stage {
+        Stage::Ingest => spec(t.articles_raw.clone(), t.articles_clean.clone(), None),
+        Stage::Extract => spec(t.articles_clean.clone(), t.events_extracted.clone(), None),
+        Stage::Dedup => spec(
+            t.events_extracted.clone(),
+            t.events.clone(),
+            Some(t.dedup_changelog.clone()),
+        ),
+        Stage::Passthrough => {
+            let (input, output) = passthrough.unwrap_or_default();
+            let input = input.unwrap_or(t.articles_raw.clone());
+            let output = output.unwrap_or_else(|| format!("{input}.copy"));
+            spec(input, output, None)
+        }
+        Stage::Run => anyhow::bail!("`run` is not a Kafka service"),
+    };
+    // What it is about to do, in one line (the runtime's `starting` line adds the admin
+    // address it bound).
+    tracing::info!(
+        stage = stage.as_str(),
+        brokers = %cfg.kafka.brokers,
+        reads = %spec.input,
+        writes = %spec.outputs.join(","),
+        dead_letters = %t.dlq_of(&spec.input),
+        changelog = spec.changelog.as_deref().unwrap_or("-"),
+        admin = %cfg.admin.listen,
+        "topics"
+    );
     match stage {
         Stage::Ingest => run_service(
             cfg,
-            ServiceSpec {
-                stage,
-                input: t.articles_raw,
-                outputs: vec![t.articles_clean],
-                changelog: None,
-            },
+            spec,
             move |m| Ok(stages::IngestProcessor::new(&c, m)),
             shutdown,
         )?,
         Stage::Extract => run_service(
             cfg,
-            ServiceSpec {
-                stage,
-                input: t.articles_clean,
-                outputs: vec![t.events_extracted],
-                changelog: None,
-            },
+            spec,
             move |m| stages::ExtractProcessor::new(&c, m),
             shutdown,
         )?,
         Stage::Dedup => run_service(
             cfg,
-            ServiceSpec {
-                stage,
-                input: t.events_extracted,
-                outputs: vec![t.events],
-                changelog: Some(t.dedup_changelog),
-            },
+            spec,
             move |m| stages::DedupProcessor::new(&c, m),
             shutdown,
         )?,
         Stage::Passthrough => {
-            let (input, output) = passthrough.unwrap_or_default();
-            let input = input.unwrap_or(t.articles_raw);
-            let output = output.unwrap_or_else(|| format!("{input}.copy"));
-            let o = output.clone();
+            let o = spec.outputs[0].clone();
             run_service(
                 cfg,
-                ServiceSpec {
-                    stage,
-                    input,
-                    outputs: vec![output],
-                    changelog: None,
-                },
+                spec,
                 move |_| Ok(stages::PassthroughProcessor::new(&o)),
                 shutdown,
             )?
         }
-        Stage::Run => anyhow::bail!("`run` is not a Kafka service"),
+        Stage::Run => unreachable!("refused above"),
     }
+    // An error returned above is printed by main as the reason; this is the other way out.
+    tracing::info!(
+        stage = stage.as_str(),
+        "stopped: shutdown requested (SIGTERM or SIGINT); in-flight records drained and offsets committed"
+    );
     Ok(())
 }

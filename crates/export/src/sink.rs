@@ -118,11 +118,12 @@ impl<W: Write> EventSink<W> {
                     .table
                     .as_mut()
                     .expect("a table sink has a table writer");
-                for line in table.lines(&event) {
-                    self.out.write_all(line.as_bytes())?;
+                let (header, line) = table.lines(&event);
+                for text in header.iter().chain(&line) {
+                    self.out.write_all(text.as_bytes())?;
                     self.out.write_all(b"\n")?;
-                    self.written.rows += u64::from(!line.starts_with("DATE "));
                 }
+                self.written.rows += u64::from(line.is_some());
             }
             Format::Gdelt | Format::Csv => self.latest.insert(event),
         }

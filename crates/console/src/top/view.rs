@@ -204,7 +204,8 @@ pub fn render(title: &str, rows: &[Row]) -> Vec<String> {
             State::NotReady(_) => "not ready",
             State::Down(_) => "down",
         };
-        let dlq_total: f64 = r.dlq.values().sum();
+        // Folded from +0: an empty f64 sum is -0, shown as "-0".
+        let dlq_total = r.dlq.values().fold(0.0, |a, b| a + b);
         let dlq = if matches!(r.state, State::Down(_)) {
             "-".to_owned()
         } else {
@@ -404,6 +405,7 @@ mod tests {
             "{screen}"
         );
         assert!(screen.contains("ingest    invalid_json 3"), "{screen}");
+        assert!(!screen.contains("-0"), "{screen}");
     }
 
     #[test]
