@@ -19,8 +19,9 @@
 #   first_seen and last_seen, and the event date of undated articles) removed. This level also
 #   moves with changes to ingest, dedup and the pipeline.
 #
-# DICT=DIR codes with that dictionary directory (`code_corpus ... DIR`, and
-# DRAGOMAN__CODER__DICTIONARIES for `dragoman run`); EVENTS=0 skips the `dragoman run` level.
+# DICT=DIR codes with that dictionary directory laid over the bundled one (`code_corpus ...
+# DIR`, and DRAGOMAN__CODER__DICTIONARIES for `dragoman run`); then `coder.dictionaries`, which
+# names what was loaded, is left out of the comparison. EVENTS=0 skips the `dragoman run` level.
 set -euo pipefail
 
 mode=${1:-}
@@ -99,9 +100,23 @@ if [[ $mode == baseline ]]; then
 fi
 
 status=0
+base_dir=$dir/base
+if [[ -n ${DICT:-} ]]; then
+    # What was loaded differs by design; everything else must not.
+    rm -rf "$dir/cmp"
+    mkdir -p "$dir/cmp/base" "$dir/cmp/new"
+    for f in "$dir"/base/*.jsonl; do
+        jq -c 'del(.coder.dictionaries)' "$f" >"$dir/cmp/base/$(basename "$f")"
+    done
+    for f in "$out"/*.jsonl; do
+        jq -c 'del(.coder.dictionaries)' "$f" >"$dir/cmp/new/$(basename "$f")"
+    done
+    base_dir=$dir/cmp/base
+    out=$dir/cmp/new
+fi
 for f in "$out"/*.jsonl; do
     name=$(basename "$f")
-    base=$dir/base/$name
+    base=$base_dir/$name
     if [[ ! -f $base ]]; then
         echo "$name: no baseline"
         status=1

@@ -8,8 +8,8 @@
 //!
 //! `clean` runs ingest on input articles (JSONL in the contract's format) with a fixed clock,
 //! keeping the clean articles; bad records are skipped. `code` codes clean articles with the
-//! bundled dictionaries (or a directory of them) and writes every candidate event as JSONL, in
-//! article order.
+//! bundled dictionaries (or a directory laid over them, as `[coder] dictionaries` does) and
+//! writes every candidate event as JSONL, in article order.
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 
@@ -51,7 +51,7 @@ fn clean(input: &str, output: &str) -> Res<()> {
 
 fn code(input: &str, output: &str, dict: Option<&str>) -> Res<()> {
     let coder = match dict {
-        Some(d) => Coder::from_dir(std::path::Path::new(d))?,
+        Some(d) => Coder::load(Some(std::path::Path::new(d)))?,
         None => Coder::bundled()?,
     };
     let mut out = BufWriter::new(std::fs::File::create(output)?);

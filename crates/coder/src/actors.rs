@@ -724,32 +724,35 @@ pub fn split_code(code: &str) -> (Option<&str>, Vec<&str>) {
 mod tests {
     use super::*;
     use crate::dict::actors::{parse_coded_names, parse_countries, parse_people};
+    use crate::dict::lines::lines_of;
     use crate::text::tokenize;
 
     fn matcher() -> ActorMatcher {
         let mut d = ActorDict::default();
         parse_countries(
-            "c",
-            "RUS\tRussia\tRussian\tRussians\tMoscow\tKremlin\nLBY\tLibya\tLibyan\tLibyans\tTripoli\t\n",
+            &lines_of("c", "RUS\tRussia\tRussian\tRussians\tMoscow\tKremlin\nLBY\tLibya\tLibyan\tLibyans\tTripoli\t\n"),
             &mut d,
         )
         .unwrap();
         parse_people(
-            "p",
-            "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n",
+            &lines_of(
+                "p",
+                "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n",
+            ),
             &mut d,
         )
         .unwrap();
         parse_coded_names(
-            "i",
-            "IGOUNO\tUnited Nations|UN\nIGOWHO\tWorld Health Organization|WHO\n",
+            &lines_of(
+                "i",
+                "IGOUNO\tUnited Nations|UN\nIGOWHO\tWorld Health Organization|WHO\n",
+            ),
             ActorKind::Igo,
             &mut d,
         )
         .unwrap();
         parse_coded_names(
-            "a",
-            "GOV\tgovernment|ministry|foreign ministry|minister|head|undersecretary\nLEG\tparliament|upper house of parliament\nHLH\tministry of health\nREB\trebels\n",
+            &lines_of("a", "GOV\tgovernment|ministry|foreign ministry|minister|head|undersecretary\nLEG\tparliament|upper house of parliament\nHLH\tministry of health\nREB\trebels\n"),
             ActorKind::Agent,
             &mut d,
         )

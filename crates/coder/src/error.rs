@@ -19,6 +19,8 @@ pub enum DictError {
         #[source]
         source: std::io::Error,
     },
+    #[error("dictionary directory {dir} does not exist or is not a directory")]
+    NotFound { dir: PathBuf },
     #[error("dictionary directory {dir} has none of the expected files ({expected})")]
     Empty { dir: PathBuf, expected: String },
     #[error("cannot build the {what} automaton: {message}")]

@@ -77,7 +77,20 @@ impl Coder {
         Self::from_dictionaries(Dictionaries::bundled()?)
     }
 
-    /// A directory of dictionaries in the project's format; files it lacks are the bundled ones.
+    /// The dictionaries a configuration names (`[coder] dictionaries`): none, the bundled
+    /// ones; a directory in the project's format, laid over the bundled ones (its entries add
+    /// to them and replace those with the same key, see [`dict::overlay`]); a PETRARCH-2
+    /// directory (`CAMEO.2.0.txt`, `Phoenix.*.actors.txt`, `Phoenix.agents.txt`).
+    pub fn load(dictionaries: Option<&Path>) -> Result<Coder, DictError> {
+        match dictionaries {
+            None => Self::bundled(),
+            Some(dir) if dict::petrarch::is_petrarch(dir) => Self::from_petrarch(dir),
+            Some(dir) => Self::from_dictionaries(Dictionaries::overlay(dir)?),
+        }
+    }
+
+    /// A directory of dictionaries in the project's format whose files replace the bundled
+    /// ones; files it lacks are the bundled ones.
     pub fn from_dir(dir: &Path) -> Result<Coder, DictError> {
         Self::from_dictionaries(Dictionaries::from_dir(dir)?)
     }

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::lines::Line;
 use crate::error::DictError;
 
 /// How a phrase names an actor; decides how it composes with its neighbours.
@@ -76,13 +77,14 @@ impl ActorDict {
     }
 }
 
-fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    text.lines().enumerate().filter_map(|(n, l)| {
-        let l = l.trim_end_matches('\r');
-        if l.trim().is_empty() || l.trim_start().starts_with('#') {
+/// The entry lines of a TSV file: (file, line, columns), comments and blank lines left out.
+fn rows<'a>(lines: &'a [Line<'a>]) -> impl Iterator<Item = (&'a str, usize, Vec<&'a str>)> {
+    lines.iter().filter_map(|l| {
+        let t = l.text;
+        if t.trim().is_empty() || t.trim_start().starts_with('#') {
             None
         } else {
-            Some((n + 1, l.split('\t').collect()))
+            Some((l.file, l.line, t.split('\t').collect()))
         }
     })
 }
@@ -109,8 +111,8 @@ fn check_code(file: &str, line: usize, code: &str, what: &str) -> Result<(), Dic
 }
 
 /// `code<TAB>names<TAB>adjectives<TAB>demonyms<TAB>capitals<TAB>metonyms`.
-pub fn parse_countries(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), DictError> {
-    for (n, f) in lines(text) {
+pub fn parse_countries(lines: &[Line], dict: &mut ActorDict) -> Result<(), DictError> {
+    for (file, n, f) in rows(lines) {
         if f.len() < 2 {
             return Err(DictError::parse(
                 file,
@@ -152,7 +154,7 @@ fn date(file: &str, line: usize, s: &str) -> Result<Option<NaiveDate>, DictError
 }
 
 /// `code<TAB>start<TAB>end<TAB>role<TAB>names`.
-pub fn parse_people(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), DictError> {
+pub fn parse_people(lines: &[Line], dict: &mut ActorDict) -> Result<(), DictError> {
     const ROLES: &[&str] = &[
         "head_of_state",
         "head_of_government",
@@ -160,7 +162,7 @@ pub fn parse_people(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), 
         "defense_minister",
         "other",
     ];
-    for (n, f) in lines(text) {
+    for (file, n, f) in rows(lines) {
         if f.len() < 5 {
             return Err(DictError::parse(
                 file,
@@ -206,12 +208,11 @@ pub fn parse_people(file: &str, text: &str, dict: &mut ActorDict) -> Result<(), 
 
 /// `code<TAB>names` (IGOs and groups), or `agent<TAB>phrases` (agents).
 pub fn parse_coded_names(
-    file: &str,
-    text: &str,
+    lines: &[Line],
     kind: ActorKind,
     dict: &mut ActorDict,
 ) -> Result<(), DictError> {
-    for (n, f) in lines(text) {
+    for (file, n, f) in rows(lines) {
         if f.len() < 2 {
             return Err(DictError::parse(file, n, "expected code<TAB>names"));
         }
@@ -244,13 +245,16 @@ pub fn parse_coded_names(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dict::lines::lines_of;
 
     #[test]
     fn countries_give_names_adjectives_capitals_and_seats() {
         let mut d = ActorDict::default();
         parse_countries(
-            "countries.txt",
-            "# c\nRUS\tRussia|Russian Federation\tRussian\tRussians\tMoscow\tKremlin\n",
+            &lines_of(
+                "countries.txt",
+                "# c\nRUS\tRussia|Russian Federation\tRussian\tRussians\tMoscow\tKremlin\n",
+            ),
             &mut d,
         )
         .unwrap();
@@ -268,8 +272,10 @@ mod tests {
     fn errors_name_file_and_line() {
         let mut d = ActorDict::default();
         let e = parse_people(
-            "people.txt",
-            "# x\n\nRUSGOV\t2004-13-09\t\tforeign_minister\tLavrov\n",
+            &lines_of(
+                "people.txt",
+                "# x\n\nRUSGOV\t2004-13-09\t\tforeign_minister\tLavrov\n",
+            ),
             &mut d,
         )
         .unwrap_err();
@@ -277,8 +283,12 @@ mod tests {
             e.to_string(),
             "people.txt:3: bad date \"2004-13-09\", expected YYYY-MM-DD"
         );
-        let e = parse_coded_names("agents.txt", "GOVERNMENT\tgov\n", ActorKind::Agent, &mut d)
-            .unwrap_err();
+        let e = parse_coded_names(
+            &lines_of("agents.txt", "GOVERNMENT\tgov\n"),
+            ActorKind::Agent,
+            &mut d,
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("agents.txt:1:"), "{e}");
     }
 
@@ -286,8 +296,10 @@ mod tests {
     fn people_are_valid_within_their_dates() {
         let mut d = ActorDict::default();
         parse_people(
-            "p",
-            "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n",
+            &lines_of(
+                "p",
+                "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n",
+            ),
             &mut d,
         )
         .unwrap();

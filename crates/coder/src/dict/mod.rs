@@ -5,6 +5,7 @@ pub mod actors;
 pub mod compose;
 pub mod facts;
 pub mod lines;
+pub mod overlay;
 pub mod petrarch;
 pub mod rules;
 pub mod verbs;
@@ -79,42 +80,41 @@ pub struct Dictionaries {
 }
 
 impl Dictionaries {
-    /// Parses the texts of the project's format, one `(name as reported, text)` per file of
-    /// [`FILES`], in that order. Missing texts are empty.
-    pub fn parse(texts: &[(&str, &str)], label: String) -> Result<Self, DictError> {
-        let lines = |f: F| -> Vec<Line> {
-            texts
-                .get(f as usize)
-                .map_or_else(Vec::new, |(name, text)| lines_of(name, text))
-        };
-        let text = |f: F| texts.get(f as usize).copied().unwrap_or(("", ""));
-        let inflections = words::parse_inflections(&lines(F::Inflections))?;
-        let words = words::parse_words(&lines(F::Words))?;
+    /// Parses the lines of the project's format, one list per file of [`FILES`], in that
+    /// order (lines may come from several files: a user's over the bundled). Missing files are
+    /// empty.
+    pub fn parse_lines(files: &[Vec<Line>], label: String) -> Result<Self, DictError> {
+        let lines = |f: F| files.get(f as usize).map_or(&[][..], |l| &l[..]);
+        let inflections = words::parse_inflections(lines(F::Inflections))?;
+        let words = words::parse_words(lines(F::Words))?;
         let mut actors = ActorDict::default();
-        let (file, t) = text(F::Countries);
-        actors::parse_countries(file, t, &mut actors)?;
-        let (file, t) = text(F::People);
-        actors::parse_people(file, t, &mut actors)?;
+        actors::parse_countries(lines(F::Countries), &mut actors)?;
+        actors::parse_people(lines(F::People), &mut actors)?;
         for (f, kind) in [
             (F::Igos, ActorKind::Igo),
             (F::Groups, ActorKind::Group),
             (F::Agents, ActorKind::Agent),
         ] {
-            let (file, t) = text(f);
-            actors::parse_coded_names(file, t, kind, &mut actors)?;
+            actors::parse_coded_names(lines(f), kind, &mut actors)?;
         }
-        let (file, t) = text(F::Verbs);
-        let verbs = verbs::parse_verbs(file, t, &inflections)?;
+        let verbs = verbs::parse_verbs(lines(F::Verbs), &inflections)?;
         Ok(Self {
             actors,
             verbs,
             words,
             inflections,
-            compose: compose::parse_compose(&lines(F::Compose))?,
-            facts: facts::parse_facts(&lines(F::Facts))?,
-            rules: rules::parse_rules(&lines(F::Rules))?,
+            compose: compose::parse_compose(lines(F::Compose))?,
+            facts: facts::parse_facts(lines(F::Facts))?,
+            rules: rules::parse_rules(lines(F::Rules))?,
             label,
         })
+    }
+
+    /// Parses the texts of the project's format, one `(name as reported, text)` per file of
+    /// [`FILES`], in that order.
+    pub fn parse(texts: &[(&str, &str)], label: String) -> Result<Self, DictError> {
+        let files: Vec<Vec<Line>> = texts.iter().map(|(n, t)| lines_of(n, t)).collect();
+        Self::parse_lines(&files, label)
     }
 
     /// The dictionaries compiled into the library.
@@ -135,31 +135,68 @@ impl Dictionaries {
         words::parse_inflections(&lines_of(name, bundled_text(name)))
     }
 
-    /// A directory in the project's format. Files that are absent fall back to the bundled
-    /// ones, so a user can override only the verbs, or only the people.
+    /// A directory in the project's format whose files replace the bundled ones: files that
+    /// are absent fall back to the bundled ones, so a user can replace only the verbs, or only
+    /// the people. See [`Dictionaries::overlay`] to add to the bundled entries instead.
     pub fn from_dir(dir: &Path) -> Result<Self, DictError> {
-        let mut texts: Vec<(String, String)> = Vec::with_capacity(FILES.len());
-        let mut found = 0;
-        for name in FILES {
-            let path = dir.join(name);
-            if path.exists() {
-                found += 1;
-                let text = std::fs::read_to_string(&path).map_err(|source| DictError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                texts.push((path.display().to_string(), text));
-            } else {
-                texts.push((format!("bundled {name}"), bundled_text(name).to_string()));
-            }
-        }
-        if found == 0 {
-            return Err(DictError::Empty {
-                dir: dir.to_path_buf(),
-                expected: FILES.join(", "),
-            });
-        }
-        let texts: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (&**n, &**t)).collect();
+        let user = read_dir(dir)?;
+        let texts: Vec<(String, &str)> = FILES
+            .iter()
+            .zip(&user)
+            .map(|(name, u)| match u {
+                Some((path, text)) => (path.clone(), text.as_str()),
+                None => (format!("bundled {name}"), bundled_text(name)),
+            })
+            .collect();
+        let texts: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (&**n, *t)).collect();
         Self::parse(&texts, dir.display().to_string())
     }
+
+    /// A directory in the project's format laid over the bundled dictionaries: its entries add
+    /// to the bundled entries and replace those with the same key (see [`overlay`]). Errors
+    /// name the user's file and line.
+    pub fn overlay(dir: &Path) -> Result<Self, DictError> {
+        let user = read_dir(dir)?;
+        let files: Vec<Vec<Line>> = FILES
+            .iter()
+            .zip(&user)
+            .map(|(name, u)| {
+                let bundled = lines_of(name, bundled_text(name));
+                match u {
+                    Some((path, text)) => overlay::merge(name, bundled, lines_of(path, text)),
+                    None => bundled,
+                }
+            })
+            .collect();
+        Self::parse_lines(&files, format!("bundled+{}", dir.display()))
+    }
+}
+
+/// The files of [`FILES`] a directory has, as (path, text); an error when it has none.
+pub fn read_dir(dir: &Path) -> Result<Vec<Option<(String, String)>>, DictError> {
+    if !dir.is_dir() {
+        return Err(DictError::NotFound {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let mut out = Vec::with_capacity(FILES.len());
+    for name in FILES {
+        let path = dir.join(name);
+        out.push(if path.exists() {
+            let text = std::fs::read_to_string(&path).map_err(|source| DictError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            Some((path.display().to_string(), text))
+        } else {
+            None
+        });
+    }
+    if out.iter().all(Option::is_none) {
+        return Err(DictError::Empty {
+            dir: dir.to_path_buf(),
+            expected: FILES.join(", "),
+        });
+    }
+    Ok(out)
 }

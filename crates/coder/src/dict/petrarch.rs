@@ -36,6 +36,11 @@ fn read(dir: &Path, name: &str) -> Result<Option<String>, DictError> {
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
+/// Whether a directory holds PETRARCH-2 dictionaries (its verb file).
+pub fn is_petrarch(dir: &Path) -> bool {
+    dir.join(VERBS).is_file()
+}
+
 /// Loads every PETRARCH file found in `dir`; the verb file is required.
 pub fn load(dir: &Path) -> Result<Dictionaries, DictError> {
     let verbs_text = read(dir, VERBS)?.ok_or_else(|| DictError::Empty {

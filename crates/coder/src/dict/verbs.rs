@@ -18,6 +18,7 @@ use rustc_hash::FxHashMap;
 
 use dragoman_model::CameoTable;
 
+use crate::dict::lines::{strip_comment, Line};
 use crate::dict::Inflections;
 use crate::error::DictError;
 use crate::lexicon::{self, Form};
@@ -120,21 +121,14 @@ impl VerbDict {
     }
 }
 
-fn strip_comment(l: &str) -> &str {
-    match l.find(" #").or_else(|| l.find("\t#")) {
-        Some(i) => &l[..i],
-        None if l.trim_start().starts_with('#') => "",
-        None => l,
-    }
-}
-
 /// Parses `verbs.txt`. Codes are checked against the CAMEO table, so a typo is a load error.
-pub fn parse_verbs(file: &str, text: &str, inf: &Inflections) -> Result<VerbDict, DictError> {
+pub fn parse_verbs(lines: &[Line], inf: &Inflections) -> Result<VerbDict, DictError> {
     let table = CameoTable::global();
     let mut sets: FxHashMap<String, Vec<Box<str>>> = FxHashMap::default();
     // Sets may be used before their definition: collect them first.
-    for (n, raw) in text.lines().enumerate() {
-        let l = strip_comment(raw).trim();
+    for line in lines {
+        let (file, n) = (line.file, line.line - 1);
+        let l = strip_comment(line.text).trim();
         if let Some(rest) = l.strip_prefix('&') {
             let (name, members) = rest
                 .split_once('=')
@@ -165,9 +159,9 @@ pub fn parse_verbs(file: &str, text: &str, inf: &Inflections) -> Result<VerbDict
     }
     let mut dict = VerbDict::default();
     let mut current: Option<Block> = None;
-    for (n, raw) in text.lines().enumerate() {
-        let line = n + 1;
-        let l = strip_comment(raw).trim();
+    for ln in lines {
+        let (file, line) = (ln.file, ln.line);
+        let l = strip_comment(ln.text).trim();
         if l.is_empty() || l.starts_with('&') {
             continue;
         }
@@ -278,6 +272,8 @@ pub fn parse_verbs(file: &str, text: &str, inf: &Inflections) -> Result<VerbDict
 mod tests {
     use super::*;
 
+    use crate::dict::lines::lines_of;
+
     fn inf() -> Inflections {
         crate::dict::Dictionaries::bundled_inflections().unwrap()
     }
@@ -285,8 +281,10 @@ mod tests {
     #[test]
     fn blocks_sets_and_rules() {
         let d = parse_verbs(
-            "verbs.txt",
-            "&AGREEMENT = agreement | accord\n# c\nverb sign\n  057 * &AGREEMENT\n  057 *\nverb urge @appeal\n",
+            &lines_of(
+                "verbs.txt",
+                "&AGREEMENT = agreement | accord\n# c\nverb sign\n  057 * &AGREEMENT\n  057 *\nverb urge @appeal\n",
+            ),
             &inf(),
         )
         .unwrap();
@@ -301,14 +299,18 @@ mod tests {
 
     #[test]
     fn bad_code_and_unknown_set_are_reported_with_their_line() {
-        let e = parse_verbs("verbs.txt", "verb sign\n  57 *\n", &inf()).unwrap_err();
+        let e = parse_verbs(&lines_of("verbs.txt", "verb sign\n  57 *\n"), &inf()).unwrap_err();
         assert_eq!(
             e.to_string(),
             "verbs.txt:2: \"57\" is not a CAMEO event code"
         );
-        let e = parse_verbs("verbs.txt", "verb sign\n\n  057 * &NOPE\n", &inf()).unwrap_err();
+        let e = parse_verbs(
+            &lines_of("verbs.txt", "verb sign\n\n  057 * &NOPE\n"),
+            &inf(),
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "verbs.txt:3: unknown set &NOPE");
-        let e = parse_verbs("verbs.txt", "  057 *\n", &inf()).unwrap_err();
+        let e = parse_verbs(&lines_of("verbs.txt", "  057 *\n"), &inf()).unwrap_err();
         assert!(e.to_string().contains("outside a verb"));
     }
 }
