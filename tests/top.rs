@@ -168,4 +168,36 @@ fn top_shows_each_stage_live_and_quits_on_q() {
             "NumMentions of the latest revision"
         );
     }
+
+    // `consume --format` writes the topic's events as run and export do.
+    let consume = |format: &str| {
+        let out = Command::new(dragoman_bin())
+            .args(["consume", "--topic", &topic, "--format", format])
+            .envs(&env.vars)
+            .output()
+            .expect("dragoman consume");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        consume("gdelt"),
+        text,
+        "consume --format gdelt is the export"
+    );
+    let table = consume("table");
+    assert!(table.starts_with("DATE        CODE  EVENT"), "{table}");
+    assert_eq!(
+        table.lines().count(),
+        latest.len() + 1,
+        "one line per event"
+    );
+    assert_eq!(
+        consume("jsonl").lines().count(),
+        records.len(),
+        "every revision"
+    );
 }

@@ -170,6 +170,22 @@ pub fn write_records<W: Write>(
     Ok(tally)
 }
 
+/// `dragoman consume --format`: the records of the events topic written as events.
+pub fn consume_events(records: &[Record], topic: &str, format: Format) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let width = table_width(stdout.is_terminal());
+    let mut sink = EventSink::new(format, io::BufWriter::new(stdout.lock()), width);
+    write_records(records, topic, &mut sink)?;
+    sink.finish()?;
+    Ok(())
+}
+
+/// The format `consume` uses: the one asked for; else a table when standard output is a
+/// terminal and the topic is the events topic; else the records as they are (`None`).
+pub fn consume_format(asked: Option<Format>, topic: &str, events_topic: &str) -> Option<Format> {
+    asked.or_else(|| (topic == events_topic && stdout_is_terminal()).then_some(Format::Table))
+}
+
 pub fn output(path: &str) -> anyhow::Result<Box<dyn Write>> {
     Ok(if path == "-" {
         Box::new(io::BufWriter::new(io::stdout().lock()))
@@ -187,5 +203,14 @@ mod tests {
     fn only_dragoman_events_are_read() {
         assert!(parse_event(b"{}").unwrap_err().starts_with("not an event"));
         assert!(parse_event(b"not json").is_err());
+    }
+
+    #[test]
+    fn consume_keeps_the_format_asked_for_and_other_topics_as_they_are() {
+        assert_eq!(
+            consume_format(Some(Format::Gdelt), "t", "events"),
+            Some(Format::Gdelt)
+        );
+        assert_eq!(consume_format(None, "articles.raw", "events"), None);
     }
 }

@@ -247,6 +247,10 @@ pub struct ConsumeArgs {
     /// Print each record as a JSON object with partition, offset, key and headers.
     #[arg(long)]
     pub meta: bool,
+    /// Events as jsonl, table, gdelt or csv, as `dragoman run` writes them (default for the
+    /// events topic: a table when standard output is a terminal; else the records as they are).
+    #[arg(long, conflicts_with = "meta", value_parser = crate::cmd_export::format_parser())]
+    pub format: Option<dragoman_export::Format>,
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
@@ -255,6 +259,12 @@ pub struct ConsumeArgs {
 pub fn consume(args: &ConsumeArgs) -> anyhow::Result<()> {
     let cfg = args.kafka.load()?;
     let records = read_topic(&cfg.kafka, &args.topic, Duration::from_secs(args.timeout))?;
+    let events = crate::cmd_export::consume_format(args.format, &args.topic, &cfg.topics.events);
+    if let Some(format) = events.filter(|_| !args.meta) {
+        crate::cmd_export::consume_events(&records, &args.topic, format)?;
+        eprintln!("consume: {} records from {}", records.len(), args.topic);
+        return Ok(());
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for r in &records {
