@@ -549,6 +549,10 @@ fn read_with_gdelt_py(
     eprintln!("gdeltPyR read {} rows of 61 columns", got.len());
 }
 
+/// The reader and the versions it was tested with (pandas and numpy pinned too: a later major
+/// version may change what read_csv makes of the columns).
+const GDELT_READER: [&str; 3] = ["gdelt==0.1.14", "pandas==3.1.1", "numpy==2.4.6"];
+
 /// A virtual environment with gdeltPyR, made once under target/ (`pip install gdelt==0.1.14`);
 /// its python, or `None` (with the reason printed) where it cannot be made.
 fn gdelt_venv() -> Option<PathBuf> {
@@ -558,7 +562,8 @@ fn gdelt_venv() -> Option<PathBuf> {
     let venv = target.join("gdelt-reader-venv");
     let python = venv.join("bin/python");
     let ready = venv.join(".installed");
-    if ready.exists() {
+    // Made before with these versions: use it.
+    if std::fs::read_to_string(&ready).is_ok_and(|v| v == GDELT_READER.join("\n")) {
         return Some(python);
     }
     let skip = |why: String| {
@@ -583,25 +588,22 @@ fn gdelt_venv() -> Option<PathBuf> {
         Err(e) => return skip(format!("no python3: {e}")),
     }
     let pip = Command::new(building.join("bin/pip"))
-        .args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "gdelt==0.1.14",
-        ])
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(GDELT_READER)
         .output();
     match pip {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
             let _ = std::fs::remove_dir_all(&building);
             return skip(format!(
-                "pip install gdelt==0.1.14: {}",
+                "pip install {}: {}",
+                GDELT_READER.join(" "),
                 String::from_utf8_lossy(&o.stderr)
             ));
         }
         Err(e) => return skip(format!("pip: {e}")),
     }
-    std::fs::write(building.join(".installed"), "gdelt==0.1.14\n").unwrap();
+    std::fs::write(building.join(".installed"), GDELT_READER.join("\n")).unwrap();
     let _ = std::fs::remove_dir_all(&venv);
     if std::fs::rename(&building, &venv).is_err() {
         // Another test process won the race: use its environment.

@@ -35,7 +35,11 @@ pub fn top(args: &TopArgs) -> anyhow::Result<()> {
     if !interactive {
         eprintln!("top: reading {} every {refresh:?}", addrs.join(", "));
         top::run_plain(&targets, refresh, args.frames, &mut io::stdout().lock())?;
-        eprintln!("top: stopped: {} frames printed", args.frames.unwrap_or(0));
+        let n = args.frames.unwrap_or(0);
+        eprintln!(
+            "top: stopped: {n} frame{} printed",
+            if n == 1 { "" } else { "s" }
+        );
         return Ok(());
     }
     let why = top::run_interactive(targets.clone(), refresh)?;

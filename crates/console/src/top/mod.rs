@@ -41,6 +41,7 @@ fn frame(
     cur: &[Scrape],
     prev: Option<&[Scrape]>,
     refresh: Duration,
+    keys: &str,
 ) -> Vec<String> {
     let mut rows: Vec<Row> = targets
         .iter()
@@ -50,7 +51,7 @@ fn frame(
         .collect();
     view::sort(&mut rows);
     let title = format!(
-        "dragoman top: {} service{}, every {:.0?}, q quits{:>28}",
+        "dragoman top: {} service{}, every {:.0?}{keys}{:>28}",
         targets.len(),
         if targets.len() == 1 { "" } else { "s" },
         refresh,
@@ -76,7 +77,7 @@ pub fn run_plain(
         if printed > 0 {
             writeln!(out)?;
         }
-        for line in frame(targets, &cur, Some(&prev), refresh) {
+        for line in frame(targets, &cur, Some(&prev), refresh, "") {
             writeln!(out, "{line}")?;
         }
         out.flush()?;
@@ -153,7 +154,7 @@ pub fn run_interactive(targets: Vec<Target>, refresh: Duration) -> io::Result<St
             fresh = true;
         }
         if let (true, Some(c)) = (fresh, &cur) {
-            lines = frame(&targets, c, prev.as_deref(), refresh);
+            lines = frame(&targets, c, prev.as_deref(), refresh, ", q quits");
             dirty = true;
         }
     }
