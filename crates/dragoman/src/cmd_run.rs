@@ -39,7 +39,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let width = cmd_export::table_width(to_terminal);
     let mut output = EventSink::new(format, cmd_export::output(&args.output)?, width);
     let mut err = io::stderr();
-    let mut progress = Progress::new("dragoman run", err.is_terminal(), input_bytes, started);
+    // The progress line shares no terminal with the events: where the events scroll by, they
+    // are the progress, and a redrawn line would land in the middle of theirs.
+    let show_progress = err.is_terminal() && !to_terminal;
+    let mut progress = Progress::new("dragoman run", show_progress, input_bytes, started);
     eprintln!(
         "dragoman run: articles from {}, events as {format} to {}, every stage in this process \
          (no broker)",
@@ -93,6 +96,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 candidate.evidence.sentence_index,
                 candidate.article.id
             );
+        }
+        // Events reach a terminal as each article is coded, not a buffer at a time.
+        if to_terminal && !output_closed {
+            match output.flush() {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => output_closed = true,
+                other => other?,
+            }
         }
         if output_closed {
             break;

@@ -130,6 +130,11 @@ impl<W: Write> EventSink<W> {
         Ok(())
     }
 
+    /// Flushes what was written so far (the formats that hold events back keep them).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// A tombstone: the event is gone (only the one-row-per-event formats can act on it).
     pub fn remove(&mut self, event_id: &str) {
         self.latest.remove(event_id);
