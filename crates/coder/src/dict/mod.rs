@@ -2,6 +2,7 @@
 //! or PETRARCH-2's.
 
 pub mod actors;
+pub mod check;
 pub mod compose;
 pub mod facts;
 pub mod lines;

@@ -408,6 +408,7 @@ fn new_block(rest: &str) -> Block {
             after: Vec::new(),
             rule: lemma.clone().into(),
             specificity: 0,
+            origin: None,
         });
     }
     b
@@ -474,6 +475,7 @@ fn parse_pattern(
         after,
         rule: format!("{lemma} {}", body.trim().to_ascii_lowercase()).into(),
         specificity: spec,
+        origin: Some((file.into(), line as u32)),
     }))
 }
 

@@ -45,6 +45,17 @@ pub enum Family {
 }
 
 impl Family {
+    pub const ALL: [Family; 8] = [
+        Family::Intent,
+        Family::Appeal,
+        Family::Demand,
+        Family::Reject,
+        Family::Threaten,
+        Family::Negate,
+        Family::Attempt,
+        Family::Speech,
+    ];
+
     pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "intent" => Family::Intent,
@@ -79,6 +90,8 @@ pub struct Pattern {
     pub rule: Box<str>,
     /// Number of word elements: more words, more specific.
     pub specificity: u8,
+    /// Where it was written (file and line), for `dragoman dict check`.
+    pub origin: Option<(Box<str>, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -260,6 +273,7 @@ pub fn parse_verbs(lines: &[Line], inf: &Inflections) -> Result<VerbDict, DictEr
             after,
             rule: rule.into(),
             specificity,
+            origin: Some((file.into(), line as u32)),
         });
     }
     if let Some(b) = current.take() {
