@@ -140,14 +140,19 @@ pub fn parse_event(bytes: &[u8]) -> Result<Event, String> {
 }
 
 /// Writes the events of a topic's records; a record with a key and no value (a tombstone on
-/// a compacted topic) removes its event.
+/// a compacted topic) removes its event. Records are taken partition by partition, in offset
+/// order: a read interleaves partitions as their fetches come back, and the rows' order (the
+/// order event ids are first seen) must not depend on it. An event's revisions share its key,
+/// so its partition.
 pub fn write_records<W: Write>(
     records: &[Record],
     topic: &str,
     sink: &mut EventSink<W>,
 ) -> anyhow::Result<Tally> {
     let mut tally = Tally::default();
-    for r in records {
+    let mut ordered: Vec<&Record> = records.iter().collect();
+    ordered.sort_by_key(|r| (r.partition, r.offset));
+    for r in ordered {
         tally.records += 1;
         let Some(value) = r.payload.as_deref() else {
             tally.tombstones += 1;
