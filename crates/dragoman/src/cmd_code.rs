@@ -1,14 +1,15 @@
 //! `dragoman code "a sentence"`: codes one sentence and shows how (tokens, actors, matched
 //! pattern, events), for whoever maintains the dictionaries.
 
-use anyhow::Context;
 use chrono::Utc;
-use dragoman_coder::Coder;
+use dragoman_runtime::config::Stage;
+use dragoman_runtime::Config;
 
 use crate::CodeArgs;
 
 pub fn code(args: &CodeArgs) -> anyhow::Result<()> {
-    let coder = Coder::bundled().context("loading the bundled dictionaries")?;
+    let cfg = Config::load(Stage::Run, args.config.as_deref())?;
+    let coder = crate::cmd_dict::coder(&cfg)?;
     let published = args.published.unwrap_or_else(|| Utc::now().date_naive());
     let explanation = coder.explain(&args.sentence, published);
     if args.json {

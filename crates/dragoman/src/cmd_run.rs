@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use anyhow::Context;
 use chrono::Utc;
-use dragoman_coder::Coder;
 use dragoman_console::progress::{Counts, Progress};
 use dragoman_dedup::Emit;
 use dragoman_export::{EventSink, Format};
@@ -22,9 +21,10 @@ use dragoman_runtime::Config;
 use crate::{cmd_export, RunArgs};
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
-    let config = pipeline_config(&Config::load(Stage::Run, args.config.as_deref())?);
+    let cfg = Config::load(Stage::Run, args.config.as_deref())?;
+    let config = pipeline_config(&cfg);
     let started = Instant::now();
-    let coder = Arc::new(Coder::bundled().context("loading the bundled dictionaries")?);
+    let coder = Arc::new(crate::cmd_dict::coder(&cfg)?);
     let mut pipeline = Pipeline::new(coder, config);
 
     let (input, input_bytes): (Box<dyn BufRead>, Option<u64>) = if args.input == "-" {

@@ -2,6 +2,7 @@
 //! the Kafka runtime, the embedded pipeline, the coder's explainer, and the Kafka tools.
 
 mod cmd_code;
+mod cmd_dict;
 mod cmd_export;
 mod cmd_kafka;
 mod cmd_run;
@@ -60,6 +61,8 @@ enum Command {
     /// The running services live: records in and out per second, lag, dead letters, p99,
     /// readiness, from their /metrics (q quits).
     Top(cmd_top::TopArgs),
+    /// The coder's dictionaries: `dict check [DIR]` reports every problem with file and line.
+    Dict(cmd_dict::DictArgs),
 }
 
 #[derive(clap::Args)]
@@ -93,6 +96,9 @@ pub struct CodeArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Its `[coder] dictionaries` names the dictionaries (also DRAGOMAN__CODER__DICTIONARIES).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -148,6 +154,7 @@ fn main() -> ExitCode {
         Command::Topics(args) => cmd_kafka::topics(&args),
         Command::Export(args) => cmd_export::export(&args),
         Command::Top(args) => cmd_top::top(&args),
+        Command::Dict(args) => cmd_dict::dict(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -78,7 +78,7 @@ pub struct ExtractProcessor {
 
 impl ExtractProcessor {
     pub fn new(cfg: &Config, metrics: &Arc<Metrics>) -> Result<Self, String> {
-        let coder = dragoman_coder::Coder::bundled().map_err(|e| format!("dictionaries: {e}"))?;
+        let coder = crate::cmd_dict::coder(cfg).map_err(|e| format!("{e:#}"))?;
         Ok(ExtractProcessor {
             extractor: Extractor::new(Arc::new(coder), cfg.extract.cache_size),
             output: Arc::from(cfg.topics.events_extracted.as_str()),

@@ -81,6 +81,7 @@ pub struct Config {
     pub ingest: IngestConfig,
     pub extract: ExtractConfig,
     pub dedup: DedupConfig,
+    pub coder: CoderConfig,
 }
 
 #[derive(Clone, Deserialize)]
@@ -235,6 +236,14 @@ pub struct IngestConfig {
 #[serde(deny_unknown_fields)]
 pub struct ExtractConfig {
     pub cache_size: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoderConfig {
+    /// A dictionary directory laid over the bundled dictionaries (or a PETRARCH-2 directory);
+    /// empty means the bundled ones alone.
+    pub dictionaries: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

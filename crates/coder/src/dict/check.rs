@@ -126,9 +126,9 @@ pub fn check(dir: Option<&Path>) -> Result<Report, DictError> {
     problems.sort();
     problems.dedup();
     let counts = vec![
-        (FILES[F::Verbs as usize].into(), d.verbs.pattern_count()),
-        (FILES[F::Words as usize].into(), d.words.classes.len()),
-        (FILES[F::Rules as usize].into(), d.rules.rules.len()),
+        ("verb patterns".into(), d.verbs.pattern_count()),
+        ("word classes".into(), d.words.classes.len()),
+        ("rules".into(), d.rules.rules.len()),
         ("actor phrases".into(), d.actors.phrases.len()),
     ];
     Ok(Report { problems, counts })
