@@ -9,8 +9,12 @@
 //! - `(event_id, revision)` is unique in `events`, and each event's revisions only go up in
 //!   topic order.
 //!
-//! What is valid, and what gives events, is decided by the same libraries run here on the same
-//! bytes (ingest's `clean`, the extractor), beside the pipeline, not by the generator's intent.
+//! What is valid, and what gives events, is decided by the embedded pipeline (`dragoman run`'s:
+//! ingest, extract and dedup in one process) run here on the same bytes, beside the services,
+//! not by the generator's intent; its own duplicates and regressions, if any, are printed
+//! beside the services' so that dedup's logic can be told from what the kills add. The
+//! services run on the default configuration (dedup's 72 h window included) but for the
+//! tests' shorter timeouts (tests/support).
 //!
 //! Knobs (environment): `DRAGOMAN_CHAOS_RECORDS` (default 20000), `DRAGOMAN_CHAOS_KILLS` (10),
 //! `DRAGOMAN_CHAOS_SEED` (default from the clock). The seed is printed: it replays the stream
@@ -27,6 +31,7 @@ use dragoman_e2e::{duplicate_revisions, free_port, json, Broker, Env, Record, Se
 use dragoman_ingest::IngestOptions;
 use dragoman_loadgen::{BadKind, Generator, LoadgenOptions, RecordKind};
 use dragoman_pipeline::{Pipeline, PipelineConfig, RecordOutcome};
+use dragoman_runtime::config::{Config, DedupEmit};
 use dragoman_runtime::tools::{list_topics, SimpleProducer};
 
 #[path = "support/chaos.rs"]
@@ -46,8 +51,6 @@ const START: Duration = Duration::from_secs(120);
 const QUIET_SAMPLES: usize = 5;
 /// A stage that holds no partition this long after the chaos is stuck.
 const STUCK: Duration = Duration::from_secs(90);
-/// Dedup's state window for this test (see the test for why).
-const STATE_WINDOW_HOURS: i64 = 2160;
 
 /// A record as sent to `articles.raw`, and what the generator meant by it.
 struct Sent {
@@ -252,14 +255,27 @@ struct Oracle {
     events: Vec<(String, u64)>,
 }
 
-fn oracle(records: &[Sent], ingest: IngestOptions, extract_cache_size: usize) -> Oracle {
+fn oracle(records: &[Sent], cfg: &Config) -> Oracle {
     let coder = Arc::new(dragoman_coder::Coder::bundled().expect("dictionaries"));
+    let ingest = IngestOptions {
+        max_bytes: cfg.ingest.max_bytes,
+    };
+    // The services' settings, as `dragoman run` takes them from the same configuration
+    // (cmd_run::pipeline_config; the library's defaults differ).
     let mut config = PipelineConfig {
         ingest: ingest.clone(),
-        extract_cache_size,
+        extract_cache_size: cfg.extract.cache_size,
         ..PipelineConfig::default()
     };
-    config.dedup.state_window = chrono::Duration::hours(STATE_WINDOW_HOURS);
+    let d = &cfg.dedup;
+    config.dedup.match_window_days = i64::from(d.match_window_days);
+    config.dedup.state_window = chrono::Duration::hours(i64::from(d.state_window_hours));
+    config.dedup.max_keys = d.max_keys;
+    config.dedup.copy_max_hamming = d.copy_max_hamming;
+    assert!(
+        matches!(d.emit, DedupEmit::Updates),
+        "the library's default, which the oracle keeps"
+    );
     let mut pipeline = Pipeline::new(coder, config);
     let mut candidates: HashMap<String, usize> = HashMap::new();
     let mut events = Vec::new();
@@ -508,26 +524,16 @@ fn kill_9s_and_a_broker_pause_lose_no_article_and_publish_no_revision_twice() {
 
     // A broker of its own: it is frozen once.
     let broker = Broker::start_on(free_port());
-    let mut env = Env::new("chaos", &broker.brokers());
-    // As in tests/crash.rs: the generated events' dates spread over weeks and dedup evicts by
-    // event time (72 h by default); an evicted event reported again may start over at
-    // revision 1. A window longer than the load keeps this test about delivery.
-    env.set(
-        "DRAGOMAN__DEDUP__STATE_WINDOW_HOURS",
-        STATE_WINDOW_HOURS.to_string(),
-    );
+    let env = Env::new("chaos", &broker.brokers());
     let cfg = env.config();
-    let opts = IngestOptions {
-        max_bytes: cfg.ingest.max_bytes,
-    };
     let partitions = cfg.topics.partitions as usize;
 
     // The embedded pipeline's verdicts, computed beside the services (they idle during
     // rebalances).
     let oracle = {
         let records = records.clone();
-        let cache = cfg.extract.cache_size;
-        std::thread::spawn(move || oracle(&records, opts, cache))
+        let cfg = cfg.clone();
+        std::thread::spawn(move || oracle(&records, &cfg))
     };
 
     let mut services: Vec<Service> = env.start_pipeline(START).into();
@@ -706,8 +712,8 @@ fn kill_9s_and_a_broker_pause_lose_no_article_and_publish_no_revision_twice() {
             }
         }
     }
-    // stage -> (article id, kind of record, (partition, offset) in articles.clean)
-    type Lost<'a> = (&'a str, &'a str, Option<(i32, i64)>);
+    // stage -> (article id, kind of record, (partition, offset) in articles.clean, record)
+    type Lost<'a> = (&'a str, &'a str, Option<(i32, i64)>, usize);
     let mut lost: BTreeMap<&str, Vec<Lost>> = BTreeMap::new();
     let (mut with_events, mut without_events, mut dead_lettered, mut twin_cited) = (0, 0, 0, 0);
     for (id, (candidates, i, twin)) in &articles {
@@ -739,6 +745,7 @@ fn kill_9s_and_a_broker_pause_lose_no_article_and_publish_no_revision_twice() {
                 *id,
                 records[*i].kind,
                 cleaned.get(&id_s).copied(),
+                *i,
             )),
             None if *candidates == 0 => without_events += 1,
             None => with_events += 1,
@@ -760,10 +767,16 @@ fn kill_9s_and_a_broker_pause_lose_no_article_and_publish_no_revision_twice() {
                     .map(|(p, (from, to, n))| format!("p{p}@{from}..{to} ({n})"))
                     .collect();
                 let ids: Vec<(&str, &str)> = v.iter().map(|x| (x.0, x.1)).collect();
+                // When they were sent, to set beside the kills.
+                let from = v.iter().map(|x| x.3).min().unwrap_or_default();
+                let to = v.iter().map(|x| x.3).max().unwrap_or_default();
                 format!(
-                    "{s}: {} (e.g. {}; in articles.clean at {})",
+                    "{s}: {} (e.g. {}; records #{from}..#{to}, sent {:.1}..{:.1} s into the \
+                     load; in articles.clean at {})",
                     v.len(),
                     first(&ids, 6),
+                    from as f64 / RATE,
+                    to as f64 / RATE,
                     if at.is_empty() {
                         "-".to_owned()
                     } else {
