@@ -115,6 +115,10 @@ impl Coder {
             ),
         };
         let classes = WordClasses::build(&d.words, &d.verbs)?;
+        let mut d = d;
+        if let Some(e) = d.verbs.resolve_guards(&classes).into_iter().next() {
+            return Err(e);
+        }
         Ok(Coder {
             actors,
             rules: d.rules.resolve(&classes)?,

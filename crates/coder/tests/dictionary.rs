@@ -59,3 +59,88 @@ fn user_directory_overrides_and_errors_name_the_file() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(Coder::from_dir(&dir).is_err());
 }
+
+/// A scratch directory for one test's dictionaries, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str, files: &[(&str, &str)]) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("dragoman-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (file, text) in files {
+            std::fs::write(dir.join(file), text).unwrap();
+        }
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn codes(coder: &Coder, sentence: &str) -> Vec<String> {
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+    let key = |a: &Option<dragoman_model::Actor>| a.as_ref().map_or("-".into(), |a| a.code.clone());
+    coder
+        .explain(sentence, date)
+        .events
+        .iter()
+        .map(|e| format!("{} {} {}", e.code, key(&e.source), key(&e.target)))
+        .collect()
+}
+
+#[test]
+fn a_guarded_pattern_matches_only_when_its_guard_holds() {
+    let s = Scratch::new(
+        "guard",
+        &[(
+            "verbs.txt",
+            "verb ambush\n  193 * + if target any armed\n  180 * +\n",
+        )],
+    );
+    let coder = Coder::load(Some(&s.0)).unwrap();
+    assert_eq!(
+        codes(&coder, "Rebels ambushed government soldiers near Goma."),
+        ["193 CODREB CODGOVMIL"]
+    );
+    assert_eq!(
+        codes(&coder, "Rebels ambushed villagers near Goma."),
+        ["180 CODREB CODCVL"]
+    );
+}
+
+#[test]
+fn a_user_directory_adds_to_the_bundled_dictionaries_and_replaces_by_key() {
+    let s = Scratch::new(
+        "overlay",
+        &[
+            (
+                "groups.txt",
+                "# test groups, written for this test\nMLIREB\tSahel Liberation Front\n",
+            ),
+            ("facts.txt", "roams MLIREB BFA NER\n"),
+        ],
+    );
+    let coder = Coder::load(Some(&s.0)).unwrap();
+    assert_eq!(
+        codes(
+            &coder,
+            "The Sahel Liberation Front attacked Burkinabe troops in Burkina Faso."
+        ),
+        ["190 BFAREB BFAMIL"]
+    );
+    // The bundled entries are still there.
+    assert_eq!(
+        codes(&coder, "Russia accused Ukraine of shelling civilians."),
+        ["1123 RUS UKR"]
+    );
+    let missing = s.0.join("no-such-dir");
+    let e = Coder::load(Some(&missing)).unwrap_err().to_string();
+    assert!(
+        e.contains("no-such-dir") && e.contains("does not exist"),
+        "{e}"
+    );
+}

@@ -447,7 +447,7 @@ fn lint_verbs(lines: &[Line], verbs: &VerbDict, p: &mut Problems) {
             let Some((file, line)) = &pat.origin else {
                 continue;
             };
-            let shape = format!("{:?}{:?}", pat.before, pat.after);
+            let shape = format!("{:?}{:?}{:?}", pat.before, pat.after, pat.guard);
             match first.get(&(b.noun, &*b.lemma, shape.clone())) {
                 Some((f, n)) => p.at(
                     file,

@@ -409,6 +409,7 @@ fn new_block(rest: &str) -> Block {
             rule: lemma.clone().into(),
             specificity: 0,
             origin: None,
+            guard: Vec::new(),
         });
     }
     b
@@ -476,6 +477,7 @@ fn parse_pattern(
         rule: format!("{lemma} {}", body.trim().to_ascii_lowercase()).into(),
         specificity: spec,
         origin: Some((file.into(), line as u32)),
+        guard: Vec::new(),
     }))
 }
 

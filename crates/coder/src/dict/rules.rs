@@ -63,7 +63,7 @@ keywords! {
 
 keywords! {
     /// The condition keywords (`source` and `target` begin role conditions).
-    pub enum CondKw { Code, Lemma, Noun, Verb, Passive, Words, Number }
+    pub enum CondKw { Code, Lemma, Noun, Verb, Passive, Family, Controlled, Words, Number }
 }
 
 keywords! {
@@ -251,6 +251,10 @@ pub enum Cond {
     Noun,
     Verb,
     Passive,
+    /// The modality: a control verb's family or an auxiliary's (`family intent appeal`).
+    Family(Vec<super::Family>),
+    /// Governed by a control verb.
+    Controlled,
     /// `none`, `some`, `single`, `several`.
     Role(Role, RoleKw),
     Members(Role, Quant, ActorTest),
@@ -329,7 +333,7 @@ impl RuleSet {
     }
 }
 
-fn resolve_cond(c: &mut Cond, classes: &WordClasses) -> Result<(), String> {
+pub(crate) fn resolve_cond(c: &mut Cond, classes: &WordClasses) -> Result<(), String> {
     match c {
         Cond::Lemma(w) | Cond::Word(_, _, w) | Cond::Prep(_, Some(w)) => w.resolve(classes),
         Cond::Words(_, w, except) => {
@@ -382,7 +386,7 @@ fn parse_window(t: &[&str]) -> Result<(Window, usize), String> {
     }
 }
 
-fn parse_cond(t: &[&str]) -> Result<Cond, String> {
+pub(crate) fn parse_cond(t: &[&str]) -> Result<Cond, String> {
     let (first, rest) = t.split_first().ok_or("a condition expected")?;
     if Syntax::parse(first) == Some(Syntax::Not) {
         return Ok(Cond::Not(Box::new(parse_cond(rest)?)));
@@ -408,6 +412,12 @@ fn parse_cond(t: &[&str]) -> Result<Cond, String> {
         CondKw::Noun => bare(Cond::Noun),
         CondKw::Verb => bare(Cond::Verb),
         CondKw::Passive => bare(Cond::Passive),
+        CondKw::Controlled => bare(Cond::Controlled),
+        CondKw::Family => Ok(Cond::Family(
+            rest.iter()
+                .map(|w| super::Family::parse(w).ok_or_else(|| format!("unknown family {w:?}")))
+                .collect::<Result<_, _>>()?,
+        )),
         CondKw::Words => {
             let (w, n) = parse_window(rest)?;
             let rest = &rest[n..];

@@ -18,7 +18,9 @@ use rustc_hash::FxHashMap;
 
 use dragoman_model::CameoTable;
 
+use crate::classes::WordClasses;
 use crate::dict::lines::{strip_comment, Line};
+use crate::dict::rules::{parse_cond, resolve_cond, Cond, Syntax};
 use crate::dict::Inflections;
 use crate::error::DictError;
 use crate::lexicon::{self, Form};
@@ -92,6 +94,9 @@ pub struct Pattern {
     pub specificity: u8,
     /// Where it was written (file and line), for `dragoman dict check`.
     pub origin: Option<(Box<str>, u32)>,
+    /// Conditions on the event the pattern would code (`if target all person; ...`): the
+    /// pattern matches only when they hold.
+    pub guard: Vec<Cond>,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +127,21 @@ impl VerbDict {
         self.blocks.iter().map(|b| b.patterns.len()).sum()
     }
 
+    /// The guards' word classes resolved; every class that is not there, with its pattern's
+    /// file and line.
+    pub fn resolve_guards(&mut self, classes: &WordClasses) -> Vec<DictError> {
+        let mut errors = Vec::new();
+        for p in self.blocks.iter_mut().flat_map(|b| b.patterns.iter_mut()) {
+            for c in &mut p.guard {
+                if let Err(m) = resolve_cond(c, classes) {
+                    let (file, line) = p.origin.clone().unwrap_or_default();
+                    errors.push(DictError::parse(&file, line as usize, m));
+                }
+            }
+        }
+        errors
+    }
+
     pub fn push_block(&mut self, block: Block) {
         let id = self.blocks.len() as u32;
         for (f, k) in &block.forms {
@@ -132,6 +152,14 @@ impl VerbDict {
         }
         self.blocks.push(block);
     }
+}
+
+/// A pattern's guard: conditions of `rules.txt` separated by `;`.
+fn parse_guard(tokens: &[&str]) -> Result<Vec<Cond>, String> {
+    let text = tokens.join(" ");
+    text.split(';')
+        .map(|c| parse_cond(&c.split_whitespace().collect::<Vec<_>>()))
+        .collect()
 }
 
 /// Parses `verbs.txt`. Codes are checked against the CAMEO table, so a typo is a load error.
@@ -228,7 +256,18 @@ pub fn parse_verbs(lines: &[Line], inf: &Inflections) -> Result<VerbDict, DictEr
         let mut after = Vec::new();
         let mut specificity = 0u8;
         let mut rule = String::from(&*block.lemma);
-        let rest: Vec<&str> = words.collect();
+        let all: Vec<&str> = words.collect();
+        let (rest, guard) = match all
+            .iter()
+            .position(|w| Syntax::parse(w) == Some(Syntax::If))
+        {
+            Some(i) => (
+                &all[..i],
+                parse_guard(&all[i + 1..]).map_err(|m| DictError::parse(file, line, m))?,
+            ),
+            None => (&all[..], Vec::new()),
+        };
+        let rest = rest.to_vec();
         // Without an explicit trigger, every element follows it.
         let mut seen_trigger = !rest.contains(&"*");
         for w in rest {
@@ -267,6 +306,19 @@ pub fn parse_verbs(lines: &[Line], inf: &Inflections) -> Result<VerbDict, DictEr
                 before.push(elem);
             }
         }
+        if !guard.is_empty() {
+            rule.push(' ');
+            rule.push_str(
+                &all[all.len()
+                    - all
+                        .iter()
+                        .rev()
+                        .take_while(|w| Syntax::parse(w) != Some(Syntax::If))
+                        .count()
+                    - 1..]
+                    .join(" "),
+            );
+        }
         block.patterns.push(Pattern {
             code,
             before,
@@ -274,6 +326,7 @@ pub fn parse_verbs(lines: &[Line], inf: &Inflections) -> Result<VerbDict, DictEr
             rule: rule.into(),
             specificity,
             origin: Some((file.into(), line as u32)),
+            guard,
         });
     }
     if let Some(b) = current.take() {

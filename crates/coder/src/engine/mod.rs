@@ -233,43 +233,46 @@ impl Engine<'_> {
         if r.consumed.contains(&tok) || self.not_an_event(r, group) {
             return;
         }
-        let Some((c, m)) = self.best_reading(r, group, trace.as_deref_mut()) else {
-            return;
+        // Patterns whose guard does not hold for the event they would code.
+        let mut refused: Vec<(u32, usize)> = Vec::new();
+        let (c, m, mo, passive, src, tgt) = loop {
+            let Some((c, m)) = self.best_reading(r, group, &refused, trace.as_deref_mut()) else {
+                return;
+            };
+            let block = &self.verbs.blocks[c.block as usize];
+            // Governed by a control verb that already produced the composed event.
+            let control = r.controlled.get(&tok).copied();
+            if control.is_none()
+                && block.family.is_some_and(|f| f != Family::Speech)
+                && r.controlled.values().any(|&(_, ct)| ct == tok)
+            {
+                return;
+            }
+            let mo = self.modality(r, c, control, block.patterns[m.pattern].code);
+            // "were put on alert": a verb whose participle is its base form.
+            let passive = !block.noun
+                && (c.form.is_participle()
+                    || (c.form == Form::Base && modality::after_aux(doc, tok, range)))
+                && self.passive(doc, tok, range);
+            let (src, tgt) = self.roles(r, tok, block.noun, &m, mo.controller, passive);
+            let guard = &block.patterns[m.pattern].guard;
+            if guard.is_empty() || {
+                let scene = self.scene(doc, &r.slots, range, c, &m, &mo, passive);
+                let draft = Draft::new(mo.code, src, tgt);
+                guard.iter().all(|g| scene.holds(g, &draft))
+            } {
+                break (c, m, mo, passive, src, tgt);
+            }
+            refused.push((c.block, m.pattern));
         };
         let block = &self.verbs.blocks[c.block as usize];
         let pattern = &block.patterns[m.pattern];
-        // Governed by a control verb that already produced the composed event.
-        let control = r.controlled.get(&tok).copied();
-        if control.is_none()
-            && block.family.is_some_and(|f| f != Family::Speech)
-            && r.controlled.values().any(|&(_, ct)| ct == tok)
-        {
-            return;
-        }
-        let mo = self.modality(r, c, control, pattern.code);
         r.consumed.push(tok);
         r.consumed.extend(m.consumed.iter().copied());
         if let Some(ct) = mo.controller {
             r.consumed.push(ct);
         }
-        // "were put on alert": a verb whose participle is its base form.
-        let passive = !block.noun
-            && (c.form.is_participle()
-                || (c.form == Form::Base && modality::after_aux(doc, tok, range)))
-            && self.passive(doc, tok, range);
-        let (src, tgt) = self.roles(r, tok, block.noun, &m, mo.controller, passive);
-        let scene = Scene::new(
-            doc,
-            &r.slots,
-            range,
-            tok,
-            &block.lemma,
-            self.words.block_classes[c.block as usize],
-            block.noun,
-            passive,
-            m.last,
-            self.groups,
-        );
+        let scene = self.scene(doc, &r.slots, range, c, &m, &mo, passive);
         let mut draft = Draft::new(mo.code, src, tgt);
         scene.apply(self.rules, Phase::Roles, &mut draft);
         let speaker = self.addressee_and_speaker(doc, range, &r.slots, tok, block, &mo, &mut draft);
@@ -288,6 +291,38 @@ impl Engine<'_> {
         }
         scene.apply(self.rules, Phase::Event, &mut draft);
         self.emit(&r.slots, draft, pattern, tok, mo.future, &mut r.events);
+    }
+}
+
+impl Engine<'_> {
+    /// What the rules see of a trigger.
+    #[allow(clippy::too_many_arguments)]
+    fn scene<'s, 'd>(
+        &'s self,
+        doc: &'s Doc<'d>,
+        slots: &'s [Slot<'d>],
+        range: (usize, usize),
+        c: Cand,
+        m: &Match,
+        mo: &modality::Modality,
+        passive: bool,
+    ) -> Scene<'s, 'd> {
+        let block = &self.verbs.blocks[c.block as usize];
+        let mut scene = Scene::new(
+            doc,
+            slots,
+            range,
+            c.tok,
+            &block.lemma,
+            self.words.block_classes[c.block as usize],
+            block.noun,
+            passive,
+            m.last,
+            self.groups,
+        );
+        scene.family = mo.family;
+        scene.controlled = mo.controller.is_some();
+        scene
     }
 }
 

@@ -334,7 +334,7 @@ impl Engine<'_> {
         // governed only for a specific reading ("threatened to declare a state of emergency").
         let codes = |c: &Cand| {
             let b = &self.verbs.blocks[c.block as usize];
-            self.best_pattern(doc, b, c, range, slots, &[])
+            self.best_pattern(doc, b, c, range, slots, &[], &[])
                 .is_some_and(|m| {
                     b.family != Some(Family::Speech) || b.patterns[m.pattern].code != "010"
                 })

@@ -7,6 +7,7 @@ use crate::dict::{Block, Elem};
 
 impl Engine<'_> {
     /// The best pattern of a block at a trigger.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn best_pattern(
         &self,
         doc: &Doc,
@@ -15,6 +16,7 @@ impl Engine<'_> {
         range: (usize, usize),
         slots: &[Slot],
         consumed: &[usize],
+        refused: &[(u32, usize)],
     ) -> Option<Match> {
         let clause_end = (c.tok + 1..range.1)
             .find(|&k| doc.is(k, CLAUSE_BREAK) && k > c.tok + 1)
@@ -26,6 +28,10 @@ impl Engine<'_> {
         let pattern_ids = &self.words.patterns[c.block as usize];
         for &pi in self.words.by_specificity[c.block as usize].iter() {
             let pi = pi as usize;
+            // A pattern whose guard did not hold here.
+            if refused.contains(&(c.block, pi)) {
+                continue;
+            }
             let p = &b.patterns[pi];
             let pids = &pattern_ids[pi];
             let mut m = Match {

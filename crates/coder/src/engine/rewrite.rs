@@ -13,6 +13,7 @@ use crate::dict::rules::{
     Action, ActorKw, ActorTest, Cond, Phase, Quant, Role, RoleKw, RuleSet, SlotKw, SlotTest,
     Window, WindowKw, WordSpec,
 };
+use crate::dict::Family;
 use crate::text::TokKind;
 
 /// An event between its pattern and its emission.
@@ -70,6 +71,11 @@ pub struct Scene<'s, 'd> {
     /// The last word the pattern matched.
     pub last: usize,
     pub groups: &'s AgentGroups,
+    /// The control verb's family ("urged X to": appeal), or the modality of an auxiliary
+    /// ("will": intent).
+    pub family: Option<Family>,
+    /// Governed by a control verb.
+    pub controlled: bool,
     clause_end: Cell<Option<usize>>,
 }
 
@@ -98,6 +104,8 @@ impl<'s, 'd> Scene<'s, 'd> {
             passive,
             last,
             groups,
+            family: None,
+            controlled: false,
             clause_end: Cell::new(None),
         }
     }
@@ -245,6 +253,11 @@ impl<'s, 'd> Scene<'s, 'd> {
         }
     }
 
+    /// Whether a condition holds for the draft.
+    pub fn holds(&self, c: &Cond, d: &Draft) -> bool {
+        self.cond(c, d)
+    }
+
     fn cond(&self, c: &Cond, d: &Draft) -> bool {
         let slot = |r: Role| d.role(r).map(|i| &self.slots[i]);
         match c {
@@ -253,6 +266,8 @@ impl<'s, 'd> Scene<'s, 'd> {
             Cond::Noun => self.noun,
             Cond::Verb => !self.noun,
             Cond::Passive => self.passive,
+            Cond::Family(fs) => self.family.is_some_and(|f| fs.contains(&f)),
+            Cond::Controlled => self.controlled,
             Cond::Role(r, kw) => match (kw, slot(*r)) {
                 (RoleKw::None, s) => s.is_none(),
                 (RoleKw::Some, s) => s.is_some(),
@@ -379,12 +394,29 @@ impl<'s, 'd> Scene<'s, 'd> {
         true
     }
 
-    /// Applies the rules of a phase, in order.
+    /// Applies the rules of a phase, in order; those that changed the draft are listed in
+    /// its `fired`.
     pub fn apply(&self, rules: &RuleSet, phase: Phase, d: &mut Draft) {
         for (i, r) in rules.rules.iter().enumerate() {
             if r.phase == phase && r.conds.iter().all(|c| self.cond(c, d)) {
-                self.act(&r.actions, d);
-                d.fired.push(i as u16);
+                let before = (
+                    d.code,
+                    d.src,
+                    d.tgt,
+                    d.people_target,
+                    d.people_source.clone(),
+                );
+                let done = self.act(&r.actions, d);
+                let after = (
+                    d.code,
+                    d.src,
+                    d.tgt,
+                    d.people_target,
+                    d.people_source.clone(),
+                );
+                if done && before != after {
+                    d.fired.push(i as u16);
+                }
             }
         }
     }

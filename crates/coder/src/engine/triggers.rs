@@ -116,6 +116,7 @@ impl Engine<'_> {
         &self,
         r: &Reading,
         group: &[Cand],
+        refused: &[(u32, usize)],
         trace: Option<&mut SentenceTrace>,
     ) -> Option<(Cand, Match)> {
         let (doc, range, slots, tok) = (r.doc, r.range, &r.slots[..], group[0].tok);
@@ -169,7 +170,7 @@ impl Engine<'_> {
             if !b.noun && matches!(c.form, Form::Base | Form::Third) && !finite {
                 continue;
             }
-            if let Some(m) = self.best_pattern(doc, b, c, range, slots, &r.consumed) {
+            if let Some(m) = self.best_pattern(doc, b, c, range, slots, &r.consumed, refused) {
                 let better = match &best {
                     None => true,
                     Some((bc, bm)) => {
