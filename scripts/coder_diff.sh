@@ -20,7 +20,9 @@
 #   moves with changes to ingest, dedup and the pipeline.
 #
 # A file is "identical", or "identical but for coder.dictionaries" (the field that names what
-# was loaded: its counts change with the bundled dictionaries), or it DIFFERS.
+# was loaded: its counts change with the bundled dictionaries), or "identical but for rule
+# names" (evidence.rule lists the rewrite rules that changed an event after its pattern, as
+# "attack > rule-name"), or it DIFFERS.
 # DICT=DIR codes with that dictionary directory laid over the bundled one (`code_corpus ...
 # DIR`, and DRAGOMAN__CODER__DICTIONARIES for `dragoman run`). EVENTS=0 skips the `dragoman
 # run` level.
@@ -103,6 +105,8 @@ fi
 
 status=0
 unlabelled() { jq -c 'del(.coder.dictionaries)' "$1"; }
+# The names of the rewrite rules an event's evidence.rule lists after its pattern (" > name").
+unnamed() { jq -c 'del(.coder.dictionaries) | .evidence.rule |= sub(" > .*$"; "")' "$1"; }
 for f in "$out"/*.jsonl; do
     name=$(basename "$f")
     base=$dir/base/$name
@@ -115,10 +119,14 @@ for f in "$out"/*.jsonl; do
         # coder.dictionaries names what was loaded: it differs with DICT, or when the bundled
         # dictionaries changed.
         printf '%-52s identical but for coder.dictionaries (%d lines)\n' "$name" "$(wc -l <"$f")"
+    elif cmp -s <(unnamed "$base") <(unnamed "$f"); then
+        n=$(diff <(unlabelled "$base") <(unlabelled "$f") | grep -c '^>' || true)
+        printf '%-52s identical but for rule names in evidence.rule (%d of %d lines)\n' \
+            "$name" "$n" "$(wc -l <"$f")"
     else
-        n=$(diff <(unlabelled "$base") <(unlabelled "$f") | grep -c '^[<>]' || true)
+        n=$(diff <(unnamed "$base") <(unnamed "$f") | grep -c '^[<>]' || true)
         printf '%-52s DIFFERS (%d lines changed)\n' "$name" "$n"
-        diff <(unlabelled "$base") <(unlabelled "$f") | head -6 | cut -c1-300
+        diff <(unnamed "$base") <(unnamed "$f") | head -6 | cut -c1-300
         status=1
     fi
 done

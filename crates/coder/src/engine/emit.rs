@@ -23,6 +23,9 @@ fn people(country: &Rc<str>, certainty: f32) -> ActorRef {
     }
 }
 
+/// Between the pattern and each rule in an event's `evidence.rule`.
+const RULE_SEPARATOR: &str = " > ";
+
 /// The agent of the people a rule makes.
 const CIVILIANS: &str = "CVL";
 
@@ -71,6 +74,12 @@ impl Engine<'_> {
         out: &mut Vec<RawEvent>,
     ) {
         let (src, tgt, code) = (draft.src, draft.tgt, draft.code);
+        // The pattern, then the rules that changed the event: "attack > violence-by-...".
+        let mut rule = pattern.rule.to_string();
+        for &i in &draft.fired {
+            rule.push_str(RULE_SEPARATOR);
+            rule.push_str(&self.rules.rules[usize::from(i)].name);
+        }
         let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
         let srcs: Vec<Option<&ActorRef>> = match src {
             Some(s) => slots[s].members.iter().map(Some).collect(),
@@ -92,7 +101,7 @@ impl Engine<'_> {
                 code,
                 source: s.cloned(),
                 target: t.cloned(),
-                rule: pattern.rule.to_string(),
+                rule: rule.clone(),
                 trigger: tok,
                 confidence,
                 future,
