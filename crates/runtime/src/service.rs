@@ -98,6 +98,13 @@ pub trait Processor: Send {
     /// Partitions no longer owned: drop their state.
     fn revoked(&mut self, _partitions: &[i32]) {}
 
+    /// A stage with a changelog: `partition`'s state is restored and consumption resumes at
+    /// `committed` (the group's committed offset; `None` when it has none). State written for
+    /// input records at or after it may describe outputs that were never sent: under
+    /// at-least-once delivery a record's outputs go out only after its changelog records are
+    /// acknowledged, so a crash between the two leaves the changelog ahead of the output.
+    fn resumed(&mut self, _partition: i32, _committed: Option<i64>) {}
+
     /// One changelog record of `partition`, replayed in order before the partition's first
     /// input record. `value` is `None` for a deletion.
     fn restore(
@@ -160,6 +167,64 @@ enum OutKind {
 struct Ack {
     token: Option<Token>,
     kind: OutKind,
+    /// The deferred outputs this changelog record releases once acknowledged.
+    defer: Option<u64>,
+}
+
+/// Outputs of one input record held back until its changelog records are acknowledged
+/// (stages with a changelog, at-least-once): an output is never out before the state that
+/// produced it is durable, so a restarted stage never publishes it a second time.
+struct Deferred {
+    waiting: u32,
+    token: Option<Token>,
+    outputs: Vec<(OutputRecord, OutKind)>,
+}
+
+/// Deferred outputs by id, and those released, in release order, for the loop to send.
+#[derive(Default)]
+struct Holds {
+    next: u64,
+    waiting: HashMap<u64, Deferred>,
+    ready: Vec<(OutputRecord, OutKind, Option<Token>)>,
+}
+
+impl Holds {
+    fn hold(
+        &mut self,
+        waiting: u32,
+        token: Option<Token>,
+        outputs: Vec<(OutputRecord, OutKind)>,
+    ) -> u64 {
+        self.next += 1;
+        self.waiting.insert(
+            self.next,
+            Deferred {
+                waiting,
+                token,
+                outputs,
+            },
+        );
+        self.next
+    }
+
+    fn release(&mut self, id: u64) {
+        let Some(d) = self.waiting.get_mut(&id) else {
+            return;
+        };
+        d.waiting = d.waiting.saturating_sub(1);
+        if d.waiting == 0 {
+            let d = self.waiting.remove(&id).expect("present");
+            let token = d.token;
+            self.ready
+                .extend(d.outputs.into_iter().map(|(o, k)| (o, k, token)));
+        }
+    }
+
+    fn drop_partitions(&mut self, partitions: &[i32]) {
+        let gone = |t: &Option<Token>| t.is_some_and(|t| partitions.contains(&t.partition));
+        self.waiting.retain(|_, d| !gone(&d.token));
+        self.ready.retain(|(_, _, t)| !gone(t));
+    }
 }
 
 /// A record whose delivery failed for good (librdkafka gave up): sent again by the loop, so
@@ -183,6 +248,7 @@ struct ProducerCtx {
     retries: Arc<Mutex<Vec<Retry>>>,
     exactly_once: bool,
     fatal: Fatal,
+    holds: Arc<Mutex<Holds>>,
 }
 
 /// The producer refused `error` because of the record's size: it will never take it whole.
@@ -236,6 +302,9 @@ impl ProducerContext for ProducerCtx {
                 if ack.kind == OutKind::Output {
                     self.svc.metrics().records_out.inc();
                 }
+                if let Some(id) = ack.defer {
+                    lock(&self.holds).release(id);
+                }
                 if let Some(token) = ack.token {
                     lock(&self.tracker).acked(token);
                 }
@@ -279,6 +348,7 @@ struct Shared<P> {
     failure: Mutex<Option<ServiceError>>,
     /// Set when the producer cannot go on.
     fatal: Fatal,
+    holds: Arc<Mutex<Holds>>,
 }
 
 /// The open transaction (exactly-once): next offsets consumed in it, per partition.
@@ -323,7 +393,7 @@ impl<P: Processor + 'static> ConsumerContext for ConsumerCtx<P> {
         }
     }
 
-    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Assign(tpl) => {
                 let partitions = partitions_of(tpl, &self.shared.spec.input);
@@ -338,6 +408,13 @@ impl<P: Processor + 'static> ConsumerContext for ConsumerCtx<P> {
                     tracing::error!(error = %e, "state restore failed");
                     *lock(&self.shared.failure) = Some(e);
                     return;
+                }
+                if self.shared.spec.changelog.is_some() && !partitions.is_empty() {
+                    let committed = committed_offsets(consumer, tpl, &self.shared.spec.input);
+                    let mut processor = lock(&self.shared.processor);
+                    for p in &partitions {
+                        processor.resumed(*p, committed.get(p).copied());
+                    }
                 }
                 lock(&self.shared.processor).assigned(&partitions);
                 self.shared.health.set(Condition::Group, true, "");
@@ -363,6 +440,27 @@ impl<P: Processor + 'static> ConsumerContext for ConsumerCtx<P> {
             }
         }
     }
+}
+
+/// The group's committed offsets of `topic`'s partitions in `tpl` (none when the broker does
+/// not answer: a stage then treats the whole restored state as possibly ahead of its output).
+fn committed_offsets<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    tpl: &TopicPartitionList,
+    topic: &str,
+) -> HashMap<i32, i64> {
+    let mut out = HashMap::new();
+    match consumer.committed_offsets(tpl.clone(), Duration::from_secs(10)) {
+        Ok(committed) => {
+            for e in committed.elements() {
+                if let (true, Offset::Offset(o)) = (e.topic() == topic, e.offset()) {
+                    out.insert(e.partition(), o);
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "reading the committed offsets after a restore"),
+    }
+    out
 }
 
 fn partitions_of(tpl: &TopicPartitionList, topic: &str) -> Vec<i32> {
@@ -409,9 +507,23 @@ impl<P: Processor + 'static> Shared<P> {
             }
             return;
         }
-        if let Err(e) = self.producer.flush(self.budget()) {
-            tracing::warn!(error = %e, "flush did not finish: unacknowledged records stay uncommitted and will be consumed again");
+        // Flushing acknowledges changelog records, which releases held outputs: send those
+        // and flush again until nothing is held.
+        let deadline = Instant::now() + self.budget();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if let Err(e) = self.producer.flush(left) {
+                tracing::warn!(error = %e, "flush did not finish: unacknowledged records stay uncommitted and will be consumed again");
+                break;
+            }
+            let released = !lock(&self.holds).ready.is_empty();
+            if !released || left.is_zero() || !self.send_released() {
+                break;
+            }
         }
+        // Outputs still held for partitions that leave this instance are not sent: the next
+        // owner consumes their records again from the committed offset.
+        lock(&self.holds).drop_partitions(revoked);
         let mut offsets = lock(&self.tracker).take_committable();
         {
             let mut tracker = lock(&self.tracker);
@@ -591,6 +703,69 @@ impl<P: Processor + 'static> Shared<P> {
         );
         self.health.set(Condition::Processor, true, "");
         Ok(())
+    }
+
+    /// Sends one output; one too large for the producer goes to the dead-letter topic `dlq`
+    /// truncated instead (the dead letter of `input` when there is one, else the output):
+    /// never retried forever.
+    fn send_output(
+        &self,
+        out: &OutputRecord,
+        kind: OutKind,
+        token: Option<Token>,
+        defer: Option<u64>,
+        dlq: &Arc<str>,
+        input: Option<&InputRecord<'_>>,
+    ) -> Sent {
+        let sent = self.send(out, Box::new(Ack { token, kind, defer }));
+        if sent != Sent::TooLarge {
+            return sent;
+        }
+        let stage = self.spec.stage.as_str();
+        let why = "an output of this record is too large to produce";
+        let whole = match (kind, input) {
+            (OutKind::DeadLetter, _) => out.clone(),
+            (_, Some(input)) => dead_letter(dlq, stage, "too_large", why, input),
+            (_, None) => OutputRecord {
+                topic: dlq.clone(),
+                key: out.key.clone(),
+                payload: out.payload.clone(),
+                partition: None,
+                headers: vec![
+                    (HEADER_STAGE, stage.as_bytes().to_vec()),
+                    (HEADER_REASON, b"too_large".to_vec()),
+                    (HEADER_MESSAGE, why.as_bytes().to_vec()),
+                ],
+            },
+        };
+        if kind != OutKind::DeadLetter {
+            self.metrics.dlq("too_large");
+        }
+        let ack = Box::new(Ack {
+            token,
+            kind: OutKind::DeadLetter,
+            defer,
+        });
+        match self.send(&truncated(&whole), ack) {
+            Sent::TooLarge => {
+                lock(&self.fatal)
+                    .get_or_insert_with(|| "a truncated dead letter is still too large".into());
+                Sent::Failed
+            }
+            sent => sent,
+        }
+    }
+
+    /// Sends the outputs whose changelog records were acknowledged since the last call.
+    fn send_released(&self) -> bool {
+        let ready = std::mem::take(&mut lock(&self.holds).ready);
+        let dlq: Arc<str> = Arc::from(self.cfg.topics.dlq_of(&self.spec.input));
+        for (out, kind, token) in ready {
+            if self.send_output(&out, kind, token, None, &dlq, None) != Sent::Queued {
+                return false;
+            }
+        }
+        true
     }
 
     /// Sends one record, waiting while librdkafka's queue is full. When shutdown interrupts
@@ -796,6 +971,7 @@ where
     let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
     let retries = Arc::new(Mutex::new(Vec::new()));
     let fatal: Fatal = Arc::new(Mutex::new(None));
+    let holds = Arc::new(Mutex::new(Holds::default()));
     let mut pcfg = client_config(&cfg.kafka);
     pcfg.set(
         "statistics.interval.ms",
@@ -827,6 +1003,7 @@ where
         retries: retries.clone(),
         exactly_once,
         fatal: fatal.clone(),
+        holds: holds.clone(),
     })?;
     if exactly_once {
         let mut backoff = Duration::from_millis(250);
@@ -857,6 +1034,7 @@ where
         txn: Mutex::new(Txn::default()),
         failure: Mutex::new(None),
         fatal: fatal.clone(),
+        holds,
     });
 
     let mut ccfg = client_config(&cfg.kafka);
@@ -913,6 +1091,7 @@ where
             break Err(ServiceError::Producer(why));
         }
         resend_failed(&shared, &retries, &mut resends);
+        shared.send_released();
 
         match consumer.poll(Duration::from_millis(100)) {
             None => {}
@@ -980,33 +1159,31 @@ where
                     }
                     token
                 };
-                let mut all_sent = true;
-                for (out, kind) in &outputs {
-                    let mut sent = shared.send(out, Box::new(Ack { token, kind: *kind }));
-                    if sent == Sent::TooLarge {
-                        // What cannot be produced whole goes to the dead-letter topic
-                        // truncated, with its original size and hash: never retried forever.
-                        let whole = if *kind == OutKind::DeadLetter {
-                            out.clone()
-                        } else {
-                            let why = "an output of this record is too large to produce";
-                            dead_letter(&dlq_topic, stage, "too_large", why, &input)
-                        };
-                        if *kind != OutKind::DeadLetter {
-                            metrics.dlq("too_large");
-                        }
-                        let ack = Box::new(Ack {
-                            token,
-                            kind: OutKind::DeadLetter,
-                        });
-                        sent = shared.send(&truncated(&whole), ack);
-                        if sent == Sent::TooLarge {
-                            lock(&fatal).get_or_insert_with(|| {
-                                "a truncated dead letter is still too large".into()
-                            });
-                            sent = Sent::Failed;
-                        }
+                // A stage with a changelog, at least once: the other outputs wait for the
+                // changelog records (see `Holds`).
+                let (now, later): (Vec<_>, Vec<_>) = outputs
+                    .into_iter()
+                    .partition(|(_, kind)| exactly_once || *kind != OutKind::Output);
+                let defer = if later.is_empty() {
+                    None
+                } else {
+                    let changelog = now.iter().filter(|(_, k)| *k == OutKind::Changelog).count();
+                    if changelog == 0 {
+                        None
+                    } else {
+                        Some(lock(&shared.holds).hold(changelog as u32, token, later.clone()))
                     }
+                };
+                let send_now: Vec<_> = if defer.is_some() {
+                    now
+                } else {
+                    now.into_iter().chain(later).collect()
+                };
+                let mut all_sent = true;
+                for (out, kind) in &send_now {
+                    let defer = defer.filter(|_| *kind == OutKind::Changelog);
+                    let sent =
+                        shared.send_output(out, *kind, token, defer, &dlq_topic, Some(&input));
                     if sent != Sent::Queued {
                         all_sent = false;
                         break;
@@ -1413,4 +1590,59 @@ pub fn header_str<'a>(
         .find(|h| h.key == key)
         .and_then(|h| h.value)
         .and_then(|v| std::str::from_utf8(v).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(name: &str) -> (OutputRecord, OutKind) {
+        let topic: Arc<str> = Arc::from("events");
+        (
+            OutputRecord::new(topic, None, name.as_bytes().to_vec()),
+            OutKind::Output,
+        )
+    }
+
+    fn token(partition: i32, offset: i64) -> Option<Token> {
+        Some(Token {
+            partition,
+            offset,
+            generation: 1,
+        })
+    }
+
+    fn names(h: &Holds) -> Vec<String> {
+        h.ready
+            .iter()
+            .map(|(o, _, _)| String::from_utf8(o.payload.clone().unwrap()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn outputs_wait_for_every_changelog_record_of_their_input_and_leave_in_release_order() {
+        let mut h = Holds::default();
+        let a = h.hold(2, token(0, 1), vec![out("a1"), out("a2")]);
+        let b = h.hold(1, token(0, 2), vec![out("b")]);
+        h.release(a);
+        assert!(
+            h.ready.is_empty(),
+            "one of a's two changelog records is still unacknowledged"
+        );
+        h.release(b);
+        h.release(a);
+        assert_eq!(names(&h), ["b", "a1", "a2"]);
+        h.release(a);
+        assert_eq!(h.ready.len(), 3, "a stale release changes nothing");
+    }
+
+    #[test]
+    fn outputs_held_for_a_revoked_partition_are_never_sent() {
+        let mut h = Holds::default();
+        let a = h.hold(1, token(0, 1), vec![out("p0")]);
+        h.hold(1, token(1, 1), vec![out("p1")]);
+        h.release(a);
+        h.drop_partitions(&[0, 1]);
+        assert!(h.ready.is_empty() && h.waiting.is_empty());
+    }
 }
