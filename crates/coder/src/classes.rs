@@ -98,6 +98,8 @@ pub struct WordClasses {
     pub(crate) patterns: Vec<Vec<PatternIds>>,
     /// Per block, the classes of its lemma ("beat" is a verb of sports results).
     pub(crate) block_classes: Vec<ClassSet>,
+    /// Per block, its lemma's word id (0 when no pattern or rule names it).
+    pub(crate) block_ids: Vec<u32>,
     /// Per block, its pattern indices by decreasing specificity (ties in dictionary order):
     /// the first that matches is the one that wins, so the rest need not be tried.
     pub(crate) by_specificity: Vec<Box<[u32]>>,
@@ -111,6 +113,15 @@ pub(crate) struct PatternIds {
 
 impl WordClasses {
     pub fn build(words: &WordDict, verbs: &VerbDict) -> Result<Self, DictError> {
+        Self::build_with(words, verbs, &[])
+    }
+
+    /// [`WordClasses::build`], with ids for more words: those the rules name literally.
+    pub fn build_with(
+        words: &WordDict,
+        verbs: &VerbDict,
+        extra: &[Box<str>],
+    ) -> Result<Self, DictError> {
         let mut names: Vec<Box<str>> = vec![Box::from("")];
         names.extend(KNOWN.iter().map(|(_, n)| file_name(n).into()));
         let mut map: FxHashMap<Box<str>, (ClassSet, u32)> = FxHashMap::default();
@@ -175,6 +186,13 @@ impl WordClasses {
                     .collect()
             })
             .collect();
+        for w in extra {
+            let id = &mut map.entry(w.clone()).or_default().1;
+            if *id == 0 {
+                next_id += 1;
+                *id = next_id;
+            }
+        }
         let by_specificity = verbs
             .blocks
             .iter()
@@ -189,8 +207,14 @@ impl WordClasses {
             .iter()
             .map(|b| map.get(&*b.lemma).map_or(ClassSet::default(), |e| e.0))
             .collect();
+        let block_ids = verbs
+            .blocks
+            .iter()
+            .map(|b| map.get(&*b.lemma).map_or(0, |e| e.1))
+            .collect();
         Ok(WordClasses {
             block_classes,
+            block_ids,
             map,
             phrases,
             names,
@@ -209,6 +233,11 @@ impl WordClasses {
 
     pub fn name(&self, c: Class) -> &str {
         self.names.get(usize::from(c.0)).map_or("", |n| n)
+    }
+
+    /// The id of a word a pattern or a rule names, 0 for any other word.
+    pub fn id(&self, w: &str) -> u32 {
+        self.map.get(w).map_or(0, |e| e.1)
     }
 
     /// The classes of a lower-case word.

@@ -46,6 +46,7 @@ pub struct Coder {
     verbs: VerbDict,
     classes: WordClasses,
     rules: RuleSet,
+    rule_index: engine::rewrite::RuleIndex,
     facts: Facts,
     groups: AgentGroups,
     compose: ComposeTable,
@@ -114,13 +115,16 @@ impl Coder {
                 d.actors.phrases.len()
             ),
         };
-        let classes = WordClasses::build(&d.words, &d.verbs)?;
+        let mut literal = d.rules.literal_words();
+        literal.extend(d.verbs.guard_words());
+        let classes = WordClasses::build_with(&d.words, &d.verbs, &literal)?;
         let mut d = d;
         if let Some(e) = d.verbs.resolve_guards(&classes).into_iter().next() {
             return Err(e);
         }
         Ok(Coder {
             actors,
+            rule_index: engine::rewrite::RuleIndex::build(&d.rules),
             rules: d.rules.resolve(&classes)?,
             groups: AgentGroups::from_facts(&d.facts),
             facts: d.facts,
@@ -279,6 +283,7 @@ impl Coder {
             verbs: &self.verbs,
             words: &self.classes,
             rules: &self.rules,
+            rule_index: &self.rule_index,
             facts: &self.facts,
             groups: &self.groups,
             compose: &self.compose,

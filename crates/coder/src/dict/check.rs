@@ -481,7 +481,9 @@ fn lint_words(d: &Dictionaries, p: &mut Problems) {
 
 /// Rules: classes and agents they name exist, and a code they ask for can be made.
 fn lint_rules(d: &Dictionaries, agents: &HashSet<&str>, p: &mut Problems) {
-    let classes = match WordClasses::build(&d.words, &d.verbs) {
+    let mut literal = d.rules.literal_words();
+    literal.extend(d.verbs.guard_words());
+    let classes = match WordClasses::build_with(&d.words, &d.verbs, &literal) {
         Ok(c) => c,
         Err(e) => return p.error(e),
     };

@@ -105,6 +105,16 @@ keywords! {
 pub struct CodePat {
     pub code: Box<str>,
     pub prefix: bool,
+    /// The code's bytes packed for a compare without a call (codes have at most 4 digits).
+    key: u32,
+}
+
+/// Up to the first four bytes of a code, packed.
+#[inline]
+fn pack(code: &str) -> u32 {
+    let b = code.as_bytes();
+    let byte = |i: usize| u32::from(b.get(i).copied().unwrap_or(0));
+    (byte(0) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3)
 }
 
 impl CodePat {
@@ -126,14 +136,25 @@ impl CodePat {
         Ok(CodePat {
             code: code.into(),
             prefix,
+            key: pack(code),
         })
     }
 
+    #[inline]
     pub fn matches(&self, code: &str) -> bool {
+        let n = self.code.len();
+        if n > 4 || code.len() > 4 {
+            return if self.prefix {
+                code.starts_with(&*self.code)
+            } else {
+                *code == *self.code
+            };
+        }
         if self.prefix {
-            code.starts_with(&*self.code)
+            let mask = u32::MAX.checked_shl(32 - 8 * n as u32).unwrap_or(0);
+            code.len() >= n && pack(code) & mask == self.key
         } else {
-            *code == *self.code
+            code.len() == n && pack(code) == self.key
         }
     }
 }
@@ -145,13 +166,15 @@ fn code_of(w: &str) -> Result<&'static str, String> {
         .ok_or_else(|| format!("{w:?} is not a CAMEO event code"))
 }
 
-/// Words as written in a rule: literal words and `&classes`; the classes are resolved against
-/// the word classes when the coder is built.
+/// Words as written in a rule: literal words and `&classes`; both are resolved against the
+/// word classes when the coder is built (classes to their bits, words to their ids).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WordSpec {
     pub words: Vec<Box<str>>,
     pub names: Vec<Box<str>>,
     pub classes: Vec<Class>,
+    /// The words' ids ([`WordClasses::id`]).
+    pub ids: Vec<u32>,
 }
 
 impl WordSpec {
@@ -172,13 +195,14 @@ impl WordSpec {
         Ok(s)
     }
 
-    /// Whether a word (with its classes) is one of these.
+    /// Whether a word, by its id and classes, is one of these.
     #[inline]
-    pub fn has(&self, word: &str, classes: ClassSet) -> bool {
-        self.classes.iter().any(|&c| classes.has(c)) || self.words.iter().any(|w| **w == *word)
+    pub fn has(&self, id: u32, classes: ClassSet) -> bool {
+        self.classes.iter().any(|&c| classes.has(c)) || (id != 0 && self.ids.contains(&id))
     }
 
     fn resolve(&mut self, classes: &WordClasses) -> Result<(), String> {
+        self.ids = self.words.iter().map(|w| classes.id(w)).collect();
         self.classes = self
             .names
             .iter()
@@ -269,6 +293,7 @@ pub enum Cond {
 
 /// A test of `slot`; `(a, b | c)` is a choice of conjunctions.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
 pub enum SlotTest {
     Test {
         kw: SlotKw,
@@ -313,6 +338,20 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// Every word the rules name as it is written, for [`WordClasses::build`] to give it an id.
+    pub fn literal_words(&self) -> Vec<Box<str>> {
+        let mut out = Vec::new();
+        for r in &self.rules {
+            r.conds.iter().for_each(|c| cond_words(c, &mut out));
+            for a in &r.actions {
+                if let Action::Select { tests, .. } = a {
+                    test_words(tests, &mut out);
+                }
+            }
+        }
+        out
+    }
+
     /// The rules with their word classes resolved: an unknown class is an error at the rule's
     /// line.
     pub fn resolve(&self, classes: &WordClasses) -> Result<RuleSet, DictError> {
@@ -330,6 +369,34 @@ impl RuleSet {
             }
         }
         Ok(out)
+    }
+}
+
+/// The literal words of a condition.
+pub(crate) fn cond_words(c: &Cond, out: &mut Vec<Box<str>>) {
+    match c {
+        Cond::Lemma(w) | Cond::Word(_, _, w) | Cond::Prep(_, Some(w)) => {
+            out.extend(w.words.iter().cloned())
+        }
+        Cond::Words(_, w, except) => {
+            out.extend(w.words.iter().cloned());
+            out.extend(except.iter().flat_map(|e| e.words.iter().cloned()));
+        }
+        Cond::Not(c) => cond_words(c, out),
+        _ => {}
+    }
+}
+
+fn test_words(tests: &[SlotTest], out: &mut Vec<Box<str>>) {
+    for t in tests {
+        match t {
+            SlotTest::Test { words, more, .. } => {
+                for w in [words, more].into_iter().flatten() {
+                    out.extend(w.words.iter().cloned());
+                }
+            }
+            SlotTest::Either(alts) => alts.iter().for_each(|a| test_words(a, out)),
+        }
     }
 }
 

@@ -127,6 +127,17 @@ impl VerbDict {
         self.blocks.iter().map(|b| b.patterns.len()).sum()
     }
 
+    /// Every word the guards name as it is written.
+    pub fn guard_words(&self) -> Vec<Box<str>> {
+        let mut out = Vec::new();
+        for p in self.blocks.iter().flat_map(|b| b.patterns.iter()) {
+            p.guard
+                .iter()
+                .for_each(|c| crate::dict::rules::cond_words(c, &mut out));
+        }
+        out
+    }
+
     /// The guards' word classes resolved; every class that is not there, with its pattern's
     /// file and line.
     pub fn resolve_guards(&mut self, classes: &WordClasses) -> Vec<DictError> {

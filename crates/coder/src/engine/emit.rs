@@ -75,11 +75,18 @@ impl Engine<'_> {
     ) {
         let (src, tgt, code) = (draft.src, draft.tgt, draft.code);
         // The pattern, then the rules that changed the event: "attack > violence-by-...".
-        let mut rule = pattern.rule.to_string();
-        for &i in &draft.fired {
-            rule.push_str(RULE_SEPARATOR);
-            rule.push_str(&self.rules.rules[usize::from(i)].name);
-        }
+        let named;
+        let rule: &str = if draft.fired.is_empty() {
+            &pattern.rule
+        } else {
+            let mut r = pattern.rule.to_string();
+            for &i in &draft.fired {
+                r.push_str(RULE_SEPARATOR);
+                r.push_str(&self.rules.rules[usize::from(i)].name);
+            }
+            named = r;
+            &named
+        };
         let conf_base = 0.45 + 0.1 * f32::from(pattern.specificity.min(3));
         let srcs: Vec<Option<&ActorRef>> = match src {
             Some(s) => slots[s].members.iter().map(Some).collect(),
@@ -101,7 +108,7 @@ impl Engine<'_> {
                 code,
                 source: s.cloned(),
                 target: t.cloned(),
-                rule: rule.clone(),
+                rule: rule.to_string(),
                 trigger: tok,
                 confidence,
                 future,

@@ -23,7 +23,7 @@ mod discourse;
 mod emit;
 mod modality;
 mod patterns;
-mod rewrite;
+pub(crate) mod rewrite;
 mod roles;
 mod sentence;
 mod triggers;
@@ -83,6 +83,8 @@ pub struct Slot<'d> {
     pub prep: Option<&'d str>,
     /// The word classes of that preposition.
     pub prep_classes: ClassSet,
+    /// Its word id ([`WordClasses::id`]).
+    pub prep_id: u32,
 }
 
 /// What the article said so far: names introduced, the last pair of parties, the last person.
@@ -148,6 +150,7 @@ pub struct Engine<'a> {
     pub verbs: &'a VerbDict,
     pub words: &'a WordClasses,
     pub rules: &'a RuleSet,
+    pub rule_index: &'a rewrite::RuleIndex,
     pub facts: &'a Facts,
     pub groups: &'a AgentGroups,
     pub compose: &'a ComposeTable,
@@ -274,7 +277,7 @@ impl Engine<'_> {
         }
         let scene = self.scene(doc, &r.slots, range, c, &m, &mo, passive);
         let mut draft = Draft::new(mo.code, src, tgt);
-        scene.apply(self.rules, Phase::Roles, &mut draft);
+        scene.apply(self.rules, self.rule_index, Phase::Roles, &mut draft);
         let speaker = self.addressee_and_speaker(doc, range, &r.slots, tok, block, &mo, &mut draft);
         r.speakers.extend(speaker);
         if let Some(t) = trace {
@@ -289,7 +292,7 @@ impl Engine<'_> {
         if mo.skip {
             return;
         }
-        scene.apply(self.rules, Phase::Event, &mut draft);
+        scene.apply(self.rules, self.rule_index, Phase::Event, &mut draft);
         self.emit(&r.slots, draft, pattern, tok, mo.future, &mut r.events);
     }
 }
@@ -313,7 +316,6 @@ impl Engine<'_> {
             slots,
             range,
             c.tok,
-            &block.lemma,
             self.words.block_classes[c.block as usize],
             block.noun,
             passive,
@@ -321,6 +323,7 @@ impl Engine<'_> {
             self.groups,
         );
         scene.family = mo.family;
+        scene.lemma_id = self.words.block_ids[c.block as usize];
         scene.controlled = mo.controller.is_some();
         scene
     }

@@ -63,8 +63,9 @@ pub struct Scene<'s, 'd> {
     pub slots: &'s [Slot<'d>],
     pub range: (usize, usize),
     pub tok: usize,
-    pub lemma: &'s str,
     pub lemma_classes: ClassSet,
+    /// The lemma's word id, 0 when no rule or pattern names it.
+    pub lemma_id: u32,
     /// The trigger's block is a noun's.
     pub noun: bool,
     pub passive: bool,
@@ -86,7 +87,6 @@ impl<'s, 'd> Scene<'s, 'd> {
         slots: &'s [Slot<'d>],
         range: (usize, usize),
         tok: usize,
-        lemma: &'s str,
         lemma_classes: ClassSet,
         noun: bool,
         passive: bool,
@@ -98,7 +98,6 @@ impl<'s, 'd> Scene<'s, 'd> {
             slots,
             range,
             tok,
-            lemma,
             lemma_classes,
             noun,
             passive,
@@ -106,6 +105,7 @@ impl<'s, 'd> Scene<'s, 'd> {
             groups,
             family: None,
             controlled: false,
+            lemma_id: 0,
             clause_end: Cell::new(None),
         }
     }
@@ -124,7 +124,7 @@ impl<'s, 'd> Scene<'s, 'd> {
     }
 
     fn word_is(&self, k: usize, w: &WordSpec) -> bool {
-        k < self.doc.words.len() && w.has(self.doc.w(k), self.doc.classes[k])
+        k < self.doc.words.len() && w.has(self.doc.ids[k], self.doc.classes[k])
     }
 
     /// The tokens a window covers.
@@ -231,7 +231,7 @@ impl<'s, 'd> Scene<'s, 'd> {
     fn prep(s: &Slot, w: Option<&WordSpec>) -> bool {
         match w {
             None => s.prep.is_none(),
-            Some(w) => s.prep.is_some_and(|p| w.has(p, s.prep_classes)),
+            Some(w) => s.prep.is_some() && w.has(s.prep_id, s.prep_classes),
         }
     }
 
@@ -262,7 +262,7 @@ impl<'s, 'd> Scene<'s, 'd> {
         let slot = |r: Role| d.role(r).map(|i| &self.slots[i]);
         match c {
             Cond::Code(pats) => pats.iter().any(|p| p.matches(d.code)),
-            Cond::Lemma(w) => w.has(self.lemma, self.lemma_classes),
+            Cond::Lemma(w) => w.has(self.lemma_id, self.lemma_classes),
             Cond::Noun => self.noun,
             Cond::Verb => !self.noun,
             Cond::Passive => self.passive,
@@ -395,29 +395,81 @@ impl<'s, 'd> Scene<'s, 'd> {
     }
 
     /// Applies the rules of a phase, in order; those that changed the draft are listed in
-    /// its `fired`.
-    pub fn apply(&self, rules: &RuleSet, phase: Phase, d: &mut Draft) {
-        for (i, r) in rules.rules.iter().enumerate() {
-            if r.phase == phase && r.conds.iter().all(|c| self.cond(c, d)) {
-                let before = (
-                    d.code,
-                    d.src,
-                    d.tgt,
-                    d.people_target,
-                    d.people_source.clone(),
-                );
-                let done = self.act(&r.actions, d);
-                let after = (
-                    d.code,
-                    d.src,
-                    d.tgt,
-                    d.people_target,
-                    d.people_source.clone(),
-                );
-                if done && before != after {
-                    d.fired.push(i as u16);
-                }
+    /// its `fired`. Only the rules whose codes admit the draft's code are tried (`index`).
+    pub fn apply(&self, rules: &RuleSet, index: &RuleIndex, phase: Phase, d: &mut Draft) {
+        let mut list = index.rules_for(phase, d.code);
+        let mut pos = 0;
+        while let Some(&i) = list.get(pos) {
+            pos += 1;
+            let r = &rules.rules[usize::from(i)];
+            if !r.conds.iter().all(|c| self.cond(c, d)) {
+                continue;
+            }
+            let before = (
+                d.code,
+                d.src,
+                d.tgt,
+                d.people_target,
+                d.people_source.clone(),
+            );
+            let done = self.act(&r.actions, d);
+            let after = (
+                d.code,
+                d.src,
+                d.tgt,
+                d.people_target,
+                d.people_source.clone(),
+            );
+            if done && before != after {
+                d.fired.push(i);
+            }
+            if d.code != before.0 {
+                // A new code admits other rules: go on with those after this one.
+                list = index.rules_for(phase, d.code);
+                pos = list.partition_point(|&j| j <= i);
             }
         }
+    }
+}
+
+/// For each phase and CAMEO code, the rules a draft of that code can meet: those whose `code`
+/// conditions admit it, and those without one, in file order.
+#[derive(Debug, Default)]
+pub struct RuleIndex {
+    by_code: rustc_hash::FxHashMap<&'static str, [Box<[u16]>; 2]>,
+    all: [Box<[u16]>; 2],
+}
+
+impl RuleIndex {
+    pub fn build(rules: &RuleSet) -> RuleIndex {
+        let admits = |r: &crate::dict::rules::Rule, code: &str| {
+            r.conds.iter().all(|c| match c {
+                Cond::Code(pats) => pats.iter().any(|p| p.matches(code)),
+                _ => true,
+            })
+        };
+        let list = |phase: Phase, code: Option<&str>| -> Box<[u16]> {
+            rules
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.phase == phase && code.is_none_or(|c| admits(r, c)))
+                .map(|(i, _)| i as u16)
+                .collect()
+        };
+        let phases = [Phase::Roles, Phase::Event];
+        let by_code = dragoman_model::CameoTable::global()
+            .iter()
+            .map(|c| (c.code, phases.map(|p| list(p, Some(c.code)))))
+            .collect();
+        RuleIndex {
+            by_code,
+            all: phases.map(|p| list(p, None)),
+        }
+    }
+
+    fn rules_for(&self, phase: Phase, code: &str) -> &[u16] {
+        let p = phase as usize;
+        self.by_code.get(code).map_or(&self.all[p], |l| &l[p])
     }
 }

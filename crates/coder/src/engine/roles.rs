@@ -312,6 +312,7 @@ fn new_slot<'d>(
         members,
         prep: p.map(|k| doc.w(k)),
         prep_classes: p.map_or(ClassSet::default(), |k| doc.classes[k]),
+        prep_id: p.map_or(0, |k| doc.ids[k]),
     }
 }
 
