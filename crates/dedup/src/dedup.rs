@@ -16,7 +16,9 @@
 //!    and the epoch too when an event of that hash may have been published before (below).
 //! 3. A match, and the article was counted already (same article id, or same content from
 //!    the same outlet) with this same sentence: a **redelivery**. Nothing is published and
-//!    state does not change, so a redelivered record never changes the output twice.
+//!    state does not change, so a redelivered record never changes the output twice (but
+//!    for an event restored *in doubt*, published again under its next revision: see "Event
+//!    ids" below).
 //! 4. A match, and the article is new to the event but its text is the same (content hash)
 //!    or nearly so (SimHash within `copy_max_hamming` bits) as an article already counted:
 //!    a syndicated **copy**. It counts as a mention, an article and (if the outlet is new)
@@ -68,10 +70,58 @@
 //! clock in nanoseconds, past any count; a changelog written before meta records (events, no
 //! meta record) does not say what left state, so every new event is salted.
 //!
-//! Not covered here: under at-least-once delivery, a dedup that dies after its event is
-//! acknowledged but before the changelog record is, processes the candidate again without
-//! it, and publishes the same (event_id, revision) again: the same report and counts, a
-//! later `mentions.last_seen`. `delivery = "exactly_once"` excludes it.
+//! ## A dedup killed between its changelog and its output
+//!
+//! Under at-least-once delivery the runtime sends a record's event only once that record's
+//! changelog records are acknowledged, and commits its input offset only once the event is
+//! acknowledged too. (It used to send both at once: a dedup killed after its event was
+//! acknowledged but before the changelog record was restored the older state and published
+//! the same (event_id, revision) again.) A dedup killed in between now leaves its changelog
+//! *ahead* of its output: the restarted deduplicator restores a revision that may never have
+//! been published, and the replayed record, already counted, is a redelivery that publishes
+//! nothing. That revision would be lost; for a new event, the whole event.
+//!
+//! So every changelog value records its *origin*: the input offset of the record that
+//! produced its revision (the changelog partition is the input partition, so the offset
+//! names the record). After the restore the runtime tells [`Deduplicator::resume`] the
+//! group's committed offset, where consumption resumes: every restored event whose origin is
+//! at or after it is *in doubt*, since the outputs of those records may not have been
+//! acknowledged (no committed offset: every event of known origin is). The next candidate
+//! that reaches an event in doubt publishes it, and clears the doubt:
+//!
+//! - a report (an update or a copy) as usual: one new revision;
+//! - a redelivery (usually the replayed record that produced the revision in doubt) as the
+//!   event's state under the next revision: the same counts, with the actors and evidence of
+//!   that candidate, an article the event counts, as every revision's are (the report that
+//!   made the revision in doubt is not kept in state; when the candidate is the replayed
+//!   record, it is that report). The new revision goes to the changelog like any other,
+//!   with the candidate's offset, so a dedup killed again before it is published publishes
+//!   the revision after it next time. Counted in [`DedupStats::republished`].
+//!
+//! The revision in doubt may or may not have been published: its number is skipped either
+//! way, so no (event_id, revision) is published twice, revisions only go up, and the latest
+//! revision of every event is published. Downstream may see a revision number skipped, or
+//! the same counts under two revisions. Under `emit = "first"` an event in doubt is
+//! published by whatever reaches it, since the revision lost may be its first.
+//!
+//! The doubt is a bit in the slot (in its padding: no memory per event), set for the events
+//! written in the in-flight window only; restore keeps the origins (8 bytes an event) until
+//! `resume` or the first candidate, which drops them. Values of encoding version 2, written
+//! before origins, have an unknown origin and are never in doubt: the version that wrote them
+//! sent events without waiting for the changelog (its failure was the duplicate, which a
+//! doubt does not undo), and a rolling upgrade stops it gracefully, drained and committed,
+//! after which nothing restored is past the committed offset. Taking them in doubt would not
+//! make ids more unique (publishing a state again under the next revision is always safe) and
+//! would publish every restored event once more on its next redelivery. A deduplicator fed
+//! without offsets ([`Deduplicator::process`], the embedded pipeline, which never restores)
+//! writes unknown origins: nothing is in doubt and the output is unchanged. Under
+//! `delivery = "exactly_once"` the changelog and the output commit together, so nothing
+//! restored is past the committed offset either.
+//!
+//! Not covered: an event in doubt that leaves state before a candidate reaches it (the bound
+//! evicts it while the replay creates events, or the window, when its tombstone was not
+//! durable) is not published again; its report, replayed, comes back as a new event under a
+//! new id, as any report of an event that left state does.
 //!
 //! # Windows
 //!
@@ -193,7 +243,8 @@ pub struct Outcome {
     pub kind: DecisionKind,
     /// The revision to publish (keyed by its `event_id`), if any.
     pub event: Option<Event>,
-    /// Changelog records to write, in order, before the input offset is committed.
+    /// Changelog records to write, in order. A service sends the event once they are
+    /// acknowledged (and commits the input offset once the event is).
     pub changelog: Vec<ChangelogRecord>,
     /// Events that left state because the window moved past them.
     pub evicted_window: u32,
@@ -217,6 +268,10 @@ pub struct DedupStats {
     /// New events whose id carries the epoch salt, because an event of the same group, date
     /// and place may have left state before (see the module documentation).
     pub salted: u64,
+    /// Restored events whose latest revision may never have been published, published again
+    /// under the next revision when a redelivery reached them (see the module documentation,
+    /// "Event ids"). Counted under [`DecisionKind::Redelivery`] as well.
+    pub republished: u64,
 }
 
 impl DedupStats {
@@ -295,6 +350,12 @@ pub struct Deduplicator {
     /// written again with the outcome that changed it.
     written: Option<Meta>,
     restored: Restored,
+    /// The origin (input offset) of each event restored since the last candidate, by slot
+    /// number (-1: unknown), for [`Deduplicator::resume`]. 8 bytes per event while a
+    /// partition is being restored, dropped by `resume` or by the first candidate.
+    restored_origins: Vec<i64>,
+    /// Live events whose `doubt` is set: at most those written in the in-flight window.
+    in_doubt: usize,
     outlets: Outlets,
     stats: DedupStats,
 }
@@ -328,6 +389,8 @@ impl Deduplicator {
             meta: Meta::NEW,
             written: None,
             restored: Restored::default(),
+            restored_origins: Vec::new(),
+            in_doubt: 0,
             outlets: Outlets::default(),
             stats: DedupStats::default(),
         }
@@ -358,12 +421,37 @@ impl Deduplicator {
     /// event's `first_seen`/`last_seen`, and bounds the dates accepted); tests pass explicit
     /// times. A candidate dated outside the accepted dates is a [`Rejection`] and changes
     /// nothing.
+    ///
+    /// The changelog values it writes do not know the candidate's input offset, so nothing
+    /// restored from them is ever in doubt: a service uses [`Deduplicator::process_from`].
     pub fn process(
         &mut self,
         candidate: &CandidateEvent,
         now: DateTime<Utc>,
     ) -> Result<Outcome, Rejection> {
-        let (mut out, publish) = self.decide(candidate, now)?;
+        self.process_at(candidate, now, None)
+    }
+
+    /// [`Deduplicator::process`] of the candidate read at input offset `offset` (of the
+    /// partition this deduplicator serves): the changelog records the offset with the
+    /// revision it produces, so that a restored deduplicator knows which revisions may not
+    /// have been published ([`Deduplicator::resume`]).
+    pub fn process_from(
+        &mut self,
+        candidate: &CandidateEvent,
+        now: DateTime<Utc>,
+        offset: i64,
+    ) -> Result<Outcome, Rejection> {
+        self.process_at(candidate, now, Some(offset))
+    }
+
+    fn process_at(
+        &mut self,
+        candidate: &CandidateEvent,
+        now: DateTime<Utc>,
+        origin: Option<i64>,
+    ) -> Result<Outcome, Rejection> {
+        let (mut out, publish) = self.decide(candidate, now, origin)?;
         out.event = publish.map(|i| {
             let slot = self.slot(i);
             let with_location = !slot_has_location(slot);
@@ -382,15 +470,68 @@ impl Deduplicator {
         candidate: CandidateEvent,
         now: DateTime<Utc>,
     ) -> Result<Outcome, Rejection> {
-        let (mut out, publish) = self.decide(&candidate, now)?;
+        self.process_owned_at(candidate, now, None)
+    }
+
+    /// [`Deduplicator::process_owned`] of the candidate read at input offset `offset`, as
+    /// [`Deduplicator::process_from`]: what a service calls.
+    pub fn process_owned_from(
+        &mut self,
+        candidate: CandidateEvent,
+        now: DateTime<Utc>,
+        offset: i64,
+    ) -> Result<Outcome, Rejection> {
+        self.process_owned_at(candidate, now, Some(offset))
+    }
+
+    fn process_owned_at(
+        &mut self,
+        candidate: CandidateEvent,
+        now: DateTime<Utc>,
+        origin: Option<i64>,
+    ) -> Result<Outcome, Rejection> {
+        let (mut out, publish) = self.decide(&candidate, now, origin)?;
         out.event = publish.map(|i| build_event(self.slot(i), candidate, &self.outlets));
         Ok(out)
+    }
+
+    /// Restored events whose latest revision may never have been published (set by
+    /// [`Deduplicator::resume`], cleared as candidates reach them or as they leave state).
+    pub fn in_doubt(&self) -> usize {
+        self.in_doubt
+    }
+
+    /// Called once the changelog is restored, with the group's committed offset of the input
+    /// partition (where consumption resumes; `None` when the group has none, and every input
+    /// record may be consumed again). Every restored event whose latest revision was produced
+    /// by the record at that offset or after it is *in doubt*: its changelog record is
+    /// durable, but its output may not be (a stage sends an output only once the changelog
+    /// records of its input record are acknowledged, and commits the input offset only once
+    /// the output is too). The next candidate that reaches it publishes it under the next
+    /// revision, even a redelivery (see the module documentation, "Event ids"). Events whose
+    /// origin is unknown (changelog version 2, or written by [`Deduplicator::process`]) are
+    /// not in doubt. Returns how many events are in doubt.
+    pub fn resume(&mut self, committed: Option<i64>) -> usize {
+        let origins = std::mem::take(&mut self.restored_origins);
+        for (i, &origin) in origins.iter().enumerate() {
+            if origin < 0 || committed.is_some_and(|c| origin < c) {
+                continue;
+            }
+            if let Some(Some(s)) = self.slots.get_mut(i) {
+                if !s.doubt {
+                    s.doubt = true;
+                    self.in_doubt += 1;
+                }
+            }
+        }
+        self.in_doubt
     }
 
     fn decide(
         &mut self,
         candidate: &CandidateEvent,
         now: DateTime<Utc>,
+        origin: Option<i64>,
     ) -> Result<(Outcome, Option<u32>), Rejection> {
         let day = candidate.event_date.num_days_from_ce();
         let today = now.date_naive().num_days_from_ce();
@@ -427,9 +568,26 @@ impl Deduplicator {
         let now_s = unix_u32(now);
 
         let publish = if let Some(i) = self.find(group, day, place, &incoming) {
-            self.merge(i, candidate, &incoming, place, now_s, &mut out);
+            self.merge(i, candidate, &incoming, place, now_s, origin, &mut out);
+            let s = self.slots[i as usize]
+                .as_mut()
+                .expect("matched slot is live");
+            let doubt = std::mem::take(&mut s.doubt);
+            if doubt {
+                self.in_doubt -= 1;
+                if out.kind == DecisionKind::Redelivery {
+                    // Its latest revision may never have been published: publish its state
+                    // again, under a revision number that was not.
+                    s.revision += 1;
+                    out.changelog.push(ChangelogRecord {
+                        key: s.key(),
+                        value: Some(s.encode(&self.outlets, origin)),
+                    });
+                    self.stats.republished += 1;
+                }
+            }
             let publish = out.kind != DecisionKind::Redelivery && self.config.emit == Emit::Updates;
-            publish.then_some(i)
+            (publish || doubt).then_some(i)
         } else {
             self.make_room(&mut out);
             // An event of this group, date and place may have been published and have left
@@ -444,7 +602,7 @@ impl Deduplicator {
             slot.anchor = w.max(day);
             out.changelog.push(ChangelogRecord {
                 key: slot.key(),
-                value: Some(slot.encode(&self.outlets)),
+                value: Some(slot.encode(&self.outlets, origin)),
             });
             Some(self.insert(slot))
         };
@@ -514,7 +672,7 @@ impl Deduplicator {
                 }
             }
             Some(v) => {
-                let slot = match Slot::decode(key, v, &mut self.outlets) {
+                let (slot, origin) = match Slot::decode_with_origin(key, v, &mut self.outlets) {
                     Ok(s) => s,
                     Err(e) => {
                         self.lose();
@@ -525,27 +683,33 @@ impl Deduplicator {
                 if !self.restored.meta {
                     self.legacy_watermark(&slot);
                 }
-                match existing {
+                let i = match existing {
                     Some(i) => {
                         let old = self.slot_mut(i);
                         let (chain, prev, next) = (old.chain, old.lru_prev, old.lru_next);
                         let moved = old.anchor != slot.anchor;
                         let anchor = slot.anchor;
+                        let doubted = old.doubt;
                         *old = Slot {
                             chain,
                             lru_prev: prev,
                             lru_next: next,
                             ..slot
                         };
+                        self.in_doubt -= usize::from(doubted);
                         if moved {
                             self.days.entry(anchor).or_default().push(i);
                         }
                         self.touch(i);
+                        i
                     }
-                    None => {
-                        self.insert(slot);
-                    }
+                    None => self.insert(slot),
+                };
+                let at = i as usize;
+                if self.restored_origins.len() <= at {
+                    self.restored_origins.resize(at + 1, -1);
                 }
+                self.restored_origins[at] = origin.unwrap_or(-1);
             }
         }
         self.stats.restored_records += 1;
@@ -600,6 +764,8 @@ impl Deduplicator {
     ///   nanoseconds, far above any count of evictions) and every new event is salted.
     fn settle(&mut self, now: DateTime<Utc>) {
         self.restored.pending = false;
+        // Not resumed (no committed offset to compare with): nothing is in doubt.
+        self.restored_origins = Vec::new();
         if self.restored.events && !self.restored.meta {
             self.meta.left = i32::MAX;
         }
@@ -753,6 +919,7 @@ impl Deduplicator {
         None
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn merge(
         &mut self,
         i: u32,
@@ -760,6 +927,7 @@ impl Deduplicator {
         inc: &Incoming,
         place: u64,
         now_s: u32,
+        origin: Option<i64>,
         out: &mut Outcome,
     ) {
         let max_hamming = self.config.copy_max_hamming;
@@ -864,7 +1032,7 @@ impl Deduplicator {
         }
         out.changelog.push(ChangelogRecord {
             key: s.key(),
-            value: Some(s.encode(&self.outlets)),
+            value: Some(s.encode(&self.outlets, origin)),
         });
         if moved {
             self.days.entry(anchor).or_default().push(i);
@@ -906,6 +1074,7 @@ impl Deduplicator {
     fn remove(&mut self, i: u32) -> Slot {
         self.lru_unlink(i);
         let s = self.slots[i as usize].take().expect("removed slot is live");
+        self.in_doubt -= usize::from(s.doubt);
         // The slot is already out of `slots`, so its own head entry is recognised by index.
         let slots = &self.slots;
         let mut head = NIL;
@@ -1130,6 +1299,7 @@ fn new_slot(
         code_len,
         precision: precision_to_u8(c.date_precision),
         n_recs: 1,
+        doubt: false,
         blob,
     }
 }
@@ -1351,7 +1521,7 @@ impl Deduplicator {
         self.slots
             .iter()
             .flatten()
-            .map(|s| (s.key(), s.encode(&self.outlets)))
+            .map(|s| (s.key(), s.encode(&self.outlets, None)))
             .collect()
     }
 }
@@ -3179,5 +3349,330 @@ mod tests {
             assert!(ledger.published > 1500, "{}", ledger.published);
             let _ = s;
         }
+    }
+    /// The meta record and the event records of an outcome, as a service writes them.
+    fn event_of(out: &Outcome) -> (&str, u32, (u32, u32, u32, u32)) {
+        let e = out.event.as_ref().expect("an event is published");
+        let m = &e.mentions;
+        (
+            e.event_id.as_str(),
+            e.revision,
+            (
+                m.num_mentions,
+                m.num_articles,
+                m.num_sources,
+                m.num_independent,
+            ),
+        )
+    }
+
+    #[test]
+    fn a_revision_whose_output_may_be_lost_is_published_again_under_the_next_revision() {
+        // Offsets 10 and 11 of the input partition. 10 is done (its changelog record and its
+        // event acknowledged, its offset committed); for 11 the changelog record is
+        // acknowledged and then the process dies, before its event is.
+        let (copies, _, fourth) = issue_articles();
+        let now = noon(3, 22);
+        for emit in [Emit::Updates, Emit::First] {
+            let config = DedupConfig {
+                emit,
+                ..Default::default()
+            };
+            let mut d = Deduplicator::new(config.clone());
+            let mut log = Vec::new();
+            let a = cand(&copies[0], "RUS", "LBY", "057", 22);
+            let b = cand(&copies[1], "RUS", "LBY", "057", 22);
+            let first = d.process_from(&a, now, 10).unwrap();
+            let (id, rev, _) = event_of(&first);
+            let id = id.to_string();
+            assert_eq!(rev, 1);
+            log.extend(first.changelog);
+            let lost = d.process_from(&b, now, 11).unwrap();
+            assert_eq!(lost.kind, DecisionKind::Copy);
+            let lost_counts = (2, 2, 2, 1);
+            log.extend(lost.changelog);
+
+            // The restarted deduplicator resumes at 11: the event's latest revision (2, from
+            // offset 11) is in doubt.
+            let mut r = restored(config.clone(), &log);
+            assert_eq!(r.resume(Some(11)), 1);
+            // Offset 11 again: a redelivery, which publishes the event's state under
+            // revision 3 (2 may or may not have been published; 3 never was).
+            let again = r.process_from(&b, now, 11).unwrap();
+            assert_eq!(again.kind, DecisionKind::Redelivery);
+            assert_eq!(event_of(&again), (id.as_str(), 3, lost_counts));
+            let e = again.event.as_ref().unwrap();
+            assert_eq!(
+                e.evidence.article_id, "lo-42",
+                "the evidence of an article it counts"
+            );
+            assert_eq!(e.mentions.article_ids, ["wire-1", "lo-42"]);
+            assert_eq!((r.in_doubt(), r.stats().republished), (0, 1));
+            let records = again.event_records();
+            assert_eq!(records.len(), 1, "revision 3 is in the changelog first");
+            // Once published, it is no longer in doubt: the next redelivery changes nothing.
+            let twice = r.process_from(&b, now, 12).unwrap();
+            assert_eq!((twice.event, twice.changelog.len()), (None, 0));
+
+            // The process dies again the same way: revision 3's changelog record is durable,
+            // its event is not. The next restart publishes revision 4.
+            let mut log2 = log.clone();
+            log2.extend(again.changelog.iter().cloned());
+            let mut r2 = restored(config.clone(), &compact(&log2));
+            assert_eq!(r2.resume(Some(11)), 1);
+            let out = r2.process_from(&b, now, 11).unwrap();
+            assert_eq!(event_of(&out), (id.as_str(), 4, lost_counts));
+
+            // A further report that reaches an event in doubt publishes one revision, as
+            // any report does (under `emit = "first"` too: its first revision may be lost).
+            let mut r3 = restored(config.clone(), &log);
+            assert_eq!(r3.resume(Some(11)), 1);
+            let c = cand(&fourth, "RUS", "LBY", "057", 22);
+            let out = r3.process_from(&c, now, 13).unwrap();
+            assert_eq!(out.kind, DecisionKind::Update);
+            assert_eq!(event_of(&out), (id.as_str(), 3, (3, 3, 3, 2)));
+            assert_eq!(r3.in_doubt(), 0);
+            let out = r3.process_from(&b, now, 11).unwrap();
+            assert_eq!((out.kind, out.event), (DecisionKind::Redelivery, None));
+            // The committed offset is where consumption resumes: at 12, offset 11 is done.
+            let mut done = restored(config.clone(), &log);
+            assert_eq!(done.resume(Some(12)), 0);
+            assert_eq!(done.process_from(&b, now, 12).unwrap().event, None);
+        }
+    }
+
+    #[test]
+    fn a_replayed_record_of_an_event_not_in_doubt_publishes_nothing() {
+        let (copies, _, fourth) = issue_articles();
+        let now = noon(3, 22);
+        let config = DedupConfig::default();
+        let a = cand(&copies[0], "RUS", "LBY", "057", 22);
+        let f = cand(&fourth, "USA", "CHN", "042", 22);
+        let mut d = Deduplicator::new(config.clone());
+        let mut log = Vec::new();
+        // E from offset 20, F from offset 21; offsets up to 21 are committed, then the
+        // process dies (the commit lags behind: the group resumes at 21 or earlier).
+        for (c, offset) in [(&a, 20), (&f, 21)] {
+            log.extend(d.process_from(c, now, offset).unwrap().changelog);
+        }
+        let mut r = restored(config.clone(), &log);
+        assert_eq!(r.resume(Some(21)), 1, "F only");
+        // Replayed (or redelivered) reports of E, whose revision was published: nothing.
+        for offset in [20, 22] {
+            let out = r.process_from(&a, now, offset).unwrap();
+            assert_eq!((out.kind, out.event), (DecisionKind::Redelivery, None));
+            assert!(out.changelog.is_empty());
+        }
+        assert_eq!((r.in_doubt(), r.stats().republished), (1, 0));
+        let out = r.process_from(&f, now, 21).unwrap();
+        assert_eq!(event_of(&out).1, 2);
+
+        // No committed offset: every record is consumed again, every event is in doubt.
+        let mut r = restored(config.clone(), &log);
+        assert_eq!(r.resume(None), 2);
+        // A changelog written without offsets (the embedded pipeline's, or a version-2
+        // one): nothing is in doubt, whatever the committed offset.
+        let mut plain = Deduplicator::new(config.clone());
+        let mut old = Vec::new();
+        for c in [&a, &f] {
+            old.extend(plain.process_ok(c, now).changelog);
+        }
+        for committed in [None, Some(0)] {
+            let mut r = restored(config.clone(), &old);
+            assert_eq!(r.resume(committed), 0);
+            assert_eq!(r.process_from(&a, now, 0).unwrap().event, None);
+        }
+        // Not resumed at all (a runtime that does not call it): nothing is in doubt.
+        let mut r = restored(config, &log);
+        assert_eq!(r.process_from(&a, now, 20).unwrap().event, None);
+        assert_eq!((r.resume(Some(0)), r.in_doubt()), (0, 0));
+    }
+
+    /// One input record's outcome in a simulated service: its changelog records, then its
+    /// event, each durable or not when the process dies.
+    struct Sent {
+        changelog: Vec<ChangelogRecord>,
+        event: Option<Event>,
+    }
+
+    #[test]
+    fn random_crashes_between_changelog_and_output_publish_each_revision_once_and_lose_none() {
+        // A service under at-least-once delivery, killed at random points: what survives is
+        // every record of the offsets before the committed one, a prefix of the changelog
+        // records after it, and any of the events whose input record's changelog records
+        // all survived (an event is sent only once they are acknowledged). The restarted
+        // deduplicator restores the changelog (compacted, or not yet), is resumed at the
+        // committed offset and consumes again from there.
+        const ACTORS: [&str; 6] = ["RUS", "LBY", "USA", "CHN", "TUR", "EGY"];
+        let t0 = years_later();
+        let mut republished = 0;
+        for seed in 1..=16u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+            // Odd seeds keep every event (the output can be compared with a run without
+            // crashes); even ones evict all the time.
+            let evicting = seed % 2 == 0;
+            let config = if evicting {
+                DedupConfig {
+                    max_keys: 30 + rng.below(30),
+                    state_window: Duration::days(1),
+                    ..Default::default()
+                }
+            } else {
+                DedupConfig {
+                    state_window: Duration::days(400),
+                    ..Default::default()
+                }
+            };
+            // The input partition.
+            let mut input: Vec<CandidateEvent> = Vec::new();
+            for step in 0..1200 {
+                let c = if !input.is_empty() && rng.chance(15) {
+                    input[input.len() - 1 - rng.below(input.len().min(40))].clone()
+                } else if !input.is_empty() && rng.chance(20) {
+                    let mut c = input[rng.below(input.len())].clone();
+                    let id = format!("c{step}");
+                    c.article.id.clone_from(&id);
+                    c.evidence.article_id = id;
+                    c.article.source = Some(format!("o{}", rng.below(7)));
+                    c
+                } else {
+                    let a = art(
+                        &format!("a{step}"),
+                        &format!("o{}", rng.below(7)),
+                        rng.next(),
+                        rng.next(),
+                    );
+                    let src = ACTORS[rng.below(6)];
+                    let tgt = ACTORS
+                        [(ACTORS.iter().position(|s| *s == src).unwrap() + 1 + rng.below(5)) % 6];
+                    let today = 1 + (step / 60).min(30) as u32;
+                    let day = (today as i64 + rng.below(5) as i64 - 3).clamp(1, 31) as u32;
+                    let mut c = cand(&a, src, tgt, ["057", "042", "036"][rng.below(3)], day);
+                    c.article.published_at = noon(3, today) - Duration::hours(2);
+                    c.evidence.sentence_index = rng.below(3) as u32;
+                    c
+                };
+                input.push(c);
+            }
+            let now = |step: usize| t0 + Duration::seconds(step as i64);
+
+            let mut changelog: Vec<ChangelogRecord> = Vec::new();
+            let mut output: Vec<Event> = Vec::new();
+            let mut committed = 0usize;
+            let (mut crashes, mut clock) = (0, 0);
+            let kills = 6 + rng.below(8);
+            let last = loop {
+                let log = if rng.chance(50) {
+                    compact(&changelog)
+                } else {
+                    changelog.clone()
+                };
+                let mut d = restored(config.clone(), &log);
+                let resume_at = (committed > 0 || rng.chance(50)).then_some(committed as i64);
+                d.resume(resume_at);
+                let crash = crashes < kills;
+                let end = if crash {
+                    (committed + 1 + rng.below(150)).min(input.len())
+                } else {
+                    input.len()
+                };
+                let mut sent = Vec::new();
+                for (k, c) in input.iter().enumerate().take(end).skip(committed) {
+                    clock += 1;
+                    let out = d.process_from(c, now(clock), k as i64).unwrap();
+                    sent.push(Sent {
+                        changelog: out.changelog,
+                        event: out.event,
+                    });
+                }
+                republished += d.stats().republished;
+                if !crash {
+                    for s in sent {
+                        changelog.extend(s.changelog);
+                        output.extend(s.event);
+                    }
+                    break d;
+                }
+                crashes += 1;
+                // Offsets before the new committed one are done; after it, a prefix of the
+                // changelog records, and some of the events it allows.
+                let done = rng.below(sent.len() + 1);
+                let after: usize = sent[done..].iter().map(|s| s.changelog.len()).sum();
+                let mut durable = rng.below(after + 1);
+                for (n, s) in sent.into_iter().enumerate() {
+                    if n < done {
+                        changelog.extend(s.changelog);
+                        output.extend(s.event);
+                        continue;
+                    }
+                    let all = s.changelog.len() <= durable;
+                    let kept = s.changelog.len().min(durable);
+                    durable -= kept;
+                    changelog.extend(s.changelog.into_iter().take(kept));
+                    if all && rng.chance(50) {
+                        output.extend(s.event);
+                    }
+                }
+                committed += done;
+            };
+            let ctx = format!("seed {seed}, {crashes} crashes");
+
+            // Each (event_id, revision) once, revisions only going up in output order.
+            let mut latest: std::collections::HashMap<&str, &Event> = Default::default();
+            for e in &output {
+                if let Some(before) = latest.insert(&e.event_id, e) {
+                    assert!(
+                        e.revision > before.revision,
+                        "{ctx}: {} revision {} published after revision {}",
+                        e.event_id,
+                        e.revision,
+                        before.revision
+                    );
+                }
+            }
+            // Every event in state at the end was published as it is.
+            for s in last.slots.iter().flatten() {
+                let e = latest.get(hex16(s.event_id).as_str());
+                assert_eq!(e.map(|e| e.revision), Some(s.revision), "{ctx}");
+            }
+            if evicting {
+                continue;
+            }
+            // Without evictions the output says what a run without crashes says: the same
+            // events, each last published with the same counts, so every candidate's event
+            // is there and counts it. (With evictions, a crash can make a replayed report a
+            // new event under a salted id, where the run without crashes counted it in an
+            // event that had not left state yet: only the checks above apply.)
+            let mut once = Deduplicator::new(config.clone());
+            let mut expected: std::collections::HashMap<String, Event> = Default::default();
+            for (k, c) in input.iter().enumerate() {
+                let out = once.process_from(c, now(k), k as i64).unwrap();
+                if let Some(e) = out.event {
+                    expected.insert(e.event_id.clone(), e);
+                }
+            }
+            assert_eq!(latest.len(), expected.len(), "{ctx}");
+            for (id, want) in &expected {
+                let got = latest
+                    .get(id.as_str())
+                    .unwrap_or_else(|| panic!("{ctx}: {id} lost"));
+                assert_eq!(
+                    got.mentions.num_mentions, want.mentions.num_mentions,
+                    "{ctx}"
+                );
+                assert_eq!(
+                    got.mentions.num_articles, want.mentions.num_articles,
+                    "{ctx}"
+                );
+                assert_eq!(got.mentions.num_sources, want.mentions.num_sources, "{ctx}");
+                assert_eq!(
+                    got.mentions.num_independent, want.mentions.num_independent,
+                    "{ctx}"
+                );
+                assert_eq!(got.mentions.article_ids, want.mentions.article_ids, "{ctx}");
+                assert!(got.revision >= want.revision, "{ctx}");
+            }
+        }
+        assert!(republished > 20, "{republished} revisions published again");
     }
 }

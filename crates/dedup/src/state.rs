@@ -24,10 +24,15 @@
 //! The changelog value is a fixed header (the slot's numbers), the blob (its location always
 //! in the inline form 1, never a process-local number), and the outlet names its records use
 //! (u16 count, str16 each), the records numbering outlets 1.. in that table rather than in the
-//! process's interner, so that a value means the same in any process. Versions: 2 (written)
+//! process's interner, so that a value means the same in any process. Versions: 3 (written)
 //! ends the header with the event's window anchor (i32 LE, days from the common era; see
-//! [`Slot::anchor`]); 1 (still read) has no anchor, which reads as the event date, the expiry
-//! a version-1 writer applied to it.
+//! [`Slot::anchor`]) and then the *origin*: the input offset of the record that produced the
+//! value's revision (i64 LE; -1 when unknown: a deduplicator fed without offsets, as the
+//! embedded pipeline is). The changelog partition is the input partition, so the offset alone
+//! names the record. A restored deduplicator compares it with the group's committed offset to
+//! tell which revisions may never have been published (the module documentation of `dedup`,
+//! "Event ids"). 2 (still read) has no origin, which reads as unknown; 1 (still read) has no
+//! anchor either, which reads as the event date, the expiry a version-1 writer applied to it.
 //!
 //! One more record per changelog partition, under [`META_KEY`], is the deduplicator's
 //! [`Meta`]: the epoch and dates that keep event ids unique, with its own version byte.
@@ -40,14 +45,20 @@ use dragoman_model::{DatePrecision, Location, LocationPrecision};
 use crate::DedupError;
 
 /// The changelog encoding version this code writes (first byte of every value).
-pub(crate) const VERSION: u8 = 2;
-/// The previous version: the same value without the window anchor. Still read.
+pub(crate) const VERSION: u8 = 3;
+/// The previous version: the same value without the origin offset. Still read.
+pub(crate) const VERSION_2: u8 = 2;
+/// The first version: version 2 without the window anchor. Still read.
 pub(crate) const VERSION_1: u8 = 1;
 /// Changelog keys: the event's group hash then its event id, both big-endian u64.
 pub(crate) const KEY_LEN: usize = 16;
 pub(crate) const HEADER_LEN_V1: usize = 1 + 8 * 2 + 4 * 9 + 4 + 1 + 1 + 2;
 /// Version 2: version 1's header plus the window anchor.
-pub(crate) const HEADER_LEN: usize = HEADER_LEN_V1 + 4;
+pub(crate) const HEADER_LEN_V2: usize = HEADER_LEN_V1 + 4;
+/// Version 3: version 2's header plus the origin offset.
+pub(crate) const HEADER_LEN: usize = HEADER_LEN_V2 + 8;
+/// The origin offset of a value that does not know it.
+const NO_ORIGIN: i64 = -1;
 pub(crate) const REC_LEN: usize = 24;
 /// Offset of `ArticleRec::outlet` within an encoded record.
 const OUTLET_AT: usize = 16;
@@ -247,6 +258,11 @@ pub(crate) struct Slot {
     pub code_len: u8,
     pub precision: u8,
     pub n_recs: u16,
+    /// Restored with a revision that may never have been published (its origin is at or
+    /// after the committed input offset): the next candidate that reaches it publishes it
+    /// under a new revision, whatever it decides. Process-local, never encoded; it fits in
+    /// the slot's padding.
+    pub doubt: bool,
     pub blob: Box<[u8]>,
 }
 
@@ -274,8 +290,9 @@ impl Slot {
         encode_key(self.group, self.event_id)
     }
 
-    /// The changelog value of this event, allocated once at its exact size.
-    pub(crate) fn encode(&self, outlets: &Outlets) -> Vec<u8> {
+    /// The changelog value of this event, allocated once at its exact size. `origin` is the
+    /// input offset of the record that produced this revision, when the caller knows it.
+    pub(crate) fn encode(&self, outlets: &Outlets, origin: Option<i64>) -> Vec<u8> {
         let (view, blob_ok) = match BlobView::parse(&self.blob, self.n_recs) {
             Ok(v) => (v, true),
             // Unreachable for slots this crate built; encode no records rather than panic.
@@ -332,6 +349,8 @@ impl Slot {
         v.push(self.precision);
         v.extend_from_slice(&n_recs.to_le_bytes());
         v.extend_from_slice(&self.anchor.to_le_bytes());
+        let origin = origin.filter(|&o| o >= 0).unwrap_or(NO_ORIGIN);
+        v.extend_from_slice(&origin.to_le_bytes());
         debug_assert_eq!(v.len(), HEADER_LEN);
         // Records, their outlets renumbered into the value's table (1..).
         for r in view.recs.chunks_exact(REC_LEN) {
@@ -359,15 +378,28 @@ impl Slot {
 
     /// Rebuilds a slot from its changelog record, checking everything a later read relies on.
     /// The links (`chain`, `lru_*`) are left unset for the caller to fill in.
+    #[cfg(test)]
     pub(crate) fn decode(
         key: &[u8],
         value: &[u8],
         outlets: &mut Outlets,
     ) -> Result<Self, DedupError> {
+        Self::decode_with_origin(key, value, outlets).map(|(s, _)| s)
+    }
+
+    /// [`Slot::decode`], and the value's origin: the input offset of the record that produced
+    /// its revision, `None` when the value does not know it (version 1 or 2, or written
+    /// without offsets).
+    pub(crate) fn decode_with_origin(
+        key: &[u8],
+        value: &[u8],
+        outlets: &mut Outlets,
+    ) -> Result<(Self, Option<i64>), DedupError> {
         let (group, event_id) = decode_key(key)?;
         let version = *value.first().ok_or(DedupError::Corrupt("empty value"))?;
         let header_len = match version {
             VERSION => HEADER_LEN,
+            VERSION_2 => HEADER_LEN_V2,
             VERSION_1 => HEADER_LEN_V1,
             v => return Err(DedupError::UnknownVersion(v)),
         };
@@ -402,6 +434,11 @@ impl Slot {
         let anchor = match version {
             VERSION_1 => event_date,
             _ => (r.u32() as i32).max(event_date),
+        };
+        // Versions 1 and 2 did not record it: unknown, as is a negative offset.
+        let origin = match version {
+            VERSION => Some(r.u64() as i64).filter(|&o| o >= 0),
+            _ => None,
         };
         if !(1..=4).contains(&code_len) || !code[..usize::from(code_len)].is_ascii() {
             return Err(DedupError::Corrupt("bad event code"));
@@ -444,7 +481,7 @@ impl Slot {
             };
             field.copy_from_slice(&global.to_le_bytes());
         }
-        Ok(Self {
+        let slot = Self {
             event_id,
             group,
             place,
@@ -462,8 +499,10 @@ impl Slot {
             code_len,
             precision,
             n_recs,
+            doubt: false,
             blob,
-        })
+        };
+        Ok((slot, origin))
     }
 }
 
@@ -919,6 +958,7 @@ mod tests {
             code_len: 3,
             precision: 0,
             n_recs,
+            doubt: false,
             blob,
         }
     }
@@ -1034,7 +1074,7 @@ mod tests {
         here.intern("unrelated.org");
         let mut s = two_outlet_slot(&mut here);
         s.set_sentence(0, 1 << 9);
-        let value = s.encode(&here);
+        let value = s.encode(&here, Some(4242));
         // Another process numbers outlets differently; names are what the value carries.
         let mut there = Outlets::default();
         there.intern("y.com");
@@ -1058,7 +1098,11 @@ mod tests {
             },
             s
         );
-        assert_eq!(back.encode(&there), value, "re-encoding is stable");
+        assert_eq!(
+            back.encode(&there, Some(4242)),
+            value,
+            "re-encoding is stable"
+        );
     }
 
     /// A value written by the version-1 encoder (commit af95fd4) for `two_outlet_slot`.
@@ -1092,10 +1136,10 @@ mod tests {
             ..s.clone()
         };
         assert_eq!(back, expect);
-        // Written again, it is a version-2 value that keeps that anchor.
-        let v2 = back.encode(&there);
-        assert_eq!((v2[0], v2.len()), (VERSION, value.len() + 4));
-        let again = Slot::decode(&key, &v2, &mut Outlets::default()).unwrap();
+        // Written again, it is a version-3 value that keeps that anchor.
+        let v3 = back.encode(&there, None);
+        assert_eq!((v3[0], v3.len()), (VERSION, value.len() + 4 + 8));
+        let again = Slot::decode(&key, &v3, &mut Outlets::default()).unwrap();
         assert_eq!(again.anchor, s.event_date);
         // Every truncation of a version-1 value is still detected.
         for cut in 1..value.len() {
@@ -1106,17 +1150,78 @@ mod tests {
         }
     }
 
+    /// A value written by the version-2 encoder (commit ea31490) for `two_outlet_slot`.
+    const V2_VALUE: &str = "02553c0d7a1e4b2c9f0700000000000000d69f985c88aa985c743f0b000300000004\
+        000000030000000200000001000000f6285c3f3035370003000400803f0b00faffffffffffffff05000000\
+        0f0000000100000020000000f9ffffffffffffff06000000120000000000000040000000f8ffffffffffff\
+        ff07000000150000000200000080000000f7ffffffffffffff0800000018000000010000000001000001008d\
+        28ed0dbee04b4010e9b7af03cf42400352555306004d6f73636f770304006c6f2d3104006c6f2d3204006c\
+        6f2d3302000500792e636f6d0500782e636f6d";
+
+    #[test]
+    fn version_2_values_still_read_with_an_unknown_origin() {
+        let mut here = Outlets::default();
+        let s = two_outlet_slot(&mut here);
+        let (key, value) = (unhex(V1_KEY), unhex(V2_VALUE));
+        assert_eq!(value[0], VERSION_2);
+        let mut there = Outlets::default();
+        let (back, origin) = Slot::decode_with_origin(&key, &value, &mut there).unwrap();
+        assert_eq!(origin, None);
+        assert_eq!(
+            back,
+            Slot {
+                blob: back.blob.clone(),
+                ..s.clone()
+            }
+        );
+        // The same value in version 3 is the version-2 one plus the origin.
+        let v3 = back.encode(&there, Some(77));
+        assert_eq!(v3[0], VERSION);
+        assert_eq!(v3[1..HEADER_LEN_V2], value[1..HEADER_LEN_V2]);
+        assert_eq!(v3[HEADER_LEN..], value[HEADER_LEN_V2..]);
+        for cut in 1..value.len() {
+            assert!(
+                Slot::decode(&key, &value[..cut], &mut there).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_origin_offset_round_trips_and_a_negative_one_reads_as_unknown() {
+        let mut o = Outlets::default();
+        let s = two_outlet_slot(&mut o);
+        for origin in [Some(0), Some(1176), Some(i64::MAX), None] {
+            let value = s.encode(&o, origin);
+            assert_eq!(value.len(), s.encode(&o, None).len());
+            let (back, got) = Slot::decode_with_origin(&s.key(), &value, &mut o).unwrap();
+            assert_eq!((got, back.revision), (origin, s.revision));
+        }
+        assert_eq!(s.encode(&o, Some(-5)), s.encode(&o, None));
+        let mut value = s.encode(&o, None);
+        value[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&(-9i64).to_le_bytes());
+        let (_, got) = Slot::decode_with_origin(&s.key(), &value, &mut o).unwrap();
+        assert_eq!(got, None);
+    }
+
+    #[test]
+    fn the_doubt_bit_costs_no_memory() {
+        if cfg!(target_pointer_width = "64") {
+            assert_eq!(std::mem::size_of::<Slot>(), 104);
+        }
+    }
+
     #[test]
     fn the_anchor_round_trips_and_never_reads_below_the_event_date() {
         let mut o = Outlets::default();
         let s = two_outlet_slot(&mut o);
         assert!(s.anchor > s.event_date);
-        let mut value = s.encode(&o);
+        let mut value = s.encode(&o, None);
         assert_eq!(
             Slot::decode(&s.key(), &value, &mut o).unwrap().anchor,
             s.anchor
         );
-        value[HEADER_LEN - 4..HEADER_LEN].copy_from_slice(&(s.event_date - 5).to_le_bytes());
+        value[HEADER_LEN_V2 - 4..HEADER_LEN_V2].copy_from_slice(&(s.event_date - 5).to_le_bytes());
         assert_eq!(
             Slot::decode(&s.key(), &value, &mut o).unwrap().anchor,
             s.event_date
@@ -1157,7 +1262,7 @@ mod tests {
     fn corrupt_records_are_errors_not_panics() {
         let mut outlets = Outlets::default();
         let s = two_outlet_slot(&mut outlets);
-        let (key, value) = (s.key(), s.encode(&outlets));
+        let (key, value) = (s.key(), s.encode(&outlets, Some(3)));
         let mut o = Outlets::default();
         assert_eq!(
             Slot::decode(&key[..15], &value, &mut o),

@@ -208,7 +208,11 @@ impl Processor for DedupProcessor {
         let partition = rec.partition;
         let first_seen = candidate.article.first_seen;
         // Owned: the published event takes the candidate's strings instead of copying them.
-        let outcome = match self.partition(partition).process_owned(candidate, now) {
+        // The offset goes into the changelog with the revision it produces (`resumed`).
+        let outcome = match self
+            .partition(partition)
+            .process_owned_from(candidate, now, rec.offset)
+        {
             Ok(outcome) => outcome,
             Err(why) => {
                 return Verdict::DeadLetter {
@@ -276,6 +280,23 @@ impl Processor for DedupProcessor {
         self.partition(partition)
             .restore(key, value)
             .map_err(|e| e.to_string())
+    }
+
+    /// Restored events whose latest revision was produced at or after the committed offset
+    /// may never have been published (the runtime sends an output once its changelog records
+    /// are acknowledged, and a crash can fall between): they are *in doubt*, and the next
+    /// candidate that reaches one, even the replayed record that produced it, publishes it
+    /// under the next revision ([`Deduplicator::resume`]).
+    fn resumed(&mut self, partition: i32, committed: Option<i64>) {
+        let in_doubt = self.partition(partition).resume(committed);
+        if in_doubt > 0 {
+            tracing::info!(
+                partition,
+                ?committed,
+                in_doubt,
+                "restored events whose latest revision may not have been published"
+            );
+        }
     }
 }
 
@@ -371,6 +392,113 @@ mod tests {
         metrics.dlq("date_out_of_range");
         assert_eq!(metrics.dlq_count("date_out_of_range"), 1);
         assert_eq!(metrics.dlq_count("invalid_record"), 0);
+    }
+
+    fn candidate_json(article: &str) -> Vec<u8> {
+        use chrono::{NaiveDate, TimeZone};
+        use dragoman_model::{Actor, ArticleRef, CoderInfo, DatePrecision, Evidence};
+        let actor = |code: &str| Actor {
+            code: code.into(),
+            country: Some(code.into()),
+            agents: vec![],
+            name: code.into(),
+            text: code.into(),
+        };
+        let c = CandidateEvent {
+            event_date: NaiveDate::from_ymd_opt(2019, 3, 22).unwrap(),
+            date_precision: DatePrecision::Day,
+            code: "057".into(),
+            base_code: "057".into(),
+            root_code: "05".into(),
+            quad_class: 1,
+            goldstein: 8.0,
+            plover: None,
+            source: Some(actor("RUS")),
+            target: Some(actor("LBY")),
+            location: None,
+            evidence: Evidence {
+                article_id: article.into(),
+                sentence_index: 0,
+                sentence: "Russia and Libya signed an agreement.".into(),
+                span: [0, 36],
+                rule: "sign + &AGREEMENT".into(),
+            },
+            confidence: 0.8,
+            negated: false,
+            article: ArticleRef {
+                id: article.into(),
+                source: Some("tass.ru".into()),
+                url: None,
+                published_at: Utc.with_ymd_and_hms(2019, 3, 22, 9, 0, 0).unwrap(),
+                first_seen: Utc.with_ymd_and_hms(2019, 3, 22, 9, 1, 0).unwrap(),
+                content_hash: "00000000000aaaa1".into(),
+                simhash: "0f0f3c3ca5a59999".into(),
+            },
+            coder: CoderInfo {
+                version: "0.1.0".into(),
+                dictionaries: "test".into(),
+            },
+        };
+        serde_json::to_vec(&c).unwrap()
+    }
+
+    /// The changelog records and the events of a verdict.
+    fn split(v: Verdict) -> (Vec<OutputRecord>, Vec<serde_json::Value>) {
+        let Verdict::Produce(out) = v else {
+            panic!("{v:?}")
+        };
+        let (log, events): (Vec<_>, Vec<_>) = out
+            .into_iter()
+            .partition(|o| &*o.topic == "events.dedup.changelog");
+        let events = events
+            .iter()
+            .map(|o| serde_json::from_slice(o.payload.as_ref().unwrap()).unwrap())
+            .collect();
+        (log, events)
+    }
+
+    #[test]
+    fn a_dedup_killed_after_its_changelog_publishes_the_revision_when_it_resumes() {
+        let cfg = Config::load_with_env(Stage::Dedup, None, Some(Default::default())).unwrap();
+        assert_eq!(cfg.topics.dedup_changelog, "events.dedup.changelog");
+        let metrics = Arc::new(Metrics::new(Stage::Dedup));
+        let payload = candidate_json("wire-1");
+        let rec = InputRecord {
+            topic: "events.extracted",
+            partition: 3,
+            offset: 41,
+            key: None,
+            payload: Some(&payload),
+            timestamp_ms: None,
+        };
+        let mut p = DedupProcessor::new(&cfg, &metrics).unwrap();
+        p.assigned(&[3]);
+        let (log, events) = split(p.process(&rec));
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0]["revision"], 1);
+        let id = events[0]["event_id"].clone();
+        // Killed: the changelog records are acknowledged, the event is not.
+        let restart = |committed: Option<i64>| {
+            let mut p = DedupProcessor::new(&cfg, &metrics).unwrap();
+            for r in &log {
+                let key = r.key.as_deref().unwrap();
+                p.restore(3, key, r.payload.as_deref()).unwrap();
+            }
+            p.resumed(3, committed);
+            p.assigned(&[3]);
+            p
+        };
+        // Consumption resumes at 41: the replayed record publishes the event, as revision 2.
+        let (again, events) = split(restart(Some(41)).process(&rec));
+        assert_eq!(events.len(), 1);
+        assert_eq!(
+            (&events[0]["event_id"], &events[0]["revision"]),
+            (&id, &2.into())
+        );
+        assert_eq!(again.len(), 1, "its changelog record");
+        // Offset 41 was committed (its event acknowledged): the replay publishes nothing.
+        let (none, events) = split(restart(Some(42)).process(&rec));
+        assert!(none.is_empty() && events.is_empty());
     }
 
     #[test]
