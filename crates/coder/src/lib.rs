@@ -261,7 +261,7 @@ impl Coder {
         self.classes
             .of_tokens(&lower, &tokens, &mut words, &mut classes, &mut ids);
         let mut sentences = Vec::with_capacity(tokens.len() / 20 + 1);
-        let abbreviation = |w: &str| self.classes.of_word(w).has(ABBREVIATION);
+        let abbreviation = |i: usize| classes[i].has(ABBREVIATION);
         text::split_sentences_with(body, &tokens, &abbreviation, &mut sentences);
         let max_tokens = self.limits.max_sentence_tokens;
         cuts.sentences_split +=

@@ -189,16 +189,20 @@ fn is_closing_quote(s: &str) -> bool {
 /// headlines); `.`, `!` and `?` end one unless the period belongs to an abbreviation.
 pub fn split_sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
     let words = crate::classes::bundled();
-    split_sentences_with(text, tokens, &|w| words.of_word(w).has(ABBREVIATION), out);
+    let abbreviation = |i: usize| {
+        words
+            .of_word(&text[tokens[i].range()].to_ascii_lowercase())
+            .has(ABBREVIATION)
+    };
+    split_sentences_with(text, tokens, &abbreviation, out);
 }
 
-/// [`split_sentences`] with the abbreviations of a dictionary: `abbreviation` says whether a
-/// lower-case word before a period is one (`gen`, `jan`, `u.s` need not be: a dotted word is
-/// one token).
+/// [`split_sentences`] with the abbreviations of a dictionary: `abbreviation` says whether the
+/// word of token `i`, before a period, is one (`gen`, `jan`; `U.S.` is one token already).
 pub fn split_sentences_with(
     text: &str,
     tokens: &[Token],
-    abbreviation: &dyn Fn(&str) -> bool,
+    abbreviation: &dyn Fn(usize) -> bool,
     out: &mut Vec<Sentence>,
 ) {
     let mut start = 0usize;
@@ -225,8 +229,9 @@ pub fn split_sentences_with(
             let abbrev = s == "."
                 && prev.is_some_and(|p| {
                     p.end == t.start && {
-                        let w = text[p.range()].to_ascii_lowercase();
-                        abbreviation(&w) || (w.len() == 1 && w.chars().all(|c| c.is_alphabetic()))
+                        let w = &text[p.range()];
+                        abbreviation(i - 1)
+                            || (w.len() == 1 && w.chars().all(|c| c.is_alphabetic()))
                     }
                 });
             if !abbrev {

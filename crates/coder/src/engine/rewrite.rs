@@ -402,7 +402,12 @@ impl<'s, 'd> Scene<'s, 'd> {
         while let Some(&i) = list.get(pos) {
             pos += 1;
             let r = &rules.rules[usize::from(i)];
-            if !r.conds.iter().all(|c| self.cond(c, d)) {
+            // The index admits only rules whose codes match: those need no second look.
+            if !r
+                .conds
+                .iter()
+                .all(|c| matches!(c, Cond::Code(_)) || self.cond(c, d))
+            {
                 continue;
             }
             let before = (
