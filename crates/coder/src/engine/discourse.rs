@@ -228,3 +228,16 @@ impl Engine<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::coded;
+
+    #[test]
+    fn a_pronoun_after_a_speech_verb_is_the_speaker() {
+        assert_eq!(
+            coded("China said it would send aid to Laos."),
+            ["033 CHN LAO"]
+        );
+    }
+}

@@ -136,3 +136,21 @@ impl Engine<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::coded;
+
+    #[test]
+    fn meetings_are_coded_both_ways() {
+        assert_eq!(
+            coded("Egypt and Israel held talks in Cairo."),
+            ["040 EGY ISR", "040 ISR EGY"]
+        );
+    }
+
+    #[test]
+    fn the_people_a_rule_makes_are_civilians_of_the_place() {
+        assert_eq!(coded("Protests erupted across Iran."), ["141 IRNCVL -"]);
+    }
+}

@@ -343,3 +343,36 @@ fn trace_slots(doc: &Doc, slots: &[Slot]) -> Vec<(String, Vec<String>, Option<St
         })
         .collect()
 }
+
+/// The bundled coder on a few sentences, for the passes' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::OnceLock;
+
+    use crate::Coder;
+
+    fn coder() -> &'static Coder {
+        static CODER: OnceLock<Coder> = OnceLock::new();
+        CODER.get_or_init(|| Coder::bundled().expect("bundled dictionaries"))
+    }
+
+    fn events(text: &str) -> Vec<dragoman_model::CandidateEvent> {
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 5, 1).expect("a date");
+        coder().explain(text, date).events
+    }
+
+    /// The events the bundled coder finds in a text, as `CODE SOURCE TARGET`.
+    pub fn coded(text: &str) -> Vec<String> {
+        let key =
+            |a: &Option<dragoman_model::Actor>| a.as_ref().map_or("-".into(), |a| a.code.clone());
+        events(text)
+            .iter()
+            .map(|e| format!("{} {} {}", e.code, key(&e.source), key(&e.target)))
+            .collect()
+    }
+
+    /// The rules of the events of a text.
+    pub fn rules(text: &str) -> Vec<String> {
+        events(text).into_iter().map(|e| e.evidence.rule).collect()
+    }
+}

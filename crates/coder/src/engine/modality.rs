@@ -427,3 +427,36 @@ fn sports(doc: &Doc, range: (usize, usize)) -> bool {
                 && !(i > range.0 && crate::dates::month(doc.w(i - 1)).is_some()))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::coded;
+
+    #[test]
+    fn will_is_an_intention() {
+        assert_eq!(coded("Russia will visit Libya next week."), ["036 RUS LBY"]);
+    }
+
+    #[test]
+    fn an_appeal_composes_the_code_of_what_it_asks_for() {
+        assert_eq!(
+            coded("Russia urged Libya to hold elections."),
+            ["0244 RUS LBY"]
+        );
+    }
+
+    #[test]
+    fn negated_conditional_and_denied_actions_are_not_coded() {
+        assert!(coded("Russia did not attack Ukraine.").is_empty());
+        assert!(coded("If Iran attacked Israel, the US would respond.").is_empty());
+        assert_eq!(
+            coded("Ukraine denied that it had attacked the Russian town."),
+            ["016 UKR -"]
+        );
+    }
+
+    #[test]
+    fn sports_context() {
+        assert!(coded("Brazil beat Argentina 3-1 in the final.").is_empty());
+    }
+}

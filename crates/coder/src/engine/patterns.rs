@@ -208,3 +208,20 @@ fn after_window(
             .count();
     (lim + of_phrase).min(clause_end)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::{coded, rules};
+
+    #[test]
+    fn the_most_specific_pattern_wins() {
+        assert_eq!(
+            coded("Russia signed an agreement with Libya."),
+            ["057 RUS LBY"]
+        );
+        assert_eq!(
+            rules("Russia signed an agreement with Libya."),
+            ["sign + &AGREEMENT"]
+        );
+    }
+}

@@ -478,3 +478,40 @@ impl RuleIndex {
         self.by_code.get(code).map_or(&self.all[p], |l| &l[p])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::lines::lines_of;
+    use crate::dict::rules::{parse_rules, CodePat};
+    use crate::engine::testing::{coded, rules};
+
+    #[test]
+    fn codes_match_as_codes_and_prefixes() {
+        let p = |s: &str| CodePat::parse(s).unwrap();
+        assert!(p("190").matches("190") && !p("190").matches("1901") && !p("19").matches("190"));
+        assert!(p("19*").matches("190") && p("19*").matches("19") && !p("19*").matches("180"));
+        assert!(p("0874").matches("0874") && p("08*").matches("0874") && p("*").matches("010"));
+    }
+
+    #[test]
+    fn the_index_offers_the_rules_a_code_can_meet() {
+        let text = "rule a\n  if code 19*\n  then code 180\nrule b\n  if noun\n  then code 010\n\
+                    rule c\n  if code 040\n  then code 041\n";
+        let set = parse_rules(&lines_of("rules.txt", text)).unwrap();
+        let index = RuleIndex::build(&set);
+        assert_eq!(index.rules_for(Phase::Event, "190"), [0, 1]);
+        assert_eq!(index.rules_for(Phase::Event, "040"), [1, 2]);
+        assert!(index.rules_for(Phase::Roles, "040").is_empty());
+    }
+
+    #[test]
+    fn a_rule_that_changes_an_event_is_named_in_its_rule() {
+        assert_eq!(coded("Protests erupted across Iran."), ["141 IRNCVL -"]);
+        let r = rules("Protests erupted across Iran.");
+        assert!(
+            r[0].ends_with(" > protests-without-protesters-are-the-people-s"),
+            "{r:?}"
+        );
+    }
+}

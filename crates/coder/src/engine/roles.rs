@@ -501,3 +501,24 @@ pub(super) fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
     }
     n
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::coded;
+
+    #[test]
+    fn passive_with_by_agent() {
+        assert_eq!(
+            coded("Ukraine was accused by Russia of shelling civilians."),
+            ["1123 RUS UKR"]
+        );
+    }
+
+    #[test]
+    fn coordinated_actors_act_with_each_other() {
+        assert_eq!(
+            coded("Egypt and Israel held talks in Cairo."),
+            ["040 EGY ISR", "040 ISR EGY"]
+        );
+    }
+}

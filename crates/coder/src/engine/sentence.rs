@@ -582,3 +582,37 @@ fn with_digit(base: &'static str, digit: u8) -> &'static str {
         .get(&format!("{base}{digit}"))
         .map_or(base, |c| c.code)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::coded;
+
+    #[test]
+    fn a_bare_statement_takes_its_tone() {
+        assert_eq!(
+            coded("The minister said the outlook remained grim."),
+            ["012 GOV -"]
+        );
+    }
+
+    #[test]
+    fn nature_strikes_no_one() {
+        assert!(coded("A magnitude 7.5 earthquake struck the Noto peninsula in Japan.").is_empty());
+    }
+
+    #[test]
+    fn islamic_state_is_coded_by_its_theatre() {
+        assert_eq!(
+            coded("Islamic State attacked Syrian troops in Raqqa."),
+            ["190 SYRREB SYRMIL"]
+        );
+    }
+
+    #[test]
+    fn a_protest_takes_what_it_demands() {
+        assert_eq!(
+            coded("Thousands of protesters rallied in Harare demanding the resignation of the president."),
+            ["1411 ZWECVL ZWEGOV"]
+        );
+    }
+}

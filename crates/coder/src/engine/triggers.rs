@@ -259,3 +259,21 @@ impl Engine<'_> {
         doc.is(k - 1, VERB_BEFORE) || doc.tokens[k - 1].cap
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::coded;
+
+    #[test]
+    fn a_participle_closing_a_hyphenated_compound_is_no_event() {
+        assert_eq!(
+            coded("Government-backed militias attacked villages in Darfur."),
+            ["180 SDNUAF SDN"]
+        );
+    }
+
+    #[test]
+    fn a_noun_after_a_background_marker_is_no_event() {
+        assert!(coded("Relations improved after the signing of the accord.").is_empty());
+    }
+}
