@@ -165,19 +165,9 @@ impl VerbDict {
     }
 }
 
-/// A pattern's guard: conditions of `rules.txt` separated by `;`.
-fn parse_guard(tokens: &[&str]) -> Result<Vec<Cond>, String> {
-    let text = tokens.join(" ");
-    text.split(';')
-        .map(|c| parse_cond(&c.split_whitespace().collect::<Vec<_>>()))
-        .collect()
-}
-
-/// Parses `verbs.txt`. Codes are checked against the CAMEO table, so a typo is a load error.
-pub fn parse_verbs(lines: &[Line], inf: &Inflections) -> Result<VerbDict, DictError> {
-    let table = CameoTable::global();
+/// The synonym sets (`&NAME = word | word`): one word per member, with its plural.
+fn parse_sets(lines: &[Line]) -> Result<FxHashMap<String, Vec<Box<str>>>, DictError> {
     let mut sets: FxHashMap<String, Vec<Box<str>>> = FxHashMap::default();
-    // Sets may be used before their definition: collect them first.
     for line in lines {
         let (file, n) = (line.file, line.line - 1);
         let l = strip_comment(line.text).trim();
@@ -209,6 +199,22 @@ pub fn parse_verbs(lines: &[Line], inf: &Inflections) -> Result<VerbDict, DictEr
             }
         }
     }
+    Ok(sets)
+}
+
+/// A pattern's guard: conditions of `rules.txt` separated by `;`.
+fn parse_guard(tokens: &[&str]) -> Result<Vec<Cond>, String> {
+    let text = tokens.join(" ");
+    text.split(';')
+        .map(|c| parse_cond(&c.split_whitespace().collect::<Vec<_>>()))
+        .collect()
+}
+
+/// Parses `verbs.txt`. Codes are checked against the CAMEO table, so a typo is a load error.
+pub fn parse_verbs(lines: &[Line], inf: &Inflections) -> Result<VerbDict, DictError> {
+    let table = CameoTable::global();
+    // Sets may be used before their definition: collect them first.
+    let sets = parse_sets(lines)?;
     let mut dict = VerbDict::default();
     let mut current: Option<Block> = None;
     for ln in lines {

@@ -346,7 +346,7 @@ fn trace_slots(doc: &Doc, slots: &[Slot]) -> Vec<(String, Vec<String>, Option<St
 
 /// The bundled coder on a few sentences, for the passes' tests.
 #[cfg(test)]
-pub(crate) mod testing {
+mod testing {
     use std::sync::OnceLock;
 
     use crate::Coder;

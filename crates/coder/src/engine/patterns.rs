@@ -2,8 +2,9 @@
 //! (words before it right next to it, words after it in order within a window, actor slots).
 
 use super::{skip_len, Cand, Doc, Engine, Match, Slot};
+use crate::classes::PatternIds;
 use crate::classes::*;
-use crate::dict::{Block, Elem};
+use crate::dict::{Block, Elem, Pattern};
 
 impl Engine<'_> {
     /// The best pattern of a block at a trigger.
@@ -42,46 +43,11 @@ impl Engine<'_> {
                 target: None,
                 last: c.tok,
             };
-            let mut ok = true;
-            // Before the trigger: right next to it, nearest last.
-            let mut cur = c.tok;
-            for (e, wids) in p.before.iter().zip(&pids.before).rev() {
-                match e {
-                    Elem::Words(_) => {
-                        let found = (cur.saturating_sub(2).max(clause_start)..cur)
-                            .rev()
-                            .find(|&k| has(wids, doc.ids[k]) && !consumed.contains(&k));
-                        match found {
-                            Some(k) => {
-                                m.consumed.push(k);
-                                cur = k;
-                            }
-                            None => ok = false,
-                        }
-                    }
-                    Elem::Source | Elem::Target => {
-                        match slots.iter().rposition(|s| {
-                            s.end <= cur && s.end + 2 >= cur && s.start >= clause_start
-                        }) {
-                            Some(si) => {
-                                if matches!(e, Elem::Source) {
-                                    m.source = Some(si)
-                                } else {
-                                    m.target = Some(si)
-                                }
-                                cur = slots[si].start;
-                            }
-                            None => ok = false,
-                        }
-                    }
-                }
-                if !ok {
-                    break;
-                }
-            }
-            if !ok {
+            let before = (c.tok, clause_start);
+            if !before_matches(doc, p, pids, &mut m, before, slots, consumed) {
                 continue;
             }
+            let mut ok = true;
             let mut cur = c.tok + 1;
             for (e, wids) in p.after.iter().zip(&pids.after) {
                 match e {
@@ -207,6 +173,54 @@ fn after_window(
             .filter(|&k| doc.w(k) == "of")
             .count();
     (lim + of_phrase).min(clause_end)
+}
+
+/// The pattern's elements before the trigger, right next to it and nearest last, within the
+/// clause (`at`: the trigger and the clause's start): whether they are there; what they took
+/// is added to `m`.
+fn before_matches(
+    doc: &Doc,
+    p: &Pattern,
+    pids: &PatternIds,
+    m: &mut Match,
+    at: (usize, usize),
+    slots: &[Slot],
+    consumed: &[usize],
+) -> bool {
+    let (mut cur, clause_start) = at;
+    for (e, wids) in p.before.iter().zip(&pids.before).rev() {
+        match e {
+            Elem::Words(_) => {
+                let found = (cur.saturating_sub(2).max(clause_start)..cur)
+                    .rev()
+                    .find(|&k| has(wids, doc.ids[k]) && !consumed.contains(&k));
+                match found {
+                    Some(k) => {
+                        m.consumed.push(k);
+                        cur = k;
+                    }
+                    None => return false,
+                }
+            }
+            Elem::Source | Elem::Target => {
+                let found = slots
+                    .iter()
+                    .rposition(|s| s.end <= cur && s.end + 2 >= cur && s.start >= clause_start);
+                match found {
+                    Some(si) => {
+                        if matches!(e, Elem::Source) {
+                            m.source = Some(si)
+                        } else {
+                            m.target = Some(si)
+                        }
+                        cur = slots[si].start;
+                    }
+                    None => return false,
+                }
+            }
+        }
+    }
+    true
 }
 
 #[cfg(test)]

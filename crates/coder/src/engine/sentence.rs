@@ -11,6 +11,35 @@ use super::{place_country, Discourse, Doc, Engine, RawEvent, Reading, Slot};
 use crate::actors::ActorRef;
 use crate::classes::*;
 
+/// The roots of violence: unconventional (18), military (19), mass (20).
+const VIOLENCE: [&str; 3] = ["18", "19", "20"];
+/// Coercion (17), which with violence its victim may report.
+const COERCION: &str = "17";
+/// Public statements (01).
+const STATEMENT: &str = "01";
+/// A government's agent.
+const GOVERNMENT: &str = "GOV";
+
+fn violent(code: &str) -> bool {
+    VIOLENCE.iter().any(|r| code.starts_with(r))
+}
+
+/// The government of a country, as the sentence-level rules make it the target of what its
+/// people demand.
+fn government(c: &Rc<str>) -> ActorRef {
+    let agent: Rc<str> = Rc::from(GOVERNMENT);
+    ActorRef {
+        code: format!("{c}{agent}").into(),
+        country: Some(c.clone()),
+        agents: Rc::from(vec![agent]),
+        name: format!("{c} government").into(),
+        text: Rc::from(""),
+        certainty: 0.5,
+        is_person: false,
+        place_country: None,
+    }
+}
+
 impl Engine<'_> {
     /// Every sentence-level rule, in order.
     pub(super) fn sentence_rules(&self, r: &mut Reading, disc: &Discourse) {
@@ -44,7 +73,7 @@ impl Engine<'_> {
         if let Some(speaker) = speakers.first().and_then(|&sp| slots[sp].members.first()) {
             if let Some(sc) = country_of(speaker).filter(|_| speaker.code.len() == 3) {
                 for e in events.iter_mut().filter(|e| {
-                    e.target.is_none() && matches!(&e.code[..2], "17" | "18" | "19" | "20")
+                    e.target.is_none() && (e.code.starts_with(COERCION) || violent(e.code))
                 }) {
                     if let Some(src) = &e.source {
                         if self.groups.non_state(src) || country_of(src).is_some_and(|c| c != sc) {
@@ -209,16 +238,7 @@ impl Engine<'_> {
                         .any(|m| m.country.as_deref().is_some_and(|x| x != c))
                 };
                 if let Some(c) = home.filter(|c| !foreign(c)) {
-                    let gov = ActorRef {
-                        code: format!("{c}GOV").into(),
-                        country: Some(c.clone()),
-                        agents: Rc::from(vec![Rc::from("GOV")]),
-                        name: format!("{c} government").into(),
-                        text: "".into(),
-                        certainty: 0.5,
-                        is_person: false,
-                        place_country: None,
-                    };
+                    let gov = government(&c);
                     for e in events
                         .iter_mut()
                         .filter(|e| e.code.starts_with(base) && e.target.is_none())
@@ -274,16 +294,7 @@ impl Engine<'_> {
             let rulers = (e.trigger + 1..range.1).any(|k| self.at(doc, k, RULER_OF_DEMAND));
             if e.target.is_none() && rulers {
                 if let Some(c) = e.source.as_ref().and_then(country_of) {
-                    e.target = Some(ActorRef {
-                        code: format!("{c}GOV").into(),
-                        country: Some(c.clone()),
-                        agents: Rc::from(vec![Rc::from("GOV")]),
-                        name: format!("{c} government").into(),
-                        text: "".into(),
-                        certainty: 0.5,
-                        is_person: false,
-                        place_country: None,
-                    });
+                    e.target = Some(government(&c));
                 }
             }
             if let Some(kind) = demand_kind(doc, e.trigger + 1, range.1) {
@@ -307,7 +318,7 @@ impl Engine<'_> {
     ) {
         let background = |e: &RawEvent| {
             let t = e.trigger;
-            let violent = matches!(&e.code[..2], "18" | "19" | "20");
+            let is_violent = violent(e.code);
             let mut k = t;
             while k > range.0 && doc.is(k - 1, ADVERB) {
                 k -= 1;
@@ -320,11 +331,10 @@ impl Engine<'_> {
                 .any(|j| doc.is(j, TIME_CONJUNCTION))
                 && !(range.0..t).rev().take(6).any(|j| doc.w(j) == ",");
             let result = prev == "," && doc.w(t).ends_with("ing");
-            ((violent && (relative || timed || result)) || (timed && !e.code.starts_with("01")))
+            ((is_violent && (relative || timed || result))
+                || (timed && !e.code.starts_with(STATEMENT)))
                 && events.iter().any(|o| {
-                    o.trigger < t
-                        && (!result || matches!(&o.code[..2], "18" | "19" | "20"))
-                        && !(relative && o.code == "010")
+                    o.trigger < t && (!result || violent(o.code)) && !(relative && o.code == "010")
                 })
         };
         // A violent noun as the object of another event is its topic: "protested the
@@ -342,17 +352,17 @@ impl Engine<'_> {
             {
                 k -= 1;
             }
-            matches!(&e.code[..2], "18" | "19" | "20")
+            violent(e.code)
                 && k < t
                 && k > range.0
                 && events.iter().any(|o| {
-                    o.trigger == k - 1 && !matches!(&o.code[..2], "01" | "18" | "19" | "20")
+                    o.trigger == k - 1 && !(o.code.starts_with(STATEMENT) || violent(o.code))
                 })
         };
         // Nature strikes no one: "a magnitude 7.5 earthquake struck the Noto peninsula".
         let natural = |e: &RawEvent| {
             e.source.is_none()
-                && matches!(&e.code[..2], "18" | "19" | "20")
+                && violent(e.code)
                 && (e.trigger.saturating_sub(3).max(range.0)..e.trigger)
                     .any(|k| doc.is(k, NATURAL_FORCE))
         };
