@@ -45,3 +45,18 @@ fn a_missing_directory_is_an_error_naming_it() {
     let e = Coder::from_petrarch(std::path::Path::new("/nonexistent/petrarch")).unwrap_err();
     assert!(e.to_string().contains("/nonexistent/petrarch"), "{e}");
 }
+
+#[test]
+fn a_petrarch_directory_named_as_the_dictionaries_is_loaded_as_petrarch() {
+    let Some(dir) = dir() else {
+        eprintln!("SKIP: ../shared/dictionaries/petrarch2 is absent beside the checkout");
+        return;
+    };
+    let coder = Coder::load(Some(&dir)).expect("PETRARCH dictionaries load");
+    assert!(
+        coder.version().dictionaries.starts_with("petrarch2:"),
+        "{}",
+        coder.version().dictionaries
+    );
+    assert!(coder.verbs().pattern_count() > 3000);
+}
