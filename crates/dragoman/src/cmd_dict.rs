@@ -37,7 +37,12 @@ pub fn dict(args: &DictArgs) -> anyhow::Result<()> {
         .iter()
         .map(|(what, n)| format!("{n} {what}"))
         .collect();
-    eprintln!("{}: no problem ({})", shown(dir), counts.join(", "));
+    let counts = if counts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", counts.join(", "))
+    };
+    eprintln!("{}: no problem{counts}", shown(dir));
     Ok(())
 }
 
