@@ -4,7 +4,7 @@ CARGO ?= cargo
 BROKER_PORT ?= 9092
 export BROKER_PORT
 
-.PHONY: run test lint fmt build release bench bench-e2e broker broker-stop deps deps-build \
+.PHONY: chaos run test lint fmt build release bench bench-e2e broker broker-stop deps deps-build \
         rules-test deploy-check
 
 ## The embedded pipeline on the sample articles: no broker, one line per event on stdout
@@ -23,6 +23,11 @@ test: deps
 	  $(MAKE) --no-print-directory broker-stop BROKER_PORT=$$port; exit $$rc
 	$(MAKE) rules-test
 	$(MAKE) deploy-check
+
+## The chaos test on its own broker: 20,000 mixed records, ten kill -9 and a broker pause
+## (DRAGOMAN_CHAOS_SEED replays a schedule). Not yet part of `make test`: see tests/chaos.rs.
+chaos: deps
+	$(CARGO) test --test chaos -- --ignored --nocapture
 
 ## System packages for building and testing (C toolchain, OpenSSL headers, promtool,
 ## kubectl); a no-op when present. `deps-build` is the subset `make run` needs.
