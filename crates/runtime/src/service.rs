@@ -759,6 +759,9 @@ impl<P: Processor + 'static> Shared<P> {
     /// Sends the outputs whose changelog records were acknowledged since the last call.
     fn send_released(&self) -> bool {
         let ready = std::mem::take(&mut lock(&self.holds).ready);
+        if ready.is_empty() {
+            return true;
+        }
         let dlq: Arc<str> = Arc::from(self.cfg.topics.dlq_of(&self.spec.input));
         for (out, kind, token) in ready {
             if self.send_output(&out, kind, token, None, &dlq, None) != Sent::Queued {
