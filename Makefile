@@ -25,7 +25,8 @@ test: deps
 	$(MAKE) deploy-check
 
 ## The chaos test on its own broker: 20,000 mixed records, ten kill -9 and a broker pause
-## (DRAGOMAN_CHAOS_SEED replays a schedule). Not yet part of `make test`: see tests/chaos.rs.
+## (DRAGOMAN_CHAOS_SEED replays a schedule). Not yet part of `make test`: tansu skips the rest of
+## a record batch when a consumer resumes inside it (see tests/chaos.rs).
 chaos: deps
 	$(CARGO) test --test chaos -- --ignored --nocapture
 

@@ -506,11 +506,15 @@ fn first<T: std::fmt::Debug>(items: &[T], n: usize) -> String {
     format!("{:?}", &items[..items.len().min(n)])
 }
 
-// Not in `make test` yet: some kill schedules still lose a few articles in extract (cleaned,
-// never extracted: e.g. seed 6677752636313268015, 8 of 18,992), an at-least-once bug not yet
-// found, and a red suite would hide every other result. `make chaos` runs it.
+// Not in `make test` yet: tansu 0.6 loses records on this test's kill schedules, and a red
+// suite would hide every other result. A fetch from an offset inside a record batch returns
+// only the batches that start at or after it (tansu-storage's dynostore `fetch`:
+// `offsets.split_off(&offset)`), so a consumer restarted from a committed offset in the middle
+// of a producer's batch skips the rest of that batch. Seen: extract committed 1786 on
+// partition 2, was killed, and its successor's first record was 1802. Real Kafka returns the
+// batch that holds the offset. `make chaos` runs it.
 #[test]
-#[ignore = "loses a few articles in extract on some kill schedules; run with `make chaos`"]
+#[ignore = "tansu skips the rest of a batch when a consumer resumes inside it; run with `make chaos`"]
 fn kill_9s_and_a_broker_pause_lose_no_article_and_publish_no_revision_twice() {
     let n = env_number("DRAGOMAN_CHAOS_RECORDS").unwrap_or(20_000) as usize;
     let kills = env_number("DRAGOMAN_CHAOS_KILLS").unwrap_or(10) as usize;
