@@ -8,129 +8,20 @@
 //! Inputs come from a seeded generator: `DRAGOMAN_FUZZ_SEED` replays or varies them,
 //! `DRAGOMAN_FUZZ_SCALE` (default 1) multiplies the number of cases for a longer run.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use dragoman_testkit::{measured, scale, Counting, Rng};
 
 use chrono::{DateTime, TimeZone, Utc};
 use dragoman_ingest::{clean, IngestError, IngestOptions};
 use serde_json::Value;
 
-// ---- heap accounting: the bytes this thread holds, and their peak ----
-
-struct Counting;
-
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn track(delta: isize) {
-    let _ = LIVE.try_with(|live| {
-        let now = live.get() + delta;
-        live.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-// SAFETY: every call is forwarded to the system allocator unchanged; the counters are plain
-// thread-local integers that never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
-        if !p.is_null() {
-            track(layout.size() as isize);
-        }
-        p
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc_zeroed(layout);
-        if !p.is_null() {
-            track(layout.size() as isize);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
-        track(-(layout.size() as isize));
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = System.realloc(ptr, layout, new_size);
-        if !p.is_null() {
-            track(new_size as isize - layout.size() as isize);
-        }
-        p
-    }
-}
-
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// Runs `f`, returning its result, its time and the most heap it held at once (on this
-/// thread, above what was held before).
-fn measured<T>(f: impl FnOnce() -> T) -> (T, Duration, usize) {
-    let base = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(base));
-    let started = Instant::now();
-    let out = f();
-    let took = started.elapsed();
-    let peak = PEAK.with(Cell::get) - base;
-    (out, took, peak.max(0) as usize)
-}
-
-// ---- a seeded generator (SplitMix64), the same stream for a seed on every build ----
-
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    /// A length up to `max`, small ones as likely as large ones (log-uniform).
-    fn len(&mut self, max: usize) -> usize {
-        let bits = usize::BITS - max.leading_zeros();
-        let cap = 1usize << self.below(bits as usize + 1);
-        self.below(cap.min(max) + 1)
-    }
-    /// A random character: ASCII most often, else from the whole of Unicode.
-    fn char(&mut self) -> char {
-        match self.below(10) {
-            0..=4 => (b' ' + self.below(95) as u8) as char,
-            5 => *self.pick(&SPECIAL_CHARS),
-            6 => char::from_u32(0x80 + self.below(0x780) as u32).unwrap_or('?'),
-            7 => char::from_u32(0x300 + self.below(0x70) as u32).unwrap_or('?'), // combining
-            8 => char::from_u32(0x4E00 + self.below(0x5000) as u32).unwrap_or('?'),
-            _ => char::from_u32(self.below(0x11_0000) as u32).unwrap_or('\u{FFFD}'),
-        }
-    }
-}
-
 fn seed() -> u64 {
-    std::env::var("DRAGOMAN_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(0x001D_6E57)
-}
-
-fn scale() -> usize {
-    std::env::var("DRAGOMAN_FUZZ_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(1)
+    dragoman_testkit::seed(0x001D_6E57)
 }
 
 /// Characters that have broken text handling somewhere: controls, invisible marks, direction
@@ -384,7 +275,10 @@ fn random_bytes(rng: &mut Rng, max: usize) -> Vec<u8> {
     match rng.below(3) {
         0 => (0..n).map(|_| rng.next_u64() as u8).collect(),
         1 => (0..n).map(|_| b' ' + rng.below(95) as u8).collect(),
-        _ => (0..n).map(|_| rng.char()).collect::<String>().into_bytes(),
+        _ => (0..n)
+            .map(|_| rng.char(&SPECIAL_CHARS))
+            .collect::<String>()
+            .into_bytes(),
     }
 }
 
@@ -420,7 +314,7 @@ fn hostile(rng: &mut Rng, kind: usize) -> String {
         14 => "<title>".repeat(n / 10 + 1) + "headline",
         15 => "\r\n".repeat(n),
         16 => "<svg><math><template><noscript><iframe>".repeat(n / 40 + 1),
-        _ => (0..n).map(|_| rng.char()).collect(),
+        _ => (0..n).map(|_| rng.char(&SPECIAL_CHARS)).collect(),
     }
 }
 
@@ -614,7 +508,11 @@ fn random_value(rng: &mut Rng) -> Value {
         3 => Value::from(f64::from_bits(rng.next_u64()).clamp(-1e300, 1e300)),
         4 => Value::Array(vec![Value::from("x"); rng.below(4)]),
         5 => Value::Object(serde_json::Map::new()),
-        _ => Value::from((0..rng.len(200)).map(|_| rng.char()).collect::<String>()),
+        _ => Value::from(
+            (0..rng.len(200))
+                .map(|_| rng.char(&SPECIAL_CHARS))
+                .collect::<String>(),
+        ),
     }
 }
 
@@ -718,7 +616,11 @@ fn random_object(rng: &mut Rng, max: usize) -> Vec<u8> {
     ] {
         if rng.chance(50) {
             let value = if rng.chance(70) {
-                Value::from((0..rng.len(64)).map(|_| rng.char()).collect::<String>())
+                Value::from(
+                    (0..rng.len(64))
+                        .map(|_| rng.char(&SPECIAL_CHARS))
+                        .collect::<String>(),
+                )
             } else {
                 random_value(rng)
             };
@@ -727,7 +629,7 @@ fn random_object(rng: &mut Rng, max: usize) -> Vec<u8> {
     }
     let body = if rng.chance(90) {
         let n = rng.len(max / 2);
-        Value::from((0..n).map(|_| rng.char()).collect::<String>())
+        Value::from((0..n).map(|_| rng.char(&SPECIAL_CHARS)).collect::<String>())
     } else {
         random_value(rng)
     };
