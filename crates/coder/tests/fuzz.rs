@@ -314,11 +314,7 @@ fn check(coder: &Coder, report: &mut Report, label: &str, body: String, at: Date
     let events = match out {
         Ok(events) => events,
         Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
+            let msg = dragoman_testkit::panic_message(&*panic);
             return fail(format!("panicked: {msg}"));
         }
     };

@@ -141,11 +141,7 @@ fn check(report: &mut Report, label: &str, input: &[u8], opts: &IngestOptions) {
     let out = match out {
         Ok(out) => out,
         Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
+            let msg = dragoman_testkit::panic_message(&*panic);
             return fail(format!("panicked: {msg}"));
         }
     };

@@ -140,3 +140,12 @@ pub fn scale() -> usize {
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(1)
 }
+
+/// The message of a caught panic (`catch_unwind`'s error), or an empty string.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
