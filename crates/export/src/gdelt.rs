@@ -266,7 +266,7 @@ pub fn write_tsv<W: std::io::Write>(out: &mut W, fields: &[Cow<'_, str>]) -> std
 pub(crate) mod tests {
     use super::*;
 
-    /// An event as dragoman publishes it (the example of SPEC section 2).
+    /// An event as dragoman publishes it (the example of docs/contracts.md#event-output).
     pub fn sample_event() -> Event {
         serde_json::from_value(serde_json::json!({
             "schema": "dragoman.event/v1",

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{IngestError, JsonKind};
 
-/// Parses one input record (SPEC section 1) and checks its field types.
+/// Parses one input record (docs/contracts.md#article-input) and checks its field types.
 ///
 /// Semantic checks on the text (empty once cleaned) and the date happen later in
 /// [`crate::clean`]; this only answers "is this an article at all".

@@ -1,9 +1,9 @@
 //! Generated news articles for demos, benchmarks and crash tests: `dragoman loadgen` sends
 //! [`Generator::next_record`] payloads to the raw articles topic.
 //!
-//! The stream looks like what scrapers deliver: articles (SPEC section 1) from some thirty
-//! invented outlets about real countries, written from templates across all 20 CAMEO roots
-//! with filler sentences that code nothing; a share of them as HTML pages full of
+//! The stream looks like what scrapers deliver: articles (docs/contracts.md#article-input)
+//! from some thirty invented outlets about real countries, written from templates across all
+//! 20 CAMEO roots with filler sentences that code nothing; a share of them as HTML pages full of
 //! boilerplate; syndicated copies of earlier stories under other outlets with small edits;
 //! and bad records of every [`BadKind`] that ingest must send to the dead-letter topic.
 //!

@@ -14,7 +14,7 @@ fn generator(seed: u64) -> Generator {
     })
 }
 
-/// Checks a valid record against SPEC section 1 and returns it as JSON.
+/// Checks a valid record against docs/contracts.md#article-input and returns it as JSON.
 fn check_article(r: &Record) -> Value {
     let v: Value = serde_json::from_slice(&r.payload).expect("valid records are JSON");
     let obj = v.as_object().expect("an article is an object");

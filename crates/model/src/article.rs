@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ArticleRef;
 
-/// An input article, SPEC section 1. Field types are checked by serde; the semantic checks
-/// (non-empty body, size limit, RFC 3339 date) belong to ingest.
+/// An input article, docs/contracts.md#article-input. Field types are checked by serde; the
+/// semantic checks (non-empty body, size limit, RFC 3339 date) belong to ingest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Article {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,5 +1,5 @@
 //! Event candidates (what extract finds in one sentence) and events (what dedup publishes),
-//! SPEC section 2.
+//! docs/contracts.md#event-output (its JSON Schema: docs/event.schema.json).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
