@@ -20,6 +20,9 @@ use dragoman_runtime::config::{Config, KafkaConfig, Stage};
 pub use dragoman_runtime::tools::Record;
 use dragoman_runtime::tools::{read_topic, SimpleProducer};
 
+mod schema;
+pub use schema::{assert_valid_events, event_schema_errors};
+
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -455,7 +458,9 @@ pub fn json(r: &Record) -> serde_json::Value {
 }
 
 /// The latest revision of every event of `records` (the `events` topic), by `event_id`.
+/// Every record must be a valid event (docs/event.schema.json).
 pub fn latest_events(records: &[Record]) -> BTreeMap<String, serde_json::Value> {
+    assert_valid_events(records);
     let mut out: BTreeMap<String, serde_json::Value> = BTreeMap::new();
     for r in records {
         let e = json(r);
@@ -470,8 +475,10 @@ pub fn latest_events(records: &[Record]) -> BTreeMap<String, serde_json::Value> 
     out
 }
 
-/// (event_id, revision) pairs published more than once.
+/// (event_id, revision) pairs published more than once. Every record must be a valid event
+/// (docs/event.schema.json).
 pub fn duplicate_revisions(records: &[Record]) -> Vec<(String, u64)> {
+    assert_valid_events(records);
     let mut seen = std::collections::HashMap::new();
     for r in records {
         let e = json(r);
