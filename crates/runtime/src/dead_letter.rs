@@ -9,10 +9,15 @@
 
 use std::sync::Arc;
 
-use crate::service::{
-    InputRecord, OutputRecord, HEADER_MESSAGE, HEADER_REASON, HEADER_SOURCE_OFFSET,
-    HEADER_SOURCE_PARTITION, HEADER_SOURCE_TOPIC, HEADER_STAGE,
-};
+use crate::service::{InputRecord, OutputRecord};
+
+/// Header names of a dead-letter record (docs/contracts.md), plus where it came from.
+pub const HEADER_STAGE: &str = "dragoman.error.stage";
+pub const HEADER_REASON: &str = "dragoman.error.reason";
+pub const HEADER_MESSAGE: &str = "dragoman.error.message";
+pub const HEADER_SOURCE_TOPIC: &str = "dragoman.source.topic";
+pub const HEADER_SOURCE_PARTITION: &str = "dragoman.source.partition";
+pub const HEADER_SOURCE_OFFSET: &str = "dragoman.source.offset";
 
 /// `true` on a truncated dead letter.
 pub const HEADER_TRUNCATED: &str = "dragoman.truncated";
@@ -75,6 +80,19 @@ pub fn truncated(record: &OutputRecord) -> OutputRecord {
         partition: record.partition,
         headers,
     }
+}
+
+/// Header value of a record, as text.
+pub fn header_str<'a>(
+    headers: &'a rdkafka::message::BorrowedHeaders,
+    key: &str,
+) -> Option<&'a str> {
+    use rdkafka::message::Headers;
+    headers
+        .iter()
+        .find(|h| h.key == key)
+        .and_then(|h| h.value)
+        .and_then(|v| std::str::from_utf8(v).ok())
 }
 
 #[cfg(test)]

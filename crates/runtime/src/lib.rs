@@ -10,6 +10,7 @@ pub mod dead_letter;
 pub mod kafka;
 pub mod metrics;
 pub mod offsets;
+pub mod progress;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;

@@ -46,6 +46,22 @@ impl Shutdown {
         guard.is_some()
     }
 
+    /// Exits the process `grace` (plus half a second) after shutdown is requested, clean
+    /// close or not: the grace period is a promise to the orchestrator, kept even if a flush
+    /// hangs.
+    pub fn exit_after_grace(&self, grace: Duration) -> std::io::Result<()> {
+        let shutdown = self.clone();
+        std::thread::Builder::new()
+            .name("dragoman-watchdog".into())
+            .spawn(move || {
+                while !shutdown.wait_timeout(Duration::from_secs(3600)) {}
+                std::thread::sleep(grace + Duration::from_millis(500));
+                tracing::error!("grace period exceeded: exiting without a clean close");
+                std::process::exit(1);
+            })?;
+        Ok(())
+    }
+
     /// Trips this flag on SIGTERM or SIGINT. A second signal exits at once (code 130), for the
     /// operator who really means it.
     pub fn listen_for_signals(&self, rt: &tokio::runtime::Handle) {

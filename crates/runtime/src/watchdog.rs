@@ -1,133 +1,100 @@
-//! Progress on a backlog, for readiness that tells the truth.
+//! The stall watchdog: a member that holds no partition rejoins the group when the partitions
+//! with a backlog are held by a member that commits nothing.
 //!
-//! A service can be live, joined and connected and still move nothing: after a broker restart
-//! that lost its topics and producer state, an extract service sat at lag 16 for good, with
-//! `/ready` answering 200. The watch compares what the consumer reports as lag with what the
-//! loop consumed: a backlog that does not move for `stall` makes the service not ready, with
-//! the reason on `/ready`; one that does not move for `exit_after` stops the service with an
-//! error (exit status non-zero), so that an orchestrator restarts it. While the broker is down
-//! or the processor is still loading, nothing counts as a stall: a restart would not help.
+//! It exists for the test broker (tansu), whose coordinator can leave a dead member owning
+//! every partition; a Kafka coordinator evicts such a member after its session timeout.
 
 use std::time::{Duration, Instant};
 
-/// What the loop should do about progress.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Progress {
-    /// Records move, or there is nothing to move.
-    Moving,
-    /// A backlog has not moved for a while: not ready, with this reason.
-    Stalled(String),
-    /// A backlog has not moved for so long that only a restart can help.
-    GiveUp(String),
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+use rdkafka::{Offset, TopicPartitionList};
+
+use crate::config::Config;
+
+/// Detects partitions orphaned by a dead group member.
+///
+/// A member killed with SIGKILL stays in the group until the coordinator notices its missing
+/// heartbeats, then a rebalance hands its partitions over. tansu 0.6 checks missed heartbeats
+/// only lazily and can leave a surviving member "stable" with an empty assignment while the
+/// dead one keeps every partition, indefinitely. A member with nothing assigned therefore
+/// checks, now and then, whether the group's committed offsets lag behind the log without
+/// moving; two such checks in a row mean nobody is consuming, and it rejoins the group, which
+/// makes the coordinator rebalance. On a healthy group (an idle spare member) the committed
+/// offsets either have no lag or move, so this never fires.
+pub struct OrphanWatch {
+    every: Duration,
+    last: Instant,
+    previous: Option<Vec<(i32, i64)>>,
+    strikes: u32,
+    /// Records the group has not consumed while this member holds no partition and the
+    /// group's committed offsets do not move: the member is not ready meanwhile.
+    pub waiting: Option<i64>,
 }
 
-#[derive(Debug)]
-pub struct ProgressWatch {
-    stall: Duration,
-    exit_after: Duration,
-    consumed: u64,
-    since: Instant,
-}
-
-impl ProgressWatch {
-    /// `stall` zero turns the watch off.
-    pub fn new(stall: Duration, exit_after: Duration, now: Instant) -> Self {
-        ProgressWatch {
-            stall,
-            exit_after: exit_after.max(stall),
-            consumed: 0,
-            since: now,
+impl OrphanWatch {
+    pub fn new(cfg: &Config) -> Self {
+        OrphanWatch {
+            every: Duration::from_millis(cfg.kafka.session_timeout_ms.max(5000)),
+            last: Instant::now(),
+            previous: None,
+            strikes: 0,
+            waiting: None,
         }
     }
 
-    /// `consumed`: records consumed so far; `lag`: records behind on the partitions held;
-    /// `able`: the broker answers and the processor is loaded.
-    pub fn check(&mut self, consumed: u64, lag: i64, able: bool, now: Instant) -> Progress {
-        if self.stall.is_zero() || consumed != self.consumed || lag <= 0 || !able {
-            self.consumed = consumed;
-            self.since = now;
-            return Progress::Moving;
+    pub fn due(&mut self) -> bool {
+        if self.last.elapsed() < self.every {
+            return false;
         }
-        let still = now.saturating_duration_since(self.since);
-        if still >= self.exit_after {
-            Progress::GiveUp(format!(
-                "{lag} records behind and none consumed for {}s",
-                still.as_secs()
-            ))
-        } else if still >= self.stall {
-            Progress::Stalled(format!(
-                "{lag} records behind and none consumed for {}s",
-                still.as_secs()
-            ))
-        } else {
-            Progress::Moving
+        self.last = Instant::now();
+        true
+    }
+
+    pub fn stalled<C: ConsumerContext>(&mut self, consumer: &BaseConsumer<C>, input: &str) -> bool {
+        let owned = consumer.assignment().map(|a| a.count()).unwrap_or(0);
+        if owned > 0 {
+            self.previous = None;
+            self.strikes = 0;
+            self.waiting = None;
+            return false;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn watch(t0: Instant) -> ProgressWatch {
-        ProgressWatch::new(Duration::from_secs(30), Duration::from_secs(120), t0)
-    }
-
-    #[test]
-    fn a_backlog_that_does_not_move_makes_the_service_not_ready_then_stops_it() {
-        let t0 = Instant::now();
-        let mut w = watch(t0);
-        assert_eq!(w.check(5, 16, true, t0), Progress::Moving);
-        let at = |s| t0 + Duration::from_secs(s);
-        assert_eq!(w.check(5, 16, true, at(29)), Progress::Moving);
-        assert!(
-            matches!(w.check(5, 16, true, at(31)), Progress::Stalled(r) if r.contains("16 records behind"))
-        );
-        assert!(matches!(w.check(5, 16, true, at(121)), Progress::GiveUp(_)));
-    }
-
-    #[test]
-    fn consuming_resets_the_watch() {
-        let t0 = Instant::now();
-        let mut w = watch(t0);
-        w.check(5, 16, true, t0);
-        let at = |s| t0 + Duration::from_secs(s);
-        assert!(matches!(w.check(5, 16, true, at(40)), Progress::Stalled(_)));
-        assert_eq!(w.check(6, 15, true, at(41)), Progress::Moving);
-        assert_eq!(w.check(6, 15, true, at(60)), Progress::Moving);
-    }
-
-    #[test]
-    fn no_backlog_is_never_a_stall() {
-        let t0 = Instant::now();
-        let mut w = watch(t0);
-        assert_eq!(
-            w.check(0, 0, true, t0 + Duration::from_secs(500)),
-            Progress::Moving
-        );
-    }
-
-    #[test]
-    fn a_broker_outage_or_a_loading_processor_is_not_a_stall() {
-        let t0 = Instant::now();
-        let mut w = watch(t0);
-        let at = |s| t0 + Duration::from_secs(s);
-        assert_eq!(w.check(0, 16, false, at(300)), Progress::Moving);
-        // The clock restarts when the service becomes able again.
-        assert_eq!(w.check(0, 16, true, at(310)), Progress::Moving);
-        assert!(matches!(
-            w.check(0, 16, true, at(341)),
-            Progress::Stalled(_)
-        ));
-    }
-
-    #[test]
-    fn a_zero_stall_turns_the_watch_off() {
-        let t0 = Instant::now();
-        let mut w = ProgressWatch::new(Duration::ZERO, Duration::ZERO, t0);
-        assert_eq!(
-            w.check(0, 16, true, t0 + Duration::from_secs(999)),
-            Progress::Moving
-        );
+        let timeout = Duration::from_secs(5);
+        let Ok(md) = consumer.fetch_metadata(Some(input), timeout) else {
+            return false;
+        };
+        let Some(topic) = md.topics().iter().find(|t| t.name() == input) else {
+            return false;
+        };
+        let mut tpl = TopicPartitionList::new();
+        for p in topic.partitions() {
+            tpl.add_partition(input, p.id());
+        }
+        let Ok(committed) = consumer.committed_offsets(tpl, timeout) else {
+            return false;
+        };
+        let mut now = Vec::new();
+        let mut lag = 0i64;
+        for e in committed.elements() {
+            let Ok((low, high)) = consumer.fetch_watermarks(input, e.partition(), timeout) else {
+                return false;
+            };
+            let at = match e.offset() {
+                Offset::Offset(o) => o,
+                _ => low,
+            };
+            lag += (high - at).max(0);
+            now.push((e.partition(), at));
+        }
+        now.sort_unstable();
+        let stuck = lag > 0 && self.previous.as_ref() == Some(&now);
+        self.previous = Some(now);
+        self.waiting = stuck.then_some(lag);
+        self.strikes = if stuck { self.strikes + 1 } else { 0 };
+        if self.strikes >= 2 {
+            self.strikes = 0;
+            self.previous = None;
+            return true;
+        }
+        false
     }
 }

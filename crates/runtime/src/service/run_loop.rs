@@ -1,0 +1,436 @@
+//! The loop: poll a record, process it, send its outputs, commit now and then; on shutdown
+//! or failure, finish what is in flight, commit it and leave the group.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::message::Message;
+
+use super::clients;
+use super::delivery::{Fatal, ProducerCtx, Retry};
+use super::holds::{Holds, OutKind};
+use super::processor::{InputRecord, OutputRecord, Processor, Verdict};
+use super::produce::{resend_failed, Sent};
+use super::rebalance::{partitions_of, ConsumerCtx};
+use super::shared::Shared;
+use super::transaction::{
+    check_transactions_supported, init_transactions, recover_transaction, Txn,
+};
+use super::{lock, topic_specs, ServiceError, ServiceSpec};
+use crate::admin::{Condition, Health};
+use crate::config::{Config, Delivery};
+use crate::dead_letter::dead_letter;
+use crate::kafka::{ensure_topics, KafkaSetupError, ServiceContext};
+use crate::metrics::{ErrorKind, Metrics};
+use crate::offsets::{OffsetTracker, Token};
+use crate::progress::{Progress, ProgressWatch};
+use crate::shutdown::Shutdown;
+use crate::watchdog::OrphanWatch;
+
+/// Builds the processor and the clients, runs the loop until shutdown or a failure, closes.
+pub(crate) fn run_loop<P, F>(
+    cfg: Config,
+    spec: ServiceSpec,
+    make: F,
+    shutdown: Shutdown,
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+) -> Result<(), ServiceError>
+where
+    P: Processor + 'static,
+    F: FnOnce(&Arc<Metrics>) -> Result<P, String>,
+{
+    let processor = make(&metrics).map_err(ServiceError::Processor)?;
+    if spec.changelog.is_none() {
+        health.set(Condition::Processor, true, "");
+    }
+    if cfg.topics.create && !create_topics(&cfg, &spec, &shutdown, &metrics, &health)? {
+        return Ok(());
+    }
+    let exactly_once = cfg.delivery == Delivery::ExactlyOnce;
+    if exactly_once {
+        check_transactions_supported(&cfg)?;
+    }
+    let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
+    let retries = Arc::new(Mutex::new(Vec::new()));
+    let fatal: Fatal = Arc::new(Mutex::new(None));
+    let holds = Arc::new(Mutex::new(Holds::default()));
+    let producer = clients::producer(
+        &cfg,
+        &spec,
+        ProducerCtx {
+            svc: ServiceContext::new(metrics.clone(), health.clone()),
+            tracker: tracker.clone(),
+            retries: retries.clone(),
+            exactly_once,
+            fatal: fatal.clone(),
+            holds: holds.clone(),
+        },
+    )?;
+    if exactly_once && !init_transactions(&producer, &shutdown)? {
+        return Ok(());
+    }
+    let shared = Arc::new(Shared {
+        cfg,
+        spec,
+        metrics,
+        health,
+        shutdown,
+        processor: Mutex::new(processor),
+        producer,
+        tracker,
+        txn: Mutex::new(Txn::default()),
+        failure: Mutex::new(None),
+        fatal,
+        holds,
+    });
+    let mut service = Loop::new(shared, retries)?;
+    let outcome = service.run();
+    service.close(outcome)
+}
+
+/// Creates the service's topics; `false` when shutdown came first.
+fn create_topics(
+    cfg: &Config,
+    spec: &ServiceSpec,
+    shutdown: &Shutdown,
+    metrics: &Arc<Metrics>,
+    health: &Arc<Health>,
+) -> Result<bool, ServiceError> {
+    let ctx = ServiceContext::new(metrics.clone(), health.clone());
+    match ensure_topics(&cfg.kafka, &topic_specs(cfg, spec), shutdown, &|why| {
+        ctx.broker_down(why)
+    }) {
+        Ok(()) => {
+            ctx.broker_up();
+            Ok(true)
+        }
+        Err(KafkaSetupError::Shutdown) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The loop's own state: the consumer and the clocks of its periodic steps.
+struct Loop<P: Processor + 'static> {
+    shared: Arc<Shared<P>>,
+    consumer: BaseConsumer<ConsumerCtx<P>>,
+    retries: Arc<Mutex<Vec<Retry>>>,
+    resends: HashMap<(String, i32, Vec<u8>), u32>,
+    dlq: Arc<str>,
+    commit_every: Duration,
+    last_commit: Instant,
+    txn_failures: u32,
+    orphans: OrphanWatch,
+    progress: ProgressWatch,
+    last_progress_check: Instant,
+    consumed: u64,
+}
+
+impl<P: Processor + 'static> Loop<P> {
+    fn new(shared: Arc<Shared<P>>, retries: Arc<Mutex<Vec<Retry>>>) -> Result<Self, ServiceError> {
+        let consumer = clients::consumer(&shared)?;
+        let cfg = &shared.cfg;
+        Ok(Loop {
+            dlq: Arc::from(cfg.topics.dlq_of(&shared.spec.input)),
+            commit_every: Duration::from_millis(cfg.kafka.commit_interval_ms),
+            last_commit: Instant::now(),
+            txn_failures: 0,
+            orphans: OrphanWatch::new(cfg),
+            progress: ProgressWatch::new(
+                Duration::from_millis(cfg.kafka.stall_timeout_ms),
+                Duration::from_millis(cfg.kafka.stall_exit_ms),
+                Instant::now(),
+            ),
+            last_progress_check: Instant::now(),
+            consumed: 0,
+            resends: HashMap::new(),
+            retries,
+            consumer,
+            shared,
+        })
+    }
+
+    /// Turns until shutdown (`Ok`) or a failure that stops the service.
+    fn run(&mut self) -> Result<(), ServiceError> {
+        loop {
+            if self.shared.shutdown.is_triggered() {
+                return Ok(());
+            }
+            self.check_failures()?;
+            resend_failed(&self.shared, &self.retries, &mut self.resends);
+            self.shared.send_released();
+            self.poll()?;
+            self.watch_progress()?;
+            self.watch_orphans()?;
+            self.commit_if_due()?;
+        }
+    }
+
+    /// A rebalance callback or the producer failed in a way that stops the service.
+    fn check_failures(&self) -> Result<(), ServiceError> {
+        if let Some(e) = lock(&self.shared.failure).take() {
+            return Err(e);
+        }
+        if let Some(why) = lock(&self.shared.fatal).clone() {
+            return Err(ServiceError::Producer(why));
+        }
+        Ok(())
+    }
+
+    /// Polls the consumer (which also runs rebalance callbacks) and handles one record.
+    fn poll(&mut self) -> Result<(), ServiceError> {
+        let msg = match self.consumer.poll(Duration::from_millis(100)) {
+            None => return Ok(()),
+            Some(Err(e)) => {
+                self.shared.metrics.error(ErrorKind::Broker);
+                tracing::warn!(error = %e, "consume");
+                return Ok(());
+            }
+            Some(Ok(msg)) => msg,
+        };
+        let input = InputRecord {
+            topic: msg.topic(),
+            partition: msg.partition(),
+            offset: msg.offset(),
+            key: msg.key(),
+            payload: msg.payload(),
+            timestamp_ms: msg.timestamp().to_millis(),
+        };
+        self.shared.handle(&input, &self.dlq)?;
+        self.consumed += 1;
+        Ok(())
+    }
+
+    /// Readiness (and, in the end, exit) on a backlog that does not move.
+    fn watch_progress(&mut self) -> Result<(), ServiceError> {
+        if self.last_progress_check.elapsed() < Duration::from_secs(1) {
+            return Ok(());
+        }
+        self.last_progress_check = Instant::now();
+        let health = &self.shared.health;
+        let able = health.is_met(Condition::Broker) && health.is_met(Condition::Processor);
+        let lag = self.shared.metrics.consumer_lag_total();
+        match self
+            .progress
+            .check(self.consumed, lag, able, Instant::now())
+        {
+            Progress::Moving if self.orphans.waiting.is_none() => {
+                health.set(Condition::Progress, true, "")
+            }
+            Progress::Moving => {}
+            Progress::Stalled(why) => {
+                tracing::warn!(reason = %why, "no progress on a backlog: not ready");
+                health.set(Condition::Progress, false, why);
+            }
+            Progress::GiveUp(why) => return Err(ServiceError::Stalled(why)),
+        }
+        Ok(())
+    }
+
+    /// The stall watchdog ([`OrphanWatch`]): rejoins the group when partitions with a backlog
+    /// are held by a member that commits nothing.
+    fn watch_orphans(&mut self) -> Result<(), ServiceError> {
+        if !self.orphans.due() {
+            return Ok(());
+        }
+        let input = &self.shared.spec.input;
+        let rejoin = self.orphans.stalled(&self.consumer, input);
+        if let Some(lag) = self.orphans.waiting {
+            let why = format!(
+                "holds no partition of {input} while {lag} records wait and nobody consumes them"
+            );
+            self.shared.health.set(Condition::Progress, false, why);
+        }
+        if rejoin {
+            tracing::warn!(
+                %input,
+                "partitions with lag are held by a group member that commits nothing (dead, and \
+                 not evicted by the coordinator): rejoining the group as a new member"
+            );
+            // A new client, hence a new member id: the old one leaves the group on close,
+            // which also clears a stale member of this very process that the coordinator
+            // kept after a session timeout.
+            self.consumer.unsubscribe();
+            self.consumer = clients::consumer(&self.shared)?;
+        }
+        Ok(())
+    }
+
+    /// Every `commit_interval_ms`: the acknowledged offsets, or the open transaction.
+    fn commit_if_due(&mut self) -> Result<(), ServiceError> {
+        if self.last_commit.elapsed() < self.commit_every {
+            return Ok(());
+        }
+        self.last_commit = Instant::now();
+        let shared = &self.shared;
+        if !shared.exactly_once() {
+            let offsets = lock(&shared.tracker).take_committable();
+            shared.commit_offsets(&self.consumer, &offsets, CommitMode::Async);
+            return Ok(());
+        }
+        match shared.commit_transaction(&self.consumer) {
+            Ok(()) => self.txn_failures = 0,
+            Err(e) => {
+                self.txn_failures += 1;
+                recover_transaction(shared, &self.consumer, e)?;
+                if self.txn_failures > 20 {
+                    return Err(ServiceError::Transaction(
+                        "20 transactions in a row failed".into(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Shutdown (or failure): stop consuming, finish in flight, commit, leave the group.
+    fn close(self, outcome: Result<(), ServiceError>) -> Result<(), ServiceError> {
+        let shared = &self.shared;
+        let consumer = self.consumer;
+        shared
+            .health
+            .set(Condition::Running, false, "shutting down");
+        let all = consumer
+            .assignment()
+            .map(|tpl| partitions_of(&tpl, &shared.spec.input))
+            .unwrap_or_default();
+        if outcome.is_ok() {
+            shared.drain_and_commit(&consumer, &[]);
+        } else if shared.exactly_once() {
+            shared.abort_transaction();
+        }
+        let pending = lock(&shared.tracker).total_pending();
+        if pending > 0 && !shared.exactly_once() {
+            tracing::warn!(pending, "records not acknowledged within the grace period: not committed, they will be consumed again");
+        }
+        // Leaving the group runs the revoke callback (nothing left to drain) and hands the
+        // partitions over without waiting for the session timeout.
+        consumer.unsubscribe();
+        let deadline = Instant::now() + shared.budget().min(Duration::from_secs(5));
+        while Instant::now() < deadline
+            && !consumer
+                .assignment()
+                .map(|a| a.count() == 0)
+                .unwrap_or(true)
+        {
+            let _ = consumer.poll(Duration::from_millis(50));
+        }
+        tracing::info!(partitions = ?all, "stopped");
+        drop(consumer);
+        outcome
+    }
+}
+
+impl<P: Processor + 'static> Shared<P> {
+    /// One input record: process it, then send its outputs (or hold them, see [`Holds`]),
+    /// tracked so that its offset commits once they are all acknowledged.
+    fn handle(&self, input: &InputRecord<'_>, dlq: &Arc<str>) -> Result<(), ServiceError> {
+        let exactly_once = self.exactly_once();
+        if exactly_once {
+            self.begin_transaction()?;
+        }
+        self.metrics.records_in.inc();
+        let outputs = self.process(input, dlq);
+        let token = if exactly_once {
+            None
+        } else {
+            self.track(input, outputs.len() as u32)
+        };
+        let all_sent = self.send_outputs(outputs, token, dlq, input);
+        if exactly_once {
+            let mut txn = lock(&self.txn);
+            if all_sent {
+                txn.offsets.insert(input.partition, input.offset + 1);
+            } else {
+                // Part of this record's output is missing: the transaction must not commit.
+                txn.poisoned = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The processor's verdict as records to send, each with where it goes.
+    fn process(&self, input: &InputRecord<'_>, dlq: &Arc<str>) -> Vec<(OutputRecord, OutKind)> {
+        let started = Instant::now();
+        let verdict = lock(&self.processor).process(input);
+        self.metrics.observe_processing(started.elapsed());
+        match verdict {
+            Verdict::Produce(outputs) => outputs
+                .into_iter()
+                .map(|o| {
+                    let kind = if Some(&*o.topic) == self.spec.changelog.as_deref() {
+                        OutKind::Changelog
+                    } else {
+                        OutKind::Output
+                    };
+                    (o, kind)
+                })
+                .collect(),
+            Verdict::DeadLetter { reason, message } => {
+                self.metrics.dlq(reason);
+                let (partition, offset) = (input.partition, input.offset);
+                tracing::debug!(partition, offset, reason, %message, "dead letter");
+                let stage = self.spec.stage.as_str();
+                let letter = dead_letter(dlq, stage, reason, &message, input);
+                vec![(letter, OutKind::DeadLetter)]
+            }
+        }
+    }
+
+    /// Registers the record's outputs before sending them, so that no ack can precede it.
+    /// Outputs abandoned at shutdown are never acknowledged, so the offset is never committed.
+    fn track(&self, input: &InputRecord<'_>, outputs: u32) -> Option<Token> {
+        let (partition, offset) = (input.partition, input.offset);
+        let mut t = lock(&self.tracker);
+        let rewinds = t.rewinds();
+        let token = t.consumed(partition, offset, outputs);
+        if t.rewinds() != rewinds {
+            tracing::warn!(
+                partition,
+                offset,
+                "the consumer went back: records from here are processed again"
+            );
+        }
+        token
+    }
+
+    /// Sends a record's outputs; with a changelog, at least once, the other outputs wait for
+    /// the changelog records (see [`Holds`]). `false` when one could not be sent.
+    fn send_outputs(
+        &self,
+        outputs: Vec<(OutputRecord, OutKind)>,
+        token: Option<Token>,
+        dlq: &Arc<str>,
+        input: &InputRecord<'_>,
+    ) -> bool {
+        let exactly_once = self.exactly_once();
+        let (now, later): (Vec<_>, Vec<_>) = outputs
+            .into_iter()
+            .partition(|(_, kind)| exactly_once || *kind != OutKind::Output);
+        let defer = if later.is_empty() {
+            None
+        } else {
+            let changelog = now.iter().filter(|(_, k)| *k == OutKind::Changelog).count();
+            if changelog == 0 {
+                None
+            } else {
+                Some(lock(&self.holds).hold(changelog as u32, token, later.clone()))
+            }
+        };
+        let send_now: Vec<_> = if defer.is_some() {
+            now
+        } else {
+            now.into_iter().chain(later).collect()
+        };
+        for (out, kind) in &send_now {
+            let defer = defer.filter(|_| *kind == OutKind::Changelog);
+            let sent = self.send_output(out, *kind, token, defer, dlq, Some(input));
+            if sent != Sent::Queued {
+                return false;
+            }
+        }
+        true
+    }
+}
