@@ -28,10 +28,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use dragoman_e2e::{duplicate_revisions, free_port, json, Broker, Env, Record, Service};
-use dragoman_ingest::IngestOptions;
 use dragoman_loadgen::{BadKind, Generator, LoadgenOptions, RecordKind};
 use dragoman_pipeline::{Pipeline, PipelineConfig, RecordOutcome};
-use dragoman_runtime::config::{Config, DedupEmit};
 use dragoman_runtime::tools::{list_topics, SimpleProducer};
 
 #[path = "support/chaos.rs"]
@@ -255,27 +253,13 @@ struct Oracle {
     events: Vec<(String, u64)>,
 }
 
-fn oracle(records: &[Sent], cfg: &Config) -> Oracle {
+fn oracle(records: &[Sent]) -> Oracle {
     let coder = Arc::new(dragoman_coder::Coder::bundled().expect("dictionaries"));
-    let ingest = IngestOptions {
-        max_bytes: cfg.ingest.max_bytes,
-    };
     // The services' settings, as `dragoman run` takes them from the same configuration
-    // (cmd_run::pipeline_config; the library's defaults differ).
-    let mut config = PipelineConfig {
-        ingest: ingest.clone(),
-        extract_cache_size: cfg.extract.cache_size,
-        ..PipelineConfig::default()
-    };
-    let d = &cfg.dedup;
-    config.dedup.match_window_days = i64::from(d.match_window_days);
-    config.dedup.state_window = chrono::Duration::hours(i64::from(d.state_window_hours));
-    config.dedup.max_keys = d.max_keys;
-    config.dedup.copy_max_hamming = d.copy_max_hamming;
-    assert!(
-        matches!(d.emit, DedupEmit::Updates),
-        "the library's default, which the oracle keeps"
-    );
+    // (cmd_run::pipeline_config; the library's defaults differ): the test sets none of the
+    // stages' keys, so their sections' defaults, which are the documented ones.
+    let config = PipelineConfig::documented();
+    let ingest = config.ingest.clone();
     let mut pipeline = Pipeline::new(coder, config);
     let mut candidates: HashMap<String, usize> = HashMap::new();
     let mut events = Vec::new();
@@ -540,8 +524,7 @@ fn kill_9s_and_a_broker_pause_lose_no_article_and_publish_no_revision_twice() {
     // rebalances).
     let oracle = {
         let records = records.clone();
-        let cfg = cfg.clone();
-        std::thread::spawn(move || oracle(&records, &cfg))
+        std::thread::spawn(move || oracle(&records))
     };
 
     let mut services: Vec<Service> = env.start_pipeline(START).into();

@@ -1,4 +1,5 @@
-//! The dedup configuration (the `[dedup]` section of the service configuration).
+//! The dedup configuration: [`DedupSection`], the `[dedup]` table of the one configuration as
+//! users write it, and [`DedupConfig`], what the library takes.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,65 @@ pub enum Emit {
     /// Only the first revision of each event; later reports still update state (and the
     /// changelog), so that they are recognised, but publish nothing.
     First,
+}
+
+/// The `[dedup]` section of the configuration (`config/default.toml` documents each key; its
+/// defaults are these). Whole days and hours, as users write them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DedupSection {
+    pub match_window_days: u32,
+    pub state_window_hours: u32,
+    pub max_keys: usize,
+    pub copy_max_hamming: u32,
+    pub emit: Emit,
+}
+
+impl Default for DedupSection {
+    fn default() -> Self {
+        DedupSection {
+            match_window_days: 1,
+            state_window_hours: 72,
+            max_keys: 1_000_000,
+            copy_max_hamming: 10,
+            emit: Emit::Updates,
+        }
+    }
+}
+
+impl DedupSection {
+    /// The settings as the library takes them.
+    pub fn dedup_config(&self) -> DedupConfig {
+        DedupConfig {
+            match_window_days: i64::from(self.match_window_days),
+            state_window: chrono::Duration::hours(i64::from(self.state_window_hours)),
+            max_keys: self.max_keys,
+            copy_max_hamming: self.copy_max_hamming,
+            emit: self.emit,
+        }
+    }
+
+    /// The first value the service cannot use, as (key, what is wrong).
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        if self.match_window_days == 0 {
+            return Err(("dedup.match_window_days", "must be >= 1".into()));
+        }
+        if self.state_window_hours == 0 {
+            return Err(("dedup.state_window_hours", "must be >= 1".into()));
+        }
+        if self.max_keys == 0 {
+            return Err(("dedup.max_keys", "must be >= 1".into()));
+        }
+        if self.copy_max_hamming > 64 {
+            return Err((
+                "dedup.copy_max_hamming",
+                "must be <= 64 (bits of a simhash)".into(),
+            ));
+        }
+        self.dedup_config()
+            .validate()
+            .map_err(|e| ("dedup.state_window_hours", e.to_string()))
+    }
 }
 
 /// How dedup decides that two reports are one event, and how much state it keeps.
@@ -101,6 +161,29 @@ mod tests {
         assert_eq!(c.state_window_days(), 3);
         assert_eq!(c.max_keys, 1_000_000);
         assert_eq!(c.emit, Emit::Updates);
+    }
+
+    #[test]
+    fn the_section_reads_as_users_write_it_and_names_what_is_wrong() {
+        let s: DedupSection =
+            serde_json::from_str(r#"{"state_window_hours": 36, "emit": "first"}"#).unwrap();
+        assert_eq!(s.match_window_days, 1, "missing keys take their defaults");
+        let c = s.dedup_config();
+        assert_eq!((c.state_window_days(), c.emit), (2, Emit::First));
+        assert!(serde_json::from_str::<DedupSection>(r#"{"max_keyz": 3}"#).is_err());
+        DedupSection::default().check().unwrap();
+        for (bad, key) in [
+            (r#"{"max_keys": 0}"#, "dedup.max_keys"),
+            (r#"{"match_window_days": 0}"#, "dedup.match_window_days"),
+            (r#"{"copy_max_hamming": 65}"#, "dedup.copy_max_hamming"),
+            (
+                r#"{"match_window_days": 4, "state_window_hours": 24}"#,
+                "dedup.state_window_hours",
+            ),
+        ] {
+            let s: DedupSection = serde_json::from_str(bad).unwrap();
+            assert_eq!(s.check().unwrap_err().0, key, "{bad}");
+        }
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// Every [`Rejection::reason`].
+    pub const REASONS: [&'static str; 1] = ["date_out_of_range"];
+
     /// The `reason` of the dead letter (`dragoman.error.reason`, and the label of
     /// `dragoman_dlq_records_total`).
     pub fn reason(&self) -> &'static str {

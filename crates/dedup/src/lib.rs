@@ -11,19 +11,16 @@
 //! is a [`Rejection`] (a dead letter). It knows nothing of Kafka: it returns the events to
 //! publish and the changelog records to write, and rebuilds its state from those records with
 //! [`Deduplicator::restore`].
-//!
-//! [`ContentCache`] lets the extract stage skip coding a text it has coded before, so that a
-//! syndicated copy does not cost a second extraction.
 
-mod cache;
 mod config;
 mod dedup;
 mod error;
 mod hash;
+#[cfg(feature = "service")]
+pub mod service;
 mod state;
 
-pub use cache::ContentCache;
-pub use config::{DedupConfig, Emit};
+pub use config::{DedupConfig, DedupSection, Emit};
 pub use dedup::{
     ChangelogRecord, DecisionKind, DedupStats, Deduplicator, Outcome, EARLIEST_EVENT_DATE,
     MAX_DAYS_AHEAD,

@@ -3,12 +3,11 @@
 
 use chrono::Utc;
 use dragoman_runtime::config::Stage;
-use dragoman_runtime::Config;
 
 use crate::CodeArgs;
 
 pub fn code(args: &CodeArgs) -> anyhow::Result<()> {
-    let cfg = Config::load(Stage::Run, args.config.as_deref())?;
+    let cfg = crate::stages::config(Stage::Run, args.config.as_deref())?;
     let coder = crate::cmd_dict::coder(&cfg)?;
     let published = args.published.unwrap_or_else(|| Utc::now().date_naive());
     let explanation = coder.explain(&args.sentence, published);

@@ -49,7 +49,8 @@ pub fn dict(args: &DictArgs) -> anyhow::Result<()> {
 /// The coder with the dictionaries the configuration names (`[coder] dictionaries`,
 /// `DRAGOMAN__CODER__DICTIONARIES`): the bundled ones when empty.
 pub fn coder(cfg: &dragoman_runtime::Config) -> anyhow::Result<dragoman_coder::Coder> {
-    let dir = cfg.coder.dictionaries.trim();
+    let section = cfg.section::<dragoman_pipeline::CoderSection>()?;
+    let dir = section.dictionaries.trim();
     let dir = (!dir.is_empty()).then(|| std::path::Path::new(dir));
     dragoman_coder::Coder::load(dir).with_context(|| match dir {
         Some(d) => format!(

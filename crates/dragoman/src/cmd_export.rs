@@ -12,7 +12,6 @@ use dragoman_export::{EventSink, Format};
 use dragoman_model::{Event, EVENT_SCHEMA};
 use dragoman_runtime::config::Stage;
 use dragoman_runtime::tools::{read_topic, Record};
-use dragoman_runtime::Config;
 
 /// The `--format` parser: the names with their help.
 pub fn format_parser() -> impl TypedValueParser<Value = Format> {
@@ -79,7 +78,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let mut sink = EventSink::new(args.format, out, 0);
     let mut tally = Tally::default();
     let from = if let Some(topic) = &args.topic {
-        let mut cfg = Config::load(Stage::Run, args.config.as_deref())?;
+        let mut cfg = crate::stages::config(Stage::Run, args.config.as_deref())?;
         if let Some(b) = &args.brokers {
             cfg.kafka.brokers.clone_from(b);
         }

@@ -41,7 +41,7 @@ impl DeliveryArgs {
 
 impl KafkaArgs {
     fn load(&self) -> anyhow::Result<Config> {
-        let mut cfg = Config::load(Stage::Run, self.config.as_deref())?;
+        let mut cfg = crate::stages::config(Stage::Run, self.config.as_deref())?;
         if let Some(b) = &self.brokers {
             cfg.kafka.brokers.clone_from(b);
         }
@@ -89,7 +89,7 @@ pub fn loadgen(args: &LoadgenArgs) -> anyhow::Result<()> {
         html_fraction: args.html_fraction,
         copy_fraction: args.copy_fraction,
         bad_fraction: args.bad_fraction,
-        too_large_bytes: cfg.ingest.max_bytes,
+        too_large_bytes: cfg.section::<dragoman_ingest::IngestOptions>()?.max_bytes,
         ..LoadgenOptions::default()
     };
     if let Some(path) = &args.output {

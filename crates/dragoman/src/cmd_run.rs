@@ -11,18 +11,18 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::Utc;
 use dragoman_console::progress::{Counts, Progress};
-use dragoman_dedup::Emit;
+use dragoman_dedup::DedupSection;
 use dragoman_export::{EventSink, Format};
 use dragoman_ingest::IngestOptions;
-use dragoman_pipeline::{Pipeline, PipelineConfig, RecordOutcome};
-use dragoman_runtime::config::{DedupEmit, Stage};
+use dragoman_pipeline::{ExtractSection, Pipeline, PipelineConfig, RecordOutcome};
+use dragoman_runtime::config::Stage;
 use dragoman_runtime::Config;
 
 use crate::{cmd_export, RunArgs};
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
-    let cfg = Config::load(Stage::Run, args.config.as_deref())?;
-    let config = pipeline_config(&cfg);
+    let cfg = crate::stages::config(Stage::Run, args.config.as_deref())?;
+    let config = pipeline_config(&cfg)?;
     let started = Instant::now();
     let coder = Arc::new(crate::cmd_dict::coder(&cfg)?);
     let mut pipeline = Pipeline::new(coder, config);
@@ -179,26 +179,12 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
     &line[..end]
 }
 
-/// The stage settings of the one configuration, as the libraries take them.
-pub fn pipeline_config(c: &Config) -> PipelineConfig {
-    PipelineConfig {
-        ingest: IngestOptions {
-            max_bytes: c.ingest.max_bytes,
-        },
-        extract_cache_size: c.extract.cache_size,
-        dedup: dedup_config(c),
-    }
-}
-
-pub fn dedup_config(c: &Config) -> dragoman_dedup::DedupConfig {
-    dragoman_dedup::DedupConfig {
-        match_window_days: i64::from(c.dedup.match_window_days),
-        state_window: chrono::Duration::hours(i64::from(c.dedup.state_window_hours)),
-        max_keys: c.dedup.max_keys,
-        copy_max_hamming: c.dedup.copy_max_hamming,
-        emit: match c.dedup.emit {
-            DedupEmit::Updates => Emit::Updates,
-            DedupEmit::First => Emit::First,
-        },
-    }
+/// The stages' sections of the one configuration, as the libraries take them: `dragoman run`
+/// is configured as the services are.
+pub fn pipeline_config(c: &Config) -> anyhow::Result<PipelineConfig> {
+    Ok(PipelineConfig::from_sections(
+        c.section::<IngestOptions>()?,
+        c.section::<ExtractSection>()?,
+        c.section::<DedupSection>()?,
+    ))
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use dragoman_console::top::{self, Target};
-use dragoman_runtime::config::Stage;
-use dragoman_runtime::Config;
+
+use crate::stages;
 
 #[derive(clap::Args)]
 pub struct TopArgs {
@@ -59,8 +59,8 @@ fn targets(args: &TopArgs) -> anyhow::Result<Vec<Target>> {
             .collect());
     }
     let mut targets: Vec<Target> = Vec::new();
-    for stage in [Stage::Ingest, Stage::Extract, Stage::Dedup] {
-        let cfg = Config::load(stage, args.config.as_deref())?;
+    for stage in [stages::INGEST, stages::EXTRACT, stages::DEDUP] {
+        let cfg = stages::config(stage, args.config.as_deref())?;
         // One address set for all (DRAGOMAN__ADMIN__LISTEN) is one service, not three.
         if targets.iter().all(|t| t.addr != cfg.admin.listen) {
             targets.push(Target {

@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use dragoman_runtime::config::Stage;
-use dragoman_runtime::{run_service, Config, ServiceSpec, Shutdown};
+use dragoman_runtime::{ServiceSpec, Shutdown};
 
 #[derive(Parser)]
 #[command(
@@ -140,11 +140,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd_run::run(&args),
         Command::Code(args) => cmd_code::code(&args),
-        Command::Ingest(args) => service(Stage::Ingest, args.config, None),
-        Command::Extract(args) => service(Stage::Extract, args.config, None),
-        Command::Dedup(args) => service(Stage::Dedup, args.config, None),
+        Command::Ingest(args) => service(stages::INGEST, args.config, None),
+        Command::Extract(args) => service(stages::EXTRACT, args.config, None),
+        Command::Dedup(args) => service(stages::DEDUP, args.config, None),
         Command::Passthrough(args) => service(
-            Stage::Passthrough,
+            stages::PASSTHROUGH,
             args.config,
             Some((args.input, args.output)),
         ),
@@ -171,32 +171,26 @@ fn service(
     config: Option<PathBuf>,
     passthrough: Option<(Option<String>, Option<String>)>,
 ) -> anyhow::Result<()> {
-    let cfg = Config::load(stage, config.as_deref())?;
+    let cfg = stages::config(stage, config.as_deref())?;
     dragoman_runtime::telemetry::init_logging(&cfg.log);
     let t = cfg.topics.clone();
-    let shutdown = Shutdown::new();
-    let c = cfg.clone();
-    let spec = |input: String, output: String, changelog: Option<String>| ServiceSpec {
+    let spec = |input: &str, output: &str, changelog: Option<&str>| ServiceSpec {
         stage,
-        input,
-        outputs: vec![output],
-        changelog,
+        input: input.to_owned(),
+        outputs: vec![output.to_owned()],
+        changelog: changelog.map(str::to_owned),
     };
-    let spec = match stage {
-        Stage::Ingest => spec(t.articles_raw.clone(), t.articles_clean.clone(), None),
-        Stage::Extract => spec(t.articles_clean.clone(), t.events_extracted.clone(), None),
-        Stage::Dedup => spec(
-            t.events_extracted.clone(),
-            t.events.clone(),
-            Some(t.dedup_changelog.clone()),
-        ),
-        Stage::Passthrough => {
-            let (input, output) = passthrough.unwrap_or_default();
-            let input = input.unwrap_or(t.articles_raw.clone());
-            let output = output.unwrap_or_else(|| format!("{input}.copy"));
-            spec(input, output, None)
-        }
-        Stage::Run => anyhow::bail!("`run` is not a Kafka service"),
+    let spec = if stage == stages::INGEST {
+        spec(&t.articles_raw, &t.articles_clean, None)
+    } else if stage == stages::EXTRACT {
+        spec(&t.articles_clean, &t.events_extracted, None)
+    } else if stage == stages::DEDUP {
+        spec(&t.events_extracted, &t.events, Some(&t.dedup_changelog))
+    } else {
+        let (input, output) = passthrough.unwrap_or_default();
+        let input = input.unwrap_or(t.articles_raw.clone());
+        let output = output.unwrap_or_else(|| format!("{input}.copy"));
+        spec(&input, &output, None)
     };
     // What it is about to do, in one line (the runtime's `starting` line adds the admin
     // address it bound).
@@ -210,36 +204,7 @@ fn service(
         admin = %cfg.admin.listen,
         "topics"
     );
-    match stage {
-        Stage::Ingest => run_service(
-            cfg,
-            spec,
-            move |m| Ok(stages::IngestProcessor::new(&c, m)),
-            shutdown,
-        )?,
-        Stage::Extract => run_service(
-            cfg,
-            spec,
-            move |m| stages::ExtractProcessor::new(&c, m),
-            shutdown,
-        )?,
-        Stage::Dedup => run_service(
-            cfg,
-            spec,
-            move |m| stages::DedupProcessor::new(&c, m),
-            shutdown,
-        )?,
-        Stage::Passthrough => {
-            let o = spec.outputs[0].clone();
-            run_service(
-                cfg,
-                spec,
-                move |_| Ok(stages::PassthroughProcessor::new(&o)),
-                shutdown,
-            )?
-        }
-        Stage::Run => unreachable!("refused above"),
-    }
+    stages::run(stage, cfg, spec, Shutdown::new())?;
     // An error returned above is printed by main as the reason; this is the other way out.
     tracing::info!(
         stage = stage.as_str(),

@@ -25,6 +25,8 @@ mod html;
 mod lang;
 mod normalize;
 mod parse;
+#[cfg(feature = "service")]
+pub mod service;
 
 use chrono::{DateTime, Utc};
 use dragoman_model::{Article, CleanArticle};
@@ -36,8 +38,9 @@ pub use lang::detect_language;
 pub use normalize::normalize_line;
 pub use parse::parse_article;
 
-/// Limits of the ingest stage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Limits of the ingest stage; also its `[ingest]` section of the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct IngestOptions {
     /// Largest accepted record, in raw bytes (default 1 MiB). Larger records go to the DLQ
     /// as `too_large` before any decoding.

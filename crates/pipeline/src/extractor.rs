@@ -1,8 +1,9 @@
 use std::sync::Arc;
 
 use dragoman_coder::{Coder, Cuts};
-use dragoman_dedup::ContentCache;
 use dragoman_model::{CandidateEvent, CleanArticle};
+
+use crate::ContentCache;
 
 /// What extraction gave for one article.
 #[derive(Debug)]

@@ -7,8 +7,14 @@
 //!
 //! Neither knows anything of Kafka: the runtime feeds the same types through topics.
 
+mod cache;
+mod config;
 mod extractor;
 mod pipeline;
+#[cfg(feature = "service")]
+pub mod service;
 
+pub use cache::ContentCache;
+pub use config::{CoderSection, ExtractSection};
 pub use extractor::{ExtractOutcome, Extractor};
 pub use pipeline::{Pipeline, PipelineConfig, PipelineStats, RecordOutcome};

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use dragoman_coder::Coder;
-use dragoman_dedup::{DecisionKind, DedupConfig, Deduplicator, Rejection};
+use dragoman_dedup::{DecisionKind, DedupConfig, DedupSection, Deduplicator, Rejection};
 use dragoman_ingest::{IngestError, IngestOptions};
 use dragoman_model::{CandidateEvent, Event};
 
@@ -13,6 +13,32 @@ pub struct PipelineConfig {
     pub ingest: IngestOptions,
     pub extract_cache_size: usize,
     pub dedup: DedupConfig,
+}
+
+impl PipelineConfig {
+    /// The stages' sections of the configuration, as the libraries take them: `dragoman run`
+    /// is configured as the services are.
+    pub fn from_sections(
+        ingest: &IngestOptions,
+        extract: &crate::ExtractSection,
+        dedup: &DedupSection,
+    ) -> Self {
+        PipelineConfig {
+            ingest: ingest.clone(),
+            extract_cache_size: extract.cache_size,
+            dedup: dedup.dedup_config(),
+        }
+    }
+
+    /// What the sections' defaults (those of `config/default.toml`) give; the libraries' own
+    /// defaults ([`Default`]) differ.
+    pub fn documented() -> Self {
+        Self::from_sections(
+            &IngestOptions::default(),
+            &crate::ExtractSection::default(),
+            &DedupSection::default(),
+        )
+    }
 }
 
 /// Counts over a run, for the summary `dragoman run` prints.

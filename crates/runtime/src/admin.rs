@@ -258,7 +258,10 @@ mod tests {
 
     #[tokio::test]
     async fn serves_metrics_live_and_ready() {
-        let metrics = Arc::new(Metrics::new(Stage::Extract));
+        let metrics = Arc::new(Metrics::new(Stage::Service {
+            name: "extract",
+            admin: "127.0.0.1:0",
+        }));
         let health = Health::new(metrics.clone());
         let server = AdminServer::bind(
             "127.0.0.1:0".parse().unwrap(),

@@ -1,19 +1,22 @@
-//! The one typed configuration of every dragoman service.
+//! The runtime's part of the one configuration of every dragoman program, and the loader to
+//! which each stage adds its own section.
 //!
 //! Layers, lowest first: `config/default.toml` (compiled in, so the binary runs from any
 //! directory), the file given with `--config`, then `DRAGOMAN__SECTION__KEY` environment
-//! variables. Every section denies unknown keys, and [`Config::validate`] checks values, so a typo
-//! stops the service at start with a message that names the key instead of being ignored.
+//! variables. The runtime owns the sections every service has (`delivery`, `[kafka]`,
+//! `[admin]`, `[topics]`, `[shutdown]`, `[log]`); a stage declares its own table as a
+//! [`Section`] and registers it with the [`Loader`], which reads it from the same layers. Every
+//! section denies unknown keys and checks its values, so a typo stops the service at start with
+//! a message that names the key instead of being ignored.
 
-use std::collections::BTreeMap;
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-/// The defaults, compiled in. Also the documentation of every key.
+/// The defaults, compiled in. Also the documentation of every key, the stages' included: the
+/// loader keeps the tables of the sections a program registers and drops the others.
 pub const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
 
 /// Environment prefix and separator: `DRAGOMAN__KAFKA__BROKERS` is `kafka.brokers`.
@@ -21,18 +24,24 @@ pub const ENV_PREFIX: &str = "DRAGOMAN";
 pub const ENV_SEPARATOR: &str = "__";
 
 mod error;
+mod kafka;
+mod section;
 
 pub use error::ConfigError;
+pub use kafka::{KafkaConfig, Secret};
+pub use section::{Loader, Section, Sections};
 
-/// Which service is being configured: decides the defaults that differ per stage
-/// (`kafka.group_id`, `admin.listen`). The runtime knows stages only by name.
+/// Which program is being configured: decides the defaults that differ per service
+/// (`kafka.group_id`, `admin.listen`) and labels its metrics. The runtime knows a stage only by
+/// the name and port it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    Ingest,
-    Extract,
-    Dedup,
-    /// The pass-through baseline of the end-to-end benchmark.
-    Passthrough,
+    /// A Kafka service: `name` is the bounded `stage` label of its metrics and its consumer
+    /// group is `dragoman-<name>`; `admin` is its default admin address.
+    Service {
+        name: &'static str,
+        admin: &'static str,
+    },
     /// The embedded pipeline and the command-line tools (produce, consume, loadgen, ...).
     Run,
 }
@@ -41,20 +50,14 @@ impl Stage {
     /// The bounded `stage` label value of the metrics.
     pub fn as_str(self) -> &'static str {
         match self {
-            Stage::Ingest => "ingest",
-            Stage::Extract => "extract",
-            Stage::Dedup => "dedup",
-            Stage::Passthrough => "passthrough",
+            Stage::Service { name, .. } => name,
             Stage::Run => "run",
         }
     }
 
     fn default_admin(self) -> &'static str {
         match self {
-            Stage::Ingest => "127.0.0.1:9464",
-            Stage::Extract => "127.0.0.1:9465",
-            Stage::Dedup => "127.0.0.1:9466",
-            Stage::Passthrough => "127.0.0.1:9467",
+            Stage::Service { admin, .. } => admin,
             Stage::Run => "127.0.0.1:9468",
         }
     }
@@ -69,6 +72,9 @@ pub enum Delivery {
     ExactlyOnce,
 }
 
+/// The top-level keys of [`Config`]; any other top-level key is a stage's [`Section`].
+pub(crate) const CORE_KEYS: [&str; 6] = ["delivery", "kafka", "admin", "topics", "shutdown", "log"];
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -78,102 +84,9 @@ pub struct Config {
     pub topics: TopicsConfig,
     pub shutdown: ShutdownConfig,
     pub log: LogConfig,
-    pub ingest: IngestConfig,
-    pub extract: ExtractConfig,
-    pub dedup: DedupConfig,
-    pub coder: CoderConfig,
-}
-
-#[derive(Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KafkaConfig {
-    pub brokers: String,
-    /// Empty means `dragoman-<stage>`.
-    pub group_id: String,
-    pub client_id: String,
-    pub security_protocol: String,
-    pub sasl_mechanism: String,
-    pub sasl_username: String,
-    pub sasl_password: Secret,
-    pub sasl_password_file: String,
-    pub ssl_ca_location: String,
-    pub ssl_certificate_location: String,
-    pub ssl_key_location: String,
-    pub ssl_key_password: Secret,
-    pub statistics_interval_ms: u64,
-    pub commit_interval_ms: u64,
-    pub transaction_timeout_ms: u64,
-    pub session_timeout_ms: u64,
-    /// How long a fetch waits on the broker for new records (librdkafka `fetch.wait.max.ms`).
-    pub fetch_wait_max_ms: u64,
-    /// Bytes a fetch waits for, up to `fetch_wait_max_ms` (librdkafka `fetch.min.bytes`).
-    pub fetch_min_bytes: u64,
-    /// Producer batching delay (librdkafka `linger.ms`).
-    pub linger_ms: u64,
-    /// A backlog that does not move for this long makes the service not ready (0: off).
-    pub stall_timeout_ms: u64,
-    /// A backlog that does not move for this long stops the service with an error.
-    pub stall_exit_ms: u64,
-    /// Passed to librdkafka as is, after every typed key (so it can override them).
-    pub properties: BTreeMap<String, String>,
-}
-
-impl fmt::Debug for KafkaConfig {
-    // Spelled out so that a secret can never reach a log through `{:?}`; `properties` may hold
-    // secrets too (`sasl.password`), so only its keys are shown.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KafkaConfig")
-            .field("brokers", &self.brokers)
-            .field("group_id", &self.group_id)
-            .field("client_id", &self.client_id)
-            .field("security_protocol", &self.security_protocol)
-            .field("sasl_mechanism", &self.sasl_mechanism)
-            .field("sasl_username", &self.sasl_username)
-            .field("sasl_password", &self.sasl_password)
-            .field("sasl_password_file", &self.sasl_password_file)
-            .field("ssl_ca_location", &self.ssl_ca_location)
-            .field("ssl_certificate_location", &self.ssl_certificate_location)
-            .field("ssl_key_location", &self.ssl_key_location)
-            .field("ssl_key_password", &self.ssl_key_password)
-            .field("statistics_interval_ms", &self.statistics_interval_ms)
-            .field("commit_interval_ms", &self.commit_interval_ms)
-            .field("transaction_timeout_ms", &self.transaction_timeout_ms)
-            .field("session_timeout_ms", &self.session_timeout_ms)
-            .field("fetch_wait_max_ms", &self.fetch_wait_max_ms)
-            .field("fetch_min_bytes", &self.fetch_min_bytes)
-            .field("linger_ms", &self.linger_ms)
-            .field("stall_timeout_ms", &self.stall_timeout_ms)
-            .field("stall_exit_ms", &self.stall_exit_ms)
-            .field("properties", &self.properties.keys().collect::<Vec<_>>())
-            .finish()
-    }
-}
-
-/// A secret value: deserialised like a string, never printed.
-#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            f.write_str("\"\"")
-        } else {
-            f.write_str("\"<redacted>\"")
-        }
-    }
+    /// The stages' sections this program registered with the [`Loader`].
+    #[serde(skip)]
+    pub sections: Sections,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -203,6 +116,17 @@ impl TopicsConfig {
     pub fn dlq_of(&self, input: &str) -> String {
         format!("{input}{}", self.dlq_suffix)
     }
+
+    /// Every named topic with its key, for checks.
+    fn named(&self) -> [(&'static str, &str); 5] {
+        [
+            ("topics.articles_raw", &self.articles_raw),
+            ("topics.articles_clean", &self.articles_clean),
+            ("topics.events_extracted", &self.events_extracted),
+            ("topics.events", &self.events),
+            ("topics.dedup_changelog", &self.dedup_changelog),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -226,88 +150,29 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IngestConfig {
-    pub max_bytes: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExtractConfig {
-    pub cache_size: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CoderConfig {
-    /// A dictionary directory laid over the bundled dictionaries (or a PETRARCH-2 directory);
-    /// empty means the bundled ones alone.
-    pub dictionaries: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DedupConfig {
-    pub match_window_days: u32,
-    pub state_window_hours: u32,
-    pub max_keys: usize,
-    pub copy_max_hamming: u32,
-    pub emit: DedupEmit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DedupEmit {
-    /// Every revision of an event is published.
-    Updates,
-    /// Only the first report of an event is published.
-    First,
-}
-
 impl Config {
-    /// Loads the layers for `stage` from the real environment.
-    pub fn load(stage: Stage, file: Option<&Path>) -> Result<Config, ConfigError> {
-        Self::load_with_env(stage, file, None)
-    }
-
-    /// Loads the layers with `env` standing in for the process environment (tests).
+    /// Loads the runtime's sections for `stage` with `env` standing in for the process
+    /// environment (`None`: the real one). Other top-level tables are left unread: they are
+    /// stages' sections, which the programs that run stages register and check with a
+    /// [`Loader`]. For clients of a configuration, such as the tests' harness.
     pub fn load_with_env(
         stage: Stage,
         file: Option<&Path>,
         env: Option<std::collections::HashMap<String, String>>,
     ) -> Result<Config, ConfigError> {
-        let mut builder = config::Config::builder().add_source(config::File::from_str(
-            DEFAULT_TOML,
-            config::FileFormat::Toml,
-        ));
-        if let Some(path) = file {
-            // Read and checked here, so that an unreadable file or a syntax error is reported
-            // by path and line, without the line (see `error.rs`).
-            let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
-                path: path.to_owned(),
-                error,
-            })?;
-            error::check_toml(path, &text)?;
-            builder = builder.add_source(config::File::from(path).format(config::FileFormat::Toml));
-        }
-        // No `try_parsing`: it would turn a password of "0123" into the number 123 (and back
-        // into "123"). Values stay strings; numeric and boolean keys parse them when read.
-        let mut environment = config::Environment::with_prefix(ENV_PREFIX)
-            .prefix_separator(ENV_SEPARATOR)
-            .separator(ENV_SEPARATOR);
+        let mut loader = Loader::new(stage).file(file).partial();
         if let Some(env) = env {
-            environment = environment.source(Some(env.into_iter().collect()));
+            loader = loader.env(env);
         }
-        let mut cfg: Config = builder
-            .add_source(environment)
-            .build()
-            .and_then(config::Config::try_deserialize)
-            .map_err(|e| error::redact(&e, file))?;
-        cfg.apply_stage_defaults(stage);
-        cfg.read_secret_files()?;
-        cfg.validate()?;
-        Ok(cfg)
+        loader.load()
+    }
+
+    /// The section `S` as loaded. An error only if the program did not register it: a
+    /// wiring mistake, reported rather than answered with defaults nobody chose.
+    pub fn section<S: Section>(&self) -> Result<&S, ConfigError> {
+        self.sections
+            .get::<S>()
+            .ok_or(ConfigError::NotRegistered { section: S::NAME })
     }
 
     fn apply_stage_defaults(&mut self, stage: Stage) {
@@ -332,51 +197,21 @@ impl Config {
         Ok(())
     }
 
-    /// Checks the values that the types alone cannot.
+    /// Checks the values that the types alone cannot (the runtime's sections; each stage's
+    /// section checks its own, [`Section::validate`]).
     pub fn validate(&self) -> Result<(), ConfigError> {
         // Messages say what is wrong, never the value: it may be a secret (see `error.rs`).
         fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
             ConfigError::invalid(key, message)
         }
-        if self.kafka.brokers.trim().is_empty() {
-            return Err(invalid("kafka.brokers", "must name at least one broker"));
-        }
-        const PROTOCOLS: [&str; 4] = ["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"];
-        if !PROTOCOLS.contains(&self.kafka.security_protocol.to_ascii_lowercase().as_str()) {
-            return Err(invalid(
-                "kafka.security_protocol",
-                format!("must be one of {PROTOCOLS:?}"),
-            ));
-        }
-        if self
-            .kafka
-            .security_protocol
-            .to_ascii_lowercase()
-            .starts_with("sasl")
-            && self.kafka.sasl_mechanism.is_empty()
-        {
-            return Err(invalid(
-                "kafka.sasl_mechanism",
-                "required when kafka.security_protocol is sasl_*",
-            ));
-        }
-        if self.kafka.commit_interval_ms == 0 {
-            return Err(invalid("kafka.commit_interval_ms", "must be > 0"));
-        }
+        self.kafka.validate()?;
         if self.admin.listen.parse::<SocketAddr>().is_err() {
             return Err(invalid(
                 "admin.listen",
                 "is not an address like 127.0.0.1:9464",
             ));
         }
-        let topics = [
-            ("topics.articles_raw", &self.topics.articles_raw),
-            ("topics.articles_clean", &self.topics.articles_clean),
-            ("topics.events_extracted", &self.topics.events_extracted),
-            ("topics.events", &self.topics.events),
-            ("topics.dedup_changelog", &self.topics.dedup_changelog),
-        ];
-        for (key, name) in topics {
+        for (key, name) in self.topics.named() {
             if !valid_topic_name(name) {
                 return Err(invalid(
                     key,
@@ -395,24 +230,6 @@ impl Config {
         }
         if self.shutdown.grace_seconds == 0 {
             return Err(invalid("shutdown.grace_seconds", "must be >= 1"));
-        }
-        if self.ingest.max_bytes == 0 {
-            return Err(invalid("ingest.max_bytes", "must be > 0"));
-        }
-        if self.dedup.match_window_days == 0 {
-            return Err(invalid("dedup.match_window_days", "must be >= 1"));
-        }
-        if self.dedup.state_window_hours == 0 {
-            return Err(invalid("dedup.state_window_hours", "must be >= 1"));
-        }
-        if self.dedup.max_keys == 0 {
-            return Err(invalid("dedup.max_keys", "must be >= 1"));
-        }
-        if self.dedup.copy_max_hamming > 64 {
-            return Err(invalid(
-                "dedup.copy_max_hamming",
-                "must be <= 64 (bits of a simhash)",
-            ));
         }
         Ok(())
     }
@@ -442,6 +259,16 @@ mod tests {
     use std::collections::HashMap;
     use std::path::PathBuf;
 
+    /// Two services, as a program would name them.
+    const ALPHA: Stage = Stage::Service {
+        name: "alpha",
+        admin: "127.0.0.1:9465",
+    };
+    const BETA: Stage = Stage::Service {
+        name: "beta",
+        admin: "127.0.0.1:9466",
+    };
+
     fn env(pairs: &[(&str, &str)]) -> Option<HashMap<String, String>> {
         Some(
             pairs
@@ -453,9 +280,9 @@ mod tests {
 
     #[test]
     fn defaults_follow_the_spec() {
-        let cfg = Config::load_with_env(Stage::Extract, None, env(&[])).unwrap();
+        let cfg = Config::load_with_env(ALPHA, None, env(&[])).unwrap();
         assert_eq!(cfg.kafka.brokers, "127.0.0.1:9092");
-        assert_eq!(cfg.kafka.group_id, "dragoman-extract");
+        assert_eq!(cfg.kafka.group_id, "dragoman-alpha");
         assert_eq!(cfg.admin.listen, "127.0.0.1:9465");
         assert_eq!(cfg.topics.articles_raw, "articles.raw");
         assert_eq!(cfg.topics.articles_clean, "articles.clean");
@@ -463,12 +290,12 @@ mod tests {
         assert_eq!(cfg.topics.events, "events");
         assert_eq!(cfg.topics.dlq_of("articles.raw"), "articles.raw.dlq");
         assert_eq!(cfg.delivery, Delivery::AtLeastOnce);
-        assert_eq!(cfg.ingest.max_bytes, 1 << 20);
-        let ingest = Config::load_with_env(Stage::Ingest, None, env(&[])).unwrap();
-        assert_eq!(ingest.admin.listen, "127.0.0.1:9464");
-        let dedup = Config::load_with_env(Stage::Dedup, None, env(&[])).unwrap();
-        assert_eq!(dedup.admin.listen, "127.0.0.1:9466");
-        assert_eq!(dedup.kafka.group_id, "dragoman-dedup");
+        let beta = Config::load_with_env(BETA, None, env(&[])).unwrap();
+        assert_eq!(beta.admin.listen, "127.0.0.1:9466");
+        assert_eq!(beta.kafka.group_id, "dragoman-beta");
+        let run = Config::load_with_env(Stage::Run, None, env(&[])).unwrap();
+        assert_eq!(run.admin.listen, "127.0.0.1:9468");
+        assert_eq!(run.kafka.group_id, "dragoman-run");
     }
 
     #[test]
@@ -481,7 +308,7 @@ mod tests {
         )
         .unwrap();
         let cfg = Config::load_with_env(
-            Stage::Extract,
+            ALPHA,
             Some(&path),
             env(&[
                 ("DRAGOMAN__KAFKA__BROKERS", "127.0.0.1:19092"),
@@ -499,22 +326,10 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let err = Config::load_with_env(
-            Stage::Ingest,
-            None,
-            env(&[("DRAGOMAN__KAFKA__BROKRES", "x:1")]),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("brokres"), "{err}");
-
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.toml");
-        std::fs::write(&path, "[dedup]\nmax_keyz = 3\n").unwrap();
-        let err = Config::load_with_env(Stage::Dedup, Some(&path), env(&[]))
+        let err = Config::load_with_env(ALPHA, None, env(&[("DRAGOMAN__KAFKA__BROKRES", "x:1")]))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("max_keyz"), "{err}");
+        assert!(err.contains("brokres"), "{err}");
     }
 
     #[test]
@@ -535,27 +350,16 @@ mod tests {
             ),
         ];
         for (var, value, key) in cases {
-            let err = Config::load_with_env(Stage::Ingest, None, env(&[(var, value)]))
+            let err = Config::load_with_env(ALPHA, None, env(&[(var, value)]))
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(key), "{var}={value}: {err}");
         }
-        let err = Config::load_with_env(
-            Stage::Ingest,
-            None,
-            env(&[("DRAGOMAN__DELIVERY", "at_most_once")]),
-        )
-        .unwrap_err()
-        .to_string();
+        let err =
+            Config::load_with_env(ALPHA, None, env(&[("DRAGOMAN__DELIVERY", "at_most_once")]))
+                .unwrap_err()
+                .to_string();
         assert!(err.contains("delivery"), "{err}");
-        let err = Config::load_with_env(
-            Stage::Ingest,
-            None,
-            env(&[("DRAGOMAN__INGEST__MAX_BYTES", "lots")]),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("max_bytes"), "{err}");
     }
 
     #[test]
@@ -564,7 +368,7 @@ mod tests {
         let secret = dir.path().join("pw");
         std::fs::write(&secret, "hunter2\n").unwrap();
         let cfg = Config::load_with_env(
-            Stage::Ingest,
+            ALPHA,
             None,
             env(&[
                 ("DRAGOMAN__KAFKA__SECURITY_PROTOCOL", "sasl_ssl"),
@@ -598,8 +402,8 @@ mod tests {
         if let Some(text) = file {
             std::fs::write(&path, text).unwrap();
         }
-        let err = Config::load_with_env(Stage::Ingest, file.map(|_| path.as_path()), env(vars))
-            .unwrap_err();
+        let err =
+            Config::load_with_env(ALPHA, file.map(|_| path.as_path()), env(vars)).unwrap_err();
         let shown = [
             err.to_string(),
             format!("{err:#}"),
@@ -695,7 +499,7 @@ mod tests {
             ("DRAGOMAN__TOPICS__PARTITIONS", SECRET, "topics.partitions"),
             ("DRAGOMAN__TOPICS__CREATE", SECRET, "topics.create"),
             ("DRAGOMAN__DELIVERY", SECRET, "delivery"),
-            ("DRAGOMAN__DEDUP__EMIT", SECRET, "dedup.emit"),
+            ("DRAGOMAN__LOG__FORMAT", SECRET, "log.format"),
             ("DRAGOMAN__ADMIN__LISTEN", SECRET, "admin.listen"),
             ("DRAGOMAN__TOPICS__EVENTS", &not_a_topic, "topics.events"),
             (
@@ -708,7 +512,7 @@ mod tests {
             let (err, _) = secret_free_error(None, &[(var, value)]);
             assert!(err.contains(&format!("`{key}`")), "{var}: {err}");
         }
-        let (err, _) = secret_free_error(None, &[("DRAGOMAN__INGEST__MAX_BYTES", SECRET)]);
+        let (err, _) = secret_free_error(None, &[("DRAGOMAN__TOPICS__PARTITIONS", SECRET)]);
         assert!(err.contains("from the environment"), "{err}");
     }
 
@@ -754,7 +558,7 @@ mod tests {
     fn a_numeric_looking_secret_from_the_environment_is_kept_as_written() {
         for password in ["0123", "1e3", "TRUE", "1.50", "-0"] {
             let cfg = Config::load_with_env(
-                Stage::Ingest,
+                ALPHA,
                 None,
                 env(&[
                     ("DRAGOMAN__KAFKA__SASL_PASSWORD", password),
@@ -767,7 +571,7 @@ mod tests {
         }
         // Numbers and booleans still parse from the environment.
         let cfg = Config::load_with_env(
-            Stage::Ingest,
+            ALPHA,
             None,
             env(&[
                 ("DRAGOMAN__TOPICS__PARTITIONS", "7"),
@@ -784,7 +588,7 @@ mod tests {
     #[test]
     fn an_unreadable_config_file_is_named() {
         let err = Config::load_with_env(
-            Stage::Ingest,
+            ALPHA,
             Some(Path::new("/nonexistent/dragoman.toml")),
             env(&[]),
         )

@@ -390,7 +390,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-        let mut cfg = Config::load_with_env(Stage::Ingest, None, Some(env)).unwrap();
+        let mut cfg = Config::load_with_env(Stage::Run, None, Some(env)).unwrap();
         cfg.kafka
             .properties
             .insert("socket.keepalive.enable".into(), "true".into());
@@ -406,7 +406,10 @@ mod tests {
 
     #[test]
     fn statistics_feed_lag_and_broker_health() {
-        let metrics = Arc::new(Metrics::new(Stage::Extract));
+        let metrics = Arc::new(Metrics::new(Stage::Service {
+            name: "extract",
+            admin: "127.0.0.1:0",
+        }));
         let health = Health::new(metrics.clone());
         let ctx = ServiceContext::new(metrics.clone(), health.clone());
         let stats = br#"{"type":"consumer","brokers":{

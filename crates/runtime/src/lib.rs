@@ -18,8 +18,8 @@ pub mod tools;
 pub mod watchdog;
 
 pub use admin::{Condition, Health};
-pub use config::{Config, ConfigError, Delivery, Stage};
-pub use metrics::{ErrorKind, EvictionCause, Metrics};
+pub use config::{Config, ConfigError, Delivery, Loader, Section, Stage};
+pub use metrics::{ErrorKind, Metrics};
 pub use service::{
     run_service, InputRecord, OutputRecord, Processor, ServiceError, ServiceSpec, Verdict,
 };

@@ -1,11 +1,18 @@
-//! Every metric a dragoman service exports, in one typed place.
+//! The core metrics of every dragoman service, and the registry each stage extends.
 //!
-//! `docs/metrics.md` is the contract with the dashboards; the test at the bottom checks that the
-//! names, types and labels here and there agree, both ways. Label values are bounded: every
-//! method that takes one maps it onto a closed set, so no id can ever become a label.
+//! The runtime counts what every stage does alike: records in and out, dead letters, errors,
+//! time per record, consumer lag, broker connection, readiness. A stage registers its own
+//! metrics on the same registry ([`Metrics::counter_vec`] and the like) from the crate that
+//! defines it, and declares the dead-letter reasons it uses ([`Metrics::declare_dlq_reasons`]).
+//! `docs/metrics.md` is the contract with the dashboards; a test of the binary, which sees
+//! every stage, checks that the names, types and labels there and in the registries agree, both
+//! ways. Label values are bounded: every method that takes one maps it onto a closed set, so no
+//! id can ever become a label.
 
+use std::sync::{OnceLock, RwLock};
 use std::time::Duration;
 
+use prometheus::core::Collector;
 use prometheus::{
     Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
     IntGaugeVec, Opts, Registry, TextEncoder,
@@ -13,20 +20,10 @@ use prometheus::{
 
 use crate::config::Stage;
 
-/// DLQ `reason` values (docs/metrics.md): ingest's reasons (`IngestError::REASONS`, kept equal
-/// by a test of the binary, which sees both crates) and `invalid_record`, what a stage after
-/// ingest uses for a record it cannot decode.
-pub const DLQ_REASONS: [&str; 9] = [
-    "invalid_json",
-    "not_utf8",
-    "not_an_object",
-    "missing_body",
-    "empty_body",
-    "invalid_field",
-    "date_out_of_range",
-    "too_large",
-    "invalid_record",
-];
+/// The DLQ `reason` values of the runtime itself: `invalid_record`, what a stage uses for a
+/// record it cannot decode (and what an undeclared reason is counted as), and `too_large`, a
+/// record the producer or broker refused for its size. A stage declares its own besides.
+pub const CORE_DLQ_REASONS: [&str; 2] = ["invalid_record", "too_large"];
 
 /// `kind` of `dragoman_errors_total`: errors that did not lose data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,14 +55,7 @@ impl ErrorKind {
     }
 }
 
-/// `cause` of `dragoman_dedup_evictions_total`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EvictionCause {
-    Window,
-    Bound,
-}
-
-/// Buckets for per-record processing: from 10 µs (ingest of a short article) to 1 s.
+/// Buckets for per-record processing: from 10 µs (a short record) to 1 s.
 const PROCESSING_BUCKETS: [f64; 14] = [
     1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.1, 0.25, 1.0,
 ];
@@ -81,22 +71,17 @@ pub struct Metrics {
     pub records_in: IntCounter,
     pub records_out: IntCounter,
     dlq: IntCounterVec,
+    /// The reasons counted under their own name: the runtime's and those stages declared.
+    dlq_reasons: RwLock<Vec<&'static str>>,
     errors: IntCounterVec,
     pub processing_seconds: Histogram,
+    /// From a record's first sight by the pipeline to its output leaving the last stage.
     pub event_latency_seconds: Histogram,
-    events: IntCounterVec,
-    articles: IntCounterVec,
-    pub boilerplate_paragraphs: IntCounter,
-    pub extract_cache_hits: IntCounter,
-    coder_bounds: IntCounterVec,
-    dedup_decisions: IntCounterVec,
-    pub dedup_live_keys: IntGauge,
-    pub dedup_max_keys: IntGauge,
-    dedup_evictions: IntCounterVec,
-    pub dedup_state_restore_seconds: Gauge,
     consumer_lag: IntGaugeVec,
     pub broker_connected: IntGauge,
     pub ready: IntGauge,
+    /// Where a stage with a changelog wants the time of its last state restore.
+    state_restore_seconds: OnceLock<Gauge>,
 }
 
 impl Metrics {
@@ -158,60 +143,6 @@ impl Metrics {
             .buckets(LATENCY_BUCKETS.to_vec()),
         )?;
         registry.register(Box::new(event_latency_seconds.clone()))?;
-        let events = counter_vec(
-            &registry,
-            "dragoman_events_total",
-            "Events produced: candidates by extract, published revisions by dedup.",
-            &["stage", "root_code", "quad_class"],
-        )?;
-        let articles = counter_vec(
-            &registry,
-            "dragoman_articles_total",
-            "Articles cleaned by ingest.",
-            &["language"],
-        )?;
-        let boilerplate_paragraphs = IntCounter::new(
-            "dragoman_boilerplate_paragraphs_total",
-            "Paragraphs ingest dropped as page boilerplate.",
-        )?;
-        registry.register(Box::new(boilerplate_paragraphs.clone()))?;
-        let extract_cache_hits = IntCounter::new(
-            "dragoman_extract_cache_hits_total",
-            "Articles whose identical text was already coded.",
-        )?;
-        registry.register(Box::new(extract_cache_hits.clone()))?;
-        let coder_bounds = counter_vec(
-            &registry,
-            "dragoman_coder_bound_cuts_total",
-            "Cuts made by the coder's bounds on one article's work (long sentences split, \
-             events dropped, evidence clipped).",
-            &["bound"],
-        )?;
-        let dedup_decisions = counter_vec(
-            &registry,
-            "dragoman_dedup_decisions_total",
-            "Dedup decisions per candidate.",
-            &["decision"],
-        )?;
-        let dedup_live_keys =
-            IntGauge::new("dragoman_dedup_live_keys", "Events held in dedup state.")?;
-        registry.register(Box::new(dedup_live_keys.clone()))?;
-        let dedup_max_keys = IntGauge::new(
-            "dragoman_dedup_max_keys",
-            "The configured bound on live keys.",
-        )?;
-        registry.register(Box::new(dedup_max_keys.clone()))?;
-        let dedup_evictions = counter_vec(
-            &registry,
-            "dragoman_dedup_evictions_total",
-            "Keys dropped from dedup state.",
-            &["cause"],
-        )?;
-        let dedup_state_restore_seconds = Gauge::new(
-            "dragoman_dedup_state_restore_seconds",
-            "Time the last state restore took.",
-        )?;
-        registry.register(Box::new(dedup_state_restore_seconds.clone()))?;
         let consumer_lag = IntGaugeVec::new(
             Opts::new(
                 "dragoman_consumer_lag",
@@ -241,7 +172,7 @@ impl Metrics {
 
         // Children that always exist start at zero, so dashboards see a series from the start
         // and `rate()` sees the first increment.
-        for reason in DLQ_REASONS {
+        for reason in CORE_DLQ_REASONS {
             dlq.with_label_values(&[s, reason]);
         }
         for kind in ErrorKind::ALL {
@@ -252,34 +183,42 @@ impl Metrics {
             records_in: records_in.with_label_values(&[s]),
             records_out: records_out.with_label_values(&[s]),
             dlq,
+            dlq_reasons: RwLock::new(CORE_DLQ_REASONS.to_vec()),
             errors,
             processing_seconds: processing.with_label_values(&[s]),
             event_latency_seconds,
-            events,
-            articles,
-            boilerplate_paragraphs,
-            extract_cache_hits,
-            coder_bounds,
-            dedup_decisions,
-            dedup_live_keys,
-            dedup_max_keys,
-            dedup_evictions,
-            dedup_state_restore_seconds,
             consumer_lag,
             broker_connected: broker_connected.with_label_values(&[s]),
             ready: ready.with_label_values(&[s]),
+            state_restore_seconds: OnceLock::new(),
             registry,
         })
     }
 
+    /// The bounded `stage` label of this service.
     pub fn stage(&self) -> &'static str {
         self.stage
     }
 
-    /// A record sent to the DLQ. An unknown reason is counted as `invalid_record` rather than
-    /// opening the label set.
+    /// Declares the dead-letter reasons a stage uses: each is counted under its own name (from
+    /// zero, so a series exists from the start) instead of as `invalid_record`.
+    pub fn declare_dlq_reasons(&self, reasons: &[&'static str]) {
+        let mut known = self.dlq_reasons.write().unwrap_or_else(|e| e.into_inner());
+        for reason in reasons {
+            if !known.contains(reason) {
+                known.push(reason);
+                self.dlq.with_label_values(&[self.stage, reason]);
+            }
+        }
+    }
+
+    /// A record sent to the DLQ. A reason nobody declared is counted as `invalid_record`
+    /// rather than opening the label set.
     pub fn dlq(&self, reason: &str) {
-        let reason = DLQ_REASONS
+        let reason = self
+            .dlq_reasons
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
             .iter()
             .find(|r| **r == reason)
             .copied()
@@ -303,64 +242,20 @@ impl Metrics {
             .get()
     }
 
-    /// An event produced; `root_code` is a CAMEO root ("01".."20"), anything else is `other`.
-    pub fn event(&self, root_code: &str, quad_class: u8) {
-        let root = match root_code.parse::<u8>() {
-            Ok(1..=20) if root_code.len() == 2 => root_code,
-            _ => "other",
-        };
-        let quad = match quad_class {
-            1 => "1",
-            2 => "2",
-            3 => "3",
-            4 => "4",
-            _ => "0",
-        };
-        self.events
-            .with_label_values(&[self.stage, root, quad])
-            .inc();
-    }
-
-    /// An article cleaned by ingest, by its language code (mapped onto `en`, `other`, `und`).
-    pub fn article(&self, language: &str) {
-        let label = match language {
-            "en" => "en",
-            "" | "und" => "und",
-            _ => "other",
-        };
-        self.articles.with_label_values(&[label]).inc();
-    }
-
-    /// A dedup decision (`new`, `update`, `redelivery`, `copy`); anything else is `other`.
-    pub fn dedup_decision(&self, decision: &str) {
-        let label = match decision {
-            "new" | "update" | "redelivery" | "copy" => decision,
-            _ => "other",
-        };
-        self.dedup_decisions.with_label_values(&[label]).inc();
-    }
-
-    pub fn dedup_evictions(&self, cause: EvictionCause, n: u64) {
-        if n == 0 {
-            return;
-        }
-        let label = match cause {
-            EvictionCause::Window => "window",
-            EvictionCause::Bound => "bound",
-        };
-        self.dedup_evictions.with_label_values(&[label]).inc_by(n);
-    }
-
-    /// `n` cuts by one of the coder's bounds (`sentence_tokens`, `sentence_events`,
-    /// `article_events`, `evidence_bytes`).
-    pub fn coder_bound_cuts(&self, bound: &str, n: u64) {
-        if n > 0 {
-            self.coder_bounds.with_label_values(&[bound]).inc_by(n);
-        }
-    }
-
     pub fn observe_processing(&self, took: Duration) {
         self.processing_seconds.observe(took.as_secs_f64());
+    }
+
+    /// Where the time of a state restore goes: a stage with a changelog registers its gauge.
+    pub fn report_state_restore_to(&self, gauge: Gauge) {
+        let _ = self.state_restore_seconds.set(gauge);
+    }
+
+    /// How long the last restore of the stage's state from its changelog took.
+    pub fn state_restored(&self, took: Duration) {
+        if let Some(gauge) = self.state_restore_seconds.get() {
+            gauge.set(took.as_secs_f64());
+        }
     }
 
     pub fn set_consumer_lag(&self, topic: &str, partition: i32, lag: i64) {
@@ -373,7 +268,6 @@ impl Metrics {
 
     /// The lag summed over every partition this instance holds, as the consumer last reported.
     pub fn consumer_lag_total(&self) -> i64 {
-        use prometheus::core::Collector;
         self.consumer_lag
             .collect()
             .iter()
@@ -391,6 +285,31 @@ impl Metrics {
             .remove_label_values(&[self.stage, topic, &p]);
     }
 
+    /// Registers a stage's counter.
+    pub fn counter(&self, name: &str, help: &str) -> prometheus::Result<IntCounter> {
+        register(&self.registry, IntCounter::new(name, help)?)
+    }
+
+    /// Registers a stage's labelled counter; the stage keeps its label values bounded.
+    pub fn counter_vec(
+        &self,
+        name: &str,
+        help: &str,
+        labels: &[&str],
+    ) -> prometheus::Result<IntCounterVec> {
+        counter_vec(&self.registry, name, help, labels)
+    }
+
+    /// Registers a stage's gauge of a count.
+    pub fn int_gauge(&self, name: &str, help: &str) -> prometheus::Result<IntGauge> {
+        register(&self.registry, IntGauge::new(name, help)?)
+    }
+
+    /// Registers a stage's gauge of a measure.
+    pub fn gauge(&self, name: &str, help: &str) -> prometheus::Result<Gauge> {
+        register(&self.registry, Gauge::new(name, help)?)
+    }
+
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
         let mut buf = Vec::with_capacity(16 * 1024);
@@ -406,135 +325,99 @@ impl Metrics {
     }
 }
 
+fn register<C: Collector + Clone + 'static>(registry: &Registry, c: C) -> prometheus::Result<C> {
+    registry.register(Box::new(c.clone()))?;
+    Ok(c)
+}
+
 fn counter_vec(
     registry: &Registry,
     name: &str,
     help: &str,
     labels: &[&str],
 ) -> prometheus::Result<IntCounterVec> {
-    let v = IntCounterVec::new(Opts::new(name, help), labels)?;
-    registry.register(Box::new(v.clone()))?;
-    Ok(v)
+    register(registry, IntCounterVec::new(Opts::new(name, help), labels)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
-    /// (name -> (type, labels)) from the table of docs/metrics.md.
-    fn catalogue() -> BTreeMap<String, (String, Vec<String>)> {
-        let doc = include_str!("../../../docs/metrics.md");
-        let mut out = BTreeMap::new();
-        for line in doc.lines() {
-            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-            if cells.len() < 6 || !cells[1].starts_with("`dragoman_") {
-                continue;
-            }
-            let name = cells[1].trim_matches('`').to_owned();
-            let kind = cells[2].to_owned();
-            let labels = cells[4]
-                .split(',')
-                .map(|l| l.trim().trim_matches('`').to_owned())
-                .filter(|l| !l.is_empty() && l != "(none)")
-                .collect();
-            out.insert(name, (kind, labels));
-        }
-        out
+    const ALPHA: Stage = Stage::Service {
+        name: "alpha",
+        admin: "127.0.0.1:0",
+    };
+
+    /// The names in the table of docs/metrics.md.
+    fn catalogue() -> Vec<String> {
+        include_str!("../../../docs/metrics.md")
+            .lines()
+            .filter_map(|line| line.split('|').nth(1))
+            .map(str::trim)
+            .filter(|cell| cell.starts_with("`dragoman_"))
+            .map(|cell| cell.trim_matches('`').to_owned())
+            .collect()
     }
 
+    /// The whole catalogue, stages' metrics included, is checked by the binary's test, which
+    /// sees every stage; here, that the runtime registers nothing the catalogue lacks.
     #[test]
-    fn registry_matches_the_catalogue_both_ways() {
-        let m = Metrics::new(Stage::Dedup);
-        // Touch the label sets that have no always-present child.
-        m.event("05", 1);
-        m.article("en");
-        m.dedup_decision("new");
-        m.dedup_evictions(EvictionCause::Bound, 1);
-        m.coder_bound_cuts("sentence_tokens", 1);
-        m.set_consumer_lag("events.extracted", 0, 3);
-
+    fn every_core_metric_is_in_the_catalogue() {
+        let m = Metrics::new(ALPHA);
+        m.set_consumer_lag("t", 0, 3);
         let doc = catalogue();
         assert!(doc.len() >= 19, "catalogue parsed: {doc:?}");
-        let mut registered = BTreeMap::new();
         for fam in m.registry().gather() {
-            let name = fam.name().to_owned();
-            if name.starts_with("process_") {
-                continue;
-            }
-            let kind = match fam.get_field_type() {
-                prometheus::proto::MetricType::COUNTER => "counter",
-                prometheus::proto::MetricType::GAUGE => "gauge",
-                prometheus::proto::MetricType::HISTOGRAM => "histogram",
-                other => panic!("unexpected type {other:?}"),
-            };
-            let labels: Vec<String> = fam.get_metric()[0]
-                .get_label()
-                .iter()
-                .map(|l| l.name().to_owned())
-                .collect();
-            registered.insert(name, (kind.to_owned(), labels));
-        }
-        for (name, (kind, labels)) in &doc {
-            let Some((rk, rl)) = registered.get(name) else {
-                panic!("{name} is in docs/metrics.md but not registered");
-            };
-            assert_eq!(rk, kind, "{name}: type");
-            let mut a = rl.clone();
-            let mut b = labels.clone();
-            a.sort();
-            b.sort();
-            assert_eq!(a, b, "{name}: labels");
-        }
-        for name in registered.keys() {
+            let name = fam.name();
             assert!(
-                doc.contains_key(name),
+                name.starts_with("process_") || doc.iter().any(|d| d == name),
                 "{name} is registered but not in docs/metrics.md"
             );
         }
     }
 
     #[test]
-    fn label_values_stay_bounded() {
-        let m = Metrics::new(Stage::Extract);
+    fn dead_letter_reasons_are_counted_only_when_declared() {
+        let m = Metrics::new(ALPHA);
         m.dlq("something_new");
         assert_eq!(m.dlq_count("invalid_record"), 1);
-        m.event("057", 1);
-        m.event("21", 9);
-        m.article("fr");
-        m.article("");
-        m.dedup_decision("weird");
-        let text = m.render();
-        assert!(text.contains("root_code=\"other\""), "{text}");
-        assert!(!text.contains("root_code=\"057\""));
-        assert!(text.contains("quad_class=\"0\""));
-        assert!(text.contains("language=\"other\""));
-        assert!(text.contains("language=\"und\""));
-        assert!(text.contains("decision=\"other\""));
+        m.dlq("too_large");
+        assert_eq!(m.dlq_count("too_large"), 1);
+        m.declare_dlq_reasons(&["something_new"]);
+        assert!(m
+            .render()
+            .contains("dragoman_dlq_records_total{reason=\"something_new\",stage=\"alpha\"} 0"));
+        m.dlq("something_new");
+        assert_eq!(m.dlq_count("something_new"), 1);
+        assert_eq!(m.dlq_count("invalid_record"), 1);
     }
 
     #[test]
-    fn root_codes_are_accepted_as_labels() {
-        let m = Metrics::new(Stage::Extract);
-        for root in ["01", "09", "10", "19", "20"] {
-            m.event(root, 2);
-        }
-        let text = m.render();
-        for root in ["01", "09", "10", "19", "20"] {
-            assert!(text.contains(&format!("root_code=\"{root}\"")), "{root}");
-        }
-        assert!(!text.contains("root_code=\"other\""));
+    fn a_stage_extends_the_registry() {
+        let m = Metrics::new(ALPHA);
+        let c = m
+            .counter_vec("dragoman_alpha_total", "A stage's.", &["x"])
+            .unwrap();
+        c.with_label_values(&["y"]).inc();
+        assert!(m.render().contains("dragoman_alpha_total{x=\"y\"} 1"));
+        assert!(m.counter("dragoman_alpha_total", "Twice.").is_err());
+        m.state_restored(Duration::from_secs(1));
+        let g = m
+            .gauge("dragoman_alpha_restore_seconds", "Restore.")
+            .unwrap();
+        m.report_state_restore_to(g.clone());
+        m.state_restored(Duration::from_millis(1500));
+        assert_eq!(g.get(), 1.5);
     }
 
     #[test]
     fn stage_children_exist_at_zero() {
-        let m = Metrics::new(Stage::Ingest);
+        let m = Metrics::new(ALPHA);
         let text = m.render();
-        assert!(text.contains("dragoman_records_in_total{stage=\"ingest\"} 0"));
-        assert!(
-            text.contains("dragoman_dlq_records_total{reason=\"too_large\",stage=\"ingest\"} 0")
-        );
-        assert!(text.contains("dragoman_build_info{stage=\"ingest\",version="));
+        assert!(text.contains("dragoman_records_in_total{stage=\"alpha\"} 0"));
+        assert!(text.contains("dragoman_dlq_records_total{reason=\"too_large\",stage=\"alpha\"} 0"));
+        assert!(text.contains("dragoman_errors_total{kind=\"broker\",stage=\"alpha\"} 0"));
+        assert!(text.contains("dragoman_build_info{stage=\"alpha\",version="));
         m.clear_consumer_lag("t", 1);
     }
 }

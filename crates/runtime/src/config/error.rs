@@ -55,6 +55,9 @@ pub enum ConfigError {
         origin: Option<String>,
         message: String,
     },
+    /// A program asked for a section it did not register with the loader: a wiring mistake.
+    #[error("configuration section `[{section}]` was not registered with the loader")]
+    NotRegistered { section: &'static str },
 }
 
 fn from(origin: &Option<String>) -> String {
@@ -65,7 +68,9 @@ fn from(origin: &Option<String>) -> String {
 }
 
 impl ConfigError {
-    pub(crate) fn invalid(key: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A value the service cannot use: `key` is its full name (`section.key`), `message` says
+    /// what is wrong and must not quote the value.
+    pub fn invalid(key: impl Into<String>, message: impl Into<String>) -> Self {
         ConfigError::Invalid {
             key: key.into(),
             origin: None,

@@ -87,9 +87,7 @@ impl<P: Processor + 'static> Shared<P> {
             }
         }
         let took = started.elapsed();
-        self.metrics
-            .dedup_state_restore_seconds
-            .set(took.as_secs_f64());
+        self.metrics.state_restored(took);
         tracing::info!(
             ?partitions,
             records,

@@ -3,14 +3,12 @@
 
 use hashbrown::HashTable;
 
-use crate::hash::parse_hex64;
-
 const NIL: usize = usize::MAX;
 
-/// The table hash of a key: content hashes are hex digests already, so their value is used
-/// as it is (parsed once, no SipHash over the text); anything else is hashed with XXH3.
+/// The table hash of a key: XXH3, not SipHash (the keys are digests and dates, nobody's
+/// choice to collide).
 fn key_hash(key: &str) -> u64 {
-    parse_hex64(key).0
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
 }
 
 struct Node<V> {
