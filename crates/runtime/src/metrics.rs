@@ -138,7 +138,7 @@ impl Metrics {
         let event_latency_seconds = Histogram::with_opts(
             HistogramOpts::new(
                 "dragoman_event_latency_seconds",
-                "From the article's first sight by ingest to its event leaving dedup.",
+                "From a record's first sight by the pipeline to its result leaving the last stage.",
             )
             .buckets(LATENCY_BUCKETS.to_vec()),
         )?;
