@@ -52,7 +52,9 @@ fn kebab(camel: &str) -> String {
 
 keywords! {
     /// The words that structure the file.
-    pub enum Syntax { Rule, Phase, If, Then, Slot, People, Of, Place, AtLeast, ExceptAfter, Not }
+    pub enum Syntax {
+        Rule, Phase, If, Then, Slot, People, Of, Place, AtLeast, ExceptAfter, Not, Drop,
+    }
 }
 
 keywords! {
@@ -88,7 +90,7 @@ keywords! {
 
 keywords! {
     /// Stretches of the sentence that `words` and `number` look in.
-    pub enum WindowKw { After, Clause, Rest, Source, Target, Means }
+    pub enum WindowKw { After, Before, Clause, Rest, Sentence, Source, Target, Means }
 }
 
 keywords! {
@@ -319,6 +321,8 @@ pub enum Action {
     },
     PeopleOfSource,
     PeopleOfPlace,
+    /// `drop`: what the trigger reports is no event ("killed after a truck crashed").
+    Drop,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -436,11 +440,11 @@ fn number<T: std::str::FromStr>(w: Option<&&str>) -> Result<T, String> {
 }
 
 fn parse_window(t: &[&str]) -> Result<(Window, usize), String> {
-    let kw = t
-        .first()
-        .and_then(|w| WindowKw::parse(w))
-        .ok_or("a window expected: after N, clause, rest, source, target or means".to_string())?;
-    if kw == WindowKw::After {
+    let kw = t.first().and_then(|w| WindowKw::parse(w)).ok_or(
+        "a window expected: after N, before N, clause, rest, sentence, source, target or means"
+            .to_string(),
+    )?;
+    if matches!(kw, WindowKw::After | WindowKw::Before) {
         Ok((
             Window {
                 kw,
@@ -608,6 +612,11 @@ fn parse_slot_test(t: &[&str]) -> Result<SlotTest, String> {
 
 fn parse_action(t: &[&str], line: &str) -> Result<Action, String> {
     let is = |w: &str, s: Syntax| Syntax::parse(w) == Some(s);
+    if let [drop] = t {
+        if is(drop, Syntax::Drop) {
+            return Ok(Action::Drop);
+        }
+    }
     if let [code, rest @ ..] = t {
         if CondKw::parse(code) == Some(CondKw::Code) {
             return match rest {
@@ -626,7 +635,7 @@ fn parse_action(t: &[&str], line: &str) -> Result<Action, String> {
     let role = t
         .first()
         .and_then(|w| Role::parse(w))
-        .ok_or("an action is `code ...`, `source ...` or `target ...`")?;
+        .ok_or("an action is `code ...`, `source ...`, `target ...` or `drop`")?;
     match &t[1..] {
         [none] if RoleKw::parse(none) == Some(RoleKw::None) => Ok(Action::Clear(role)),
         ["=", other] if Role::parse(other).is_some_and(|o| o != role) => Ok(Action::Copy(role)),

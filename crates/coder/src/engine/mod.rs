@@ -280,19 +280,30 @@ impl Engine<'_> {
         scene.apply(self.rules, self.rule_index, Phase::Roles, &mut draft);
         let speaker = self.addressee_and_speaker(doc, range, &r.slots, tok, block, &mo, &mut draft);
         r.speakers.extend(speaker);
+        let code = draft.code;
+        if !mo.skip && !draft.dropped {
+            scene.apply(self.rules, self.rule_index, Phase::Event, &mut draft);
+        }
         if let Some(t) = trace {
+            let mut note = mo.trace_note(passive);
+            if let Some(&i) = draft.fired.last().filter(|_| draft.dropped) {
+                let name = &self.rules.rules[usize::from(i)].name;
+                note = format!(
+                    "{note}{}dropped: {name}",
+                    if note.is_empty() { "" } else { "; " }
+                );
+            }
             t.triggers.push(TriggerTrace {
                 word: doc.text[doc.tokens[tok].range()].to_string(),
                 lemma: block.lemma.to_string(),
                 rule: Some(pattern.rule.to_string()),
-                code: Some(draft.code),
-                note: mo.trace_note(passive),
+                code: Some(code),
+                note,
             });
         }
-        if mo.skip {
+        if mo.skip || draft.dropped {
             return;
         }
-        scene.apply(self.rules, self.rule_index, Phase::Event, &mut draft);
         self.emit(&r.slots, draft, pattern, tok, mo.future, &mut r.events);
     }
 }

@@ -28,6 +28,8 @@ pub struct Draft {
     pub people_source: Option<Rc<str>>,
     /// The rules that changed the draft, by index.
     pub fired: Vec<u16>,
+    /// A rule said the trigger reports no event (`drop`).
+    pub dropped: bool,
 }
 
 impl Draft {
@@ -39,6 +41,7 @@ impl Draft {
             people_target: false,
             people_source: None,
             fired: Vec::new(),
+            dropped: false,
         }
     }
 
@@ -136,8 +139,10 @@ impl<'s, 'd> Scene<'s, 'd> {
         };
         match w.kw {
             WindowKw::After => tok + 1..(tok + 1 + w.n).min(range.1),
+            WindowKw::Before => tok.saturating_sub(w.n).max(range.0)..tok,
             WindowKw::Clause => tok + 1..self.clause_end(),
             WindowKw::Rest => tok + 1..range.1,
+            WindowKw::Sentence => range.0..range.1,
             WindowKw::Source => slot(Role::Source),
             WindowKw::Target => slot(Role::Target),
             WindowKw::Means => self.means(),
@@ -389,6 +394,7 @@ impl<'s, 'd> Scene<'s, 'd> {
                 }
                 Action::PeopleOfSource => d.people_target = true,
                 Action::PeopleOfPlace => d.people_source = self.place_country(),
+                Action::Drop => d.dropped = true,
             }
         }
         true
@@ -416,6 +422,7 @@ impl<'s, 'd> Scene<'s, 'd> {
                 d.tgt,
                 d.people_target,
                 d.people_source.clone(),
+                d.dropped,
             );
             let done = self.act(&r.actions, d);
             let after = (
@@ -424,9 +431,13 @@ impl<'s, 'd> Scene<'s, 'd> {
                 d.tgt,
                 d.people_target,
                 d.people_source.clone(),
+                d.dropped,
             );
             if done && before != after {
                 d.fired.push(i);
+            }
+            if d.dropped {
+                return;
             }
             if d.code != before.0 {
                 // A new code admits other rules: go on with those after this one.
@@ -512,6 +523,45 @@ mod tests {
         assert!(
             r[0].ends_with(" > protests-without-protesters-are-the-people-s"),
             "{r:?}"
+        );
+    }
+
+    #[test]
+    fn deaths_nobody_inflicted_are_no_event() {
+        for s in [
+            "Seven people are killed and 31 injured after a truck crashed in Gombe State, Nigeria.",
+            "A tour bus crashed into a tree in Surat Thani province, Thailand, killing five.",
+            "Twelve people are killed when a boat capsizes on Lake Kivu in Congo.",
+        ] {
+            assert!(coded(s).is_empty(), "{s}: {:?}", coded(s));
+        }
+        assert!(
+            rules("Twelve people are killed when a boat capsizes on Lake Kivu in Congo.")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_attack_beside_an_accident_word_is_still_an_event() {
+        let s = "Bombs exploded on four commuter trains in Madrid, killing 191 people.";
+        assert!(!coded(s).is_empty(), "{s}");
+        let s = "A Russian drone crashed into an apartment block in Kharkiv, killing three people.";
+        assert!(!coded(s).is_empty(), "{s}");
+    }
+
+    #[test]
+    fn a_released_text_frees_no_one() {
+        let s = "The following statement was released by the governments of Japan and Australia.";
+        assert!(
+            coded(s).iter().all(|e| !e.starts_with("084")),
+            "{:?}",
+            coded(s)
+        );
+        let s = "Israel released 90 Palestinian prisoners.";
+        assert!(
+            coded(s).iter().any(|e| e.starts_with("0841")),
+            "{:?}",
+            coded(s)
         );
     }
 }

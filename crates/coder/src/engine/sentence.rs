@@ -600,9 +600,17 @@ mod tests {
     #[test]
     fn a_bare_statement_takes_its_tone() {
         assert_eq!(
-            coded("The minister said the outlook remained grim."),
-            ["012 GOV -"]
+            coded(
+                "Japan's foreign minister said the outlook for relations with China remained grim."
+            ),
+            ["012 JPNGOV CHN"]
         );
+    }
+
+    #[test]
+    fn a_statement_about_no_one_is_no_event() {
+        assert!(coded("The minister said the new bridge would open in May.").is_empty());
+        assert!(coded("Porsche announces it will cut 2,000 jobs over five years.").is_empty());
     }
 
     #[test]
