@@ -14,13 +14,20 @@
 //! input record of p is processed.
 //!
 //! One module per job: [`processor`] (the API a stage implements), `run_loop` (the loop, as
-//! named steps), `produce` and `delivery` (sending, and librdkafka's delivery reports), `holds`
-//! (outputs waiting for their changelog records), `rebalance` (group callbacks and commits),
-//! `restore` (changelog replay), `transaction` (exactly-once), `clients` (librdkafka clients).
+//! named steps), `produce` and `delivery` (sending, and delivery reports), `holds` (outputs
+//! waiting for their changelog records), `rebalance` (group callbacks and commits), `restore`
+//! (changelog replay), `transaction` (exactly-once). The loop reaches Kafka through the traits
+//! of `clients`, implemented on librdkafka in `librdkafka` and in memory for the loop's unit
+//! tests in `fake`.
 
 mod clients;
 mod delivery;
+#[cfg(test)]
+mod fake;
 mod holds;
+mod librdkafka;
+#[cfg(test)]
+mod loop_tests;
 pub mod processor;
 mod produce;
 mod rebalance;
@@ -44,6 +51,7 @@ pub use crate::dead_letter::{
     header_str, HEADER_MESSAGE, HEADER_REASON, HEADER_SOURCE_OFFSET, HEADER_SOURCE_PARTITION,
     HEADER_SOURCE_TOPIC, HEADER_STAGE,
 };
+pub(crate) use clients::Consume;
 pub use processor::{InputRecord, OutputRecord, Processor, Verdict};
 
 /// What a service reads and writes.

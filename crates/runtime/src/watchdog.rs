@@ -6,10 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
-use rdkafka::{Offset, TopicPartitionList};
-
 use crate::config::Config;
+use crate::service::Consume;
 
 /// Detects partitions orphaned by a dead group member.
 ///
@@ -32,26 +30,26 @@ pub struct OrphanWatch {
 }
 
 impl OrphanWatch {
-    pub fn new(cfg: &Config) -> Self {
+    pub fn new(cfg: &Config, now: Instant) -> Self {
         OrphanWatch {
             every: Duration::from_millis(cfg.kafka.session_timeout_ms.max(5000)),
-            last: Instant::now(),
+            last: now,
             previous: None,
             strikes: 0,
             waiting: None,
         }
     }
 
-    pub fn due(&mut self) -> bool {
-        if self.last.elapsed() < self.every {
+    pub fn due(&mut self, now: Instant) -> bool {
+        if now.saturating_duration_since(self.last) < self.every {
             return false;
         }
-        self.last = Instant::now();
+        self.last = now;
         true
     }
 
-    pub fn stalled<C: ConsumerContext>(&mut self, consumer: &BaseConsumer<C>, input: &str) -> bool {
-        let owned = consumer.assignment().map(|a| a.count()).unwrap_or(0);
+    pub(crate) fn stalled<C: Consume>(&mut self, consumer: &C, input: &str) -> bool {
+        let owned = consumer.assignment(input).map(|a| a.len()).unwrap_or(0);
         if owned > 0 {
             self.previous = None;
             self.strikes = 0;
@@ -59,31 +57,21 @@ impl OrphanWatch {
             return false;
         }
         let timeout = Duration::from_secs(5);
-        let Ok(md) = consumer.fetch_metadata(Some(input), timeout) else {
+        let Ok(partitions) = consumer.partitions(input, timeout) else {
             return false;
         };
-        let Some(topic) = md.topics().iter().find(|t| t.name() == input) else {
-            return false;
-        };
-        let mut tpl = TopicPartitionList::new();
-        for p in topic.partitions() {
-            tpl.add_partition(input, p.id());
-        }
-        let Ok(committed) = consumer.committed_offsets(tpl, timeout) else {
+        let Ok(committed) = consumer.committed(input, &partitions, timeout) else {
             return false;
         };
         let mut now = Vec::new();
         let mut lag = 0i64;
-        for e in committed.elements() {
-            let Ok((low, high)) = consumer.fetch_watermarks(input, e.partition(), timeout) else {
+        for (partition, offset) in committed {
+            let Ok((low, high)) = consumer.watermarks(input, partition, timeout) else {
                 return false;
             };
-            let at = match e.offset() {
-                Offset::Offset(o) => o,
-                _ => low,
-            };
+            let at = offset.unwrap_or(low);
             lag += (high - at).max(0);
-            now.push((e.partition(), at));
+            now.push((partition, at));
         }
         now.sort_unstable();
         let stuck = lag > 0 && self.previous.as_ref() == Some(&now);

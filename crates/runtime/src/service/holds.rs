@@ -20,6 +20,8 @@ pub(crate) struct Ack {
     pub(crate) kind: OutKind,
     /// The deferred outputs this changelog record releases once acknowledged.
     pub(crate) defer: Option<u64>,
+    /// A record the broker refused before, sent again.
+    pub(crate) resent: bool,
 }
 
 /// Outputs of one input record held back until its changelog records are acknowledged

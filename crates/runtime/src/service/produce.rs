@@ -2,13 +2,13 @@
 //! truncated to the dead-letter topic instead; records the broker refused sent again.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rdkafka::error::RDKafkaErrorCode;
-use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
-use rdkafka::producer::BaseRecord;
 
+use super::clients::{Backend, Outgoing, Produce};
 use super::delivery::{is_fatal_code, too_large, Retry};
 use super::holds::{Ack, OutKind};
 use super::lock;
@@ -35,7 +35,7 @@ pub(crate) enum Sent {
     Failed,
 }
 
-impl<P: Processor + 'static> Shared<P> {
+impl<P: Processor + 'static, B: Backend> Shared<P, B> {
     /// Sends one output; one too large for the producer goes to the dead-letter topic `dlq`
     /// truncated instead (the dead letter of `input` when there is one, else the output):
     /// never retried forever.
@@ -48,7 +48,15 @@ impl<P: Processor + 'static> Shared<P> {
         dlq: &Arc<str>,
         input: Option<&InputRecord<'_>>,
     ) -> Sent {
-        let sent = self.send(out, Box::new(Ack { token, kind, defer }));
+        let sent = self.send(
+            out,
+            Box::new(Ack {
+                token,
+                kind,
+                defer,
+                resent: false,
+            }),
+        );
         if sent != Sent::TooLarge {
             return sent;
         }
@@ -76,6 +84,7 @@ impl<P: Processor + 'static> Shared<P> {
             token,
             kind: OutKind::DeadLetter,
             defer,
+            resent: false,
         });
         match self.send(&truncated(&whole), ack) {
             Sent::TooLarge => {
@@ -105,35 +114,21 @@ impl<P: Processor + 'static> Shared<P> {
     /// Sends one record, waiting while librdkafka's queue is full. When shutdown interrupts
     /// the wait, the record is not sent and its offset never committed.
     pub(crate) fn send(&self, out: &OutputRecord, ack: Box<Ack>) -> Sent {
-        let mut headers = None;
-        if !out.headers.is_empty() {
-            let mut h = OwnedHeaders::new_with_capacity(out.headers.len());
-            for (k, v) in &out.headers {
-                h = h.insert(Header {
-                    key: k,
-                    value: Some(v.as_slice()),
-                });
-            }
-            headers = Some(h);
-        }
-        let mut record: BaseRecord<'_, [u8], [u8], Box<Ack>> =
-            BaseRecord::with_opaque_to(&out.topic, ack);
-        if let Some(k) = &out.key {
-            record = record.key(k.as_slice());
-        }
-        if let Some(p) = &out.payload {
-            record = record.payload(p.as_slice());
-        }
-        if let Some(p) = out.partition {
-            record = record.partition(p);
-        }
-        if let Some(h) = headers {
-            record = record.headers(h);
-        }
-        self.send_record(record)
+        let record = Outgoing {
+            topic: &out.topic,
+            partition: out.partition,
+            key: out.key.as_deref(),
+            payload: out.payload.as_deref(),
+            headers: out
+                .headers
+                .iter()
+                .map(|(k, v)| (*k, v.as_slice()))
+                .collect(),
+        };
+        self.send_record(&record, ack)
     }
 
-    pub(crate) fn send_record(&self, mut record: BaseRecord<'_, [u8], [u8], Box<Ack>>) -> Sent {
+    pub(crate) fn send_record(&self, record: &Outgoing<'_>, mut ack: Box<Ack>) -> Sent {
         let mut backoff = Duration::from_millis(5);
         let mut refusals = 0u32;
         // A queue that stays full while the broker is up means the broker takes nothing (a
@@ -143,7 +138,7 @@ impl<P: Processor + 'static> Shared<P> {
         let stall = Duration::from_millis(self.cfg.kafka.stall_timeout_ms);
         let give_up = Duration::from_millis(self.cfg.kafka.stall_exit_ms).max(stall);
         loop {
-            match self.producer.send(record) {
+            match self.producer.send(record, ack) {
                 Ok(()) => {
                     if full_since.elapsed() >= stall && !stall.is_zero() {
                         self.health.set(Condition::Progress, true, "");
@@ -154,7 +149,7 @@ impl<P: Processor + 'static> Shared<P> {
                     if e.rdkafka_error_code() != Some(RDKafkaErrorCode::QueueFull) {
                         self.metrics.error(ErrorKind::Produce);
                         if too_large(&e) {
-                            tracing::warn!(error = %e, topic = back.topic, "record too large to produce");
+                            tracing::warn!(error = %e, topic = record.topic, "record too large to produce");
                             return Sent::TooLarge;
                         }
                         refusals += 1;
@@ -165,7 +160,7 @@ impl<P: Processor + 'static> Shared<P> {
                         }
                         tracing::warn!(error = %e, "produce refused; retrying");
                     }
-                    record = back;
+                    ack = back;
                     if !self.health.is_met(Condition::Broker) {
                         full_since = Instant::now();
                     } else if !stall.is_zero() && full_since.elapsed() >= stall {
@@ -195,50 +190,77 @@ impl<P: Processor + 'static> Shared<P> {
     }
 }
 
+/// How long refused records wait before they are sent again, so that a persistent refusal
+/// does not spin (librdkafka does not time out with `message.timeout.ms=0`).
+pub(crate) const RESEND_PAUSE: Duration = Duration::from_millis(200);
+
 /// Sends again what the broker refused. A record refused for its size goes again truncated
-/// ([`truncated`]); one refused [`MAX_RESENDS`] times makes the producer fail (the loop exits
-/// with an error, and the record is consumed again after the restart).
-pub(crate) fn resend_failed<P: Processor + 'static>(
-    shared: &Shared<P>,
-    retries: &Mutex<Vec<Retry>>,
-    attempts: &mut HashMap<(String, i32, Vec<u8>), u32>,
-) {
-    let failed: Vec<Retry> = std::mem::take(&mut *lock(retries));
-    if failed.is_empty() {
-        attempts.clear();
-        return;
-    }
-    // The broker refused these for good (librdkafka does not time out with
-    // message.timeout.ms=0): pause a little so a persistent refusal does not spin.
-    std::thread::sleep(Duration::from_millis(200));
-    for Retry {
-        message,
-        mut ack,
-        error,
-    } in failed
-    {
-        let mut out = OutputRecord {
-            topic: Arc::from(message.topic()),
-            key: message.key().map(<[u8]>::to_vec),
-            payload: message.payload().map(<[u8]>::to_vec),
-            partition: Some(message.partition()),
-            headers: Vec::new(),
-        };
-        let key = (
-            out.topic.to_string(),
-            message.partition(),
-            out.key.clone().unwrap_or_default(),
-        );
-        let n = attempts.entry(key).or_insert(0);
-        *n += 1;
-        if *n > MAX_RESENDS {
-            let why = format!(
-                "a record for {} was refused {MAX_RESENDS} times: {error}",
-                out.topic
-            );
-            lock(&shared.fatal).get_or_insert(why);
+/// ([`truncated`]), to the dead-letter topic if it was an output; one refused [`MAX_RESENDS`]
+/// times makes the producer fail (the loop exits with an error, and the record is consumed
+/// again after the restart).
+#[derive(Default)]
+pub(crate) struct Resends {
+    attempts: HashMap<(String, i32, Vec<u8>), u32>,
+    due: Option<Instant>,
+}
+
+impl Resends {
+    pub(crate) fn resend<P: Processor + 'static, B: Backend>(
+        &mut self,
+        shared: &Shared<P, B>,
+        now: Instant,
+    ) {
+        if lock(&shared.deliveries.retries).is_empty() {
+            // Refusals stopped once every record sent again is acknowledged: count afresh.
+            if shared.deliveries.resending.load(Ordering::Relaxed) == 0 {
+                self.attempts.clear();
+            }
+            self.due = None;
             return;
         }
+        if now < *self.due.get_or_insert(now + RESEND_PAUSE) {
+            return;
+        }
+        self.due = None;
+        let failed: Vec<Retry> = std::mem::take(&mut *lock(&shared.deliveries.retries));
+        for retry in failed {
+            if !self.resend_one(shared, retry) {
+                return;
+            }
+        }
+    }
+
+    /// `false` when the record was refused too often: the producer failed.
+    fn resend_one<P: Processor + 'static, B: Backend>(
+        &mut self,
+        shared: &Shared<P, B>,
+        retry: Retry,
+    ) -> bool {
+        let Retry {
+            record: refused,
+            mut ack,
+            error,
+        } = retry;
+        let key = (
+            refused.topic.clone(),
+            refused.partition,
+            refused.key.clone().unwrap_or_default(),
+        );
+        let n = self.attempts.entry(key).or_insert(0);
+        *n += 1;
+        if *n > MAX_RESENDS {
+            let topic = &refused.topic;
+            let why = format!("a record for {topic} was refused {MAX_RESENDS} times: {error}");
+            shared.deliveries.fail(why);
+            return false;
+        }
+        let mut out = OutputRecord {
+            topic: Arc::from(refused.topic.as_str()),
+            key: refused.key,
+            payload: refused.payload,
+            partition: Some(refused.partition),
+            headers: Vec::new(),
+        };
         if too_large(&error) {
             if ack.kind != OutKind::DeadLetter {
                 // Never a truncated record in an output topic: the output goes to the
@@ -258,30 +280,24 @@ pub(crate) fn resend_failed<P: Processor + 'static>(
             }
             out = truncated(&out);
         }
-        let mut record: BaseRecord<'_, [u8], [u8], Box<Ack>> =
-            BaseRecord::with_opaque_to(&out.topic, ack);
-        if let Some(p) = out.partition {
-            record = record.partition(p);
+        let mut headers: Vec<(&str, &[u8])> = (refused.headers.iter())
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+            .collect();
+        headers.extend(out.headers.iter().map(|(k, v)| (*k, v.as_slice())));
+        let record = Outgoing {
+            topic: &out.topic,
+            partition: out.partition,
+            key: out.key.as_deref(),
+            payload: out.payload.as_deref(),
+            headers,
+        };
+        ack.resent = true;
+        shared.deliveries.resending.fetch_add(1, Ordering::Relaxed);
+        if shared.send_record(&record, ack) == Sent::TooLarge {
+            shared
+                .deliveries
+                .fail("a truncated record is still too large".into());
         }
-        if let Some(k) = &out.key {
-            record = record.key(k.as_slice());
-        }
-        if let Some(p) = &out.payload {
-            record = record.payload(p.as_slice());
-        }
-        let mut headers = message.headers().cloned().unwrap_or_default();
-        for (k, v) in &out.headers {
-            headers = headers.insert(Header {
-                key: k,
-                value: Some(v.as_slice()),
-            });
-        }
-        if headers.count() > 0 {
-            record = record.headers(headers);
-        }
-        if shared.send_record(record) == Sent::TooLarge {
-            lock(&shared.fatal)
-                .get_or_insert_with(|| "a truncated record is still too large".into());
-        }
+        true
     }
 }

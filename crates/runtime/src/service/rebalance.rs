@@ -1,140 +1,71 @@
-//! The consumer group: rebalance callbacks (drain and commit what is revoked, restore and
-//! hand over what is assigned) and offset commits.
+//! The consumer group: what a rebalance does (drain and commit what is revoked, restore and
+//! hand over what is assigned) and offset commits. A consumer calls these from inside its
+//! `poll`, before the rebalance completes.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
-use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
-use rdkafka::producer::Producer;
-use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use rdkafka::consumer::CommitMode;
 
+use super::clients::{Backend, Consume, Produce};
 use super::lock;
 use super::processor::Processor;
 use super::shared::Shared;
 use crate::admin::Condition;
-use crate::kafka::ServiceContext;
 use crate::metrics::ErrorKind;
 
-pub(crate) struct ConsumerCtx<P: Processor + 'static> {
-    pub(crate) svc: ServiceContext,
-    pub(crate) shared: Arc<Shared<P>>,
-}
-
-impl<P: Processor + 'static> ClientContext for ConsumerCtx<P> {
-    fn stats_raw(&self, statistics: &[u8]) {
-        self.svc.stats_raw(statistics)
-    }
-    fn error(&self, error: KafkaError, reason: &str) {
-        self.svc.error(error, reason)
-    }
-    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, log_message: &str) {
-        self.svc.log(level, fac, log_message)
-    }
-}
-
-impl<P: Processor + 'static> ConsumerContext for ConsumerCtx<P> {
-    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        if let Rebalance::Revoke(tpl) = rebalance {
-            let partitions = partitions_of(tpl, &self.shared.spec.input);
-            tracing::info!(?partitions, "partitions revoked: draining");
-            self.shared.drain_and_commit(consumer, &partitions);
-            lock(&self.shared.processor).revoked(&partitions);
-            for p in &partitions {
-                self.shared
-                    .metrics
-                    .clear_consumer_lag(&self.shared.spec.input, *p);
-            }
+impl<P: Processor + 'static, B: Backend> Shared<P, B> {
+    /// `partitions` are being revoked: finish and commit what is in flight for them, and
+    /// tell the processor, before another member can own them.
+    pub(crate) fn revoking<C: Consume<Group = B::Group>>(&self, consumer: &C, partitions: &[i32]) {
+        tracing::info!(?partitions, "partitions revoked: draining");
+        self.drain_and_commit(consumer, partitions);
+        lock(&self.processor).revoked(partitions);
+        for p in partitions {
+            self.metrics.clear_consumer_lag(&self.spec.input, *p);
         }
     }
 
-    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        match rebalance {
-            Rebalance::Assign(tpl) => {
-                let partitions = partitions_of(tpl, &self.shared.spec.input);
-                tracing::info!(?partitions, "partitions assigned");
-                {
-                    let mut tracker = lock(&self.shared.tracker);
-                    for p in &partitions {
-                        tracker.assign(*p);
-                    }
-                }
-                if let Err(e) = self.shared.restore(&partitions) {
-                    tracing::error!(error = %e, "state restore failed");
-                    *lock(&self.shared.failure) = Some(e);
-                    return;
-                }
-                if self.shared.spec.changelog.is_some() && !partitions.is_empty() {
-                    let committed = committed_offsets(consumer, tpl, &self.shared.spec.input);
-                    let mut processor = lock(&self.shared.processor);
-                    for p in &partitions {
-                        processor.resumed(*p, committed.get(p).copied());
-                    }
-                }
-                lock(&self.shared.processor).assigned(&partitions);
-                self.shared.health.set(Condition::Group, true, "");
-            }
-            Rebalance::Revoke(_) => {
-                self.shared
-                    .health
-                    .set(Condition::Group, false, "rebalancing");
-            }
-            Rebalance::Error(e) => {
-                tracing::warn!(error = %e, "rebalance error");
-                self.shared.metrics.error(ErrorKind::Broker);
-            }
-        }
+    /// The rebalance that revoked partitions is under way: not ready until it assigns.
+    pub(crate) fn revoked(&self) {
+        self.health.set(Condition::Group, false, "rebalancing");
     }
 
-    fn commit_callback(&self, result: KafkaResult<()>, _offsets: &TopicPartitionList) {
-        if let Err(e) = result {
-            // Async commits: the next one carries later offsets of the same partitions.
-            if !matches!(e.rdkafka_error_code(), Some(RDKafkaErrorCode::NoOffset)) {
-                self.shared.metrics.error(ErrorKind::Commit);
-                tracing::warn!(error = %e, "offset commit failed; retried with the next one");
+    /// `partitions` are now this member's: track them, restore their state, then hand them
+    /// to the processor. A failed restore stops the service (the loop reads `failure`).
+    pub(crate) fn assigned<C: Consume>(&self, consumer: &C, partitions: &[i32]) {
+        tracing::info!(?partitions, "partitions assigned");
+        {
+            let mut tracker = lock(&self.tracker);
+            for p in partitions {
+                tracker.assign(*p);
             }
         }
-    }
-}
-
-/// The group's committed offsets of `topic`'s partitions in `tpl` (none when the broker does
-/// not answer: a stage then treats the whole restored state as possibly ahead of its output).
-pub(crate) fn committed_offsets<C: ConsumerContext>(
-    consumer: &BaseConsumer<C>,
-    tpl: &TopicPartitionList,
-    topic: &str,
-) -> HashMap<i32, i64> {
-    let mut out = HashMap::new();
-    match consumer.committed_offsets(tpl.clone(), Duration::from_secs(10)) {
-        Ok(committed) => {
-            for e in committed.elements() {
-                if let (true, Offset::Offset(o)) = (e.topic() == topic, e.offset()) {
-                    out.insert(e.partition(), o);
-                }
+        if let Err(e) = self.restore(partitions) {
+            tracing::error!(error = %e, "state restore failed");
+            *lock(&self.failure) = Some(e);
+            return;
+        }
+        if self.spec.changelog.is_some() && !partitions.is_empty() {
+            let committed = committed_offsets(consumer, &self.spec.input, partitions);
+            let mut processor = lock(&self.processor);
+            for p in partitions {
+                processor.resumed(*p, committed.get(p).copied());
             }
         }
-        Err(e) => tracing::warn!(error = %e, "reading the committed offsets after a restore"),
+        lock(&self.processor).assigned(partitions);
+        self.health.set(Condition::Group, true, "");
     }
-    out
-}
 
-pub(crate) fn partitions_of(tpl: &TopicPartitionList, topic: &str) -> Vec<i32> {
-    let mut v: Vec<i32> = tpl
-        .elements()
-        .iter()
-        .filter(|e| e.topic() == topic)
-        .map(|e| e.partition())
-        .collect();
-    v.sort_unstable();
-    v
-}
+    pub(crate) fn rebalance_failed(&self, error: &dyn std::fmt::Display) {
+        tracing::warn!(%error, "rebalance error");
+        self.metrics.error(ErrorKind::Broker);
+    }
 
-impl<P: Processor + 'static> Shared<P> {
     /// Finishes everything in flight and commits it (partitions being revoked, or shutdown).
-    pub(crate) fn drain_and_commit(
+    pub(crate) fn drain_and_commit<C: Consume<Group = B::Group>>(
         &self,
-        consumer: &BaseConsumer<ConsumerCtx<P>>,
+        consumer: &C,
         revoked: &[i32],
     ) {
         if self.exactly_once() {
@@ -173,25 +104,16 @@ impl<P: Processor + 'static> Shared<P> {
         self.commit_offsets(consumer, &offsets, CommitMode::Sync);
     }
 
-    pub(crate) fn commit_offsets(
+    pub(crate) fn commit_offsets<C: Consume>(
         &self,
-        consumer: &BaseConsumer<ConsumerCtx<P>>,
+        consumer: &C,
         offsets: &[(i32, i64)],
         mode: CommitMode,
     ) {
         if offsets.is_empty() {
             return;
         }
-        let mut tpl = TopicPartitionList::new();
-        for &(p, o) in offsets {
-            if tpl
-                .add_partition_offset(&self.spec.input, p, Offset::Offset(o))
-                .is_err()
-            {
-                continue;
-            }
-        }
-        if let Err(e) = consumer.commit(&tpl, mode) {
+        if let Err(e) = consumer.commit(&self.spec.input, offsets, mode) {
             self.metrics.error(ErrorKind::Commit);
             tracing::warn!(error = %e, "offset commit failed");
             // Put them back so the next tick tries again.
@@ -199,6 +121,25 @@ impl<P: Processor + 'static> Shared<P> {
             for &(p, o) in offsets {
                 tracker.retry_commit(p, o);
             }
+        }
+    }
+}
+
+/// The group's committed offsets of `partitions` (none when the broker does not answer: a
+/// stage then treats the whole restored state as possibly ahead of its output).
+pub(crate) fn committed_offsets<C: Consume>(
+    consumer: &C,
+    topic: &str,
+    partitions: &[i32],
+) -> HashMap<i32, i64> {
+    match consumer.committed(topic, partitions, Duration::from_secs(10)) {
+        Ok(committed) => committed
+            .into_iter()
+            .filter_map(|(p, o)| o.map(|o| (p, o)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the committed offsets after a restore");
+            HashMap::new()
         }
     }
 }

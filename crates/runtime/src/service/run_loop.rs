@@ -1,23 +1,19 @@
 //! The loop: poll a record, process it, send its outputs, commit now and then; on shutdown
 //! or failure, finish what is in flight, commit it and leave the group.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::message::Message;
+use rdkafka::consumer::CommitMode;
 
-use super::clients;
-use super::delivery::{Fatal, ProducerCtx, Retry};
+use super::clients::{Backend, Consume};
+use super::delivery::Deliveries;
 use super::holds::{Holds, OutKind};
+use super::librdkafka::{self, Librdkafka};
 use super::processor::{InputRecord, OutputRecord, Processor, Verdict};
-use super::produce::{resend_failed, Sent};
-use super::rebalance::{partitions_of, ConsumerCtx};
-use super::shared::Shared;
-use super::transaction::{
-    check_transactions_supported, init_transactions, recover_transaction, Txn,
-};
+use super::produce::{Resends, Sent};
+use super::shared::{Parts, Shared};
+use super::transaction::{check_transactions_supported, init_transactions, recover_transaction};
 use super::{lock, topic_specs, ServiceError, ServiceSpec};
 use crate::admin::{Condition, Health};
 use crate::config::{Config, Delivery};
@@ -28,6 +24,12 @@ use crate::offsets::{OffsetTracker, Token};
 use crate::progress::{Progress, ProgressWatch};
 use crate::shutdown::Shutdown;
 use crate::watchdog::OrphanWatch;
+
+/// The loop's clock: tokio's, so that the loop's tests pause and advance it; outside a
+/// runtime with a paused clock it is the system's monotonic clock.
+pub(crate) fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
+}
 
 /// Builds the processor and the clients, runs the loop until shutdown or a failure, closes.
 pub(crate) fn run_loop<P, F>(
@@ -53,40 +55,35 @@ where
     if exactly_once {
         check_transactions_supported(&cfg)?;
     }
-    let tracker = Arc::new(Mutex::new(OffsetTracker::new()));
-    let retries = Arc::new(Mutex::new(Vec::new()));
-    let fatal: Fatal = Arc::new(Mutex::new(None));
-    let holds = Arc::new(Mutex::new(Holds::default()));
-    let producer = clients::producer(
-        &cfg,
-        &spec,
-        ProducerCtx {
-            svc: ServiceContext::new(metrics.clone(), health.clone()),
-            tracker: tracker.clone(),
-            retries: retries.clone(),
-            exactly_once,
-            fatal: fatal.clone(),
-            holds: holds.clone(),
-        },
-    )?;
+    let svc = Arc::new(ServiceContext::new(metrics.clone(), health.clone()));
+    let deliveries = Arc::new(Deliveries {
+        svc: ServiceContext::new(metrics.clone(), health.clone()),
+        tracker: Arc::new(Mutex::new(OffsetTracker::new())),
+        retries: Mutex::new(Vec::new()),
+        exactly_once,
+        fatal: Arc::new(Mutex::new(None)),
+        holds: Arc::new(Mutex::new(Holds::default())),
+        resending: Default::default(),
+    });
+    let producer = librdkafka::producer(&cfg, &spec, deliveries.clone())?;
     if exactly_once && !init_transactions(&producer, &shutdown)? {
         return Ok(());
     }
-    let shared = Arc::new(Shared {
+    let backend = Librdkafka {
+        cfg: cfg.clone(),
+        svc,
+    };
+    let parts = Parts {
         cfg,
         spec,
         metrics,
         health,
         shutdown,
-        processor: Mutex::new(processor),
         producer,
-        tracker,
-        txn: Mutex::new(Txn::default()),
-        failure: Mutex::new(None),
-        fatal,
-        holds,
-    });
-    let mut service = Loop::new(shared, retries)?;
+        backend,
+        deliveries,
+    };
+    let mut service = Loop::new(Arc::new(Shared::new(parts, processor)))?;
     let outcome = service.run();
     service.close(outcome)
 }
@@ -113,11 +110,10 @@ fn create_topics(
 }
 
 /// The loop's own state: the consumer and the clocks of its periodic steps.
-struct Loop<P: Processor + 'static> {
-    shared: Arc<Shared<P>>,
-    consumer: BaseConsumer<ConsumerCtx<P>>,
-    retries: Arc<Mutex<Vec<Retry>>>,
-    resends: HashMap<(String, i32, Vec<u8>), u32>,
+pub(crate) struct Loop<P: Processor + 'static, B: Backend> {
+    pub(crate) shared: Arc<Shared<P, B>>,
+    consumer: B::Consumer<P>,
+    resends: Resends,
     dlq: Arc<str>,
     commit_every: Duration,
     last_commit: Instant,
@@ -128,25 +124,25 @@ struct Loop<P: Processor + 'static> {
     consumed: u64,
 }
 
-impl<P: Processor + 'static> Loop<P> {
-    fn new(shared: Arc<Shared<P>>, retries: Arc<Mutex<Vec<Retry>>>) -> Result<Self, ServiceError> {
-        let consumer = clients::consumer(&shared)?;
+impl<P: Processor + 'static, B: Backend> Loop<P, B> {
+    pub(crate) fn new(shared: Arc<Shared<P, B>>) -> Result<Self, ServiceError> {
+        let consumer = shared.backend.consumer(&shared)?;
         let cfg = &shared.cfg;
+        let t0 = now();
         Ok(Loop {
             dlq: Arc::from(cfg.topics.dlq_of(&shared.spec.input)),
             commit_every: Duration::from_millis(cfg.kafka.commit_interval_ms),
-            last_commit: Instant::now(),
+            last_commit: t0,
             txn_failures: 0,
-            orphans: OrphanWatch::new(cfg),
+            orphans: OrphanWatch::new(cfg, t0),
             progress: ProgressWatch::new(
                 Duration::from_millis(cfg.kafka.stall_timeout_ms),
                 Duration::from_millis(cfg.kafka.stall_exit_ms),
-                Instant::now(),
+                t0,
             ),
-            last_progress_check: Instant::now(),
+            last_progress_check: t0,
             consumed: 0,
-            resends: HashMap::new(),
-            retries,
+            resends: Resends::default(),
             consumer,
             shared,
         })
@@ -154,18 +150,23 @@ impl<P: Processor + 'static> Loop<P> {
 
     /// Turns until shutdown (`Ok`) or a failure that stops the service.
     fn run(&mut self) -> Result<(), ServiceError> {
-        loop {
-            if self.shared.shutdown.is_triggered() {
-                return Ok(());
-            }
-            self.check_failures()?;
-            resend_failed(&self.shared, &self.retries, &mut self.resends);
-            self.shared.send_released();
-            self.poll()?;
-            self.watch_progress()?;
-            self.watch_orphans()?;
-            self.commit_if_due()?;
+        while self.turn()? {}
+        Ok(())
+    }
+
+    /// One turn of the loop: `false` once shutdown is requested.
+    pub(crate) fn turn(&mut self) -> Result<bool, ServiceError> {
+        if self.shared.shutdown.is_triggered() {
+            return Ok(false);
         }
+        self.check_failures()?;
+        self.resends.resend(&self.shared, now());
+        self.shared.send_released();
+        self.poll()?;
+        self.watch_progress()?;
+        self.watch_orphans()?;
+        self.commit_if_due()?;
+        Ok(true)
     }
 
     /// A rebalance callback or the producer failed in a way that stops the service.
@@ -181,34 +182,26 @@ impl<P: Processor + 'static> Loop<P> {
 
     /// Polls the consumer (which also runs rebalance callbacks) and handles one record.
     fn poll(&mut self) -> Result<(), ServiceError> {
-        let msg = match self.consumer.poll(Duration::from_millis(100)) {
-            None => return Ok(()),
-            Some(Err(e)) => {
-                self.shared.metrics.error(ErrorKind::Broker);
+        let (shared, dlq) = (&self.shared, &self.dlq);
+        let polled = self.consumer.poll(Duration::from_millis(100), |m| match m {
+            Ok(input) => shared.handle(&input, dlq).map(|()| 1),
+            Err(e) => {
+                shared.metrics.error(ErrorKind::Broker);
                 tracing::warn!(error = %e, "consume");
-                return Ok(());
+                Ok(0)
             }
-            Some(Ok(msg)) => msg,
-        };
-        let input = InputRecord {
-            topic: msg.topic(),
-            partition: msg.partition(),
-            offset: msg.offset(),
-            key: msg.key(),
-            payload: msg.payload(),
-            timestamp_ms: msg.timestamp().to_millis(),
-        };
-        self.shared.handle(&input, &self.dlq)?;
-        self.consumed += 1;
+        });
+        self.consumed += polled.transpose()?.unwrap_or(0);
         Ok(())
     }
 
     /// Readiness (and, in the end, exit) on a backlog that does not move.
     fn watch_progress(&mut self) -> Result<(), ServiceError> {
-        if self.last_progress_check.elapsed() < Duration::from_secs(1) {
+        let now = now();
+        if now.saturating_duration_since(self.last_progress_check) < Duration::from_secs(1) {
             return Ok(());
         }
-        self.last_progress_check = Instant::now();
+        self.last_progress_check = now;
         let health = &self.shared.health;
         let able = health.is_met(Condition::Broker) && health.is_met(Condition::Processor);
         let lag = self.shared.metrics.consumer_lag_total();
@@ -232,7 +225,7 @@ impl<P: Processor + 'static> Loop<P> {
     /// The stall watchdog ([`OrphanWatch`]): rejoins the group when partitions with a backlog
     /// are held by a member that commits nothing.
     fn watch_orphans(&mut self) -> Result<(), ServiceError> {
-        if !self.orphans.due() {
+        if !self.orphans.due(now()) {
             return Ok(());
         }
         let input = &self.shared.spec.input;
@@ -253,17 +246,18 @@ impl<P: Processor + 'static> Loop<P> {
             // which also clears a stale member of this very process that the coordinator
             // kept after a session timeout.
             self.consumer.unsubscribe();
-            self.consumer = clients::consumer(&self.shared)?;
+            self.consumer = self.shared.backend.consumer(&self.shared)?;
         }
         Ok(())
     }
 
     /// Every `commit_interval_ms`: the acknowledged offsets, or the open transaction.
     fn commit_if_due(&mut self) -> Result<(), ServiceError> {
-        if self.last_commit.elapsed() < self.commit_every {
+        let now = now();
+        if now.saturating_duration_since(self.last_commit) < self.commit_every {
             return Ok(());
         }
-        self.last_commit = Instant::now();
+        self.last_commit = now;
         let shared = &self.shared;
         if !shared.exactly_once() {
             let offsets = lock(&shared.tracker).take_committable();
@@ -286,16 +280,14 @@ impl<P: Processor + 'static> Loop<P> {
     }
 
     /// Shutdown (or failure): stop consuming, finish in flight, commit, leave the group.
-    fn close(self, outcome: Result<(), ServiceError>) -> Result<(), ServiceError> {
+    pub(crate) fn close(self, outcome: Result<(), ServiceError>) -> Result<(), ServiceError> {
         let shared = &self.shared;
         let consumer = self.consumer;
+        let input = &shared.spec.input;
         shared
             .health
             .set(Condition::Running, false, "shutting down");
-        let all = consumer
-            .assignment()
-            .map(|tpl| partitions_of(&tpl, &shared.spec.input))
-            .unwrap_or_default();
+        let all = consumer.assignment(input).unwrap_or_default();
         if outcome.is_ok() {
             shared.drain_and_commit(&consumer, &[]);
         } else if shared.exactly_once() {
@@ -311,11 +303,11 @@ impl<P: Processor + 'static> Loop<P> {
         let deadline = Instant::now() + shared.budget().min(Duration::from_secs(5));
         while Instant::now() < deadline
             && !consumer
-                .assignment()
-                .map(|a| a.count() == 0)
+                .assignment(input)
+                .map(|a| a.is_empty())
                 .unwrap_or(true)
         {
-            let _ = consumer.poll(Duration::from_millis(50));
+            consumer.poll(Duration::from_millis(50), |_| ());
         }
         tracing::info!(partitions = ?all, "stopped");
         drop(consumer);
@@ -323,7 +315,7 @@ impl<P: Processor + 'static> Loop<P> {
     }
 }
 
-impl<P: Processor + 'static> Shared<P> {
+impl<P: Processor + 'static, B: Backend> Shared<P, B> {
     /// One input record: process it, then send its outputs (or hold them, see [`Holds`]),
     /// tracked so that its offset commits once they are all acknowledged.
     fn handle(&self, input: &InputRecord<'_>, dlq: &Arc<str>) -> Result<(), ServiceError> {

@@ -2,17 +2,13 @@
 //! that produced them; a failed commit aborts it and replays from the committed offsets.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::producer::Producer;
-use rdkafka::{Offset, TopicPartitionList};
+use rdkafka::Offset;
 
-use super::delivery::Prod;
+use super::clients::{Backend, Consume, Produce};
 use super::processor::Processor;
-use super::rebalance::{partitions_of, ConsumerCtx};
 use super::shared::Shared;
 use super::{lock, ServiceError, ServiceSpec};
 use crate::config::Config;
@@ -29,7 +25,7 @@ pub(crate) struct Txn {
     pub(crate) started: Option<Instant>,
 }
 
-impl<P: Processor + 'static> Shared<P> {
+impl<P: Processor + 'static, B: Backend> Shared<P, B> {
     pub(crate) fn begin_transaction(&self) -> Result<(), ServiceError> {
         let mut txn = lock(&self.txn);
         if !txn.open {
@@ -42,9 +38,9 @@ impl<P: Processor + 'static> Shared<P> {
         Ok(())
     }
 
-    pub(crate) fn commit_transaction(
+    pub(crate) fn commit_transaction<C: Consume<Group = B::Group>>(
         &self,
-        consumer: &BaseConsumer<ConsumerCtx<P>>,
+        consumer: &C,
     ) -> Result<(), KafkaError> {
         let mut txn = lock(&self.txn);
         if !txn.open {
@@ -56,15 +52,16 @@ impl<P: Processor + 'static> Shared<P> {
         }
         let timeout = self.budget();
         if !txn.offsets.is_empty() {
-            let mut tpl = TopicPartitionList::new();
-            for (&p, &o) in &txn.offsets {
-                tpl.add_partition_offset(&self.spec.input, p, Offset::Offset(o))?;
-            }
+            let offsets: Vec<(i32, i64)> = txn.offsets.iter().map(|(&p, &o)| (p, o)).collect();
             let meta = consumer
                 .group_metadata()
                 .ok_or(KafkaError::MetadataFetch(RDKafkaErrorCode::InvalidGroupId))?;
-            self.producer
-                .send_offsets_to_transaction(&tpl, &meta, timeout)?;
+            self.producer.send_offsets_to_transaction(
+                &self.spec.input,
+                &offsets,
+                &meta,
+                timeout,
+            )?;
         }
         self.producer.commit_transaction(timeout)?;
         txn.open = false;
@@ -88,9 +85,9 @@ impl<P: Processor + 'static> Shared<P> {
 }
 
 /// Decides what a failed transaction commit means: abort and replay, or stop.
-pub(crate) fn recover_transaction<P: Processor + 'static>(
-    shared: &Arc<Shared<P>>,
-    consumer: &BaseConsumer<ConsumerCtx<P>>,
+pub(crate) fn recover_transaction<P: Processor + 'static, B: Backend, C: Consume>(
+    shared: &Shared<P, B>,
+    consumer: &C,
     error: KafkaError,
 ) -> Result<(), ServiceError> {
     if error.rdkafka_error_code() == Some(RDKafkaErrorCode::UnsupportedFeature) {
@@ -113,23 +110,16 @@ pub(crate) fn recover_transaction<P: Processor + 'static>(
     shared.abort_transaction();
     // The processor's state saw the aborted records: rebuild it from the committed changelog
     // and consume again from the committed offsets.
-    let assigned = consumer
-        .assignment()
-        .map(|tpl| partitions_of(&tpl, &shared.spec.input))
-        .unwrap_or_default();
+    let input = &shared.spec.input;
+    let assigned = consumer.assignment(input).unwrap_or_default();
     lock(&shared.processor).revoked(&assigned);
     shared.restore(&assigned)?;
     lock(&shared.processor).assigned(&assigned);
-    let committed = consumer.committed(Duration::from_secs(10))?;
-    let mut seek = TopicPartitionList::new();
-    for e in committed.elements() {
-        let offset = match e.offset() {
-            Offset::Offset(o) => Offset::Offset(o),
-            _ => Offset::Beginning,
-        };
-        seek.add_partition_offset(e.topic(), e.partition(), offset)?;
+    let timeout = Duration::from_secs(10);
+    for (p, committed) in consumer.committed(input, &assigned, timeout)? {
+        let offset = committed.map_or(Offset::Beginning, Offset::Offset);
+        consumer.seek(input, p, offset, timeout)?;
     }
-    consumer.seek_partitions(seek, Duration::from_secs(10))?;
     Ok(())
 }
 
@@ -191,7 +181,7 @@ pub(crate) fn transactional_id(cfg: &Config, spec: &ServiceSpec) -> String {
 /// Registers the transactional id with the coordinator (fencing a crashed predecessor),
 /// retrying while the broker is unreachable; `false` when shutdown came first.
 pub(crate) fn init_transactions(
-    producer: &Prod,
+    producer: &impl Produce,
     shutdown: &Shutdown,
 ) -> Result<bool, ServiceError> {
     let mut backoff = Duration::from_millis(250);
