@@ -18,8 +18,8 @@ use crate::kafka::client_config;
 
 /// A JSON record of an internal topic, decoded; the error says why not (no value, not UTF-8,
 /// not the type). One UTF-8 check of the whole value, then parsing from `&str`: `from_slice`
-/// checks every string again on its own, and that made parsing a third slower (a dedup stage
-/// spends a quarter of its time parsing candidates).
+/// checks every string again on its own, and that made parsing a third slower (a stage that
+/// reads small records spent a quarter of its time parsing them).
 pub fn json_record<T: serde::de::DeserializeOwned>(payload: Option<&[u8]>) -> Result<T, String> {
     let payload = payload.ok_or("record has no value")?;
     let text = std::str::from_utf8(payload).map_err(|e| format!("not UTF-8: {e}"))?;
