@@ -269,11 +269,23 @@ pub struct Service {
 
 impl Service {
     pub fn start(stage: &str, env: &Env, extra: &[(&str, &str)]) -> Service {
+        Service::start_with_args(stage, &[], env, extra)
+    }
+
+    /// `dragoman <stage> <args>`, e.g. `--config FILE` for librdkafka properties, whose dotted
+    /// names no `DRAGOMAN__...` variable can spell.
+    pub fn start_with_args(
+        stage: &str,
+        args: &[&std::ffi::OsStr],
+        env: &Env,
+        extra: &[(&str, &str)],
+    ) -> Service {
         let dir = tempfile::tempdir().expect("tempdir");
         let log = dir.path().join(format!("{stage}.log"));
         let admin = format!("127.0.0.1:{}", free_port());
         let mut cmd = Command::new(dragoman_bin());
         cmd.arg(stage)
+            .args(args)
             .envs(&env.vars)
             .env("DRAGOMAN__ADMIN__LISTEN", &admin)
             .env(
