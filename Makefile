@@ -12,10 +12,13 @@ export BROKER_PORT
 run: deps-build
 	@$(CARGO) run --quiet -p dragoman -- run --input examples/articles.jsonl --format table
 
-## Every test: unit, evaluation, end-to-end on the real broker, alert rules, deploy manifests.
-## The tests get a broker of their own on a free port (started with `make broker`, stopped at
-## the end), so they never touch a broker someone runs on 9092.
+## Every test: formatting and clippy first (a lint failure is found in a minute, not after the
+## suite), then unit, evaluation, end-to-end on the real broker and on librdkafka's mock
+## cluster, alert rules, deploy manifests. The tests get a broker of their own on a free port
+## (started with `make broker`, stopped at the end), so they never touch a broker someone runs
+## on 9092.
 test: deps
+	@$(MAKE) --no-print-directory lint
 	$(CARGO) build --workspace --all-targets
 	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	  $(MAKE) --no-print-directory broker BROKER_PORT=$$port || exit 1; \
@@ -38,7 +41,10 @@ deps:
 deps-build:
 	@bash scripts/ensure-deps.sh --build
 
+## `cargo fmt --check` and clippy with warnings as errors, on every crate and target.
 lint:
+	@$(CARGO) fmt --version >/dev/null 2>&1 && $(CARGO) clippy --version >/dev/null 2>&1 || \
+	  { echo "make lint: needs the rustfmt and clippy components of the toolchain" >&2; exit 1; }
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 

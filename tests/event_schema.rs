@@ -141,6 +141,9 @@ fn every_event_of_the_end_to_end_inputs_matches_the_schema() {
     );
 }
 
+/// One way of breaking an event.
+type Mutation = fn(&mut Value);
+
 /// A valid event, then the same event broken one way at a time: each must be refused, so the
 /// tests above cannot pass by a schema that accepts anything.
 #[test]
@@ -191,7 +194,7 @@ fn an_event_missing_a_field_or_with_a_wrong_type_is_refused() {
         );
     }
     // Wrong types, values out of their set, fields the contract does not have.
-    let broken: [(&str, fn(&mut Value)); 20] = [
+    let broken: [(&str, Mutation); 20] = [
         ("code as a number", |e| e["code"] = json!(57)),
         ("code without its leading zero", |e| e["code"] = json!("57")),
         ("revision as a string", |e| e["revision"] = json!("1")),
