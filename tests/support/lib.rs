@@ -175,6 +175,9 @@ impl Env {
         set("DRAGOMAN__KAFKA__STATISTICS_INTERVAL_MS", "500".to_owned());
         set("DRAGOMAN__KAFKA__SESSION_TIMEOUT_MS", "6000".to_owned());
         set("DRAGOMAN__KAFKA__COMMIT_INTERVAL_MS", "200".to_owned());
+        // tansu's coordinator can leave a killed member owning partitions for good: the
+        // services rejoin the group when that happens (docs/operations.md, stall watchdog).
+        set("DRAGOMAN__KAFKA__STALL_WATCHDOG", "true".to_owned());
         Env {
             prefix,
             brokers: brokers.to_owned(),

@@ -1,8 +1,10 @@
 //! The stall watchdog: a member that holds no partition rejoins the group when the partitions
 //! with a backlog are held by a member that commits nothing.
 //!
-//! It exists for the test broker (tansu), whose coordinator can leave a dead member owning
-//! every partition; a Kafka coordinator evicts such a member after its session timeout.
+//! It exists for brokers that stall the group's fetches this way: the test broker (tansu),
+//! whose coordinator can leave a dead member owning every partition for good. A Kafka
+//! coordinator evicts such a member after its session timeout, so the watchdog is off unless
+//! `kafka.stall_watchdog = true` (the end-to-end tests turn it on, in `tests/support`).
 
 use std::time::{Duration, Instant};
 
@@ -84,5 +86,31 @@ impl OrphanWatch {
             return true;
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::config::{Config, Stage};
+
+    const STAGE: Stage = Stage::Service {
+        name: "extract",
+        admin: "127.0.0.1:0",
+    };
+
+    fn load(env: &[(&str, &str)]) -> Config {
+        let env: HashMap<String, String> = (env.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load_with_env(STAGE, None, Some(env)).unwrap()
+    }
+
+    #[test]
+    fn the_stall_watchdog_is_off_unless_configured() {
+        assert!(!load(&[]).kafka.stall_watchdog);
+        let on = load(&[("DRAGOMAN__KAFKA__STALL_WATCHDOG", "true")]);
+        assert!(on.kafka.stall_watchdog);
     }
 }

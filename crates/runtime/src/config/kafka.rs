@@ -35,6 +35,10 @@ pub struct KafkaConfig {
     pub stall_timeout_ms: u64,
     /// A backlog that does not move for this long stops the service with an error.
     pub stall_exit_ms: u64,
+    /// The stall watchdog (`watchdog.rs`): a member holding no partition rejoins the group
+    /// when the partitions with a backlog sit with a member that commits nothing. For brokers
+    /// whose coordinator never evicts a dead member (the test broker, tansu); off by default.
+    pub stall_watchdog: bool,
     /// Passed to librdkafka as is, after every typed key (so it can override them).
     pub properties: BTreeMap<String, String>,
 }
@@ -65,6 +69,7 @@ impl fmt::Debug for KafkaConfig {
             .field("linger_ms", &self.linger_ms)
             .field("stall_timeout_ms", &self.stall_timeout_ms)
             .field("stall_exit_ms", &self.stall_exit_ms)
+            .field("stall_watchdog", &self.stall_watchdog)
             .field("properties", &self.properties.keys().collect::<Vec<_>>())
             .finish()
     }

@@ -70,6 +70,10 @@ pub(crate) struct Script {
     pub(crate) sent: Vec<SentRecord>,
     /// A flush acknowledges nothing and times out (a broker that does not answer).
     pub(crate) stuck: bool,
+    /// High watermarks of the input's partitions (0 when not set).
+    pub(crate) high: HashMap<i32, i64>,
+    /// Consumers made: members that joined the group.
+    pub(crate) joins: usize,
 }
 
 /// The backend of the tests: every client shares one script.
@@ -100,6 +104,7 @@ impl Backend for Fake {
         &self,
         shared: &Arc<Shared<P, Self>>,
     ) -> KafkaResult<FakeConsumer<P>> {
+        lock(&self.script).joins += 1;
         Ok(FakeConsumer {
             script: self.script.clone(),
             shared: shared.clone(),
@@ -200,8 +205,15 @@ impl<P: Processor + 'static> Consume for FakeConsumer<P> {
         Ok(vec![0, 1])
     }
 
-    fn watermarks(&self, _: &str, _: i32, _: Duration) -> KafkaResult<(i64, i64)> {
-        Ok((0, 0))
+    fn watermarks(&self, _: &str, partition: i32, _: Duration) -> KafkaResult<(i64, i64)> {
+        Ok((
+            0,
+            lock(&self.script)
+                .high
+                .get(&partition)
+                .copied()
+                .unwrap_or(0),
+        ))
     }
 }
 
@@ -328,14 +340,16 @@ impl Handle {
     }
 }
 
-/// The test configuration: at least once, the dead-letter topic `in.dlq`.
-pub(crate) fn config() -> Config {
+/// The test configuration (at least once, the dead-letter topic `in.dlq`), with `extra`
+/// settings.
+pub(crate) fn config(extra: &[(&str, &str)]) -> Config {
     let env: HashMap<String, String> = [
         ("DRAGOMAN__KAFKA__COMMIT_INTERVAL_MS", "1000"),
         ("DRAGOMAN__SHUTDOWN__GRACE_SECONDS", "5"),
     ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .iter()
+    .chain(extra)
+    .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     Config::load_with_env(STAGE, None, Some(env)).expect("test configuration")
 }
@@ -346,7 +360,16 @@ pub(crate) fn service<P: Processor + 'static>(
     processor: P,
     changelog: bool,
 ) -> (Loop<P, Fake>, Handle) {
-    let cfg = config();
+    service_with(processor, changelog, &[])
+}
+
+/// [`service`] with `extra` settings.
+pub(crate) fn service_with<P: Processor + 'static>(
+    processor: P,
+    changelog: bool,
+    extra: &[(&str, &str)],
+) -> (Loop<P, Fake>, Handle) {
+    let cfg = config(extra);
     let spec = ServiceSpec {
         stage: STAGE,
         input: INPUT.into(),

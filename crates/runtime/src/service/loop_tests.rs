@@ -2,11 +2,14 @@
 //! and tokio's paused clock (the commit interval and the resend pause pass by `advance`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rdkafka::error::RDKafkaErrorCode;
 use tokio::time::advance;
 
-use super::fake::{service, Event, Fake, Handle, Logged, CHANGELOG, COMMIT_EVERY, INPUT};
+use super::fake::{
+    service, service_with, Event, Fake, Handle, Logged, CHANGELOG, COMMIT_EVERY, INPUT,
+};
 use super::processor::{InputRecord, OutputRecord, Processor, Verdict};
 use super::produce::{MAX_RESENDS, RESEND_PAUSE};
 use super::run_loop::Loop;
@@ -333,4 +336,29 @@ async fn shutdown_never_commits_past_an_output_unacknowledged_at_the_deadline() 
         [(0, 1)],
         "offset 1 and after are consumed again"
     );
+}
+
+/// A member that holds no partition while 5 records of partition 0 wait and the group's
+/// committed offsets do not move (the member that owns them is dead); how many members this
+/// process joined with after four session timeouts.
+async fn joins_when_orphaned(watchdog: &str) -> usize {
+    let setting = [("DRAGOMAN__KAFKA__STALL_WATCHDOG", watchdog)];
+    let (mut service, h) = service_with(Stage { changelog: false }, false, &setting);
+    h.script().high.insert(0, 5);
+    for _ in 0..4 {
+        advance(Duration::from_secs(10)).await;
+        turns(&mut service, 1);
+    }
+    let joins = h.script().joins;
+    joins
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_stall_watchdog_rejoins_a_group_whose_backlog_nobody_consumes_only_when_on() {
+    assert_eq!(
+        joins_when_orphaned("true").await,
+        2,
+        "rejoined as a new member"
+    );
+    assert_eq!(joins_when_orphaned("false").await, 1, "off: stays");
 }

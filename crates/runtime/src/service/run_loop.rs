@@ -222,10 +222,10 @@ impl<P: Processor + 'static, B: Backend> Loop<P, B> {
         Ok(())
     }
 
-    /// The stall watchdog ([`OrphanWatch`]): rejoins the group when partitions with a backlog
-    /// are held by a member that commits nothing.
+    /// The stall watchdog ([`OrphanWatch`], `kafka.stall_watchdog`): rejoins the group when
+    /// partitions with a backlog are held by a member that commits nothing.
     fn watch_orphans(&mut self) -> Result<(), ServiceError> {
-        if !self.orphans.due(now()) {
+        if !self.shared.cfg.kafka.stall_watchdog || !self.orphans.due(now()) {
             return Ok(());
         }
         let input = &self.shared.spec.input;
