@@ -487,6 +487,9 @@ pub fn compose(
         tokens,
         classes,
     };
+    let sentence_start = out.len();
+    // Whether the last group out begins with a country's adjective ("Israeli helicopters").
+    let mut prev_adjective = false;
     let mut i = 0;
     while i < mentions.len() {
         let first = &mentions[i];
@@ -524,6 +527,10 @@ pub fn compose(
                 end = k;
             }
         }
+        if prev_adjective && out.len() > sentence_start {
+            share_adjective(&cx, &members, &mut actor, out);
+        }
+        prev_adjective = matcher.entry(first.entry).kind == ActorKind::Adjective;
         out.push(Group {
             start: first.start,
             end,
@@ -531,6 +538,46 @@ pub fn compose(
             new_name,
         });
         i = j;
+    }
+}
+
+/// A country's adjective before coordinated nouns belongs to each of them: in "Israeli
+/// helicopters and tanks" the tanks are Israeli (`ISRMIL`), in "American and Russian diplomats"
+/// the Americans are diplomats too (`USAGOV`). Only an adjective is shared ("Israel and tanks"
+/// are two actors), and only across "and" (a comma may start a list of other actors). The
+/// last group of `out` is the previous one of the sentence, and it began with an adjective.
+fn share_adjective(cx: &Cx<'_>, members: &[&Mention], actor: &mut ActorRef, out: &mut [Group]) {
+    let Some(prev) = out.last_mut() else {
+        return;
+    };
+    let first = members[0];
+    if first.start != prev.end + 1
+        || word(cx.lower, &cx.tokens[prev.end]) != "and"
+        || prev.actor.is_person
+        || actor.is_person
+    {
+        return;
+    }
+    let Some(country) = prev.actor.country.clone() else {
+        return;
+    };
+    let kind = |x: &Mention| cx.matcher.entry(x.entry).kind;
+    if members.iter().all(|x| kind(x) == ActorKind::Agent) && actor.country.is_none() {
+        // "Israeli helicopters and tanks".
+        if !prev.actor.agents.is_empty() && !actor.agents.is_empty() {
+            actor.code = format!("{country}{}", concat(&actor.agents)).into();
+            actor.country = Some(country);
+        }
+    } else if kind(first) == ActorKind::Adjective
+        && prev.end == prev.start + 1
+        && prev.actor.agents.is_empty()
+        && !actor.agents.is_empty()
+        && actor.country.as_ref() != Some(&country)
+    {
+        // "American and Russian diplomats".
+        prev.actor.code = format!("{country}{}", concat(&actor.agents)).into();
+        prev.actor.agents = actor.agents.clone();
+        prev.actor.name = prev.actor.text.clone();
     }
 }
 
@@ -560,6 +607,8 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
     let mut out_of_office = false;
     let mut place_country = None;
     let mut name_parts: Vec<&str> = Vec::new();
+    // The forces a person commands, "Putin's forces": the country's, not the person's office.
+    let mut forces: Vec<Rc<str>> = Vec::new();
     for x in members {
         let e = m.entry(x.entry);
         match e.kind {
@@ -594,19 +643,29 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
                 }
                 name_parts.push(&e.name);
             }
-            ActorKind::Agent => push_agent(&mut agents, &e.code),
+            ActorKind::Agent => {
+                push_agent(&mut agents, &e.code);
+                if person.is_some() && possessed_force(m, text, tokens, members, x) {
+                    push_agent(&mut forces, &e.code);
+                }
+            }
         }
     }
     // A body's post in a capital is the body's: "the BBC's Moscow correspondent" is GBRMED,
-    // "the UN's Kabul office" IGOUNO.
-    if matches!(
-        m.entry(members[0].entry).kind,
-        ActorKind::Igo | ActorKind::Group
-    ) && members
-        .iter()
-        .filter(|x| m.entry(x.entry).kind != ActorKind::Agent)
-        .skip(1)
-        .all(|x| m.entry(x.entry).kind == ActorKind::Capital)
+    // "the UN's Kabul office" IGOUNO. An international body's post for a country is the
+    // body's too: "the UN Special Envoy for Syria" is IGOUNO, Syria is the brief.
+    let first_kind = m.entry(members[0].entry).kind;
+    let posted = |k: ActorKind| {
+        k == ActorKind::Capital
+            || (first_kind == ActorKind::Igo
+                && matches!(k, ActorKind::Country | ActorKind::Adjective))
+    };
+    if matches!(first_kind, ActorKind::Igo | ActorKind::Group)
+        && members
+            .iter()
+            .filter(|x| m.entry(x.entry).kind != ActorKind::Agent)
+            .skip(1)
+            .all(|x| posted(m.entry(x.entry).kind))
     {
         country = None;
     }
@@ -629,11 +688,18 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
             if let Some(c) = c {
                 country = Some(c.into());
             } else {
+                // An international official is the body's, whatever country the post is
+                // for: "UN Special Envoy for Yemen Martin Griffiths" is IGOUNO.
                 body = Some(code.into());
+                country = None;
             }
             agents.clear();
-            for ag in a {
-                push_agent(&mut agents, ag);
+            if forces.is_empty() {
+                for ag in a {
+                    push_agent(&mut agents, ag);
+                }
+            } else {
+                agents = forces;
             }
         }
     }
@@ -683,6 +749,33 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
         is_person,
         place_country,
     }
+}
+
+/// Agents that are a person's forces when the person owns them: "Putin's forces", "Assad's
+/// police". Not "Netanyahu's coalition": a coalition of parties is no army.
+const FORCES: [&str; 3] = ["MIL", "COP", "SPY"];
+
+/// Whether agent mention `x` is owned by the person mention right before it ("Putin's forces").
+fn possessed_force(
+    m: &ActorMatcher,
+    text: &str,
+    tokens: &[Token],
+    members: &[&Mention],
+    x: &Mention,
+) -> bool {
+    let e = m.entry(x.entry);
+    let owner = members
+        .iter()
+        .any(|p| m.entry(p.entry).kind == ActorKind::Person && p.end + 1 == x.start);
+    let possessive = x
+        .start
+        .checked_sub(1)
+        .is_some_and(|k| matches!(&text[tokens[k].range()], "'s" | "\u{2019}s" | "'"));
+    owner
+        && possessive
+        && FORCES.contains(&&*e.code)
+        && !text[tokens[x.start].start as usize..tokens[x.end - 1].end as usize]
+            .eq_ignore_ascii_case("coalition")
 }
 
 fn push_agent(agents: &mut Vec<Rc<str>>, a: &str) {
@@ -737,7 +830,7 @@ mod tests {
         parse_people(
             &lines_of(
                 "p",
-                "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\n",
+                "RUSGOV\t2004-03-09\t\tforeign_minister\tSergei Lavrov|Lavrov\nRUSGOV\t2012-05-07\t\thead_of_state\tVladimir Putin|Putin\nIGOUNO\t2017-06-22\t2020-03-02\tother\tGhassan Salame\n",
             ),
             &mut d,
         )
@@ -752,7 +845,7 @@ mod tests {
         )
         .unwrap();
         parse_coded_names(
-            &lines_of("a", "GOV\tgovernment|ministry|foreign ministry|minister|head|undersecretary\nLEG\tparliament|upper house of parliament\nHLH\tministry of health\nREB\trebels\n"),
+            &lines_of("a", "GOV\tgovernment|ministry|foreign ministry|minister|head|undersecretary|officials|envoy\nLEG\tparliament|upper house of parliament\nHLH\tministry of health\nREB\trebels\nMIL\tforces|tanks|helicopters|coalition\n"),
             ActorKind::Agent,
             &mut d,
         )
@@ -805,6 +898,48 @@ mod tests {
         assert_eq!(g[0].0, "RUSGOV");
         assert_eq!(g[1].0, "LBYGOV");
         assert!(g[1].1.ends_with("Khaled al-Mishri"), "{:?}", g[1]);
+    }
+
+    fn codes(text: &str) -> Vec<String> {
+        groups(text).into_iter().map(|g| g.0).collect()
+    }
+
+    #[test]
+    fn a_leaders_forces_are_his_countrys_military() {
+        assert_eq!(codes("Putin's forces shelled Tripoli."), ["RUSMIL", "LBY"]);
+        assert_eq!(codes("Putin’s tanks entered Libya."), ["RUSMIL", "LBY"]);
+        // His government is still his office, and a coalition of parties is no army.
+        assert_eq!(codes("Putin's government"), ["RUSGOV"]);
+        assert_eq!(codes("Putin's coalition"), ["RUSGOV"]);
+    }
+
+    #[test]
+    fn a_countrys_adjective_is_shared_by_coordinated_actors() {
+        assert_eq!(
+            codes("Russian helicopters and tanks attacked Libyan rebels."),
+            ["RUSMIL", "RUSMIL", "LBYREB"]
+        );
+        assert_eq!(
+            codes("Russian and Libyan officials met."),
+            ["RUSGOV", "LBYGOV"]
+        );
+        // Only an adjective: a country's name, or a comma, begins actors of their own.
+        assert_eq!(codes("Russia and rebels met."), ["RUS", "REB"]);
+        assert_eq!(
+            codes("Russian forces, tanks and rebels"),
+            ["RUSMIL", "MIL", "REB"]
+        );
+    }
+
+    #[test]
+    fn an_international_bodys_envoy_for_a_country_is_the_bodys() {
+        assert_eq!(
+            codes("the UN envoy for Libya met rebels"),
+            ["IGOUNO", "REB"]
+        );
+        assert_eq!(codes("UN head for Libya Ghassan Salame"), ["IGOUNO"]);
+        // A country's envoy is the country's.
+        assert_eq!(codes("the Russian envoy for Libya")[0], "RUSGOV");
     }
 
     #[test]
