@@ -48,6 +48,18 @@ pub(crate) struct Deliveries {
 }
 
 impl Deliveries {
+    pub(crate) fn new(svc: ServiceContext, exactly_once: bool) -> Self {
+        Deliveries {
+            svc,
+            tracker: Arc::new(Mutex::new(OffsetTracker::new())),
+            retries: Mutex::new(Vec::new()),
+            exactly_once,
+            fatal: Arc::new(Mutex::new(None)),
+            holds: Arc::new(Mutex::new(Holds::default())),
+            resending: AtomicUsize::new(0),
+        }
+    }
+
     /// The broker acknowledged the record `ack` rode with.
     pub(crate) fn delivered(&self, ack: &Ack) {
         self.svc.broker_up();

@@ -13,7 +13,7 @@ use rdkafka::Offset;
 
 use super::clients::{Backend, Consume, Outgoing, Produce, ReadChangelog, Replayed};
 use super::delivery::{Deliveries, Refused};
-use super::holds::{Ack, Holds};
+use super::holds::Ack;
 use super::lock;
 use super::processor::{InputRecord, Processor};
 use super::run_loop::Loop;
@@ -23,7 +23,6 @@ use crate::admin::Health;
 use crate::config::{Config, Stage};
 use crate::kafka::ServiceContext;
 use crate::metrics::Metrics;
-use crate::offsets::OffsetTracker;
 use crate::shutdown::Shutdown;
 
 pub(crate) const INPUT: &str = "in";
@@ -380,15 +379,8 @@ pub(crate) fn service_with<P: Processor + 'static>(
     metrics.declare_dlq_reasons(&["invalid_json"]);
     let health = Health::new(metrics.clone());
     let script = Arc::new(Mutex::new(Script::default()));
-    let deliveries = Arc::new(Deliveries {
-        svc: ServiceContext::new(metrics.clone(), health.clone()),
-        tracker: Arc::new(Mutex::new(OffsetTracker::new())),
-        retries: Mutex::new(Vec::new()),
-        exactly_once: false,
-        fatal: Arc::new(Mutex::new(None)),
-        holds: Arc::new(Mutex::new(Holds::default())),
-        resending: Default::default(),
-    });
+    let svc = ServiceContext::new(metrics.clone(), health.clone());
+    let deliveries = Arc::new(Deliveries::new(svc, false));
     let shutdown = Shutdown::new();
     let parts = Parts {
         cfg,

@@ -1,14 +1,14 @@
 //! The loop: poll a record, process it, send its outputs, commit now and then; on shutdown
 //! or failure, finish what is in flight, commit it and leave the group.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::CommitMode;
 
 use super::clients::{Backend, Consume};
 use super::delivery::Deliveries;
-use super::holds::{Holds, OutKind};
+use super::holds::OutKind;
 use super::librdkafka::{self, Librdkafka};
 use super::processor::{InputRecord, OutputRecord, Processor, Verdict};
 use super::produce::{Resends, Sent};
@@ -20,7 +20,7 @@ use crate::config::{Config, Delivery};
 use crate::dead_letter::dead_letter;
 use crate::kafka::{ensure_topics, KafkaSetupError, ServiceContext};
 use crate::metrics::{ErrorKind, Metrics};
-use crate::offsets::{OffsetTracker, Token};
+use crate::offsets::Token;
 use crate::progress::{Progress, ProgressWatch};
 use crate::shutdown::Shutdown;
 use crate::watchdog::OrphanWatch;
@@ -55,23 +55,15 @@ where
     if exactly_once {
         check_transactions_supported(&cfg)?;
     }
-    let svc = Arc::new(ServiceContext::new(metrics.clone(), health.clone()));
-    let deliveries = Arc::new(Deliveries {
-        svc: ServiceContext::new(metrics.clone(), health.clone()),
-        tracker: Arc::new(Mutex::new(OffsetTracker::new())),
-        retries: Mutex::new(Vec::new()),
-        exactly_once,
-        fatal: Arc::new(Mutex::new(None)),
-        holds: Arc::new(Mutex::new(Holds::default())),
-        resending: Default::default(),
-    });
+    let svc = || ServiceContext::new(metrics.clone(), health.clone());
+    let deliveries = Arc::new(Deliveries::new(svc(), exactly_once));
     let producer = librdkafka::producer(&cfg, &spec, deliveries.clone())?;
     if exactly_once && !init_transactions(&producer, &shutdown)? {
         return Ok(());
     }
     let backend = Librdkafka {
         cfg: cfg.clone(),
-        svc,
+        svc: Arc::new(svc()),
     };
     let parts = Parts {
         cfg,
