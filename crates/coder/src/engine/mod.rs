@@ -158,7 +158,9 @@ pub struct Engine<'a> {
 
 /// The country of the first place the sentence names as where something happened ("in
 /// Harare", "across France"): a country, region or capital after a preposition of `where-prep`.
-fn place_country(slots: &[Slot]) -> Option<Rc<str>> {
+/// A nationality before a noun is no place: "killed in Russian missile attacks on Kyiv"; a
+/// city before one is ("at Kabul airport").
+fn place_country(doc: &Doc, slots: &[Slot]) -> Option<Rc<str>> {
     slots
         .iter()
         .find(|s| {
@@ -166,8 +168,21 @@ fn place_country(slots: &[Slot]) -> Option<Rc<str>> {
                 && s.members.len() == 1
                 && s.members[0].agents.is_empty()
                 && s.members[0].country.is_some()
+                && (s.members[0].place_country.is_some() || !modifies_a_noun(doc, s.end))
         })
         .and_then(|p| p.members[0].country.clone())
+}
+
+/// Whether the word at `k`, right after an actor's phrase, is a noun the phrase qualifies:
+/// a lower-case word that is neither a preposition, nor a word that ends a place's phrase, nor
+/// a kind of place ("the Pakistani city of Sialkot").
+fn modifies_a_noun(doc: &Doc, k: usize) -> bool {
+    k < doc.tokens.len()
+        && doc.text[doc.tokens[k].range()]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase())
+        && !doc.is_any(k, &[PREP, CLAUSE_BREAK, AFTER_PLACE, SETTLEMENT])
 }
 
 /// One sentence as the passes leave it: its actor slots, the control verbs, the words taken

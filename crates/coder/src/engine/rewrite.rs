@@ -360,7 +360,7 @@ impl<'s, 'd> Scene<'s, 'd> {
 
     /// The country of the first place the sentence names as where it happened.
     fn place_country(&self) -> Option<Rc<str>> {
-        super::place_country(self.slots)
+        super::place_country(self.doc, self.slots)
     }
 
     /// Runs the actions of a rule; `false` when a `?=` found nothing and the rule stopped.

@@ -141,7 +141,10 @@ impl Engine<'_> {
                     }
                 }
                 if let Some(a) = e.target.as_mut().filter(|a| bare_agent(a)) {
-                    if let Some(c) = home.clone().or(s_c) {
+                    // Victims are of the place attacked, not of the attacker: "people are
+                    // killed in Russian missile attacks on Kyiv".
+                    let other = || other_place(slots, s_c.as_deref());
+                    if let Some(c) = home.clone().or_else(other).or(s_c) {
                         give_country(a, &c);
                     }
                 }
@@ -436,7 +439,7 @@ impl Engine<'_> {
         slots: &[Slot],
         disc: &Discourse,
     ) -> Option<Rc<str>> {
-        if let Some(c) = place_country(slots) {
+        if let Some(c) = place_country(doc, slots) {
             return Some(c);
         }
         let mut named: Vec<&str> = slots
@@ -500,7 +503,7 @@ impl Engine<'_> {
         {
             return;
         }
-        let Some(c) = place_country(slots) else {
+        let Some(c) = place_country(doc, slots) else {
             return;
         };
         for e in events.iter_mut().filter(|e| force(e)) {
@@ -593,6 +596,15 @@ fn with_digit(base: &'static str, digit: u8) -> &'static str {
         .map_or(base, |c| c.code)
 }
 
+/// The country of the first place named that is not `not`'s: a country or city with no agent.
+fn other_place(slots: &[Slot], not: Option<&str>) -> Option<Rc<str>> {
+    slots
+        .iter()
+        .filter(|s| s.members.len() == 1 && s.members[0].agents.is_empty())
+        .filter_map(|s| s.members[0].country.clone())
+        .find(|c| not.is_some_and(|n| **c != *n))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::engine::testing::coded;
@@ -631,6 +643,18 @@ mod tests {
         assert_eq!(
             coded("Thousands of protesters rallied in Harare demanding the resignation of the president."),
             ["1411 ZWECVL ZWEGOV"]
+        );
+    }
+
+    #[test]
+    fn victims_of_an_attack_abroad_are_of_the_place_attacked() {
+        assert_eq!(
+            coded("At least four people are killed in Russian missile and drone attacks on Kyiv, Ukraine."),
+            ["195 RUS UKRCVL"]
+        );
+        assert_eq!(
+            coded("Twelve civilians were killed in Israeli airstrikes on Gaza City."),
+            ["195 ISR PSECVL"]
         );
     }
 }
