@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Local Kafka-protocol broker (tansu, in-memory storage) for tests, demos and benchmarks.
 #
-#   scripts/broker.sh start|stop|status|restart
+#   scripts/broker.sh start|stop|status|restart|install
 #
 # BROKER_PORT (default 9092) picks the port; BROKER_STATE_DIR (default target/broker/<port>, inside the ignored target dir) holds the
 # pid file and the log. `start` is idempotent and returns once the broker accepts connections.
-# tansu is installed from crates.io the first time only (10 to 20 minutes of build).
+#
+# The broker is tansu 0.6.0 with a patch of ours (scripts/tansu/fetch-inside-batch.patch): the
+# released tansu skips the rest of a record batch when a consumer fetches from inside it, which
+# loses records after a rebalance (the chaos test finds it). So a `tansu` on PATH is never used:
+# the patched one is built the first time only (10 to 20 minutes) into TANSU_ROOT, default
+# $CARGO_HOME/dragoman-tansu/0.6.0-<patch hash>, outside the clone so that clean clones on the
+# same machine share it; a changed patch gets a new directory. Set TANSU_ROOT to build elsewhere.
 set -euo pipefail
 
 PORT="${BROKER_PORT:-9092}"
@@ -14,16 +20,71 @@ STATE="${BROKER_STATE_DIR:-$ROOT/target/broker/$PORT}"
 PIDFILE="$STATE/tansu.pid"
 LOG="$STATE/tansu.log"
 
+TANSU_VERSION=0.6.0
+PATCH="$ROOT/scripts/tansu/fetch-inside-batch.patch"
+# sha256 of the registry's tansu-storage-0.6.0.crate (the checksum in its index): the patch is
+# applied to exactly that source.
+STORAGE_SHA256=720d2ed8e6010c70f7f06e5af5a7274ebbf6e42fdcd9e46de542b10dc4d2f35d
+CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+TANSU_ROOT="${TANSU_ROOT:-$CARGO_HOME/dragoman-tansu/$TANSU_VERSION-$(sha256sum "$PATCH" | cut -c1-12)}"
+# A name only the patched source has (a tracing field of the patch): proof the build used it.
+PATCH_MARK=first_batch_inside
+
 find_tansu() {
-  if command -v tansu >/dev/null 2>&1; then command -v tansu; return; fi
-  if [ -x "$HOME/.cargo/bin/tansu" ]; then echo "$HOME/.cargo/bin/tansu"; return; fi
-  return 1
+  [ -x "$TANSU_ROOT/bin/tansu" ] && echo "$TANSU_ROOT/bin/tansu"
+}
+
+# The pristine tansu-storage crate, checked against the pinned sha256, into $1: from cargo's
+# download cache, where `cargo info` puts it (and only it) on a clean machine.
+cached_storage_crate() {
+  ls "$CARGO_HOME"/registry/cache/*/"tansu-storage-$TANSU_VERSION.crate" 2>/dev/null | head -n 1 || true
+}
+
+fetch_storage_crate() {
+  local out="$1"
+  if [ -z "$(cached_storage_crate)" ]; then
+    # From / : outside the clone's workspace, whose lock has no tansu.
+    (cd / && cargo info --quiet "tansu-storage@$TANSU_VERSION" >/dev/null)
+  fi
+  cp "$(cached_storage_crate)" "$out"
+  echo "$STORAGE_SHA256  $out" | sha256sum --check --status || {
+    echo "broker: tansu-storage-$TANSU_VERSION.crate does not match its pinned sha256" >&2
+    return 1
+  }
+}
+
+build_tansu() {
+  local build="$ROOT/target/tansu-build" src
+  src="$build/tansu-storage-$TANSU_VERSION"
+  echo "broker: building patched tansu $TANSU_VERSION into $TANSU_ROOT (first time only; 10 to 20 minutes)" >&2
+  mkdir -p "$build"
+  rm -rf "$src" "$build/stage"
+  fetch_storage_crate "$build/tansu-storage.crate"
+  tar -xzf "$build/tansu-storage.crate" -C "$build"
+  # The ceiling keeps git from taking the clone around target/ for the repository to patch.
+  (cd "$src" && GIT_CEILING_DIRECTORIES="$build" git apply "$PATCH")
+  # tansu's own Cargo.lock (--locked) with tansu-storage from the patched source. The default
+  # features have no storage engine that works here; dynostore brings memory://. The target dir
+  # in target/ lets an interrupted build resume.
+  nice cargo install tansu --version "$TANSU_VERSION" --locked --features dynostore \
+    --config "patch.crates-io.tansu-storage.path=\"$src\"" \
+    --target-dir "$build/target" --root "$build/stage" --no-track >&2
+  if ! grep -q -a "$PATCH_MARK" "$build/stage/bin/tansu"; then
+    echo "broker: the built tansu lacks the patch (no '$PATCH_MARK' in it)" >&2
+    return 1
+  fi
+  mkdir -p "$TANSU_ROOT/bin"
+  mv "$build/stage/bin/tansu" "$TANSU_ROOT/bin/tansu.new"
+  mv "$TANSU_ROOT/bin/tansu.new" "$TANSU_ROOT/bin/tansu"
 }
 
 install_tansu() {
-  echo "broker: installing tansu (first time only; this takes 10 to 20 minutes)" >&2
-  # The default features have no storage engine that works here; dynostore brings memory://.
-  cargo install tansu --locked --features dynostore >&2
+  mkdir -p "$(dirname "$TANSU_ROOT")"
+  # Tests start brokers in parallel: one builds, the others wait for it.
+  (
+    flock 9
+    find_tansu >/dev/null || build_tansu
+  ) 9>"$TANSU_ROOT.lock"
 }
 
 running() {
@@ -56,7 +117,7 @@ start() {
   echo $! >"$PIDFILE"
   for _ in $(seq 1 150); do
     if accepts; then
-      echo "broker: tansu on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"), log $LOG)"
+      echo "broker: $bin on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"), log $LOG)"
       return 0
     fi
     if ! running; then
@@ -102,5 +163,6 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   restart) stop; start ;;
-  *) echo "usage: $0 start|stop|status|restart" >&2; exit 2 ;;
+  install) find_tansu >/dev/null || install_tansu; find_tansu ;;
+  *) echo "usage: $0 start|stop|status|restart|install" >&2; exit 2 ;;
 esac
