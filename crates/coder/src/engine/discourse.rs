@@ -29,6 +29,7 @@ impl Engine<'_> {
             &doc.mentions[first_m..last_m],
             &mut groups,
         );
+        speaker_label(doc, range, &groups, disc);
         self.add_discourse_groups(doc, range, disc, &mut groups);
         for g in &groups {
             if let Some((s, e)) = g.new_name {
@@ -97,6 +98,25 @@ impl Engine<'_> {
             }
             if doc.is(i, SPEAKER_PRONOUN) && t.kind == TokKind::Word {
                 if let Some(a) = self.speaker_of(doc, range, i, groups) {
+                    groups.push(Group {
+                        start: i,
+                        end: i + 1,
+                        actor: a,
+                        new_name: None,
+                    });
+                    added = true;
+                    i += 1;
+                    continue;
+                }
+            }
+            // "US" in capitals is the country, "I" the pronoun.
+            let word = &doc.text[t.range()];
+            if doc.is(i, FIRST_PERSON)
+                && t.kind == TokKind::Word
+                && !(all_caps(word) && word.len() > 1)
+            {
+                if let Some(mut a) = voice(disc, groups, i) {
+                    a.certainty *= 0.7;
                     groups.push(Group {
                         start: i,
                         end: i + 1,
@@ -198,6 +218,14 @@ impl Engine<'_> {
     /// What the article remembers of a coded sentence: the parties and the person of this
     /// sentence. Only the last pair and the last person stay: clone those alone.
     pub(super) fn remember(&self, disc: &mut Discourse, events: &[RawEvent], slots: &[Slot]) {
+        if disc.voice.is_none() && !disc.voice_unknown {
+            // The article's first subject that is a state or a body speaks for it.
+            disc.voice = events
+                .iter()
+                .filter_map(|e| e.source.as_ref())
+                .find(|a| a.country.is_some() || a.code.starts_with("IGO"))
+                .cloned();
+        }
         let pair = events
             .iter()
             .rev()
@@ -229,6 +257,44 @@ impl Engine<'_> {
     }
 }
 
+/// "SECRETARY BLINKEN: ...", "QUESTION: ...": a transcript's speaker label at the start of
+/// the sentence names who "we" and "I" are from here on.
+fn speaker_label(doc: &Doc, range: (usize, usize), groups: &[Group], disc: &mut Discourse) {
+    let Some(colon) = (range.0..range.1.min(range.0 + 6)).find(|&k| doc.w(k) == ":") else {
+        return;
+    };
+    let label = range.0..colon;
+    let caps = label
+        .clone()
+        .all(|k| doc.tokens[k].kind != TokKind::Word || all_caps(&doc.text[doc.tokens[k].range()]));
+    if label.is_empty() || !caps {
+        return;
+    }
+    disc.voice = groups
+        .iter()
+        .find(|g| g.start < colon)
+        .map(|g| g.actor.clone());
+    disc.voice_unknown = disc.voice.is_none();
+}
+
+/// Who a first-person pronoun at `k` is: the article's voice, else the first actor of the
+/// sentence before it ("On behalf of the United States, I congratulate").
+fn voice(disc: &Discourse, groups: &[Group], k: usize) -> Option<ActorRef> {
+    if disc.voice_unknown {
+        return None;
+    }
+    disc.voice.clone().or_else(|| {
+        groups
+            .iter()
+            .find(|g| g.end <= k && g.actor.country.is_some())
+            .map(|g| g.actor.clone())
+    })
+}
+
+fn all_caps(w: &str) -> bool {
+    w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::engine::testing::coded;
@@ -239,5 +305,23 @@ mod tests {
             coded("China said it would send aid to Laos."),
             ["033 CHN LAO"]
         );
+    }
+
+    #[test]
+    fn first_persons_are_the_article_voice() {
+        let got = coded(
+            "The United States condemned the coup in Niger. We urge the junta to free President Bazoum.",
+        );
+        assert_eq!(got, ["111 USA NER", "0253 USA NERMIL"]);
+        let got = coded("On behalf of the United States, I congratulate the people of Georgia.");
+        assert!(got.iter().any(|e| e.starts_with("051 USA")), "{got:?}");
+    }
+
+    #[test]
+    fn a_transcript_label_names_the_voice() {
+        let got = coded("SECRETARY BLINKEN: We thank Jordan for its partnership.");
+        assert!(got.iter().any(|e| e.starts_with("051 USA")), "{got:?}");
+        let got = coded("QUESTION: We thank Jordan for its partnership.");
+        assert!(got.iter().all(|e| !e.contains("USA")), "{got:?}");
     }
 }

@@ -96,6 +96,11 @@ pub struct Discourse {
     recent: Vec<ActorRef>,
     /// Countries named in the article, in order of first mention, for place resolution.
     pub countries: Vec<Rc<str>>,
+    /// Who "we" and "I" are: the speaker a transcript's label names ("SECRETARY BLINKEN:"),
+    /// else the first actor the article made a subject (a release's "The United States").
+    voice: Option<ActorRef>,
+    /// A label ("QUESTION:") named nobody the coder knows: first persons are unknown.
+    voice_unknown: bool,
 }
 
 /// An event found in a sentence, before dates, places and the model type.
