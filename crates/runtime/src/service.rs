@@ -14,11 +14,11 @@
 //! input record of p is processed.
 //!
 //! One module per job: [`processor`] (the API a stage implements), `run_loop` (the loop, as
-//! named steps), `produce` and `delivery` (sending, and delivery reports), `holds` (outputs
-//! waiting for their changelog records), `rebalance` (group callbacks and commits), `restore`
-//! (changelog replay), `transaction` (exactly-once). The loop reaches Kafka through the traits
-//! of `clients`, implemented on librdkafka in `librdkafka` and in memory for the loop's unit
-//! tests in `fake`.
+//! named steps), `record` (one input record), `produce` and `delivery` (sending, and delivery
+//! reports), `holds` (outputs waiting for their changelog records), `rebalance` (group
+//! callbacks and commits), `restore` (changelog replay), `transaction` (exactly-once). The loop
+//! reaches Kafka through the traits of `clients`, implemented on librdkafka in `librdkafka` and
+//! in memory for the loop's unit tests in `fake`.
 
 mod clients;
 mod delivery;
@@ -31,6 +31,7 @@ mod loop_tests;
 pub mod processor;
 mod produce;
 mod rebalance;
+mod record;
 mod restore;
 mod run_loop;
 mod shared;
