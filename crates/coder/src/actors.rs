@@ -12,8 +12,9 @@ use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::classes::{
-    Class, ClassSet, AGENT_MODIFIER, AGENT_VERB_OBJECT, BACKER_SUFFIX, FAVOUR_PREFIX, GENERAL_NOUN,
-    LEADER_SUFFIX, NAME_LINKER, NAME_PARTICLE, NOT_NAME, NOT_TRADE, TITLE_LINK,
+    Class, ClassSet, ABBREVIATION, AGENT_MODIFIER, AGENT_VERB_OBJECT, BACKER_SUFFIX, COMPASS, DET,
+    FAVOUR_PREFIX, GENERAL_NOUN, LEADER_SUFFIX, NAME_LINKER, NAME_PARTICLE, NOT_NAME, NOT_TRADE,
+    PREP, TITLE_LINK,
 };
 use crate::dict::{ActorDict, ActorEntry, ActorKind};
 use crate::error::DictError;
@@ -203,6 +204,15 @@ impl ActorMatcher {
                 }
             }
         }
+        // A country or capital that is a currency or part of a person's name names no actor;
+        // a word that begins or ends another phrase is no part of such a name.
+        let starts: FxHashSet<usize> = cands.iter().map(|c| c.0).collect();
+        let ends: FxHashSet<usize> = cands.iter().map(|c| c.1).collect();
+        cands.retain(|&(s, e, b)| {
+            !matches!(self.entry(b).kind, ActorKind::Country | ActorKind::Capital)
+                || !(currency(text, tokens, e - 1)
+                    || in_name(text, tokens, classes, s, e - 1, &starts, &ends))
+        });
         // Leftmost-longest, non-overlapping.
         cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut last_end = 0;
@@ -221,6 +231,72 @@ impl ActorMatcher {
     pub fn entry(&self, id: u32) -> &ActorEntry {
         &self.entries[(id & !OUT_OF_OFFICE) as usize]
     }
+}
+
+/// "US$313 million", "HK$": a country's letters before a dollar sign name a currency.
+fn currency(text: &str, tokens: &[Token], te: usize) -> bool {
+    tokens
+        .get(te + 1)
+        .is_some_and(|t| t.start == tokens[te].end && text[t.range()].starts_with('$'))
+}
+
+/// Words that begin the names of places, not of people: "East Jerusalem", "New Mexico",
+/// "Greater Cairo", "Port Sudan", "San Salvador".
+const PLACE_WORDS: [&str; 20] = [
+    "north", "south", "east", "west", "new", "old", "upper", "lower", "greater", "port", "fort",
+    "saint", "st", "san", "santa", "mount", "lake", "cape", "grand", "great",
+];
+
+/// Whether a country or capital of one word is part of a person's name: the surname of
+/// "Rep. Jim Jordan", "Denzel Washington", "José Murguía Santiago", or the given name of
+/// "Jordan Bardella", "Chad Wolf". Its neighbour is a capitalised word that names no actor
+/// and the text is not in title case (the word after the name is not capitalised); a
+/// surname's given name follows a word that is no preposition or determiner ("in Greater
+/// Cairo", "the Upper Nile" are places).
+fn in_name(
+    text: &str,
+    tokens: &[Token],
+    classes: &[ClassSet],
+    ts: usize,
+    te: usize,
+    starts: &FxHashSet<usize>,
+    ends: &FxHashSet<usize>,
+) -> bool {
+    // A word, not an acronym: a given name is never "US" or "UAE" ("the US Pacific territory").
+    if ts != te || !is_name_token(text, &tokens[ts], classes[ts]) {
+        return false;
+    }
+    let name = |k: usize| {
+        tokens.get(k).is_some_and(|t| {
+            is_name_token(text, t, classes[k])
+                && !classes[k].has(COMPASS)
+                && !PLACE_WORDS
+                    .iter()
+                    .any(|p| text[t.range()].eq_ignore_ascii_case(p))
+        })
+    };
+    let lower_or_stop = |k: usize| {
+        tokens
+            .get(k)
+            .is_none_or(|t| !t.cap || t.kind != TokKind::Word)
+    };
+    let boundary = |k: usize| {
+        let w = &text[tokens[k].range()];
+        matches!(w, "." | "!" | "?" | ":" | ";" | "\"" | "“" | "(")
+            && !(w == "." && k > 0 && classes[k - 1].has(ABBREVIATION))
+            || text[tokens[k].end as usize..tokens[k + 1].start as usize].contains('\n')
+    };
+    // "Jim Jordan said": the given name before it, not at the start of a sentence.
+    let surname = ts >= 2
+        && name(ts - 1)
+        && !ends.contains(&ts)
+        && lower_or_stop(te + 1)
+        && !boundary(ts - 2)
+        && !classes[ts - 2].has(PREP)
+        && !classes[ts - 2].has(DET);
+    // "Jordan Bardella said": a surname that names nothing after it.
+    let given = name(te + 1) && !starts.contains(&(te + 1)) && lower_or_stop(te + 2);
+    surname || given
 }
 
 /// Set on a mention's entry id when a person is named outside their dates in office.
@@ -609,12 +685,24 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
     let mut name_parts: Vec<&str> = Vec::new();
     // The forces a person commands, "Putin's forces": the country's, not the person's office.
     let mut forces: Vec<Rc<str>> = Vec::new();
+    // The nationality the text gives before a person's name ("Colombian defense minister").
+    let mut stated: Option<Rc<str>> = None;
     for x in members {
         let e = m.entry(x.entry);
         match e.kind {
             ActorKind::Country | ActorKind::Adjective | ActorKind::Demonym | ActorKind::Capital => {
                 if country.is_none() {
                     country = Some(e.code.as_ref().into());
+                }
+                // A nationality: "Colombian", "Colombia's"; not the brief of "envoy for
+                // Yemen Tim Lenderking".
+                let possessive = tokens
+                    .get(x.end)
+                    .is_some_and(|t| matches!(&text[t.range()], "'s" | "\u{2019}s"));
+                let nationality =
+                    e.kind == ActorKind::Adjective || (e.kind == ActorKind::Country && possessive);
+                if nationality && person.is_none() {
+                    stated.get_or_insert_with(|| e.code.as_ref().into());
                 }
                 if e.kind == ActorKind::Capital && members.len() == 1 {
                     place_country = Some(e.code.as_ref().into());
@@ -685,21 +773,27 @@ fn build(m: &ActorMatcher, text: &str, tokens: &[Token], members: &[&Mention]) -
             }
         } else {
             let (c, a) = split_code(code);
-            if let Some(c) = c {
-                country = Some(c.into());
+            if c.is_some() && stated.is_some() && c != stated.as_deref() {
+                // Another person of the same name: "Colombian defense minister Pedro Sánchez"
+                // is not Spain's prime minister. The text's nationality and title hold.
+                certainty = 0.6;
             } else {
-                // An international official is the body's, whatever country the post is
-                // for: "UN Special Envoy for Yemen Martin Griffiths" is IGOUNO.
-                body = Some(code.into());
-                country = None;
-            }
-            agents.clear();
-            if forces.is_empty() {
-                for ag in a {
-                    push_agent(&mut agents, ag);
+                if let Some(c) = c {
+                    country = Some(c.into());
+                } else {
+                    // An international official is the body's, whatever country the post
+                    // is for: "UN Special Envoy for Yemen Martin Griffiths" is IGOUNO.
+                    body = Some(code.into());
+                    country = None;
                 }
-            } else {
-                agents = forces;
+                agents.clear();
+                if forces.is_empty() {
+                    for ag in a {
+                        push_agent(&mut agents, ag);
+                    }
+                } else {
+                    agents = forces;
+                }
             }
         }
     }
@@ -823,7 +917,7 @@ mod tests {
     fn matcher() -> ActorMatcher {
         let mut d = ActorDict::default();
         parse_countries(
-            &lines_of("c", "RUS\tRussia\tRussian\tRussians\tMoscow\tKremlin\nLBY\tLibya\tLibyan\tLibyans\tTripoli\t\n"),
+            &lines_of("c", "RUS\tRussia\tRussian\tRussians\tMoscow\tKremlin\nLBY\tLibya\tLibyan\tLibyans\tTripoli\t\nUSA\tUnited States|US\tAmerican\tAmericans\tWashington\t\n"),
             &mut d,
         )
         .unwrap();
@@ -940,6 +1034,45 @@ mod tests {
         assert_eq!(codes("UN head for Libya Ghassan Salame"), ["IGOUNO"]);
         // A country's envoy is the country's.
         assert_eq!(codes("the Russian envoy for Libya")[0], "RUSGOV");
+    }
+
+    #[test]
+    fn a_stated_nationality_beats_a_namesake_in_office() {
+        // Lavrov is Russia's, but a Libyan minister of that name is Libya's.
+        assert_eq!(codes("Libyan minister Sergei Lavrov said"), ["LBYGOV"]);
+        assert_eq!(codes("Russian minister Sergei Lavrov said"), ["RUSGOV"]);
+        assert_eq!(codes("Libya's minister Sergei Lavrov said"), ["LBYGOV"]);
+        // A country after "for" is the post's brief, not the person's nationality.
+        assert_eq!(codes("the envoy for Libya Sergei Lavrov said"), ["RUSGOV"]);
+    }
+
+    #[test]
+    fn a_country_or_capital_in_a_persons_name_is_no_actor() {
+        assert_eq!(
+            codes("the actor Denzel Washington said"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            codes("Libya Bardella, the party leader"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            codes("the minister Jose Murguia Tripoli, arrested"),
+            ["GOV"]
+        );
+        // Places stay places: after a preposition, at a sentence's start, in title case.
+        assert_eq!(codes("in Greater Tripoli, Russia said"), ["LBY", "RUS"]);
+        assert_eq!(codes("Yesterday Russia said"), ["RUS"]);
+        assert_eq!(codes("Putin Says Russia Will Win"), ["RUSGOV", "RUS"]);
+        assert_eq!(codes("in Ruidoso, New Libya, Russia said"), ["LBY", "RUS"]);
+        // A title after a country is no name: "US Secretary of State", "US Undersecretary".
+        assert_eq!(codes("the US Undersecretary said"), ["USAGOV"]);
+        assert_eq!(codes("missiles at the US Pacific territory"), ["USA"]);
+    }
+
+    #[test]
+    fn a_countrys_letters_before_a_dollar_sign_are_a_currency() {
+        assert_eq!(codes("Russia paid US$300 to the US"), ["RUS", "USA"]);
     }
 
     #[test]
