@@ -11,8 +11,9 @@
 //! 1. The live events of G form a short chain; the candidate matches the one whose first
 //!    report's date is closest to D within `match_window_days`, and whose place is compatible
 //!    (same country, and same name unless one side only knows the country; an unknown place
-//!    is compatible with any).
-//! 2. No match: a **new** event, revision 1, with `event_id` = hash(G, D, place when known),
+//!    is compatible with any, and so is a dateline's, which is where the story was filed).
+//! 2. No match: a **new** event, revision 1, with `event_id` = hash(G, D, place when the
+//!    text names one),
 //!    and the epoch too when an event of that hash may have been published before (below).
 //! 3. A match, and the article was counted already (same article id, or same content from
 //!    the same outlet) with this same sentence: a **redelivery**. Nothing is published and
@@ -1216,8 +1217,15 @@ const NAME_MASK: u64 = (1 << COUNTRY_SHIFT) - 1;
 
 /// A place as 64 bits: 16 bits of country (never 0) and 48 bits of name (0 when the place is
 /// only a country), so that compatibility can be decided without keeping the strings.
+///
+/// A dateline's place is 0, as no place: it says where a reporter filed from, not where the
+/// event was, and two reports of one event filed from Cairo and from Khartoum are still one
+/// event. So it is compatible with any place, stays out of the event id, and a report that
+/// names a place in its text later gives the event that place.
 fn place_hash(loc: Option<&Location>) -> u64 {
-    let Some(l) = loc else { return 0 };
+    let Some(l) = loc.filter(|l| l.precision != LocationPrecision::Dateline) else {
+        return 0;
+    };
     let country = (HashBuf::new().part_lower(&l.country).finish() >> COUNTRY_SHIFT) | 0x8000;
     let name = if l.precision == LocationPrecision::Country {
         0
@@ -2048,6 +2056,49 @@ mod tests {
                 .kind,
             DecisionKind::New
         );
+    }
+
+    #[test]
+    fn a_dateline_place_does_not_split_reports_of_one_event() {
+        let now = PausedClock::start().now();
+        let with = |id: &str, loc: Option<Location>| {
+            let mut c = cand(
+                &art(id, id, id.len() as u64, hash_str(id)),
+                "EGY",
+                "SDN",
+                "057",
+                22,
+            );
+            c.location = loc;
+            c
+        };
+        let (city, dateline) = (LocationPrecision::City, LocationPrecision::Dateline);
+        let mut d = Deduplicator::new(DedupConfig::default());
+        let cairo = d
+            .process_ok(&with("a", Some(place("Cairo", "EGY", dateline))), now)
+            .event
+            .unwrap();
+        assert_eq!(cairo.location.as_ref().unwrap().precision, dateline);
+        // Filed from another capital: the same event, a second independent report.
+        let khartoum = d.process_ok(&with("bb", Some(place("Khartoum", "SDN", dateline))), now);
+        assert_eq!(khartoum.kind, DecisionKind::Update);
+        let khartoum = khartoum.event.unwrap();
+        assert_eq!(khartoum.event_id, cairo.event_id);
+        assert_eq!(khartoum.mentions.num_independent, 2);
+        // A place the text names replaces the dateline's.
+        let named = d
+            .process_ok(&with("ccc", Some(place("Addis Ababa", "ETH", city))), now)
+            .event
+            .unwrap();
+        assert_eq!(named.event_id, cairo.event_id);
+        assert_eq!(named.location.unwrap().name, "Addis Ababa");
+        // And from then on a different place named in a text is a different event.
+        let other = d.process_ok(&with("dddd", Some(place("Moscow", "RUS", city))), now);
+        assert_eq!(other.kind, DecisionKind::New);
+        // The dateline is not part of the id: the same report without one has the same id.
+        let mut fresh = Deduplicator::new(DedupConfig::default());
+        let placeless = fresh.process_ok(&with("a", None), now).event.unwrap();
+        assert_eq!(placeless.event_id, cairo.event_id);
     }
 
     #[test]

@@ -669,6 +669,7 @@ fn loc_precision_to_u8(p: LocationPrecision) -> u8 {
         LocationPrecision::City => 0,
         LocationPrecision::Region => 1,
         LocationPrecision::Country => 2,
+        LocationPrecision::Dateline => 3,
     }
 }
 
@@ -677,6 +678,7 @@ fn loc_precision_from_u8(p: u8) -> Option<LocationPrecision> {
         0 => LocationPrecision::City,
         1 => LocationPrecision::Region,
         2 => LocationPrecision::Country,
+        3 => LocationPrecision::Dateline,
         _ => return None,
     })
 }
@@ -995,6 +997,19 @@ mod tests {
         // Keeping the raw location section keeps the location.
         let b3 = build_blob(v2.recs, None, LocPart::Raw(v2.loc), v2.ids, None);
         assert_eq!(b3, b2);
+        // Every precision reads back as written, a dateline's too.
+        for precision in [
+            LocationPrecision::Region,
+            LocationPrecision::Country,
+            LocationPrecision::Dateline,
+        ] {
+            let l = Location {
+                precision,
+                ..moscow()
+            };
+            let b = build_blob(&[], None, LocPart::New(&l), &[], None);
+            assert_eq!(BlobView::parse(&b, 0).unwrap().location(), Some(l));
+        }
         assert!(BlobView::parse(&b3, 3).is_err(), "record count is checked");
     }
 

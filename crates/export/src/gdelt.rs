@@ -187,7 +187,8 @@ fn geo_fields<'e>(f: &mut Vec<Cow<'e, str>>, place: Option<&'e Location>) {
             format!("{}, {country_name}", l.name).into(),
         ),
         // "City, State, Country" in GDELT; the gazetteer knows no state, so "City, Country".
-        LocationPrecision::City => (
+        // A dateline names the city the story was filed from.
+        LocationPrecision::City | LocationPrecision::Dateline => (
             if us { GEO_US_CITY } else { GEO_WORLD_CITY },
             format!("{}, {country_name}", l.name).into(),
         ),
@@ -404,6 +405,18 @@ pub(crate) mod tests {
             precision: LocationPrecision::City,
         });
         assert_eq!(get(&row(&e), "ActionGeo_Type"), "3");
+
+        // A dateline's place is the city the story was filed from.
+        e.location = Some(Location {
+            name: "Cairo".into(),
+            country: "EGY".into(),
+            lat: 30.0626,
+            lon: 31.2497,
+            precision: LocationPrecision::Dateline,
+        });
+        let r = row(&e);
+        assert_eq!(get(&r, "ActionGeo_Type"), "4");
+        assert_eq!(get(&r, "ActionGeo_FullName"), "Cairo, Egypt");
 
         e.location = None;
         let r = row(&e);

@@ -19,6 +19,7 @@
 //! assert_eq!(tripoli.country, "LBN");
 //! ```
 
+mod dateline;
 mod fold;
 
 use std::borrow::Cow;
@@ -27,6 +28,7 @@ use std::sync::OnceLock;
 use dragoman_model::{Location, LocationPrecision};
 use rustc_hash::FxHashMap;
 
+pub use dateline::find_dateline;
 pub use fold::fold;
 
 /// The bundled gazetteer file, parsed on first use by [`Gazetteer::bundled`].

@@ -53,6 +53,13 @@ impl Default for IngestOptions {
     }
 }
 
+/// Loads the data [`clean`] reads on first use (the gazetteer, which tells a bare dateline
+/// such as "KABUL - " from "NATO - "), so that no article pays for it: a service calls it
+/// at start.
+pub fn load_data() {
+    dragoman_gazetteer::Gazetteer::bundled();
+}
+
 /// Parses, validates and cleans one raw article. `now` is when the pipeline first saw it.
 pub fn clean(
     bytes: &[u8],
@@ -102,6 +109,7 @@ pub fn clean_article(article: Article, now: DateTime<Utc>) -> Result<CleanArticl
         return Err(IngestError::EmptyBody);
     }
     let body = stripped.paragraphs.join("\n\n");
+    let dateline = dateline(&body);
 
     let language = detect_language(&body, article.language.as_deref());
     let id = match (article.id.as_deref().map(str::trim), article.url.as_deref()) {
@@ -124,6 +132,17 @@ pub fn clean_article(article: Article, now: DateTime<Utc>) -> Result<CleanArticl
         simhash: hex64(simhash(&body)),
         boilerplate_removed: stripped.removed + skipped,
         body,
+        dateline,
+    })
+}
+
+/// The dateline that opens the body ("CAIRO, June 4 (Reuters) - "), docs/contracts.md#location.
+/// It stays in the body, so that copies filed with other datelines keep their own
+/// fingerprints and the extractor's cache, keyed by the body, never gives one article
+/// another's dateline. The gazetteer is only read for a bare one ("KABUL - ").
+fn dateline(body: &str) -> Option<dragoman_model::Dateline> {
+    dragoman_gazetteer::find_dateline(body, |name| {
+        dragoman_gazetteer::Gazetteer::bundled().is_place_name(name)
     })
 }
 

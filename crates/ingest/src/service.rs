@@ -72,6 +72,7 @@ pub struct IngestProcessor {
 impl IngestProcessor {
     /// The processor for the service configured by `cfg`, counting on `metrics`.
     pub fn new(cfg: &Config, metrics: IngestMetrics) -> Result<Self, String> {
+        crate::load_data();
         Ok(IngestProcessor {
             opts: cfg
                 .section::<IngestOptions>()

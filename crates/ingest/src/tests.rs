@@ -302,6 +302,65 @@ fn unicode_is_normalised_in_body() {
     );
 }
 
+// --- datelines -----------------------------------------------------------------------------
+
+/// The dateline ingest records for `body` (plain text, or HTML), with the first words of the
+/// story after it.
+fn dateline_of(body: &str) -> Option<(String, String)> {
+    let a = clean_json(json!({ "body": body })).unwrap();
+    let d = a.dateline?;
+    let story: String = a.body[d.end as usize..].chars().take(12).collect();
+    Some((d.place, story))
+}
+
+#[test]
+fn each_form_of_dateline_is_recorded_and_stays_in_the_body() {
+    let rest = " Egypt and Sudan signed an agreement on Tuesday, officials said.";
+    for (head, place) in [
+        ("CAIRO, June 4 (Reuters) -", "CAIRO"),
+        ("KABUL -", "KABUL"),
+        ("WASHINGTON (AP) \u{2014}", "WASHINGTON"),
+        ("Kyiv, Ukraine, March 3 \u{2013}", "Kyiv, Ukraine"),
+        ("NEW DELHI:", "NEW DELHI"),
+    ] {
+        let body = format!("{head}{rest}\n\n{}", STORY[1]);
+        assert_eq!(
+            dateline_of(&body),
+            Some((place.to_string(), "Egypt and Su".to_string())),
+            "{head:?}"
+        );
+        let a = clean_json(json!({ "body": body })).unwrap();
+        assert!(a.body.starts_with(&place[..4]), "{}", a.body);
+    }
+    let html = format!(
+        "<html><body><article><p><span class=\"dateline\">CAIRO</span> \u{2014}{rest}</p>\
+         <p>{}</p></article></body></html>",
+        STORY[1]
+    );
+    assert_eq!(
+        dateline_of(&html),
+        Some(("CAIRO".to_string(), "Egypt and Su".to_string()))
+    );
+}
+
+#[test]
+fn openings_that_only_look_like_datelines_are_not_recorded() {
+    for head in [
+        "NATO - The alliance met in Brussels on Tuesday and agreed to send more troops.",
+        "UN: The Security Council voted on Tuesday to extend the mission in Mali.",
+        "\"CAIRO - there is no deal yet,\" the Egyptian foreign minister said on Tuesday.",
+        "SECRETARY BLINKEN: Good morning, everyone, and thank you for joining us today.",
+        "QUESTION: Can you say more about the talks with Iran on Tuesday?",
+    ] {
+        let body = format!("{head}\n\n{}", STORY[1]);
+        assert_eq!(dateline_of(&body), None, "{head:?}");
+    }
+    assert_eq!(dateline_of(&story_body()), None);
+    // A dateline opens the story: one further down is a quotation or another story.
+    let body = format!("{}\n\nCAIRO (AP) - {}", STORY[0], STORY[1]);
+    assert_eq!(dateline_of(&body), None);
+}
+
 /// The user's own example (shared/examples/seed-article.txt), as the scraper delivers it.
 #[test]
 fn seed_article() {

@@ -63,11 +63,30 @@ pub struct CleanArticle {
     /// Paragraphs dropped as page boilerplate, for explanation and metrics.
     #[serde(default)]
     pub boilerplate_removed: u32,
+    /// Where the story was filed, when its first paragraph opens with a dateline
+    /// ("CAIRO, June 4 (Reuters) - ..."). The dateline stays in `body`, so that evidence spans
+    /// and fingerprints keep meaning the text as published; `end` says where the story's own
+    /// words begin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<Dateline>,
+}
+
+/// A dateline: the place a story says it was filed from, at the top of its first paragraph.
+/// It is not where the story's events happened: the coder uses it for an event's location
+/// only when the text names no place (docs/contracts.md#location).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dateline {
+    /// The place as the dateline writes it: `CAIRO`, `NEW DELHI`, `Kyiv, Ukraine`.
+    pub place: String,
+    /// Byte offset in the body where the story's text begins, after the dateline and its
+    /// dash or colon.
+    pub end: u32,
 }
 
 impl CleanArticle {
     /// An English article of already clean plain text, with no outlet, url or fingerprints:
-    /// what coding a text outside the pipeline starts from (tests, benchmarks, tools).
+    /// what coding a text outside the pipeline starts from (tests, benchmarks, tools). No
+    /// dateline is looked for here; the coder looks for one in a body that has none recorded.
     pub fn from_text(
         id: impl Into<String>,
         body: impl Into<String>,
@@ -87,6 +106,7 @@ impl CleanArticle {
             content_hash: String::new(),
             simhash: String::new(),
             boilerplate_removed: 0,
+            dateline: None,
         }
     }
 

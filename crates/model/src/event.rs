@@ -42,6 +42,10 @@ pub enum LocationPrecision {
     City,
     Region,
     Country,
+    /// The text names no place: the place of the article's dateline, where the story was
+    /// filed, which is where the event happened only as far as one of its actors belongs
+    /// there. Dedup does not tell events apart by it (docs/contracts.md#location).
+    Dateline,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ pub mod article;
 pub mod cameo;
 pub mod event;
 
-pub use article::{Article, CleanArticle};
+pub use article::{Article, CleanArticle, Dateline};
 pub use cameo::{CameoCode, CameoTable, QuadClass};
 pub use event::{
     Actor, ArticleRef, CandidateEvent, CoderInfo, DatePrecision, Event, Evidence, Location,
