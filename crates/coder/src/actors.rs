@@ -603,8 +603,19 @@ pub fn compose(
                 end = k;
             }
         }
-        if prev_adjective && out.len() > sentence_start {
-            share_adjective(&cx, &members, &mut actor, out);
+        if prev_adjective
+            && out.len() > sentence_start
+            && share_adjective(&cx, &members, &mut actor, out)
+        {
+            // "Israeli helicopters and tanks": one actor, one group.
+            if let Some(prev) = out.last_mut() {
+                prev.end = end;
+                prev.actor.text =
+                    text[tokens[prev.start].start as usize..tokens[end - 1].end as usize].into();
+                prev.actor.name = prev.actor.text.clone();
+            }
+            i = j;
+            continue;
         }
         prev_adjective = matcher.entry(first.entry).kind == ActorKind::Adjective;
         out.push(Group {
@@ -622,9 +633,15 @@ pub fn compose(
 /// the Americans are diplomats too (`USAGOV`). Only an adjective is shared ("Israel and tanks"
 /// are two actors), and only across "and" (a comma may start a list of other actors). The
 /// last group of `out` is the previous one of the sentence, and it began with an adjective.
-fn share_adjective(cx: &Cx<'_>, members: &[&Mention], actor: &mut ActorRef, out: &mut [Group]) {
+/// True when the two are then the same actor, to be one group.
+fn share_adjective(
+    cx: &Cx<'_>,
+    members: &[&Mention],
+    actor: &mut ActorRef,
+    out: &mut [Group],
+) -> bool {
     let Some(prev) = out.last_mut() else {
-        return;
+        return false;
     };
     let first = members[0];
     if first.start != prev.end + 1
@@ -632,10 +649,10 @@ fn share_adjective(cx: &Cx<'_>, members: &[&Mention], actor: &mut ActorRef, out:
         || prev.actor.is_person
         || actor.is_person
     {
-        return;
+        return false;
     }
     let Some(country) = prev.actor.country.clone() else {
-        return;
+        return false;
     };
     let kind = |x: &Mention| cx.matcher.entry(x.entry).kind;
     if members.iter().all(|x| kind(x) == ActorKind::Agent) && actor.country.is_none() {
@@ -643,6 +660,7 @@ fn share_adjective(cx: &Cx<'_>, members: &[&Mention], actor: &mut ActorRef, out:
         if !prev.actor.agents.is_empty() && !actor.agents.is_empty() {
             actor.code = format!("{country}{}", concat(&actor.agents)).into();
             actor.country = Some(country);
+            return actor.code == prev.actor.code;
         }
     } else if kind(first) == ActorKind::Adjective
         && prev.end == prev.start + 1
@@ -655,6 +673,7 @@ fn share_adjective(cx: &Cx<'_>, members: &[&Mention], actor: &mut ActorRef, out:
         prev.actor.agents = actor.agents.clone();
         prev.actor.name = prev.actor.text.clone();
     }
+    false
 }
 
 fn is_country(m: &ActorMatcher, x: &Mention) -> bool {
@@ -1009,10 +1028,18 @@ mod tests {
 
     #[test]
     fn a_countrys_adjective_is_shared_by_coordinated_actors() {
+        // One actor: the helicopters and tanks are one Russian force.
         assert_eq!(
-            codes("Russian helicopters and tanks attacked Libyan rebels."),
-            ["RUSMIL", "RUSMIL", "LBYREB"]
+            groups("Russian helicopters and tanks attacked Libyan rebels."),
+            [
+                (
+                    "RUSMIL".to_string(),
+                    "Russian helicopters and tanks".to_string()
+                ),
+                ("LBYREB".to_string(), "Libyan rebels".to_string())
+            ]
         );
+        assert_eq!(codes("Russian forces and officials"), ["RUSMIL", "RUSGOV"]);
         assert_eq!(
             codes("Russian and Libyan officials met."),
             ["RUSGOV", "LBYGOV"]
