@@ -23,7 +23,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use dragoman_model::{
-    Actor, ArticleRef, CameoTable, CandidateEvent, CleanArticle, CoderInfo, DatePrecision, Evidence,
+    Actor, ArticleRef, CameoTable, CandidateEvent, CleanArticle, CoderInfo, DatePrecision,
+    Dateline, Evidence,
 };
 
 pub use dict::Dictionaries;
@@ -186,7 +187,16 @@ impl Coder {
         };
         let mut out = Vec::new();
         let max = self.limits.max_events_per_article;
-        self.code_text(&article.body, published, cuts, |mut ctx, cuts| {
+        // Ingest records the dateline; a text that did not pass through it is read here.
+        let found;
+        let dateline = match &article.dateline {
+            Some(d) => Some(d),
+            None => {
+                found = self.dateline(&article.body);
+                found.as_ref()
+            }
+        };
+        self.code_text(&article.body, dateline, published, cuts, |mut ctx, cuts| {
             for e in std::mem::take(&mut ctx.events) {
                 if out.len() >= max {
                     cuts.article_events_dropped += 1;
@@ -214,39 +224,57 @@ impl Coder {
             .and_utc();
         let aref = CleanArticle::from_text("explain", String::new(), at).article_ref();
         let mut cuts = Cuts::default();
-        self.code_text_traced(sentence, published, true, &mut cuts, |mut ctx, _, trace| {
-            ex.tokens.extend(
-                ctx.doc.tokens[ctx.sentence.tokens.0..ctx.sentence.tokens.1]
-                    .iter()
-                    .map(|t| sentence[t.range()].to_string()),
-            );
-            if let Some(t) = trace {
-                ex.slots.extend(t.slots.iter().cloned());
-                ex.triggers.extend(t.triggers.iter().cloned());
-            }
-            for e in std::mem::take(&mut ctx.events) {
-                let precision = DatePrecision::Published;
-                let mut cuts = Cuts::default();
-                ex.events
-                    .push(self.candidate(&ctx, e, &aref, published, precision, &mut cuts));
-            }
-        });
+        let dateline = self.dateline(sentence);
+        let dateline = dateline.as_ref();
+        self.code_text_traced(
+            sentence,
+            dateline,
+            published,
+            true,
+            &mut cuts,
+            |mut ctx, _, trace| {
+                ex.tokens.extend(
+                    ctx.doc.tokens[ctx.sentence.tokens.0..ctx.sentence.tokens.1]
+                        .iter()
+                        .map(|t| sentence[t.range()].to_string()),
+                );
+                if let Some(t) = trace {
+                    ex.slots.extend(t.slots.iter().cloned());
+                    ex.triggers.extend(t.triggers.iter().cloned());
+                }
+                for e in std::mem::take(&mut ctx.events) {
+                    let precision = DatePrecision::Published;
+                    let mut cuts = Cuts::default();
+                    ex.events
+                        .push(self.candidate(&ctx, e, &aref, published, precision, &mut cuts));
+                }
+            },
+        );
         ex
+    }
+
+    /// The dateline that opens `body`, for a text that did not pass through ingest.
+    fn dateline(&self, body: &str) -> Option<Dateline> {
+        dragoman_gazetteer::find_dateline(body, |name| self.places.is_place_name(name))
     }
 
     fn code_text(
         &self,
         body: &str,
+        dateline: Option<&Dateline>,
         published: NaiveDate,
         cuts: &mut Cuts,
         mut f: impl FnMut(SentenceCtx, &mut Cuts),
     ) {
-        self.code_text_traced(body, published, false, cuts, |ctx, cuts, _| f(ctx, cuts));
+        self.code_text_traced(body, dateline, published, false, cuts, |ctx, cuts, _| {
+            f(ctx, cuts)
+        });
     }
 
     fn code_text_traced(
         &self,
         body: &str,
+        dateline: Option<&Dateline>,
         published: NaiveDate,
         traced: bool,
         cuts: &mut Cuts,
@@ -266,6 +294,9 @@ impl Coder {
         let max_tokens = self.limits.max_sentence_tokens;
         cuts.sentences_split +=
             text::bound_sentences(body, &tokens, &mut sentences, max_tokens) as u64;
+        if let Some(d) = dateline {
+            text::skip_dateline(&mut sentences, &tokens, d.end);
+        }
         let mut mentions = Vec::new();
         self.actors
             .find(body, &lower, &tokens, &classes, published, &mut mentions);
@@ -290,13 +321,12 @@ impl Coder {
         };
         let mut disc = Discourse::default();
         // The dateline's place, if the article has one, is where it was reported from.
-        let dateline = sentences
-            .iter()
-            .find(|s| s.content_start > s.tokens.0)
-            .and_then(|s| {
-                places::dateline_place(&*self.places, body, &tokens, (s.tokens.0, s.content_start))
-            });
+        let dateline = dateline.and_then(|d| places::dateline_location(&*self.places, d));
         for (i, s) in sentences.iter().enumerate() {
+            if s.content_start == s.tokens.1 {
+                // All dateline ("ST." of "ST. PETERSBURG (AFP) -", cut as a sentence).
+                continue;
+            }
             let mut trace = traced.then(SentenceTrace::default);
             let mut events = engine.code_sentence(&doc, s, &mut disc, trace.as_mut());
             let max = self.limits.max_events_per_sentence;
@@ -482,6 +512,72 @@ mod tests {
         let source = un.events[0].source.as_ref().expect("a source");
         assert_eq!(source.code, "IGOUNO");
         assert_eq!(source.country, None, "an international body has no country");
+    }
+
+    /// (code, source, target, location and its precision) of each event of `body`, coded as
+    /// ingest hands it on (with the dateline it records) or as a bare text (`from_text`).
+    fn located(body: &str, through_ingest: bool) -> Vec<(String, String, String, String)> {
+        use chrono::TimeZone;
+        let coder = Coder::bundled().unwrap();
+        let at = chrono::Utc.with_ymd_and_hms(2024, 6, 5, 9, 0, 0).unwrap();
+        let article = if through_ingest {
+            let raw = format!(
+                r#"{{"body": "{body}", "language": "en", "published_at": "{}"}}"#,
+                at.to_rfc3339()
+            );
+            let a = dragoman_ingest::clean(raw.as_bytes(), at, &Default::default()).unwrap();
+            assert!(a.dateline.is_some(), "{body:?}");
+            a
+        } else {
+            CleanArticle::from_text("t", body, at)
+        };
+        let code = |a: &Option<Actor>| a.as_ref().map_or("-".into(), |a| a.code.clone());
+        coder
+            .code_article(&article)
+            .iter()
+            .map(|e| {
+                let place = e.location.as_ref().map_or("-".into(), |l| {
+                    format!("{} {:?}", l.name, l.precision).to_lowercase()
+                });
+                (e.code.clone(), code(&e.source), code(&e.target), place)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_dateline_locates_events_whose_text_names_no_place_and_is_no_actor() {
+        for ingested in [false, true] {
+            let ev = located(
+                "CAIRO, June 4 (Reuters) - Egypt and Sudan signed an agreement on Tuesday.",
+                ingested,
+            );
+            let pairs: Vec<_> = ev.iter().map(|e| (&*e.1, &*e.2)).collect();
+            assert_eq!(pairs, [("EGY", "SDN"), ("SDN", "EGY")], "{ev:?}");
+            assert!(ev.iter().all(|e| e.3 == "cairo dateline"), "{ev:?}");
+            // A place in the text is the event's; the dateline is only where it was filed.
+            let ev = located(
+                "KHARTOUM (AP) - Egypt and Sudan signed an agreement in Addis Ababa on Tuesday.",
+                ingested,
+            );
+            assert!(
+                !ev.is_empty() && ev.iter().all(|e| e.3 == "addis ababa city"),
+                "{ev:?}"
+            );
+            // An event none of whose actors belongs to the dateline's country gets no place.
+            let ev = located("KABUL - Egypt and Sudan signed an agreement.", ingested);
+            assert!(!ev.is_empty() && ev.iter().all(|e| e.3 == "-"), "{ev:?}");
+        }
+    }
+
+    #[test]
+    fn an_acronym_opening_a_story_is_an_actor_not_a_dateline() {
+        let coder = Coder::bundled().unwrap();
+        let body = "NATO - The alliance condemned Russia on Tuesday.";
+        assert_eq!(coder.dateline(body), None);
+        for body in [body, "ECOWAS - The bloc condemned Mali on Tuesday."] {
+            let ev = located(body, false);
+            assert!(ev.iter().any(|e| e.1.starts_with("IGO")), "{body}: {ev:?}");
+        }
     }
 
     #[test]

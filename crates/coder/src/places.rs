@@ -1,7 +1,8 @@
 //! Event locations: the place named in the sentence ("visit to Moscow", "talks in Geneva",
-//! "clashes in Sirte"), resolved to coordinates by a gazetteer.
+//! "clashes in Sirte"), resolved to coordinates by a gazetteer; and the place of the article's
+//! dateline, for events whose sentence names none (docs/contracts.md#location).
 
-use dragoman_model::{Location, LocationPrecision};
+use dragoman_model::{Dateline, Location, LocationPrecision};
 
 use crate::classes::{ClassSet, LOCATIVE_PREP, MOTION, SETTLEMENT};
 use crate::text::Token;
@@ -196,24 +197,22 @@ fn place_at(
     None
 }
 
-/// The place of an article's dateline ("ASMARA, July 9 -", "CAIRO (Reuters) -"): the
-/// capitalised words before its first comma or parenthesis, `dateline` being the tokens
-/// before the sentence's content.
-pub fn dateline_place(
-    resolver: &dyn PlaceResolver,
-    text: &str,
-    tokens: &[Token],
-    dateline: (usize, usize),
-) -> Option<Location> {
-    let (start, end) = dateline;
-    let stop = (start..end)
-        .find(|&i| !tokens[i].cap)
-        .unwrap_or(end)
-        .min(start + 3);
-    (start < stop)
-        .then(|| place_at(resolver, text, tokens, start, stop, &[]))
-        .flatten()
-        .map(|(_, l)| l)
+/// The place of an article's dateline ("CAIRO", "Kyiv, Ukraine"), with precision
+/// `dateline`: where the story was filed from. A qualifier that is a country ("Ukraine")
+/// resolves the name in it.
+pub fn dateline_location(resolver: &dyn PlaceResolver, dateline: &Dateline) -> Option<Location> {
+    let mut parts = dateline.place.split(", ");
+    let name = parts.next()?;
+    let qualifier = parts
+        .filter_map(|q| resolver.resolve(q, &[]))
+        .find(|l| l.precision == LocationPrecision::Country);
+    let context: Vec<&str> = qualifier.iter().map(|l| l.country.as_str()).collect();
+    if !resolver.is_place_name(name) {
+        return None;
+    }
+    let mut loc = resolver.resolve(name, &context)?;
+    loc.precision = LocationPrecision::Dateline;
+    Some(loc)
 }
 
 /// A resolver over a fixed list of places, for tests and for users without a gazetteer.
@@ -273,6 +272,25 @@ mod tests {
         assert_eq!(loc.country, "LBN");
         let loc = find_location(&places, text, &lower, &t, &c, all, 0, &[]).unwrap();
         assert_eq!(loc.country, "LBY");
+    }
+
+    #[test]
+    fn a_dateline_resolves_with_its_own_precision_and_qualifier() {
+        let g = GazetteerPlaces::bundled();
+        let at = |place: &str| {
+            let d = Dateline {
+                place: place.into(),
+                end: 0,
+            };
+            dateline_location(&g, &d).map(|l| (l.name, l.country, l.precision))
+        };
+        let dateline = LocationPrecision::Dateline;
+        assert_eq!(at("CAIRO"), Some(("Cairo".into(), "EGY".into(), dateline)));
+        assert_eq!(at("Kyiv, Ukraine").unwrap().1, "UKR");
+        // The qualifier picks the namesake: Tripoli in Lebanon.
+        assert_eq!(at("TRIPOLI").unwrap().1, "LBY");
+        assert_eq!(at("TRIPOLI, Lebanon").unwrap().1, "LBN");
+        assert_eq!(at("UNITED NATIONS"), None);
     }
 
     #[test]

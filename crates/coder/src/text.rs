@@ -35,7 +35,8 @@ pub struct Sentence {
     /// First and one-past-last token index into the article's token list.
     pub tokens: (usize, usize),
     /// The first token of the sentence's own content: after a dateline such as
-    /// `TRIPOLI, March 25 (Reuters) -`, whose place is not an actor of the sentence.
+    /// `TRIPOLI, March 25 (Reuters) -`, whose place is not an actor of the sentence
+    /// ([`skip_dateline`]); else the first token.
     pub content_start: usize,
     pub span: (u32, u32),
 }
@@ -209,10 +210,9 @@ pub fn split_sentences_with(
     let mut i = 0usize;
     let push = |out: &mut Vec<Sentence>, s: usize, e: usize| {
         if e > s {
-            let content_start = dateline_end(text, &tokens[s..e]).map_or(s, |d| s + d);
             out.push(Sentence {
                 tokens: (s, e),
-                content_start,
+                content_start: s,
                 span: (tokens[s].start, tokens[e - 1].end),
             });
         }
@@ -324,26 +324,18 @@ pub fn bound_sentences(
     split
 }
 
-/// The token index just after a dateline ("TRIPOLI, March 25 (Reuters) -",
-/// "MOSCOW (AP) —"), when the sentence starts with one.
-fn dateline_end(text: &str, toks: &[Token]) -> Option<usize> {
-    // The first word is an all-caps place name.
-    let first = toks.first()?;
-    let w = &text[first.range()];
-    if !(w.len() > 2 && w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())) {
-        return None;
-    }
-    for (i, t) in toks.iter().enumerate().take(14).skip(1) {
-        let s = &text[t.range()];
-        if matches!(s, "-" | "\u{2014}" | "\u{2013}") {
-            // A hyphen inside a word (UN-backed) is not the dateline dash.
-            let spaced = t.start > toks[i - 1].end;
-            if spaced {
-                return Some(i + 1);
-            }
+/// Moves the content of the sentences that start before byte `end`, the end of the article's
+/// dateline ([`dragoman_model::Dateline::end`]), past it: the dateline's words are no
+/// actors of the story's first sentence.
+pub fn skip_dateline(sentences: &mut [Sentence], tokens: &[Token], end: u32) {
+    for s in sentences.iter_mut() {
+        if s.span.0 >= end {
+            break;
         }
+        s.content_start = (s.tokens.0..s.tokens.1)
+            .find(|&i| tokens[i].start >= end)
+            .unwrap_or(s.tokens.1);
     }
-    None
 }
 
 #[cfg(test)]
@@ -479,6 +471,21 @@ mod tests {
         let mut s = Vec::new();
         split_sentences(text, &t, &mut s);
         assert_eq!(s.len(), 1);
+        assert_eq!(s[0].content_start, 0);
+        skip_dateline(&mut s, &t, text.find("Libya").unwrap() as u32);
         assert_eq!(&text[t[s[0].content_start].range()], "Libya");
+        // A dateline the splitter cut in two ("ST." ends a sentence) is no content either.
+        let text = "ST. PETERSBURG (AFP) - Putin met Lukashenko. Belarus agreed.";
+        let mut t = Vec::new();
+        tokenize(text, &mut t);
+        let mut s = Vec::new();
+        split_sentences(text, &t, &mut s);
+        skip_dateline(&mut s, &t, text.find("Putin").unwrap() as u32);
+        let content: Vec<&str> = s
+            .iter()
+            .filter(|s| s.content_start < s.tokens.1)
+            .map(|s| &text[t[s.content_start].range()])
+            .collect();
+        assert_eq!(content, ["Putin", "Belarus"]);
     }
 }
