@@ -9,7 +9,7 @@
 # The broker is tansu 0.6.0 with a patch of ours (scripts/tansu/fetch-inside-batch.patch): the
 # released tansu skips the rest of a record batch when a consumer fetches from inside it, which
 # loses records after a rebalance (the chaos test finds it). So a `tansu` on PATH is never used:
-# the patched one is built the first time only (10 to 20 minutes) into TANSU_ROOT, default
+# the patched one is built the first time only (20 to 40 minutes) into TANSU_ROOT, default
 # $CARGO_HOME/dragoman-tansu/0.6.0-<patch hash>, outside the clone so that clean clones on the
 # same machine share it; a changed patch gets a new directory. Set TANSU_ROOT to build elsewhere.
 set -euo pipefail
@@ -56,7 +56,7 @@ fetch_storage_crate() {
 build_tansu() {
   local build="$ROOT/target/tansu-build" src
   src="$build/tansu-storage-$TANSU_VERSION"
-  echo "broker: building patched tansu $TANSU_VERSION into $TANSU_ROOT (first time only; 10 to 20 minutes)" >&2
+  echo "broker: building patched tansu $TANSU_VERSION into $TANSU_ROOT (first time only; 20 to 40 minutes on 2 cores)" >&2
   mkdir -p "$build"
   rm -rf "$src" "$build/stage"
   fetch_storage_crate "$build/tansu-storage.crate"
