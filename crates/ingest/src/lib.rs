@@ -1,8 +1,9 @@
 //! The ingest stage as a library: raw article bytes in, a [`CleanArticle`] out.
 //!
 //! [`clean`] validates the record (docs/contracts.md#article-input), turns HTML into text,
-//! strips page boilerplate, normalises Unicode and whitespace, identifies the language, gives
-//! the article a stable id and fingerprints its body. It knows nothing of Kafka: the runtime
+//! strips page boilerplate, normalises Unicode and whitespace, identifies the language, records
+//! the dateline that opens the story (docs/contracts.md#location), gives the article a stable
+//! id and fingerprints its body. It knows nothing of Kafka: the runtime
 //! calls it per record and routes an [`IngestError`] to the dead-letter topic under
 //! [`IngestError::reason`].
 //!
