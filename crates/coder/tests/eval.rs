@@ -248,11 +248,12 @@ fn labelled_sentences_meet_the_bars() {
     );
     // Bars a little below what the coder reaches today (root 94.5%, exact 84.4%, actors 88.4%,
     // 0 of 26 negatives), so that a regression fails. They were 95.0 / 84.9 / 88.8 until a
-    // statement that names no one it is about stopped being an event (010 with no target):
-    // the real-text labels never count one, and these sets do.
+    // statement that names no one it is about stopped being an event (010 with no target),
+    // and a ban or curfew with no target became one on the source's people (172x X -> X): the
+    // real-text labels count both that way, these sets the other.
     assert!(root >= 0.943, "root recall {root:.3}");
     assert!(exact >= 0.842, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.882, "source/target recall {actors:.3}");
+    assert!(actors >= 0.875, "source/target recall {actors:.3}");
     assert!(
         rep.negative_with_events <= 2,
         "{} negative lines gave events",
@@ -395,10 +396,11 @@ fn codebook_sentences_meet_the_bars() {
     let (root, exact, actors) = score_codebook(&coder, "codebook", &tsv, shown);
     // Bars a little below its score at 320 lines (root 96.9%, exact 88.1%, src+tgt 92.8%; 97.5
     // / 88.4 / 93.1 before a statement naming no one it is about (010 with no target) stopped
-    // being an event); the acceptance bars are 80 / 60 / 70.
+    // being an event, and a ban with no target became one on the source's people, as the
+    // real-text labels have them); the acceptance bars are 80 / 60 / 70.
     assert!(root >= 0.966, "root recall {root:.3}");
     assert!(exact >= 0.878, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.925, "source/target recall {actors:.3}");
+    assert!(actors >= 0.913, "source/target recall {actors:.3}");
 }
 
 /// The second codebook-style set (`tests/data/codebook2.tsv`): its odd lines are held out and
@@ -417,11 +419,11 @@ fn codebook2_sentences_meet_the_bars() {
     let (root, exact, actors) = score_codebook(&coder, "codebook2", &tsv, shown);
     // Bars a little below its score at 320 lines (root 91.6%, exact 80.6%, src+tgt 83.8%; odd
     // lines alone 88.1 / 72.5 / 76.2).
-    // Now 91.2 / 80.3 / 83.4, since a statement naming no one it is about (010 with no target)
-    // is no event.
+    // Now 91.2 / 80.3 / 82.2, since a statement naming no one it is about (010 with no target)
+    // is no event and a ban with no target acts on the source's people.
     assert!(root >= 0.909, "root recall {root:.3}");
     assert!(exact >= 0.800, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.831, "source/target recall {actors:.3}");
+    assert!(actors >= 0.819, "source/target recall {actors:.3}");
 }
 
 /// The third codebook-style set (`tests/data/codebook3.tsv`), written blind after the eighth
@@ -437,9 +439,9 @@ fn codebook3_sentences_meet_the_bars() {
     let (root, exact, actors) = score_codebook(&coder, "codebook3", &tsv, None);
     // Bars a little below its score at the end of the ninth round (root 86.9%, exact 69.7%,
     // src+tgt 73.1%; eighth round 85.6 / 68.4 / 71.9; before it 83.1 / 65.6 / 68.4).
-    // Now 85.9 / 69.4 / 72.2, since a statement naming no one it is about (010 with no target)
-    // is no event.
+    // Now 85.9 / 69.4 / 71.9, since a statement naming no one it is about (010 with no target)
+    // is no event and a ban with no target acts on the source's people.
     assert!(root >= 0.856, "root recall {root:.3}");
     assert!(exact >= 0.691, "exact-code recall {exact:.3}");
-    assert!(actors >= 0.719, "source/target recall {actors:.3}");
+    assert!(actors >= 0.716, "source/target recall {actors:.3}");
 }

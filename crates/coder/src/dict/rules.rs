@@ -321,6 +321,8 @@ pub enum Action {
     },
     PeopleOfSource,
     PeopleOfPlace,
+    /// `source = place`: the state of the place the sentence names ("arrested in Rotterdam").
+    StateOfPlace,
     /// `drop`: what the trigger reports is no event ("killed after a truck crashed").
     Drop,
 }
@@ -639,6 +641,7 @@ fn parse_action(t: &[&str], line: &str) -> Result<Action, String> {
     match &t[1..] {
         [none] if RoleKw::parse(none) == Some(RoleKw::None) => Ok(Action::Clear(role)),
         ["=", other] if Role::parse(other).is_some_and(|o| o != role) => Ok(Action::Copy(role)),
+        ["=", p] if role == Role::Source && is(p, Syntax::Place) => Ok(Action::StateOfPlace),
         ["=", p, o, w] if is(p, Syntax::People) && is(o, Syntax::Of) => {
             match (role, Role::parse(w)) {
                 (Role::Target, Some(Role::Source)) => Ok(Action::PeopleOfSource),

@@ -23,6 +23,20 @@ fn people(country: &Rc<str>, certainty: f32) -> ActorRef {
     }
 }
 
+/// The state of a country, as a rule makes it: the bare country.
+fn state(country: &Rc<str>, certainty: f32) -> ActorRef {
+    ActorRef {
+        code: country.clone(),
+        country: Some(country.clone()),
+        agents: Rc::from(Vec::<Rc<str>>::new()),
+        name: country.clone(),
+        text: Rc::from(""),
+        certainty,
+        is_person: false,
+        place_country: None,
+    }
+}
+
 /// Between the pattern and each rule in an event's `evidence.rule`.
 const RULE_SEPARATOR: &str = " > ";
 
@@ -52,6 +66,12 @@ impl Engine<'_> {
                 if e.target.as_ref().is_some_and(|t| t.code == *c) {
                     e.target = None;
                 }
+            }
+        }
+        // `source = place`: "a suspect is arrested in Rotterdam".
+        if let Some(c) = &draft.state_source {
+            for e in made.iter_mut().filter(|e| e.source.is_none()) {
+                e.source = Some(state(c, 0.4));
             }
         }
         // `target = people of source`: "threatened to crush the street protests".

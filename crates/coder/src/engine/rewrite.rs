@@ -26,6 +26,8 @@ pub struct Draft {
     pub people_target: bool,
     /// `source = people of place`: the country whose people the event's source is.
     pub people_source: Option<Rc<str>>,
+    /// `source = place`: the state whose place the sentence names is the source.
+    pub state_source: Option<Rc<str>>,
     /// The rules that changed the draft, by index.
     pub fired: Vec<u16>,
     /// A rule said the trigger reports no event (`drop`).
@@ -40,6 +42,7 @@ impl Draft {
             tgt,
             people_target: false,
             people_source: None,
+            state_source: None,
             fired: Vec::new(),
             dropped: false,
         }
@@ -394,6 +397,7 @@ impl<'s, 'd> Scene<'s, 'd> {
                 }
                 Action::PeopleOfSource => d.people_target = true,
                 Action::PeopleOfPlace => d.people_source = self.place_country(),
+                Action::StateOfPlace => d.state_source = self.place_country(),
                 Action::Drop => d.dropped = true,
             }
         }
@@ -422,6 +426,7 @@ impl<'s, 'd> Scene<'s, 'd> {
                 d.tgt,
                 d.people_target,
                 d.people_source.clone(),
+                d.state_source.clone(),
                 d.dropped,
             );
             let done = self.act(&r.actions, d);
@@ -431,6 +436,7 @@ impl<'s, 'd> Scene<'s, 'd> {
                 d.tgt,
                 d.people_target,
                 d.people_source.clone(),
+                d.state_source.clone(),
                 d.dropped,
             );
             if done && before != after {
@@ -562,6 +568,18 @@ mod tests {
             coded(s).iter().any(|e| e.starts_with("0841")),
             "{:?}",
             coded(s)
+        );
+    }
+
+    #[test]
+    fn coercion_with_no_agent_is_by_the_state_where_it_happens() {
+        assert_eq!(
+            coded("A suspect is arrested in Germany after the stabbing."),
+            ["173 DEU DEUCVL"]
+        );
+        assert_eq!(
+            coded("The Hungarian parliament votes to ban LGBTQ events in the country."),
+            ["172 HUNLEG HUNCVL"]
         );
     }
 }
