@@ -204,15 +204,23 @@ impl ActorMatcher {
                 }
             }
         }
-        // A country or capital that is a currency or part of a person's name names no actor;
-        // a word that begins or ends another phrase is no part of such a name.
-        let starts: FxHashSet<usize> = cands.iter().map(|c| c.0).collect();
-        let ends: FxHashSet<usize> = cands.iter().map(|c| c.1).collect();
-        cands.retain(|&(s, e, b)| {
-            !matches!(self.entry(b).kind, ActorKind::Country | ActorKind::Capital)
-                || !(currency(text, tokens, e - 1)
-                    || in_name(text, tokens, classes, s, e - 1, &starts, &ends))
-        });
+        // A country or capital that is a currency or part of a person's name names no actor.
+        let place = |b: u32| matches!(self.entry(b).kind, ActorKind::Country | ActorKind::Capital);
+        let named: Vec<usize> = (0..cands.len())
+            .filter(|&i| {
+                let (s, e, b) = cands[i];
+                place(b)
+                    && (currency(text, tokens, e - 1)
+                        || in_name(text, tokens, classes, s, e - 1, &cands))
+            })
+            .collect();
+        if !named.is_empty() {
+            let mut i = 0;
+            cands.retain(|_| {
+                i += 1;
+                !named.contains(&(i - 1))
+            });
+        }
         // Leftmost-longest, non-overlapping.
         cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut last_end = 0;
@@ -259,8 +267,7 @@ fn in_name(
     classes: &[ClassSet],
     ts: usize,
     te: usize,
-    starts: &FxHashSet<usize>,
-    ends: &FxHashSet<usize>,
+    cands: &[(usize, usize, u32)],
 ) -> bool {
     // A word, not an acronym: a given name is never "US" or "UAE" ("the US Pacific territory").
     if ts != te || !is_name_token(text, &tokens[ts], classes[ts]) {
@@ -287,15 +294,19 @@ fn in_name(
             || text[tokens[k].end as usize..tokens[k + 1].start as usize].contains('\n')
     };
     // "Jim Jordan said": the given name before it, not at the start of a sentence.
+    // A word that begins or ends another phrase is no part of such a name (asked last: the
+    // other tests rule out almost every mention first).
+    let starts_phrase = |k: usize| cands.iter().any(|c| c.0 == k);
+    let ends_phrase = |k: usize| cands.iter().any(|c| c.1 == k);
     let surname = ts >= 2
         && name(ts - 1)
-        && !ends.contains(&ts)
         && lower_or_stop(te + 1)
         && !boundary(ts - 2)
         && !classes[ts - 2].has(PREP)
-        && !classes[ts - 2].has(DET);
+        && !classes[ts - 2].has(DET)
+        && !ends_phrase(ts);
     // "Jordan Bardella said": a surname that names nothing after it.
-    let given = name(te + 1) && !starts.contains(&(te + 1)) && lower_or_stop(te + 2);
+    let given = name(te + 1) && lower_or_stop(te + 2) && !starts_phrase(te + 1);
     surname || given
 }
 
