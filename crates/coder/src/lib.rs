@@ -411,6 +411,17 @@ impl Coder {
                 .any(|a| a.country.as_deref() == Some(d.country.as_str()));
             own.then(|| d.clone())
         });
+        // Violence that names no one it struck struck the place where it happened: "a Russian
+        // missile strikes a residential building in Izium, Kharkiv Oblast, Ukraine".
+        let mut e = e;
+        if e.target.is_none() && matches!(&e.code[..2], "18" | "19" | "20") {
+            if let Some(loc) = location
+                .as_ref()
+                .filter(|l| l.precision != dragoman_model::LocationPrecision::Dateline)
+            {
+                e.target = Some(engine::state_of(&loc.country));
+            }
+        }
         // A meeting of two countries in a third country is CAMEO's 044.
         let third_place = |loc: &dragoman_model::Location| {
             let c = |a: &Option<ActorRef>| a.as_ref().and_then(|a| a.country.clone());

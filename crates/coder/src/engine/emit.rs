@@ -23,6 +23,11 @@ fn people(country: &Rc<str>, certainty: f32) -> ActorRef {
     }
 }
 
+/// The bare country of a place's country code, for a target the text implies.
+pub(crate) fn state_of(country: &str) -> ActorRef {
+    state(&Rc::from(country), 0.3)
+}
+
 /// The state of a country, as a rule makes it: the bare country.
 fn state(country: &Rc<str>, certainty: f32) -> ActorRef {
     ActorRef {

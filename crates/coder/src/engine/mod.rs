@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap;
 pub mod agents;
 mod discourse;
 mod emit;
+pub(crate) use emit::state_of;
 mod modality;
 mod patterns;
 pub(crate) mod rewrite;

@@ -194,7 +194,9 @@ impl Engine<'_> {
             if doc.is(k, AUX_BE) {
                 return true;
             }
-            if !doc.is_any(k, &[ADVERB, AUX_SKIP]) {
+            // "is fatally shot": any adverb in -ly, besides the listed ones.
+            let w = doc.w(k);
+            if !doc.is_any(k, &[ADVERB, AUX_SKIP]) && !(w.len() > 4 && w.ends_with("ly")) {
                 return false;
             }
         }

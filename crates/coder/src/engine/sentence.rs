@@ -657,4 +657,22 @@ mod tests {
             ["195 ISR PSECVL"]
         );
     }
+
+    #[test]
+    fn violence_names_the_place_it_struck_when_no_target() {
+        assert_eq!(
+            coded(
+                "A Russian missile strikes a residential building in Kharkiv, killing four people."
+            ),
+            ["195 RUS UKR"]
+        );
+    }
+
+    #[test]
+    fn a_passive_with_an_adverb_still_takes_its_agent() {
+        assert_eq!(
+            coded("A journalist is fatally shot by Israeli forces in Gaza."),
+            ["193 ISRMIL PSEMED"]
+        );
+    }
 }
