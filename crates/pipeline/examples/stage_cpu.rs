@@ -1,0 +1,118 @@
+//! `cargo run --release -p dragoman-pipeline --example stage_cpu -- ARTICLES.jsonl`: where the
+//! embedded pipeline's CPU goes, stage by stage, on one thread. Every article is first cleaned
+//! by ingest, then every clean article coded (the coder alone, no cache), then every candidate
+//! deduplicated, then every event written as JSON (as `dragoman run --output` does), each
+//! phase timed by this thread's CPU time; last, the same lines through [`Pipeline::process`]
+//! (what `dragoman run` calls) and its events to JSON. Prints sentences per CPU-second for
+//! each, the sentences being those the coder splits the clean bodies into. `make bench-e2e`
+//! runs it on articles built from real news sentences (`scripts/real_corpus.py`).
+
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+
+use chrono::Utc;
+use dragoman_coder::{Coder, Cuts};
+use dragoman_dedup::Deduplicator;
+use dragoman_pipeline::{Pipeline, PipelineConfig, RecordOutcome};
+
+/// This thread's CPU time in seconds (the first field of /proc/thread-self/schedstat, in ns).
+fn cpu() -> f64 {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns: f64 = s
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    ns / 1e9
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let t0 = cpu();
+    let out = f();
+    (out, cpu() - t0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: stage_cpu ARTICLES.jsonl")?;
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let lines: Vec<Vec<u8>> = file.split(b'\n').collect::<Result<_, _>>()?;
+    let coder = Arc::new(Coder::bundled()?);
+    let config = PipelineConfig::documented();
+    let now = Utc::now();
+
+    let (articles, t_ingest) = timed(|| {
+        lines
+            .iter()
+            .filter_map(|l| dragoman_ingest::clean(l, now, &config.ingest).ok())
+            .collect::<Vec<_>>()
+    });
+    let sentences: usize = articles
+        .iter()
+        .filter(|a| a.is_english)
+        .map(|a| {
+            let (mut toks, mut s) = (Vec::new(), Vec::new());
+            dragoman_coder::text::tokenize(&a.body, &mut toks);
+            dragoman_coder::text::split_sentences(&a.body, &toks, &mut s);
+            s.len()
+        })
+        .sum();
+    let (candidates, t_coder) = timed(|| {
+        let mut cuts = Cuts::default();
+        articles
+            .iter()
+            .flat_map(|a| coder.code_article_counted(a, &mut cuts))
+            .collect::<Vec<_>>()
+    });
+    let (events, t_dedup) = timed(|| {
+        let mut dedup = Deduplicator::new(config.dedup.clone());
+        candidates
+            .iter()
+            .filter_map(|c| dedup.process(c, now).ok()?.event)
+            .collect::<Vec<_>>()
+    });
+    let (_, t_json) = timed(|| json_out(&events));
+    let (_, t_pipeline) = timed(|| {
+        let mut pipeline = Pipeline::new(coder.clone(), config.clone());
+        let mut out = std::io::BufWriter::new(std::io::sink());
+        for l in &lines {
+            if let RecordOutcome::Events(events) = pipeline.process(l, now) {
+                for e in events {
+                    serde_json::to_writer(&mut out, &e).expect("an event serialises");
+                    out.write_all(b"\n").expect("a sink takes bytes");
+                }
+            }
+        }
+    });
+
+    let rate = |t: f64| sentences as f64 / t.max(1e-9);
+    println!(
+        "{} articles, {sentences} sentences, {} candidates, {} events",
+        articles.len(),
+        candidates.len(),
+        events.len()
+    );
+    for (what, t) in [
+        ("ingest", t_ingest),
+        ("coder alone", t_coder),
+        ("dedup", t_dedup),
+        ("events to JSON", t_json),
+        (
+            "the stages one after the other",
+            t_ingest + t_coder + t_dedup + t_json,
+        ),
+        ("Pipeline::process, events to JSON", t_pipeline),
+    ] {
+        println!("{what:<36} {t:>7.3} CPU-s {:>9.0} sentences/CPU-s", rate(t));
+    }
+    Ok(())
+}
+
+fn json_out(events: &[dragoman_model::Event]) {
+    let mut out = std::io::BufWriter::new(std::io::sink());
+    for e in events {
+        serde_json::to_writer(&mut out, e).expect("an event serialises");
+        out.write_all(b"\n").expect("a sink takes bytes");
+    }
+}
