@@ -13,7 +13,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use dragoman_coder::{Coder, Cuts};
 use dragoman_dedup::Deduplicator;
-use dragoman_pipeline::{Pipeline, PipelineConfig, RecordOutcome};
+use dragoman_pipeline::{Extractor, Pipeline, PipelineConfig, RecordOutcome};
 
 /// This thread's CPU time in seconds (the first field of /proc/thread-self/schedstat, in ns).
 fn cpu() -> f64 {
@@ -65,6 +65,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .flat_map(|a| coder.code_article_counted(a, &mut cuts))
             .collect::<Vec<_>>()
     });
+    let (_, t_extract) = timed(|| {
+        let mut extractor = Extractor::new(coder.clone(), config.extract_cache_size);
+        articles
+            .iter()
+            .map(|a| extractor.extract(a).candidates.len())
+            .sum::<usize>()
+    });
+    let ((_, t_dedup_owned), _) = timed(|| {
+        let mut dedup = Deduplicator::new(config.dedup.clone());
+        let owned = candidates.clone();
+        let t0 = cpu();
+        let n = owned
+            .into_iter()
+            .filter_map(|c| dedup.process_owned(c, now).ok()?.event)
+            .count();
+        (n, cpu() - t0)
+    });
     let (events, t_dedup) = timed(|| {
         let mut dedup = Deduplicator::new(config.dedup.clone());
         candidates
@@ -96,7 +113,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (what, t) in [
         ("ingest", t_ingest),
         ("coder alone", t_coder),
+        ("extract (the coder behind its cache)", t_extract),
         ("dedup", t_dedup),
+        ("dedup of owned candidates", t_dedup_owned),
         ("events to JSON", t_json),
         (
             "the stages one after the other",

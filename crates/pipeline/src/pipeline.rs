@@ -115,12 +115,12 @@ impl Pipeline {
         self.stats.cuts.add(&extracted.cuts);
         self.stats.candidates += extracted.candidates.len() as u64;
         let mut events = Vec::new();
-        for candidate in extracted.candidates {
-            let outcome = match self.dedup.process(&candidate, now) {
+        for candidate in extracted.candidates.iter() {
+            let outcome = match self.dedup.process(candidate, now) {
                 Ok(outcome) => outcome,
                 Err(why) => {
                     self.stats.refused += 1;
-                    self.refused.push((candidate, why));
+                    self.refused.push((candidate.clone(), why));
                     continue;
                 }
             };

@@ -105,7 +105,7 @@ impl Processor for ExtractProcessor {
             tracing::warn!(article = %article.id, cuts = ?outcome.cuts, "the coder's bounds cut this article");
         }
         let mut out = Vec::with_capacity(outcome.candidates.len());
-        for c in &outcome.candidates {
+        for c in outcome.candidates.iter() {
             let mut payload = Vec::with_capacity(c.evidence.sentence.len() + 768);
             match serde_json::to_writer(&mut payload, c) {
                 Ok(()) => {
