@@ -21,8 +21,24 @@ fn data(name: &str) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// The guidelines' codes for a few bodies that CAMEO's actor dictionaries spell otherwise
+/// (GUIDELINES.md named them before the coder was run): the same body either way.
+const BODY_SPELLINGS: &[(&str, &str)] = &[
+    ("IGOASNASE", "IGOSEAASN"),
+    ("IGOOSCE", "IGOEURSCE"),
+    ("IGOICC", "IGOJUDICC"),
+    ("IGOICJ", "IGOUNOJUDICJ"),
+    ("IGOG7", "IGOGOS"),
+    ("IGOG20", "IGOGTW"),
+    ("IGOWB", "IGOUNODEVWBK"),
+];
+
 /// The part of an actor code the scores compare: the country, or the IGO/NGO body.
 fn key(code: &str) -> String {
+    let code = BODY_SPELLINGS
+        .iter()
+        .find(|(label, _)| *label == code)
+        .map_or(code, |(_, dict)| dict);
     if code.starts_with("IGO") || code.starts_with("NGO") {
         code[..code.len().min(6)].to_string()
     } else if code == "-" || code.len() < 3 {
