@@ -8,9 +8,13 @@
 #     articles per second (both warmed up first, see below);
 #  2. latency: the three stages at a fixed rate (RATE articles/s for LAT_COUNT articles),
 #     from the produce time of each article to the arrival of its first event (Kafka record
-#     timestamps of articles.raw and events), p50 and p99.
+#     timestamps of articles.raw and events), p50 and p99;
+#  3. the ratios of issue 12: the services' CPU (broker included) against the embedded
+#     pipeline's on the same N articles, and, on REAL_N articles built from real news sentences
+#     (scripts/real_corpus.py), `dragoman run`'s sentences per CPU-second against the coder
+#     alone's on the same text (crates/pipeline/examples/stage_cpu.rs), medians of REPS runs.
 #
-# Env: N (20000), WARM (300), SAMPLE (0.5, seconds between samples of the services' metrics),
+# Env: N (20000), REAL_N (5000), REPS (5), WARM (300), SAMPLE (0.5, seconds between samples of the services' metrics),
 # RATE (200), LAT_COUNT (3000), BENCH_BROKER_PORT (19192), PROFILE (release), BENCH_CONFIG
 # (a --config file for every service, e.g. to compare Kafka client settings), PERF_DIR
 # (profile each pipeline service with perf over the measured run: perf report -i
@@ -19,6 +23,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${N:-20000}"
+REAL_N="${REAL_N:-5000}"
+REPS="${REPS:-5}"
 WARM="${WARM:-300}"
 SAMPLE="${SAMPLE:-0.5}"
 RATE="${RATE:-200}"
@@ -31,10 +37,13 @@ mkdir -p "$WORK"
 cd "$ROOT"
 if [ "$PROFILE" = release ]; then
   cargo build --release -q -p dragoman
+  cargo build --release -q -p dragoman-pipeline --example stage_cpu
 else
   cargo build -q -p dragoman
+  cargo build -q -p dragoman-pipeline --example stage_cpu
 fi
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/dragoman"
+STAGE_CPU="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/examples/stage_cpu"
 
 export BROKER_PORT="$PORT" BROKER_STATE_DIR="$WORK/broker"
 bash scripts/broker.sh stop >/dev/null 2>&1 || true
@@ -223,6 +232,34 @@ EMB_LINE=$(python3 -c "
 w, u, s = map(float, '$EMB'.split())
 w0, u0, s0 = map(float, '$EMB0'.split())
 print(f'{$N / (w - w0):.0f} articles/s, {u + s - u0 - s0:.2f} CPU-s for the {$N} articles (start-up of {u0 + s0:.2f} s left out)')")
+# The services' CPU (broker and the three stages, resume to last movement) over the embedded
+# run's on the same articles.
+SVC_RATIO=$(python3 -c "
+a = [int(x) for x in '$PL_C0'.split()]; b = [int(x) for x in '$PL_C1'.split()]
+svc = sum(y - x for x, y in zip(a, b)) / $HZ
+u, s = map(float, '$EMB'.split()[1:]); u0, s0 = map(float, '$EMB0'.split()[1:])
+emb = u + s - u0 - s0
+print(f'{svc:.2f} CPU-s / {emb:.2f} CPU-s = {svc / emb:.2f} (goal <= 1.40)')")
+
+# --- 1d. real news sentences: dragoman run against the coder alone (medians of REPS runs) ---
+python3 scripts/real_corpus.py "$REAL_N" 1 >"$WORK/real.jsonl"
+cpu_of() { python3 -c "import sys; _, u, s = map(float, sys.argv[1].split()); print(u + s)" "$1"; }
+median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+RUN_CPU=() ONE_CPU=() CODER_CPU=() STAGES=""
+for _ in $(seq 1 "$REPS"); do
+  RUN_CPU+=("$(cpu_of "$(embedded "$WORK/real.jsonl")")")
+  ONE_CPU+=("$(cpu_of "$(embedded "$WORK/corpus1.jsonl")")")
+  STAGES=$("$STAGE_CPU" "$WORK/real.jsonl")
+  CODER_CPU+=("$(echo "$STAGES" | awk '/^coder alone/ { print $3 }')")
+done
+SENTENCES=$(echo "$STAGES" | awk 'NR == 1 { print $3 }')
+REAL_LINE=$(python3 -c "
+run, one, coder = $(median "${RUN_CPU[@]}"), $(median "${ONE_CPU[@]}"), $(median "${CODER_CPU[@]}")
+n = $SENTENCES
+e2e, alone = n / (run - one), n / coder
+print(f'dragoman run {e2e:,.0f} sentences/CPU-s ({run - one:.2f} CPU-s, start-up left out), '
+      f'coder alone {alone:,.0f} ({coder:.2f} CPU-s): {e2e / alone:.2f} of the coder alone '
+      f'(goal >= 50,000 sentences/CPU-s)')")
 
 # --- 2. latency at a fixed rate ----------------------------------------------------------
 # The same three services, fed by the loadgen at RATE articles/s on fresh topics.
@@ -273,6 +310,10 @@ printf '%-34s %12s\n' "ingest -> extract -> dedup" "$PL_RATE"
 python3 -c "print(f'ratio pipeline / pass-through: {$PL_RATE/$PT_RATE:.2f} (goal >= 0.50)')"
 echo "events published in the throughput run: ${D_OUT%.*}"
 echo "embedded pipeline (dragoman run, one thread, no broker): $EMB_LINE"
+echo "ratio services' CPU / embedded CPU per $N articles: $SVC_RATIO"
+echo "real news sentences ($REAL_N articles, $SENTENCES sentences, medians of $REPS runs): $REAL_LINE"
+echo "where the embedded CPU goes on them (stage_cpu, last run):"
+echo "$STAGES" | sed 1d | sed 's/^/  /'
 echo "CPU (user+sys) pass-through run: $PT_CPU"
 echo "CPU (user+sys) pipeline run: $PL_CPU"
 echo "time inside the processors (pipeline run): $PL_PROC"
