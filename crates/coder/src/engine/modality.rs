@@ -196,7 +196,8 @@ impl Engine<'_> {
             }
             // "is fatally shot": any adverb in -ly, besides the listed ones.
             let w = doc.w(k);
-            if !doc.is_any(k, &[ADVERB, AUX_SKIP]) && !(w.len() > 4 && w.ends_with("ly")) {
+            let ly_adverb = w.len() > 4 && w.ends_with("ly");
+            if !(doc.is_any(k, &[ADVERB, AUX_SKIP]) || ly_adverb) {
                 return false;
             }
         }
