@@ -94,13 +94,13 @@ pub fn find_dateline(body: &str, is_place: impl Fn(&str) -> bool) -> Option<Date
     };
     let credited = c.agency();
     c.spaces();
-    if !c.separator() {
-        return None;
-    }
-    // The story follows after a space, or the dateline is the whole paragraph.
+    let sep = c.separator()?;
+    // The story follows after a space ("WASHINGTON\u{2014}The Senate" needs none after a
+    // long dash), or the dateline is the whole paragraph.
     let before = c.p;
     c.spaces();
-    if c.p == before && c.p < para.len() {
+    let glued = matches!(sep, "\u{2014}" | "\u{2013}" | "--");
+    if c.p == before && c.p < para.len() && !glued {
         return None;
     }
     // A date after a comma is a dateline's shape; so is a credit after a name in capitals
@@ -239,7 +239,7 @@ impl Cursor<'_> {
             return false;
         }
         let year_at = self.p;
-        if !(self.eat(", ") && self.digits(4, 4)) {
+        if !((self.eat(", ") || self.eat(" ")) && self.digits(4, 4)) {
             self.p = year_at;
         }
         true
@@ -296,10 +296,10 @@ impl Cursor<'_> {
     }
 
     /// The dash or colon that ends a dateline: `-`, `--`, an en or em dash, `:`.
-    fn separator(&mut self) -> bool {
+    fn separator(&mut self) -> Option<&'static str> {
         ["--", "-", "\u{2014}", "\u{2013}", ":"]
-            .iter()
-            .any(|s| self.eat(s))
+            .into_iter()
+            .find(|s| self.eat(s))
     }
 }
 
@@ -370,6 +370,12 @@ mod tests {
             "ST. PETERSBURG",
             "Putin met",
         );
+        is("Moscow, 4 June 2024 - Russia said", "Moscow", "Russia said");
+        is(
+            "WASHINGTON, June 4 (Reuters)\u{2014}The Senate voted",
+            "WASHINGTON",
+            "The Senate v",
+        );
     }
 
     #[test]
@@ -400,6 +406,8 @@ mod tests {
             "CAIRO-based officials said on Tuesday.",
             "Egypt-Sudan talks resumed.",
             "CAIRO, the capital, was calm.",
+            "KABUL-based aid groups said.",
+            "KABUL -the Taliban said.",
             "The World Health Organization (WHO) - a UN agency - said",
             "",
             "-",
