@@ -108,8 +108,8 @@ fn kill_9_extract_mid_stream_loses_nothing_and_publishes_no_revision_twice() {
     let mut oracle = dragoman_pipeline::Extractor::new(coder, 1000);
     let mut expected = BTreeSet::new();
     for a in articles.values() {
-        for c in oracle.extract(a).candidates {
-            expected.insert(candidate_id(&c));
+        for c in oracle.extract(a).candidates.iter() {
+            expected.insert(candidate_id(c));
         }
     }
     assert!(
