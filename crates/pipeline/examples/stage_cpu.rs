@@ -3,7 +3,8 @@
 //! by ingest, then every clean article coded (the coder alone, no cache), then every candidate
 //! deduplicated, then every event written as JSON (as `dragoman run --output` does), each
 //! phase timed by this thread's CPU time; last, the same lines through [`Pipeline::process`]
-//! (what `dragoman run` calls) and its events to JSON. Prints sentences per CPU-second for
+//! and its events to JSON, and the stages by batches of 1, 16 and 256 records (what
+//! `Pipeline::process_batch` does). Prints sentences per CPU-second for
 //! each, the sentences being those the coder splits the clean bodies into. `make bench-e2e`
 //! runs it on articles built from real news sentences (`scripts/real_corpus.py`).
 
@@ -103,6 +104,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
+    let mut batched = Vec::new();
+    for batch in [1usize, 16, 256] {
+        let (_, t) = timed(|| {
+            let mut extractor = Extractor::new(coder.clone(), config.extract_cache_size);
+            let mut dedup = Deduplicator::new(config.dedup.clone());
+            let mut out = std::io::BufWriter::new(std::io::sink());
+            for chunk in lines.chunks(batch) {
+                let clean: Vec<_> = chunk
+                    .iter()
+                    .filter_map(|l| dragoman_ingest::clean(l, now, &config.ingest).ok())
+                    .collect();
+                let coded: Vec<_> = clean.iter().map(|a| extractor.extract(a)).collect();
+                for x in &coded {
+                    for c in x.candidates.iter() {
+                        if let Some(e) = dedup.process(c, now).ok().and_then(|o| o.event) {
+                            serde_json::to_writer(&mut out, &e).expect("an event serialises");
+                            out.write_all(b"\n").expect("a sink takes bytes");
+                        }
+                    }
+                }
+            }
+        });
+        batched.push((batch, t));
+    }
     let rate = |t: f64| sentences as f64 / t.max(1e-9);
     println!(
         "{} articles, {sentences} sentences, {} candidates, {} events",
@@ -124,6 +149,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("Pipeline::process, events to JSON", t_pipeline),
     ] {
         println!("{what:<36} {t:>7.3} CPU-s {:>9.0} sentences/CPU-s", rate(t));
+    }
+    for (b, t) in &batched {
+        println!(
+            "{:<36} {t:>7.3} CPU-s {:>9.0} sentences/CPU-s",
+            format!("stages by batches of {b} records"),
+            rate(*t)
+        );
     }
     Ok(())
 }

@@ -17,4 +17,4 @@ pub mod service;
 pub use cache::ContentCache;
 pub use config::{CoderSection, ExtractSection};
 pub use extractor::{ExtractOutcome, Extractor};
-pub use pipeline::{Pipeline, PipelineConfig, PipelineStats, RecordOutcome};
+pub use pipeline::{Pipeline, PipelineConfig, PipelineStats, Processed, RecordOutcome};

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use dragoman_coder::Coder;
 use dragoman_dedup::{DecisionKind, DedupConfig, DedupSection, Deduplicator, Rejection};
 use dragoman_ingest::{IngestError, IngestOptions};
-use dragoman_model::{CandidateEvent, Event};
+use dragoman_model::{CandidateEvent, CleanArticle, Event};
 
-use crate::Extractor;
+use crate::{ExtractOutcome, Extractor};
 
 #[derive(Debug, Clone, Default)]
 pub struct PipelineConfig {
@@ -70,6 +70,14 @@ pub enum RecordOutcome {
     Events(Vec<Event>),
 }
 
+/// One record of [`Pipeline::process_batch`]: what became of it, and its candidates that dedup
+/// refused, with why (what the dedup service sends to `events.extracted.dlq`).
+#[derive(Debug)]
+pub struct Processed {
+    pub outcome: RecordOutcome,
+    pub refused: Vec<(CandidateEvent, Rejection)>,
+}
+
 /// Ingest, extract and dedup in one process. One deduplicator holds all state, which is what
 /// the Kafka deployment gets per partition since candidates are keyed by their actors and root.
 pub struct Pipeline {
@@ -97,30 +105,71 @@ impl Pipeline {
     /// Candidates of the article that dedup refuses (dated outside the dates it accepts) are
     /// not events: they are left out of the outcome and listed by [`Pipeline::refused`].
     pub fn process(&mut self, bytes: &[u8], now: DateTime<Utc>) -> RecordOutcome {
-        self.stats.records += 1;
+        let one = self.process_batch(&[(bytes, now)]).pop();
+        let Processed { outcome, refused } = one.expect("one outcome per record");
+        self.refused = refused;
+        outcome
+    }
+
+    /// [`Pipeline::process`] of several records, each with the time it was seen, stage by
+    /// stage: every record is cleaned, then every article coded, then every candidate
+    /// deduplicated, in the records' order. The outcomes, refused candidates and statistics
+    /// are those of processing the records one by one; only the CPU's caches fare better,
+    /// each stage's tables staying warm across the batch (on articles of real news sentences,
+    /// batches of 256 took 5 to 10% less CPU than one record at a time: the pipeline's example
+    /// `stage_cpu`). A caller that shows events as each record is read passes one at a time.
+    pub fn process_batch(&mut self, records: &[(&[u8], DateTime<Utc>)]) -> Vec<Processed> {
         self.refused.clear();
-        let article = match dragoman_ingest::clean(bytes, now, &self.ingest) {
-            Ok(a) => a,
-            Err(e) => {
-                self.stats.dead_letters += 1;
-                return RecordOutcome::Rejected(e);
-            }
-        };
+        let cleaned: Vec<_> = records
+            .iter()
+            .map(|(bytes, now)| dragoman_ingest::clean(bytes, *now, &self.ingest))
+            .collect();
+        let extracted: Vec<_> = cleaned
+            .iter()
+            .map(|article| article.as_ref().ok().map(|a| self.extractor.extract(a)))
+            .collect();
+        cleaned
+            .into_iter()
+            .zip(extracted)
+            .zip(records)
+            .map(|((article, extracted), (_, now))| {
+                self.stats.records += 1;
+                match (article, extracted) {
+                    (Ok(article), Some(extracted)) => self.deduplicate(&article, extracted, *now),
+                    (Err(e), _) => {
+                        self.stats.dead_letters += 1;
+                        Processed {
+                            outcome: RecordOutcome::Rejected(e),
+                            refused: Vec::new(),
+                        }
+                    }
+                    (Ok(_), None) => unreachable!("every clean article is extracted"),
+                }
+            })
+            .collect()
+    }
+
+    fn deduplicate(
+        &mut self,
+        article: &CleanArticle,
+        extracted: ExtractOutcome,
+        now: DateTime<Utc>,
+    ) -> Processed {
         self.stats.articles += 1;
         if !article.is_english {
             self.stats.non_english += 1;
         }
-        let extracted = self.extractor.extract(&article);
         self.stats.cache_hits += u64::from(extracted.cache_hit);
         self.stats.cuts.add(&extracted.cuts);
         self.stats.candidates += extracted.candidates.len() as u64;
         let mut events = Vec::new();
+        let mut refused = Vec::new();
         for candidate in extracted.candidates.iter() {
             let outcome = match self.dedup.process(candidate, now) {
                 Ok(outcome) => outcome,
                 Err(why) => {
                     self.stats.refused += 1;
-                    self.refused.push((candidate.clone(), why));
+                    refused.push((candidate.clone(), why));
                     continue;
                 }
             };
@@ -135,7 +184,10 @@ impl Pipeline {
                 events.push(event);
             }
         }
-        RecordOutcome::Events(events)
+        Processed {
+            outcome: RecordOutcome::Events(events),
+            refused,
+        }
     }
 
     /// The candidates of the record last processed that dedup refused, with why: what the
@@ -280,5 +332,37 @@ mod tests {
         }
         assert_eq!(p.stats().dead_letters, 5);
         assert_eq!(p.stats().articles, 0);
+    }
+
+    #[test]
+    fn a_batch_gives_what_the_records_give_one_by_one() {
+        let now = Utc.with_ymd_and_hms(2024, 5, 14, 12, 0, 0).unwrap();
+        let plan = "Russia and Libya will sign a treaty in Moscow on March 1, 2099. \
+                    Egypt and Sudan resumed talks in Cairo on Monday.";
+        let records: Vec<Vec<u8>> = vec![
+            article("a1", "wire.example", "Russia, Libya sign health pact", BODY),
+            b"{not json".to_vec(),
+            article("a2", "post.example", "Russia, Libya sign health pact", BODY),
+            article("a3", "daily.example", "Plans", plan),
+            article("a1", "wire.example", "Russia, Libya sign health pact", BODY),
+        ];
+        let mut one = pipeline();
+        let mut expected = Vec::new();
+        for r in &records {
+            let outcome = format!("{:?}", one.process(r, now));
+            expected.push((outcome, format!("{:?}", one.refused())));
+        }
+        let mut batch = pipeline();
+        let input: Vec<(&[u8], _)> = records.iter().map(|r| (&r[..], now)).collect();
+        let got: Vec<_> = batch
+            .process_batch(&input)
+            .into_iter()
+            .map(|p| (format!("{:?}", p.outcome), format!("{:?}", p.refused)))
+            .collect();
+        assert_eq!(got, expected);
+        assert_eq!(batch.stats(), one.stats());
+        assert!(
+            one.stats().refused > 0 && one.stats().cache_hits > 0 && one.stats().dead_letters == 1
+        );
     }
 }
