@@ -1,4 +1,4 @@
-//! Deduplication of coded events, SPEC section 2 (`event_id`, `revision`, `mentions`).
+//! Deduplication of coded events, docs/contracts.md#event-output (`event_id`, `revision`, `mentions`).
 //!
 //! The same happening reaches dragoman many times: Kafka redelivers a record, outlets
 //! republish a wire story under their own headline, agencies report the same meeting in their

@@ -229,7 +229,8 @@ pub fn produce(args: &ProduceArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The `id` of a JSON article, if the line is one and has it (SPEC §4: key = article id, or none).
+/// The `id` of a JSON article, if the line is one and has it (docs/contracts.md#topics: key =
+/// article id, or none).
 fn article_id(line: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Id {
