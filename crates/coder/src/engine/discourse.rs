@@ -96,50 +96,17 @@ impl Engine<'_> {
                     continue;
                 }
             }
-            if doc.is(i, SPEAKER_PRONOUN) && t.kind == TokKind::Word {
-                if let Some(a) = self.speaker_of(doc, range, i, groups) {
-                    groups.push(Group {
-                        start: i,
-                        end: i + 1,
-                        actor: a,
-                        new_name: None,
-                    });
-                    added = true;
-                    i += 1;
-                    continue;
-                }
-            }
-            // "US" in capitals is the country, "I" the pronoun.
-            let word = &doc.text[t.range()];
-            if doc.is(i, FIRST_PERSON)
-                && t.kind == TokKind::Word
-                && !(all_caps(word) && word.len() > 1)
-            {
-                if let Some(mut a) = voice(disc, groups, i) {
-                    a.certainty *= 0.7;
-                    groups.push(Group {
-                        start: i,
-                        end: i + 1,
-                        actor: a,
-                        new_name: None,
-                    });
-                    added = true;
-                    i += 1;
-                    continue;
-                }
-            }
-            if doc.is(i, PERSON_PRONOUN) && t.kind == TokKind::Word {
-                if let Some(p) = &disc.last_person {
-                    let mut a = p.clone();
-                    a.certainty *= 0.7;
-                    groups.push(Group {
-                        start: i,
-                        end: i + 1,
-                        actor: a,
-                        new_name: None,
-                    });
-                    added = true;
-                }
+            let pronoun = (t.kind == TokKind::Word)
+                .then(|| self.pronoun_actor(doc, range, disc, groups, i))
+                .flatten();
+            if let Some(actor) = pronoun {
+                groups.push(Group {
+                    start: i,
+                    end: i + 1,
+                    actor,
+                    new_name: None,
+                });
+                added = true;
             }
             i += 1;
         }
@@ -172,6 +139,41 @@ impl Engine<'_> {
     /// The speaker a pronoun refers back to: "China said (that) it was ready",
     /// "Xi told Biden that China ...", "Hamas said it would release": the subject of the
     /// speech verb right before the pronoun.
+    /// Whom a pronoun at `i` stands for: the speaker of a speech verb ("said it would"), the
+    /// article's voice ("we", "I"), or the last person named ("he").
+    fn pronoun_actor(
+        &self,
+        doc: &Doc,
+        range: (usize, usize),
+        disc: &Discourse,
+        groups: &[Group],
+        i: usize,
+    ) -> Option<ActorRef> {
+        let speaker = doc
+            .is(i, SPEAKER_PRONOUN)
+            .then(|| self.speaker_of(doc, range, i, groups))
+            .flatten();
+        let less_sure = |mut a: ActorRef| {
+            a.certainty *= 0.7;
+            a
+        };
+        // "US" in capitals is the country, "I" the pronoun.
+        let word = &doc.text[doc.tokens[i].range()];
+        let first = || {
+            (doc.is(i, FIRST_PERSON) && !(all_caps(word) && word.len() > 1))
+                .then(|| voice(disc, groups, i))
+                .flatten()
+                .map(less_sure)
+        };
+        let person = || {
+            doc.is(i, PERSON_PRONOUN)
+                .then(|| disc.last_person.clone())
+                .flatten()
+                .map(less_sure)
+        };
+        speaker.or_else(first).or_else(person)
+    }
+
     pub(super) fn speaker_of(
         &self,
         doc: &Doc,

@@ -16,6 +16,17 @@ use crate::dict::rules::{
 use crate::dict::Family;
 use crate::text::TokKind;
 
+/// A draft's code, roles, people, state and drop, as [`Draft::outcome`] compares them.
+type Outcome = (
+    &'static str,
+    Option<usize>,
+    Option<usize>,
+    bool,
+    Option<Rc<str>>,
+    Option<Rc<str>>,
+    bool,
+);
+
 /// An event between its pattern and its emission.
 #[derive(Debug, Clone)]
 pub struct Draft {
@@ -46,6 +57,19 @@ impl Draft {
             fired: Vec::new(),
             dropped: false,
         }
+    }
+
+    /// What a rule can change, to tell whether it did.
+    fn outcome(&self) -> Outcome {
+        (
+            self.code,
+            self.src,
+            self.tgt,
+            self.people_target,
+            self.people_source.clone(),
+            self.state_source.clone(),
+            self.dropped,
+        )
     }
 
     fn role(&self, r: Role) -> Option<usize> {
@@ -420,26 +444,9 @@ impl<'s, 'd> Scene<'s, 'd> {
             {
                 continue;
             }
-            let before = (
-                d.code,
-                d.src,
-                d.tgt,
-                d.people_target,
-                d.people_source.clone(),
-                d.state_source.clone(),
-                d.dropped,
-            );
+            let before = d.outcome();
             let done = self.act(&r.actions, d);
-            let after = (
-                d.code,
-                d.src,
-                d.tgt,
-                d.people_target,
-                d.people_source.clone(),
-                d.state_source.clone(),
-                d.dropped,
-            );
-            if done && before != after {
+            if done && before != d.outcome() {
                 d.fired.push(i);
             }
             if d.dropped {
