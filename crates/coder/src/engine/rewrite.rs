@@ -589,4 +589,15 @@ mod tests {
             ["172 HUNLEG HUNCVL"]
         );
     }
+
+    #[test]
+    fn a_protest_after_a_disaster_is_still_a_protest() {
+        let s =
+            "After the earthquake, thousands of people protest in Ankara against the government.";
+        assert!(
+            coded(s).iter().any(|e| e.starts_with("141")),
+            "{:?}",
+            coded(s)
+        );
+    }
 }
