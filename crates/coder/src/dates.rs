@@ -15,21 +15,8 @@ pub struct DateExpr {
     pub end: usize,
 }
 
-/// The months' names, the one list the coder keeps (actors and engine use it too).
-pub(crate) const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+/// The months' names (actors and engine use them too).
+pub(crate) use dragoman_gazetteer::MONTHS;
 const MONTH_ABBR: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];

@@ -22,7 +22,8 @@ const MAX_PLACE_WORDS: usize = 5;
 /// Longest credit in parentheses ("(Reuters)", "(AP)", "(Thomson Reuters Foundation)").
 const MAX_AGENCY_BYTES: usize = 40;
 
-const MONTHS: [&str; 12] = [
+/// The months' names in lower case, January first: the one list the workspace keeps.
+pub const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",

@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 use dragoman_model::{Location, LocationPrecision};
 use rustc_hash::FxHashMap;
 
-pub use dateline::find_dateline;
+pub use dateline::{find_dateline, MONTHS};
 pub use fold::fold;
 
 /// The bundled gazetteer file, parsed on first use by [`Gazetteer::bundled`].
