@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use dragoman_e2e::{dragoman_bin, duplicate_revisions, json, Broker, Env};
 use dragoman_loadgen::{Generator, LoadgenOptions, RecordKind};
-use dragoman_model::{CandidateEvent, CleanArticle};
+use dragoman_model::{wire, CandidateEvent, CleanArticle};
 
 const COUNT: u64 = 2500;
 const SEED: u64 = 42;
@@ -95,7 +95,7 @@ fn kill_9_extract_mid_stream_loses_nothing_and_publishes_no_revision_twice() {
     let articles: BTreeMap<String, CleanArticle> = clean
         .iter()
         .map(|r| {
-            let a: CleanArticle = serde_json::from_slice(r.payload.as_deref().unwrap()).unwrap();
+            let a: CleanArticle = wire::decode(r.payload.as_deref().unwrap()).unwrap();
             (a.id.clone(), a)
         })
         .collect();
@@ -121,7 +121,7 @@ fn kill_9_extract_mid_stream_loses_nothing_and_publishes_no_revision_twice() {
     let extracted = env.read_until(&extracted_topic, WAIT, |r| {
         let got: BTreeSet<String> = r
             .iter()
-            .filter_map(|r| serde_json::from_slice::<CandidateEvent>(r.payload.as_deref()?).ok())
+            .filter_map(|r| wire::decode::<CandidateEvent>(r.payload.as_deref()?).ok())
             .map(|c| candidate_id(&c))
             .collect();
         expected.is_subset(&got)
@@ -129,9 +129,7 @@ fn kill_9_extract_mid_stream_loses_nothing_and_publishes_no_revision_twice() {
     let got: BTreeSet<String> = extracted
         .iter()
         .map(|r| {
-            candidate_id(
-                &serde_json::from_slice::<CandidateEvent>(r.payload.as_deref().unwrap()).unwrap(),
-            )
+            candidate_id(&wire::decode::<CandidateEvent>(r.payload.as_deref().unwrap()).unwrap())
         })
         .collect();
     assert_eq!(got, expected, "no candidate from nowhere");

@@ -466,9 +466,10 @@ pub fn article(id: &str, source: &str, published_at: &str, body: &str) -> Vec<u8
     .unwrap()
 }
 
-/// The JSON value of a record.
+/// The value of a record as JSON, whichever encoding it was written in (the internal topics
+/// carry MessagePack by default: `topics.internal_encoding`).
 pub fn json(r: &Record) -> serde_json::Value {
-    serde_json::from_slice(r.payload.as_deref().unwrap_or_default())
+    dragoman_model::wire::decode(r.payload.as_deref().unwrap_or_default())
         .unwrap_or(serde_json::Value::Null)
 }
 

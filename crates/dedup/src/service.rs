@@ -6,13 +6,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Utc;
-use dragoman_model::CandidateEvent;
+use dragoman_model::{wire, CandidateEvent};
 use dragoman_runtime::config::{Config, Section, Stage};
-use dragoman_runtime::tools::json_record;
 use dragoman_runtime::{
     ConfigError, ErrorKind, InputRecord, Metrics, OutputRecord, Processor, Verdict,
 };
-use prometheus::{IntCounter, IntCounterVec, IntGauge};
+use prometheus::{IntCounter, IntGauge};
 
 use crate::{DedupConfig, DedupSection, Deduplicator, Rejection};
 
@@ -32,40 +31,47 @@ impl Section for DedupSection {
 }
 
 /// `dragoman_events_total`: the events a stage produced (extract's candidates, dedup's
-/// revisions), by CAMEO root code and quad class, both mapped onto closed sets.
+/// revisions), by CAMEO root code and quad class, both mapped onto closed sets. Every series is
+/// made at registration, so that counting an event is an index, not a lookup by labels.
 pub struct EventCounter {
-    events: IntCounterVec,
-    stage: &'static str,
+    /// By root (0 for `other`, else 1..=20), then quad class (0 for unknown, else 1..=4).
+    series: Vec<[IntCounter; 5]>,
 }
 
 impl EventCounter {
     pub fn register(metrics: &Metrics) -> prometheus::Result<Self> {
-        Ok(EventCounter {
-            events: metrics.counter_vec(
-                "dragoman_events_total",
-                "Events produced: candidates by extract, published revisions by dedup.",
-                &["stage", "root_code", "quad_class"],
-            )?,
-            stage: metrics.stage(),
-        })
+        let events = metrics.counter_vec(
+            "dragoman_events_total",
+            "Events produced: candidates by extract, published revisions by dedup.",
+            &["stage", "root_code", "quad_class"],
+        )?;
+        let stage = metrics.stage();
+        let series = (0..=20u8)
+            .map(|root| {
+                let root = if root == 0 {
+                    "other".to_owned()
+                } else {
+                    format!("{root:02}")
+                };
+                ["0", "1", "2", "3", "4"]
+                    .map(|quad| events.with_label_values(&[stage, root.as_str(), quad]))
+            })
+            .collect();
+        Ok(EventCounter { series })
     }
 
     /// An event produced; `root_code` is a CAMEO root ("01".."20"), anything else is `other`.
     pub fn count(&self, root_code: &str, quad_class: u8) {
         let root = match root_code.parse::<u8>() {
-            Ok(1..=20) if root_code.len() == 2 => root_code,
-            _ => "other",
+            Ok(r @ 1..=20) if root_code.len() == 2 => usize::from(r),
+            _ => 0,
         };
-        let quad = match quad_class {
-            1 => "1",
-            2 => "2",
-            3 => "3",
-            4 => "4",
-            _ => "0",
+        let quad = if (1..=4).contains(&quad_class) {
+            usize::from(quad_class)
+        } else {
+            0
         };
-        self.events
-            .with_label_values(&[self.stage, root, quad])
-            .inc();
+        self.series[root][quad].inc();
     }
 }
 
@@ -73,7 +79,8 @@ impl EventCounter {
 pub struct DedupMetrics {
     core: Arc<Metrics>,
     pub events: EventCounter,
-    decisions: IntCounterVec,
+    /// `new`, `update`, `redelivery`, `copy`, `other`: made at registration (one per record).
+    decisions: [IntCounter; 5],
     pub live_keys: IntGauge,
     pub max_keys: IntGauge,
     evicted_window: IntCounter,
@@ -87,6 +94,11 @@ impl DedupMetrics {
             "Keys dropped from dedup state.",
             &["cause"],
         )?;
+        let decisions = core.counter_vec(
+            "dragoman_dedup_decisions_total",
+            "Dedup decisions per candidate.",
+            &["decision"],
+        )?;
         let restore = core.gauge(
             "dragoman_dedup_state_restore_seconds",
             "Time the last state restore took.",
@@ -95,11 +107,8 @@ impl DedupMetrics {
         core.declare_dlq_reasons(&Rejection::REASONS);
         Ok(DedupMetrics {
             events: EventCounter::register(core)?,
-            decisions: core.counter_vec(
-                "dragoman_dedup_decisions_total",
-                "Dedup decisions per candidate.",
-                &["decision"],
-            )?,
+            decisions: ["new", "update", "redelivery", "copy", "other"]
+                .map(|d| decisions.with_label_values(&[d])),
             live_keys: core.int_gauge("dragoman_dedup_live_keys", "Events held in dedup state.")?,
             max_keys: core.int_gauge(
                 "dragoman_dedup_max_keys",
@@ -113,11 +122,14 @@ impl DedupMetrics {
 
     /// A decision (`new`, `update`, `redelivery`, `copy`); anything else is `other`.
     pub fn decision(&self, decision: &str) {
-        let label = match decision {
-            "new" | "update" | "redelivery" | "copy" => decision,
-            _ => "other",
+        let i = match decision {
+            "new" => 0,
+            "update" => 1,
+            "redelivery" => 2,
+            "copy" => 3,
+            _ => 4,
         };
-        self.decisions.with_label_values(&[label]).inc();
+        self.decisions[i].inc();
     }
 
     fn evicted(&self, window: u32, bound: u32) {
@@ -169,7 +181,11 @@ impl DedupProcessor {
 
 impl Processor for DedupProcessor {
     fn process(&mut self, rec: &InputRecord<'_>) -> Verdict {
-        let candidate: CandidateEvent = match json_record(rec.payload) {
+        let decoded = rec
+            .payload
+            .ok_or("record has no value".to_owned())
+            .and_then(|p| wire::decode::<CandidateEvent>(p).map_err(|e| e.to_string()));
+        let candidate = match decoded {
             Ok(c) => c,
             Err(e) => {
                 self.metrics.core.error(ErrorKind::Deserialize);

@@ -269,7 +269,10 @@ pub fn consume(args: &ConsumeArgs) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for r in &records {
-        let value = r.payload.as_deref().unwrap_or_default();
+        // The internal topics' MessagePack values are shown as the JSON of the same value.
+        let raw = r.payload.as_deref().unwrap_or_default();
+        let shown = dragoman_model::wire::to_json(raw);
+        let value = shown.as_deref().unwrap_or(raw);
         if args.meta {
             let headers: serde_json::Map<String, serde_json::Value> = r
                 .headers

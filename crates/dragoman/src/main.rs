@@ -51,7 +51,8 @@ enum Command {
     Loadgen(cmd_kafka::LoadgenArgs),
     /// Produce JSONL lines (one record each, keyed by their `id`) to a topic.
     Produce(cmd_kafka::ProduceArgs),
-    /// Print the records of a topic, from the beginning to its current end.
+    /// Print the records of a topic, from the beginning to its current end (the internal
+    /// topics' MessagePack values as JSON).
     Consume(cmd_kafka::ConsumeArgs),
     /// List the broker's topics, or create some.
     Topics(cmd_kafka::TopicsArgs),

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use dragoman_runtime::config::{Config, Section, Stage};
+use dragoman_model::wire;
+use dragoman_runtime::config::{Config, InternalEncoding, Section, Stage};
 use dragoman_runtime::{ConfigError, InputRecord, Metrics, OutputRecord, Processor, Verdict};
 use prometheus::{IntCounter, IntCounterVec};
 
@@ -62,10 +63,19 @@ impl IngestMetrics {
     }
 }
 
+/// How the stages write the internal topics' values (`topics.internal_encoding`).
+pub fn wire_encoding(cfg: &Config) -> wire::Encoding {
+    match cfg.topics.internal_encoding {
+        InternalEncoding::Msgpack => wire::Encoding::Msgpack,
+        InternalEncoding::Json => wire::Encoding::Json,
+    }
+}
+
 /// articles.raw -> articles.clean (or the DLQ with ingest's reason).
 pub struct IngestProcessor {
     opts: IngestOptions,
     output: Arc<str>,
+    encoding: wire::Encoding,
     metrics: IngestMetrics,
 }
 
@@ -79,6 +89,7 @@ impl IngestProcessor {
                 .map_err(|e| e.to_string())?
                 .clone(),
             output: Arc::from(cfg.topics.articles_clean.as_str()),
+            encoding: wire_encoding(cfg),
             metrics,
         })
     }
@@ -101,7 +112,7 @@ impl Processor for IngestProcessor {
                 // Sized for the body (most of the record) plus its fields: one allocation
                 // instead of a doubling series.
                 let mut payload = Vec::with_capacity(article.body.len() + 512);
-                match serde_json::to_writer(&mut payload, &article) {
+                match wire::encode(&article, self.encoding, &mut payload) {
                     Ok(()) => Verdict::Produce(vec![OutputRecord::new(
                         self.output.clone(),
                         Some(article.id.into_bytes()),
@@ -153,6 +164,33 @@ mod tests {
     }
 
     #[test]
+    fn clean_articles_are_written_in_the_configured_internal_encoding() {
+        let good = br#"{"id":"a1","body":"Russia and Libya signed an agreement.","language":"en"}"#;
+        for (env, msgpack) in [
+            (&[][..], true),
+            (
+                &[("DRAGOMAN__TOPICS__INTERNAL_ENCODING", "json")][..],
+                false,
+            ),
+        ] {
+            let metrics = IngestMetrics::register(&Metrics::new(STAGE)).unwrap();
+            let mut p = IngestProcessor::new(&load(env).unwrap(), metrics).unwrap();
+            let Verdict::Produce(out) = p.process(&record(good)) else {
+                panic!("not cleaned")
+            };
+            let payload = out[0].payload.as_deref().unwrap();
+            assert_eq!(wire::is_msgpack(payload), msgpack);
+            let clean: CleanArticle = wire::decode(payload).unwrap();
+            assert_eq!(clean.id, "a1");
+        }
+        let bad = load(&[("DRAGOMAN__TOPICS__INTERNAL_ENCODING", "cbor")]).unwrap_err();
+        assert!(
+            bad.to_string().contains("topics.internal_encoding"),
+            "{bad}"
+        );
+    }
+
+    #[test]
     fn ingest_cleans_or_dead_letters_with_the_reason() {
         let cfg = load(&[]).unwrap();
         let metrics = IngestMetrics::register(&Metrics::new(STAGE)).unwrap();
@@ -163,8 +201,7 @@ mod tests {
                 assert_eq!(out.len(), 1);
                 assert_eq!(&*out[0].topic, "articles.clean");
                 assert_eq!(out[0].key.as_deref(), Some(&b"a1"[..]));
-                let clean: CleanArticle =
-                    serde_json::from_slice(out[0].payload.as_ref().unwrap()).unwrap();
+                let clean: CleanArticle = wire::decode(out[0].payload.as_ref().unwrap()).unwrap();
                 assert_eq!(clean.id, "a1");
             }
             other => panic!("{other:?}"),

@@ -6,6 +6,7 @@
 pub mod article;
 pub mod cameo;
 pub mod event;
+pub mod wire;
 
 pub use article::{Article, CleanArticle, Dateline};
 pub use cameo::{CameoCode, CameoTable, QuadClass};

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use dragoman_coder::Coder;
 use dragoman_dedup::service::EventCounter;
-use dragoman_model::CleanArticle;
+use dragoman_ingest::service::wire_encoding;
+use dragoman_model::{wire, CleanArticle};
 use dragoman_runtime::config::{Config, Section, Stage};
-use dragoman_runtime::tools::json_record;
 use dragoman_runtime::{ErrorKind, InputRecord, Metrics, OutputRecord, Processor, Verdict};
 use prometheus::{IntCounter, IntCounterVec};
 
@@ -66,6 +66,7 @@ impl ExtractMetrics {
 pub struct ExtractProcessor {
     extractor: Extractor,
     output: Arc<str>,
+    encoding: wire::Encoding,
     metrics: ExtractMetrics,
 }
 
@@ -77,6 +78,7 @@ impl ExtractProcessor {
         Ok(ExtractProcessor {
             extractor: Extractor::new(coder, section.cache_size),
             output: Arc::from(cfg.topics.events_extracted.as_str()),
+            encoding: wire_encoding(cfg),
             metrics,
         })
     }
@@ -84,7 +86,11 @@ impl ExtractProcessor {
 
 impl Processor for ExtractProcessor {
     fn process(&mut self, rec: &InputRecord<'_>) -> Verdict {
-        let article: CleanArticle = match json_record(rec.payload) {
+        let decoded = rec
+            .payload
+            .ok_or("record has no value".to_owned())
+            .and_then(|p| wire::decode::<CleanArticle>(p).map_err(|e| e.to_string()));
+        let article = match decoded {
             Ok(a) => a,
             Err(e) => {
                 self.metrics.core.error(ErrorKind::Deserialize);
@@ -107,7 +113,7 @@ impl Processor for ExtractProcessor {
         let mut out = Vec::with_capacity(outcome.candidates.len());
         for c in outcome.candidates.iter() {
             let mut payload = Vec::with_capacity(c.evidence.sentence.len() + 768);
-            match serde_json::to_writer(&mut payload, c) {
+            match wire::encode(c, self.encoding, &mut payload) {
                 Ok(()) => {
                     self.metrics.events.count(&c.root_code, c.quad_class);
                     out.push(OutputRecord::new(
@@ -164,6 +170,10 @@ mod tests {
                 Verdict::Produce(out) => {
                     assert!(!out.is_empty());
                     assert_eq!(&*out[0].topic, "events.extracted");
+                    let payload = out[0].payload.as_deref().unwrap();
+                    assert!(wire::is_msgpack(payload), "the default internal encoding");
+                    let c: dragoman_model::CandidateEvent = wire::decode(payload).unwrap();
+                    assert_eq!(c.article.id, "a1");
                 }
                 other => panic!("{other:?}"),
             }

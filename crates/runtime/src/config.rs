@@ -110,6 +110,18 @@ pub struct TopicsConfig {
     pub create: bool,
     pub partitions: i32,
     pub replication_factor: i32,
+    /// How the stages write the values of the topics between them (`articles_clean`,
+    /// `events_extracted`); readers take either.
+    pub internal_encoding: InternalEncoding,
+}
+
+/// The encoding of the internal topics' values: MessagePack maps (compact, field names kept)
+/// or JSON. The `events` topic is JSON whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InternalEncoding {
+    Msgpack,
+    Json,
 }
 
 impl TopicsConfig {

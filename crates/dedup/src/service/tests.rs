@@ -19,6 +19,10 @@ fn metrics() -> Arc<DedupMetrics> {
 }
 
 fn candidate_json(article: &str) -> Vec<u8> {
+    serde_json::to_vec(&candidate(article)).unwrap()
+}
+
+fn candidate(article: &str) -> CandidateEvent {
     let actor = |code: &str| Actor {
         code: code.into(),
         country: Some(code.into()),
@@ -26,7 +30,7 @@ fn candidate_json(article: &str) -> Vec<u8> {
         name: code.into(),
         text: code.into(),
     };
-    let c = CandidateEvent {
+    CandidateEvent {
         event_date: NaiveDate::from_ymd_opt(2019, 3, 22).unwrap(),
         date_precision: DatePrecision::Day,
         code: "057".into(),
@@ -60,8 +64,7 @@ fn candidate_json(article: &str) -> Vec<u8> {
             version: "0.1.0".into(),
             dictionaries: "test".into(),
         },
-    };
-    serde_json::to_vec(&c).unwrap()
+    }
 }
 
 /// The changelog records and the events of a verdict.
@@ -128,7 +131,9 @@ fn a_record_that_is_not_a_candidate_is_dead_lettered_as_invalid_record() {
     let core = Arc::new(Metrics::new(STAGE));
     let metrics = Arc::new(DedupMetrics::register(&core).unwrap());
     let mut p = DedupProcessor::new(&config(), metrics).unwrap();
-    for payload in [None, Some(&b"{\"not\":1}"[..])] {
+    // A MessagePack map that is no candidate, as extract writes candidates by default.
+    let not_candidate = [0x81, 0xa3, b'n', b'o', b't', 0x01];
+    for payload in [None, Some(&b"{\"not\":1}"[..]), Some(&not_candidate[..])] {
         let rec = InputRecord {
             topic: "events.extracted",
             partition: 0,
@@ -142,7 +147,29 @@ fn a_record_that_is_not_a_candidate_is_dead_lettered_as_invalid_record() {
             other => panic!("{other:?}"),
         }
     }
-    assert_eq!(core.error_count(ErrorKind::Deserialize), 2);
+    assert_eq!(core.error_count(ErrorKind::Deserialize), 3);
+}
+
+#[test]
+fn a_candidate_reads_in_either_internal_encoding_to_the_same_event() {
+    let mut events = Vec::new();
+    for encoding in [wire::Encoding::Msgpack, wire::Encoding::Json] {
+        let mut p = DedupProcessor::new(&config(), metrics()).unwrap();
+        let mut payload = Vec::new();
+        wire::encode(&candidate("a1"), encoding, &mut payload).unwrap();
+        let rec = InputRecord {
+            topic: "events.extracted",
+            partition: 0,
+            offset: 0,
+            key: None,
+            payload: Some(&payload),
+            timestamp_ms: None,
+        };
+        let (_, mut e) = split(p.process(&rec));
+        assert_eq!(e.len(), 1);
+        events.push(e.remove(0));
+    }
+    assert_eq!(events[0], events[1]);
 }
 
 #[test]
