@@ -6,86 +6,15 @@
 //!
 //! `cargo test --release -p dragoman-coder --test real -- --nocapture` prints the report.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
+#[path = "real/data.rs"]
+mod data;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+
 use dragoman_coder::Coder;
-use dragoman_model::{CandidateEvent, CleanArticle};
-use serde_json::Value;
+use dragoman_model::CandidateEvent;
 
-fn data(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/real")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// The guidelines' codes for a few bodies that CAMEO's actor dictionaries spell otherwise
-/// (GUIDELINES.md named them before the coder was run): the same body either way.
-const BODY_SPELLINGS: &[(&str, &str)] = &[
-    ("IGOASNASE", "IGOSEAASN"),
-    ("IGOOSCE", "IGOEURSCE"),
-    ("IGOICC", "IGOJUDICC"),
-    ("IGOICJ", "IGOUNOJUDICJ"),
-    ("IGOG7", "IGOGOS"),
-    ("IGOG20", "IGOGTW"),
-    ("IGOWB", "IGOUNODEVWBK"),
-];
-
-/// The part of an actor code the scores compare: the country, or the IGO/NGO body.
-fn key(code: &str) -> String {
-    let code = BODY_SPELLINGS
-        .iter()
-        .find(|(label, _)| *label == code)
-        .map_or(code, |(_, dict)| dict);
-    if code.starts_with("IGO") || code.starts_with("NGO") {
-        code[..code.len().min(6)].to_string()
-    } else if code == "-" || code.len() < 3 {
-        code.to_string()
-    } else {
-        code[..3].to_string()
-    }
-}
-
-fn actor_key(a: &Option<dragoman_model::Actor>) -> String {
-    a.as_ref().map_or("-".to_string(), |a| key(&a.code))
-}
-
-/// One labelled event, one direction.
-#[derive(Debug, Clone)]
-struct Gold {
-    code: String,
-    source: String,
-    target: String,
-}
-
-/// Labels by item id; an empty list is an item labelled "no political event".
-fn labels(file: &str) -> HashMap<String, Vec<Gold>> {
-    let mut out: HashMap<String, Vec<Gold>> = HashMap::new();
-    for line in data(file).lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        assert!(f.len() >= 5, "{file}: {line}");
-        let events = out.entry(f[0].to_string()).or_default();
-        if f[1] == "-" {
-            continue;
-        }
-        let (s, t) = (key(f[2]), key(f[3]));
-        events.push(Gold {
-            code: f[1].to_string(),
-            source: s.clone(),
-            target: t.clone(),
-        });
-        if f[4] == "1" {
-            events.push(Gold {
-                code: f[1].to_string(),
-                source: t,
-                target: s,
-            });
-        }
-    }
-    out
-}
+use data::{actor_key, Gold, Item};
 
 #[derive(Default, Debug, Clone, Copy)]
 struct Score {
@@ -169,15 +98,6 @@ impl Part {
     }
 }
 
-const NON_POLITICAL: [&str; 6] = [
-    "Disasters and accidents",
-    "Sports",
-    "Arts and culture",
-    "Science and technology",
-    "Business and economy",
-    "Health and environment",
-];
-
 /// Scores one item's emitted events against its labels; prints the misses of studied items
 /// when asked.
 fn score_item(part: &mut Part, id: &str, gold: &[Gold], events: &[&CandidateEvent], show: bool) {
@@ -228,73 +148,20 @@ fn score_item(part: &mut Part, id: &str, gold: &[Gold], events: &[&CandidateEven
     }
 }
 
-fn current_events(coder: &Coder, parts: &mut BTreeMap<String, Part>, show: bool) {
-    let gold = labels("current-events.labels.tsv");
-    for line in data("current-events.items.jsonl").lines() {
-        let item: Value = serde_json::from_str(line).unwrap();
-        let id = item["id"].as_str().unwrap();
-        let date = NaiveDate::parse_from_str(item["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
-        let at = Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap());
-        let text = item["text"].as_str().unwrap();
-        let events = coder.code_article(&CleanArticle::from_text(id, text, at));
-        let part_name = item["part"].as_str().unwrap();
-        let part = parts.entry(part_name.to_string()).or_default();
-        let category = item["category"].as_str().unwrap_or_default();
-        let labelled = gold.get(id).unwrap_or_else(|| panic!("{id} has no label"));
-        if NON_POLITICAL
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(category))
-            && labelled.is_empty()
-        {
+/// Scores every item of a set into its part (`studied`, `blind`).
+fn score_set(items: &[Item], parts: &mut BTreeMap<String, Part>, show: bool) {
+    for item in items {
+        let part = parts.entry(item.part.clone()).or_default();
+        if item.nonpolitical {
             part.nonpolitical += 1;
-            part.nonpolitical_with_events += u32::from(!events.is_empty());
+            part.nonpolitical_with_events += u32::from(!item.events.is_empty());
         }
-        let show = show && part_name == "studied";
+        let show = show && item.part == "studied";
         if show {
-            println!("{id} | {text}");
+            println!("{} | {}", item.id, item.text);
         }
-        score_item(part, id, labelled, &events.iter().collect::<Vec<_>>(), show);
-    }
-}
-
-fn state_department(coder: &Coder, parts: &mut BTreeMap<String, Part>, show: bool) {
-    let gold = labels("state-department.labels.tsv");
-    let mut sentences: HashMap<String, Vec<Value>> = HashMap::new();
-    for line in data("state-department.items.jsonl").lines() {
-        let s: Value = serde_json::from_str(line).unwrap();
-        sentences
-            .entry(s["release"].as_str().unwrap().to_string())
-            .or_default()
-            .push(s);
-    }
-    let now = Utc.with_ymd_and_hms(2022, 6, 1, 0, 0, 0).unwrap();
-    for line in data("state-department.articles.jsonl").lines() {
-        let clean = dragoman_ingest::clean(line.as_bytes(), now, &Default::default()).unwrap();
-        let events = coder.code_article(&clean);
-        let raw: Value = serde_json::from_str(line).unwrap();
-        let release = raw["id"].as_str().unwrap();
-        for s in &sentences[release] {
-            let n = s["n"].as_u64().unwrap() as u32;
-            let text = s["text"].as_str().unwrap();
-            // The coder's sentence index, checked against the text the labels were read on.
-            let mine: Vec<&CandidateEvent> = events
-                .iter()
-                .filter(|e| {
-                    e.evidence.sentence_index == n
-                        && (text.starts_with(e.evidence.sentence.as_str())
-                            || e.evidence.sentence.starts_with(text))
-                })
-                .collect();
-            let id = s["id"].as_str().unwrap();
-            let part_name = s["part"].as_str().unwrap();
-            let show = show && part_name == "studied";
-            if show {
-                println!("{id} | {text}");
-            }
-            let part = parts.entry(part_name.to_string()).or_default();
-            let labelled = gold.get(id).unwrap_or_else(|| panic!("{id} has no label"));
-            score_item(part, id, labelled, &mine, show);
-        }
+        let events: Vec<&CandidateEvent> = item.events.iter().collect();
+        score_item(part, &item.id, &item.gold, &events, show);
     }
 }
 
@@ -303,9 +170,9 @@ fn real_text_scores() {
     let coder = Coder::bundled().unwrap();
     let show = std::env::var_os("DRAGOMAN_REAL_MISSES").is_some();
     let mut ce = BTreeMap::new();
-    current_events(&coder, &mut ce, show);
+    score_set(&data::current_events(&coder), &mut ce, show);
     let mut sd = BTreeMap::new();
-    state_department(&coder, &mut sd, show);
+    score_set(&data::state_department(&coder), &mut sd, show);
     for (set, parts) in [("current-events", &ce), ("state-department", &sd)] {
         for (name, part) in parts.iter() {
             part.print(&format!("{set} / {name}"));
