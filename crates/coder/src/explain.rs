@@ -15,6 +15,8 @@ pub struct Explanation {
     pub slots: Vec<(String, Vec<String>, Option<String>)>,
     pub triggers: Vec<TriggerTrace>,
     pub events: Vec<CandidateEvent>,
+    /// Events the rules found that the learned filter dropped, with its probability.
+    pub filtered: Vec<(CandidateEvent, f32)>,
 }
 
 impl fmt::Display for Explanation {
@@ -81,6 +83,19 @@ impl fmt::Display for Explanation {
                     l.name, l.country, l.lat, l.lon
                 )?;
             }
+        }
+        for (e, p) in &self.filtered {
+            let a = |x: &Option<dragoman_model::Actor>| {
+                x.as_ref().map_or("-".to_string(), |a| a.code.clone())
+            };
+            writeln!(
+                f,
+                "  dropped by the learned filter (probability {p:.2}): {} {} -> {}  rule \"{}\"",
+                e.code,
+                a(&e.source),
+                a(&e.target),
+                e.evidence.rule
+            )?;
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ pub mod dict;
 mod engine;
 pub mod error;
 mod explain;
+pub mod filter;
 pub mod lexicon;
 pub mod limits;
 pub mod places;
@@ -31,6 +32,7 @@ pub use dict::Dictionaries;
 pub use dict::Family;
 pub use error::DictError;
 pub use explain::Explanation;
+pub use filter::EventFilter;
 pub use limits::{Cuts, Limits};
 pub use places::{GazetteerPlaces, NoPlaces, PlaceResolver, StaticPlaces};
 
@@ -54,6 +56,7 @@ pub struct Coder {
     info: CoderInfo,
     places: Box<dyn PlaceResolver>,
     limits: Limits,
+    filter: EventFilter,
 }
 
 impl std::fmt::Debug for Coder {
@@ -135,6 +138,7 @@ impl Coder {
             info,
             places: Box::new(places::GazetteerPlaces::bundled()),
             limits: Limits::default(),
+            filter: EventFilter::bundled(),
         })
     }
 
@@ -142,6 +146,13 @@ impl Coder {
     /// (`Box::new(NoPlaces)` turns locations off).
     pub fn with_places(mut self, places: Box<dyn PlaceResolver>) -> Coder {
         self.places = places;
+        self
+    }
+
+    /// Checks events with this filter instead of the bundled model
+    /// ([`EventFilter::keep_all`] keeps every event the rules find).
+    pub fn with_filter(mut self, filter: EventFilter) -> Coder {
+        self.filter = filter;
         self
     }
 
@@ -209,6 +220,8 @@ impl Coder {
         // reported it) is no event; the checks in the engine see codes before references and
         // places resolve.
         out.retain(|e| !matches!((&e.source, &e.target), (Some(s), Some(t)) if s.code == t.code));
+        // Last, what the learned model doubts (src/filter.rs).
+        out.retain(|e| self.filter.keeps(e));
         out
     }
 
@@ -250,6 +263,17 @@ impl Coder {
                 }
             },
         );
+        let (kept, dropped) = std::mem::take(&mut ex.events)
+            .into_iter()
+            .partition(|e| self.filter.keeps(e));
+        ex.events = kept;
+        ex.filtered = dropped
+            .into_iter()
+            .map(|e| {
+                let p = self.filter.probability(&e);
+                (e, p)
+            })
+            .collect();
         ex
     }
 
