@@ -12,6 +12,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use dragoman_model::CandidateEvent;
 
 /// The rules' separator in `Evidence::rule` ("kill > deaths-nobody-inflicted").
@@ -25,7 +27,7 @@ pub struct EventFilter {
     bias: f32,
     /// Events with a probability under this are dropped.
     threshold: f32,
-    weights: HashMap<String, f32>,
+    weights: FxHashMap<String, f32>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -46,7 +48,7 @@ impl EventFilter {
         EventFilter {
             bias: 0.0,
             threshold: 0.0,
-            weights: HashMap::new(),
+            weights: FxHashMap::default(),
         }
     }
 
@@ -100,7 +102,7 @@ impl EventFilter {
         EventFilter {
             bias,
             threshold,
-            weights,
+            weights: weights.into_iter().collect(),
         }
     }
 
