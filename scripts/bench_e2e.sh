@@ -10,9 +10,11 @@
 #     from the produce time of each article to the arrival of its first event (Kafka record
 #     timestamps of articles.raw and events), p50 and p99;
 #  3. the ratios of issue 12: the services' CPU (broker included) against the embedded
-#     pipeline's on the same N articles, and, on REAL_N articles built from real news sentences
-#     (scripts/real_corpus.py), `dragoman run`'s sentences per CPU-second against the coder
-#     alone's on the same text (crates/pipeline/examples/stage_cpu.rs), medians of REPS runs.
+#     pipeline's on the same N articles (and the services' processors alone, one thread, no
+#     broker: crates/dragoman/examples/service_cpu.rs), and, on REAL_N articles built from
+#     real news sentences (scripts/real_corpus.py), `dragoman run`'s sentences per CPU-second
+#     against the coder alone's on the same text (crates/pipeline/examples/stage_cpu.rs),
+#     medians of REPS runs.
 #
 # Env: N (20000), REAL_N (5000), REPS (5), WARM (300), SAMPLE (0.5, seconds between samples of the services' metrics),
 # RATE (200), LAT_COUNT (3000), BENCH_BROKER_PORT (19192), PROFILE (release), BENCH_CONFIG
@@ -38,12 +40,15 @@ cd "$ROOT"
 if [ "$PROFILE" = release ]; then
   cargo build --release -q -p dragoman
   cargo build --release -q -p dragoman-pipeline --example stage_cpu
+  cargo build --release -q -p dragoman --example service_cpu
 else
   cargo build -q -p dragoman
   cargo build -q -p dragoman-pipeline --example stage_cpu
+  cargo build -q -p dragoman --example service_cpu
 fi
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/dragoman"
 STAGE_CPU="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/examples/stage_cpu"
+SERVICE_CPU="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/examples/service_cpu"
 
 export BROKER_PORT="$PORT" BROKER_STATE_DIR="$WORK/broker"
 bash scripts/broker.sh stop >/dev/null 2>&1 || true
@@ -241,6 +246,10 @@ u, s = map(float, '$EMB'.split()[1:]); u0, s0 = map(float, '$EMB0'.split()[1:])
 emb = u + s - u0 - s0
 print(f'{svc:.2f} CPU-s / {emb:.2f} CPU-s = {svc / emb:.2f} (goal <= 1.40)')")
 
+# The services' processors on the same articles, one thread, no broker: the services' CPU
+# above less this is what the Kafka hops cost (crates/dragoman/examples/service_cpu.rs).
+ALONE=$("$SERVICE_CPU" "$WORK/corpus.jsonl")
+
 # --- 1d. real news sentences: dragoman run against the coder alone (medians of REPS runs) ---
 python3 scripts/real_corpus.py "$REAL_N" 1 >"$WORK/real.jsonl"
 cpu_of() { python3 -c "import sys; _, u, s = map(float, sys.argv[1].split()); print(u + s)" "$1"; }
@@ -316,5 +325,6 @@ echo "where the embedded CPU goes on them (stage_cpu, last run):"
 echo "$STAGES" | sed 1d | sed 's/^/  /'
 echo "CPU (user+sys) pass-through run: $PT_CPU"
 echo "CPU (user+sys) pipeline run: $PL_CPU"
+echo "$ALONE"
 echo "time inside the processors (pipeline run): $PL_PROC"
 echo "latency at $RATE articles/s (produce -> first event): $LAT"
