@@ -3,9 +3,12 @@
 //! exits 0 within the grace period after committing.
 
 use std::collections::BTreeSet;
+use std::process::Command;
 use std::time::Duration;
 
-use dragoman_e2e::{article, duplicate_revisions, json, latest_events, Broker, Env};
+use dragoman_e2e::{
+    article, dragoman_bin, duplicate_revisions, json, latest_events, Broker, Env, Record,
+};
 
 const READY: Duration = Duration::from_secs(60);
 
@@ -107,6 +110,7 @@ fn articles_become_events_bad_records_go_to_the_dlq_and_sigterm_commits() {
         READY,
     );
     let extracted = env.read(&env.topic("events.extracted"));
+    assert_internal_records_read_as_json(&env, &extracted);
     dedup.wait_metric(
         "dragoman_records_in_total{stage=\"dedup\"}",
         extracted.len() as f64,
@@ -171,4 +175,35 @@ fn articles_become_events_bad_records_go_to_the_dlq_and_sigterm_commits() {
     );
     let (status, _) = again.terminate(Duration::from_secs(15));
     assert!(status.success());
+}
+
+/// Candidates travel as MessagePack (the default `topics.internal_encoding`), and
+/// `dragoman consume` prints each of them as the JSON of the same candidate.
+fn assert_internal_records_read_as_json(env: &Env, extracted: &[Record]) {
+    assert!(!extracted.is_empty());
+    for r in extracted {
+        let value = r.payload.as_deref().unwrap_or_default();
+        assert!(dragoman_model::wire::is_msgpack(value), "{value:?}");
+    }
+    let out = Command::new(dragoman_bin())
+        .args(["consume", "--topic", &env.topic("events.extracted")])
+        .envs(&env.vars)
+        .output()
+        .expect("dragoman consume");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("consume prints JSON"))
+        .collect();
+    let decoded: Vec<serde_json::Value> = extracted.iter().map(json).collect();
+    assert_eq!(shown.len(), decoded.len());
+    for e in &shown {
+        assert!(decoded.contains(e), "{e}");
+        assert!(e["evidence"]["article_id"].is_string(), "{e}");
+    }
 }
