@@ -161,7 +161,10 @@ pub fn features(e: &CandidateEvent, mut f: impl FnMut(&str)) {
     }
     // The rules' own certainty (pattern specificity, how sure the actors are), in tenths.
     let tenths = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-    emit(&["confidence:", tenths[((e.confidence * 10.0) as usize).min(9)]]);
+    emit(&[
+        "confidence:",
+        tenths[((e.confidence * 10.0) as usize).min(9)],
+    ]);
     let dated = match e.date_precision {
         dragoman_model::DatePrecision::Published | dragoman_model::DatePrecision::FirstSeen => {
             "undated"

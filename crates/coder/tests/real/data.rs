@@ -123,7 +123,9 @@ pub fn current_events(coder: &Coder) -> Vec<Item> {
             part: item["part"].as_str().unwrap().to_string(),
             text: text.to_string(),
             nonpolitical: labelled.is_empty()
-                && NON_POLITICAL.iter().any(|c| c.eq_ignore_ascii_case(category)),
+                && NON_POLITICAL
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(category)),
             gold: labelled.clone(),
             events,
         });
