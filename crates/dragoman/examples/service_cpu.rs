@@ -39,8 +39,9 @@ fn config(stage: Stage) -> Config {
         .expect("the default configuration loads")
 }
 
-/// The partition librdkafka's default partitioner (murmur2 of the key, as Java's) picks is
-/// not needed here: any stable spread of keys over the partitions gives dedup the same work.
+/// A stable spread of keys over the partitions (FNV-1a): not the one librdkafka's partitioner
+/// picks, but dedup's work does not depend on which partition a key lands on, only on all of
+/// one key's candidates landing on the same.
 fn partition_of(key: Option<&[u8]>, partitions: i32) -> i32 {
     let h = key.map_or(0u64, |k| {
         k.iter().fold(0xcbf29ce484222325u64, |h, b| {
@@ -88,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let coder = Arc::new(Coder::bundled()?);
     let ingest_cfg = config(dragoman_ingest::service::STAGE);
-    let partitions = ingest_cfg.topics.partitions as i32;
+    let partitions = ingest_cfg.topics.partitions;
 
     let m = Arc::new(Metrics::new(dragoman_ingest::service::STAGE));
     let mut ingest = IngestProcessor::new(&ingest_cfg, IngestMetrics::register(&m)?)?;
