@@ -31,6 +31,7 @@ impl Engine<'_> {
         );
         speaker_label(doc, range, &groups, disc);
         self.add_discourse_groups(doc, range, disc, &mut groups);
+        known_holders(doc, disc, &mut groups);
         for g in &groups {
             if let Some((s, e)) = g.new_name {
                 let full = doc.lower[doc.tokens[s].start as usize..doc.tokens[e - 1].end as usize]
@@ -113,27 +114,7 @@ impl Engine<'_> {
         if added {
             groups.sort_by_key(|g| g.start);
         }
-        // "the minister", "the delegation": an agent without a country, after "the", is the
-        // last actor the article named with that agent.
-        for g in groups.iter_mut() {
-            if g.actor.country.is_none()
-                && g.actor.code.len() == 3
-                && g.start > range.0
-                && doc.w(g.start - 1) == "the"
-            {
-                if let Some(r) = disc
-                    .recent
-                    .iter()
-                    .rev()
-                    .find(|r| r.agents.first() == g.actor.agents.first())
-                {
-                    let mut a = r.clone();
-                    a.certainty = 0.6;
-                    a.name = g.actor.name.clone();
-                    g.actor = a;
-                }
-            }
-        }
+        refer_back(doc, range, disc, groups);
     }
 
     /// The speaker a pronoun refers back to: "China said (that) it was ready",
@@ -259,6 +240,75 @@ impl Engine<'_> {
     }
 }
 
+/// "the minister", "the delegation": an agent without a country, after "the", is the last actor
+/// the article named with that title ("the Deputy Secretary": the one introduced as "Deputy
+/// Secretary of State Wendy Sherman"), else with that agent. A `back-title` with no holder
+/// named before names nobody.
+fn refer_back(doc: &Doc, range: (usize, usize), disc: &Discourse, groups: &mut Vec<Group>) {
+    for g in groups.iter_mut() {
+        if g.actor.country.is_none()
+            && g.actor.code.len() == 3
+            && g.start > range.0
+            && doc.w(g.start - 1) == "the"
+        {
+            let title =
+                &doc.lower[doc.tokens[g.start].start as usize..doc.tokens[g.end - 1].end as usize];
+            let titled = |r: &&ActorRef| {
+                let text = r.text.to_lowercase();
+                text.match_indices(title).any(|(at, _)| {
+                    text[at + title.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric())
+                })
+            };
+            let recent = || disc.recent.iter().rev();
+            let back_title = g.end == g.start + 1 && doc.is(g.start, BACK_TITLE);
+            let found = recent().find(titled).or_else(|| {
+                (!back_title)
+                    .then(|| recent().find(|r| r.agents.first() == g.actor.agents.first()))
+                    .flatten()
+            });
+            if found.is_none() && back_title {
+                g.end = g.start;
+            }
+            if let Some(r) = found {
+                let mut a = r.clone();
+                a.certainty = 0.6;
+                a.name = g.actor.name.clone();
+                g.actor = a;
+            }
+        }
+    }
+    groups.retain(|g| g.end > g.start);
+}
+
+/// "Foreign Minister Rau" after "Polish Foreign Minister Zbigniew Rau": a title without a
+/// country before a name the article introduced is that person.
+fn known_holders(doc: &Doc, disc: &Discourse, groups: &mut [Group]) {
+    if disc.names.is_empty() {
+        return;
+    }
+    for g in groups.iter_mut() {
+        let Some((s, e)) = g.new_name.filter(|_| g.actor.country.is_none()) else {
+            continue;
+        };
+        let full = &doc.lower[doc.tokens[s].start as usize..doc.tokens[e - 1].end as usize];
+        if let Some(a) = disc
+            .names
+            .get(full)
+            .or_else(|| disc.names.get(doc.w(e - 1)))
+        {
+            let mut a = a.clone();
+            a.certainty *= 0.9;
+            a.name = g.actor.name.clone();
+            a.text = g.actor.text.clone();
+            g.actor = a;
+            g.new_name = None;
+        }
+    }
+}
+
 /// "SECRETARY BLINKEN: ...", "QUESTION: ...": a transcript's speaker label at the start of
 /// the sentence names who "we" and "I" are from here on.
 fn speaker_label(doc: &Doc, range: (usize, usize), groups: &[Group], disc: &mut Discourse) {
@@ -317,6 +367,27 @@ mod tests {
         assert_eq!(got, ["111 USA NER", "0253 USA NERMIL"]);
         let got = coded("On behalf of the United States, I congratulate the people of Georgia.");
         assert!(got.iter().any(|e| e.starts_with("051 USA")), "{got:?}");
+    }
+
+    #[test]
+    fn a_title_before_a_name_met_earlier_is_that_person() {
+        let got = coded(
+            "Blinken spoke with Polish Foreign Minister Zbigniew Rau on Ukraine. \
+             Secretary Blinken and Foreign Minister Rau discussed the war.",
+        );
+        assert!(got.contains(&"040 USAGOV POLGOV".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn the_secretary_is_the_holder_named_with_that_title() {
+        let got = coded(
+            "Secretary of State Antony J. Blinken spoke today with Polish Foreign Minister \
+             Zbigniew Rau. The Secretary condemned Russia's attacks.",
+        );
+        assert!(got.contains(&"111 USAGOV RUS".to_string()), "{got:?}");
+        // With no holder named before, "the Secretary" names nobody.
+        let got = coded("The Secretary condemned Russia's attacks.");
+        assert!(got.iter().all(|e| !e.contains("GOV")), "{got:?}");
     }
 
     #[test]
