@@ -216,6 +216,7 @@ impl Engine<'_> {
                 (Some(s), Some(t)) if s.key() != t.key() => Some((s, t)),
                 _ => None,
             });
+        disc.pair_fresh = pair.is_some();
         if let Some((s, t)) = pair {
             disc.last_pair = Some((s.clone(), t.clone()));
         }
@@ -235,6 +236,7 @@ impl Engine<'_> {
             }
             if s.members.len() == 2 && disc.last_pair.is_none() {
                 disc.last_pair = Some((s.members[0].clone(), s.members[1].clone()));
+                disc.pair_fresh = true;
             }
         }
     }

@@ -94,6 +94,8 @@ pub struct Discourse {
     names: FxHashMap<String, ActorRef>,
     last_person: Option<ActorRef>,
     last_pair: Option<(ActorRef, ActorRef)>,
+    /// The sentence before named that pair: "They discussed ..." may refer to it.
+    pair_fresh: bool,
     recent: Vec<ActorRef>,
     /// Countries named in the article, in order of first mention, for place resolution.
     pub countries: Vec<Rc<str>>,

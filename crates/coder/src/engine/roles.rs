@@ -440,33 +440,45 @@ fn share_agents(slot: &mut Slot) {
     }
 }
 
-/// "both sides", "the two countries": the last pair of parties the article named.
+/// "both sides", "the two leaders": the last pair of parties the article named; and "They"
+/// opening a sentence right after one that named a pair ("They discussed ..." in a readout).
 fn pair_references<'d>(
     doc: &Doc<'d>,
     range: (usize, usize),
     disc: &Discourse,
     slots: &mut Vec<Slot<'d>>,
 ) {
-    if let Some((a, b)) = &disc.last_pair {
-        for i in range.0..range.1.saturating_sub(1) {
-            if doc.is(i, PAIR_DET)
-                && doc.is(i + 1, PAIR_NOUN)
-                && !slots.iter().any(|s| s.start <= i + 1 && i < s.end)
-            {
-                let mut a = a.clone();
-                let mut b = b.clone();
-                a.certainty *= 0.7;
-                b.certainty *= 0.7;
-                let start = if i > range.0 && doc.w(i - 1) == "the" {
-                    i - 1
-                } else {
-                    i
-                };
-                slots.push(new_slot(doc, range, start, i + 2, vec![a, b]));
-            }
+    let Some((a, b)) = &disc.last_pair else {
+        return;
+    };
+    let pair = || {
+        let mut a = a.clone();
+        let mut b = b.clone();
+        a.certainty *= 0.7;
+        b.certainty *= 0.7;
+        vec![a, b]
+    };
+    for i in range.0..range.1.saturating_sub(1) {
+        // "the two leaders": the noun alone read as an agent ("leaders") is the pair.
+        slots.retain(|s| !(s.start == i + 1 && s.end == i + 2 && doc.is(i, PAIR_DET)));
+        if doc.is(i, PAIR_DET)
+            && doc.is(i + 1, PAIR_NOUN)
+            && !slots.iter().any(|s| s.start <= i + 1 && i < s.end)
+        {
+            let start = if i > range.0 && doc.w(i - 1) == "the" {
+                i - 1
+            } else {
+                i
+            };
+            slots.push(new_slot(doc, range, start, i + 2, pair()));
         }
-        slots.sort_by_key(|s| s.start);
     }
+    let opening = range.0;
+    if disc.pair_fresh && doc.is(opening, PAIR_PRONOUN) && !slots.iter().any(|s| s.start == opening)
+    {
+        slots.push(new_slot(doc, range, opening, opening + 1, pair()));
+    }
+    slots.sort_by_key(|s| s.start);
 }
 
 /// How many tokens of determiners and adjectives may sit between `from` and a slot at `to`.
@@ -512,6 +524,20 @@ mod tests {
             coded("Ukraine was accused by Russia of shelling civilians."),
             ["1123 RUS UKR"]
         );
+    }
+
+    #[test]
+    fn they_and_the_two_leaders_after_a_meeting_are_its_parties() {
+        let first = "Egypt's foreign minister met Israel's foreign minister in Cairo. ";
+        let pair = ["040 EGYGOV ISRGOV", "040 ISRGOV EGYGOV"];
+        for next in ["They discussed trade.", "The two leaders discussed trade."] {
+            let mut got = coded(&format!("{first}{next}"));
+            got[2..].sort();
+            assert_eq!(got[2..], pair, "{next}: {got:?}");
+        }
+        // Only right after the sentence that named the pair.
+        let got = coded(&format!("{first}Protesters rallied. They discussed trade."));
+        assert_eq!(got.len(), 3, "{got:?}");
     }
 
     #[test]
