@@ -104,6 +104,9 @@ pub struct Discourse {
     voice: Option<ActorRef>,
     /// A label ("QUESTION:") named nobody the coder knows: first persons are unknown.
     voice_unknown: bool,
+    /// The parties a joint statement speaks for ("We, the Foreign Ministers of ..."): "we" is
+    /// each of them.
+    voices: Vec<ActorRef>,
 }
 
 /// An event found in a sentence, before dates, places and the model type.

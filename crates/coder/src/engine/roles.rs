@@ -18,11 +18,12 @@ impl Engine<'_> {
         doc: &Doc<'d>,
         range: (usize, usize),
         groups: Vec<Group>,
-        disc: &Discourse,
+        disc: &mut Discourse,
     ) -> Vec<Slot<'d>> {
         let mut merged = merge_agent_places(doc, groups);
         let mut slots = coordinate(doc, range, &mut merged);
         pair_references(doc, range, disc, &mut slots);
+        joint_voice(doc, range, disc, &mut slots);
         slots
     }
 
@@ -481,6 +482,43 @@ fn pair_references<'d>(
     slots.sort_by_key(|s| s.start);
 }
 
+/// A joint statement: "We, the Foreign Ministers of France, Germany and the United States,
+/// condemn ...": the list in apposition to the opening "We" is the subject, and the parties
+/// "we" stands for from here on.
+fn joint_voice<'d>(
+    doc: &Doc<'d>,
+    range: (usize, usize),
+    disc: &mut Discourse,
+    slots: &mut Vec<Slot<'d>>,
+) {
+    let opening = range.0;
+    if doc.is(opening, FIRST_PERSON) && doc.w(opening + 1) == "," {
+        let listed = slots
+            .iter()
+            .position(|s| s.start > opening + 1 && s.start <= opening + 6 && s.members.len() > 1);
+        if let Some(i) = listed {
+            let list = slots.remove(i);
+            slots.retain(|s| s.start >= list.end);
+            disc.voices = list.members.clone();
+            slots.insert(0, new_slot(doc, range, opening, list.end, list.members));
+            return;
+        }
+    }
+    if disc.voices.len() < 2 {
+        return;
+    }
+    // "We urge ...", "our support": each party of the statement.
+    for k in range.0..range.1 {
+        if doc.is(k, FIRST_PERSON) && doc.text[doc.tokens[k].range()] != *"US" {
+            slots.retain(|s| !(s.start == k && s.end == k + 1));
+            if !slots.iter().any(|s| s.start <= k && k < s.end) {
+                slots.push(new_slot(doc, range, k, k + 1, disc.voices.clone()));
+            }
+        }
+    }
+    slots.sort_by_key(|s| s.start);
+}
+
 /// How many tokens of determiners and adjectives may sit between `from` and a slot at `to`.
 pub(super) fn skip_len(doc: &Doc, from: usize, to: usize) -> usize {
     let mut n = 0;
@@ -538,6 +576,20 @@ mod tests {
         // Only right after the sentence that named the pair.
         let got = coded(&format!("{first}Protesters rallied. They discussed trade."));
         assert_eq!(got.len(), 3, "{got:?}");
+    }
+
+    #[test]
+    fn a_joint_statement_speaks_for_each_party_listed_after_we() {
+        let got = coded(
+            "We, the Foreign Ministers of France, Germany and Italy, condemn the arrests of \
+             protesters in Cuba. We urge the Cuban government to release them.",
+        );
+        for party in ["FRAGOV", "DEU", "ITA"] {
+            assert!(got.contains(&format!("111 {party} CUBCVL")), "{got:?}");
+            assert!(got.contains(&format!("0253 {party} CUBGOV")), "{got:?}");
+        }
+        // Together, not to each other.
+        assert!(!got.iter().any(|e| e.starts_with("111 DEU ITA")), "{got:?}");
     }
 
     #[test]
