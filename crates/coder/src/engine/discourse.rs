@@ -209,17 +209,31 @@ impl Engine<'_> {
                 .find(|a| a.country.is_some() || a.code.starts_with("IGO"))
                 .cloned();
         }
-        let pair = events
-            .iter()
-            .rev()
-            .find_map(|e| match (&e.source, &e.target) {
-                (Some(s), Some(t)) if s.key() != t.key() => Some((s, t)),
+        // The main clause's parties, not a background mention's: "Blinken spoke with Rau
+        // about Russia's attacks on Ukraine" leaves the Secretary and Rau as "both sides". The
+        // parties of a meeting stay the pair while the readout goes on ("The Secretary
+        // condemned Russia's decision. They discussed ...").
+        let pair = |met: bool| {
+            events.iter().find_map(|e| match (&e.source, &e.target) {
+                (Some(s), Some(t))
+                    if s.key() != t.key() && self.facts.is_symmetric(e.code) == met =>
+                {
+                    Some((s, t, met))
+                }
                 _ => None,
-            });
-        disc.pair_fresh = pair.is_some();
-        if let Some((s, t)) = pair {
+            })
+        };
+        if let Some((s, t, met)) = pair(true).or_else(|| pair(false).filter(|_| !disc.pair_met)) {
+            disc.pair_met = met;
             disc.last_pair = Some((s.clone(), t.clone()));
         }
+        // "They" may refer to the pair right after a sentence one of its parties acted in.
+        disc.pair_fresh = disc.last_pair.as_ref().is_some_and(|(a, b)| {
+            events
+                .iter()
+                .filter_map(|e| e.source.as_ref())
+                .any(|s| s.code == a.code || s.code == b.code)
+        });
         let person = slots.iter().flat_map(|s| &s.members).rfind(|m| m.is_person);
         if let Some(m) = person {
             disc.last_person = Some(m.clone());

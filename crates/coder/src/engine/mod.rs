@@ -96,6 +96,8 @@ pub struct Discourse {
     last_pair: Option<(ActorRef, ActorRef)>,
     /// The sentence before named that pair: "They discussed ..." may refer to it.
     pair_fresh: bool,
+    /// The pair met (a symmetric code): other events do not replace it.
+    pair_met: bool,
     recent: Vec<ActorRef>,
     /// Countries named in the article, in order of first mention, for place resolution.
     pub countries: Vec<Rc<str>>,

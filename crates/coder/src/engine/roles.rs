@@ -473,6 +473,16 @@ fn pair_references<'d>(
             };
             slots.push(new_slot(doc, range, start, i + 2, pair()));
         }
+        // "The delegations discussed": the plural alone, right after the pair acted.
+        if disc.pair_fresh
+            && i == range.0
+            && doc.w(i) == "the"
+            && doc.is(i + 1, PAIR_NOUN)
+            && doc.w(i + 2) != "of"
+        {
+            slots.retain(|s| !(s.start <= i + 1 && i + 1 < s.end));
+            slots.push(new_slot(doc, range, i, i + 2, pair()));
+        }
     }
     let opening = range.0;
     if disc.pair_fresh && doc.is(opening, PAIR_PRONOUN) && !slots.iter().any(|s| s.start == opening)
@@ -573,6 +583,13 @@ mod tests {
             got[2..].sort();
             assert_eq!(got[2..], pair, "{next}: {got:?}");
         }
+        // The parties who met stay the pair through the readout.
+        let got = coded(&format!(
+            "{first}Egypt's foreign minister condemned Russia's attacks on Ukraine. \
+             The delegations discussed trade."
+        ));
+        assert!(got.contains(&pair[0].to_string()), "{got:?}");
+        assert!(!got.iter().any(|e| e.starts_with("040 RUS")), "{got:?}");
         // Only right after the sentence that named the pair.
         let got = coded(&format!("{first}Protesters rallied. They discussed trade."));
         assert_eq!(got.len(), 3, "{got:?}");
