@@ -802,3 +802,33 @@ fn nature_strikes_no_one() {
             .is_empty()
     );
 }
+
+#[test]
+fn commitments_and_looking_forward_to_working_with_are_intentions() {
+    assert!(has(
+        "The United States looks forward to working with the Vatican on this issue.",
+        "030",
+        "USA",
+        "VAT"
+    ));
+    assert!(has(
+        "The United States will continue to work with Israel.",
+        "030",
+        "USA",
+        "ISR"
+    ));
+    assert!(has(
+        "Secretary Blinken reaffirmed U.S. commitment to NATO.",
+        "032",
+        "USA",
+        "IGOWSTNAT"
+    ));
+    assert!(has(
+        "The United States is committed to working with Georgia.",
+        "030",
+        "USA",
+        "GEO"
+    ));
+    // Working with someone is no intention of itself.
+    assert!(events("Russia works with China on energy.").is_empty());
+}
