@@ -832,3 +832,24 @@ fn commitments_and_looking_forward_to_working_with_are_intentions() {
     // Working with someone is no intention of itself.
     assert!(events("Russia works with China on energy.").is_empty());
 }
+
+#[test]
+fn welcoming_an_act_and_standing_with_are_praise() {
+    let release = "The United States welcomes the release by Azerbaijan of 15 Armenian \
+                   detainees and their return to their families in Armenia.";
+    assert!(has(release, "051", "USA", ""));
+    assert!(events(release).iter().all(|e| e.0 != "043"));
+    assert!(has(
+        "The United States stands with the people of Ukraine.",
+        "051",
+        "USA",
+        "UKR"
+    ));
+    // A visitor welcomed to a place is hosted.
+    assert!(has(
+        "Egypt welcomed the Israeli delegation to Cairo.",
+        "043",
+        "EGY",
+        "ISR"
+    ));
+}
