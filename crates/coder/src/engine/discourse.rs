@@ -261,7 +261,11 @@ impl Engine<'_> {
 /// Secretary of State Wendy Sherman"), else with that agent. A `back-title` with no holder
 /// named before names nobody.
 fn refer_back(doc: &Doc, range: (usize, usize), disc: &Discourse, groups: &mut Vec<Group>) {
+    // Who the sentence named before the reference is not whom it refers to: "We, the
+    // Foreign Ministers of Austria, ..., call on the government to" is Cuba's government.
+    let mut named: Vec<std::rc::Rc<str>> = Vec::new();
     for g in groups.iter_mut() {
+        let earlier = |r: &&ActorRef| !named.contains(&r.code);
         if g.actor.country.is_none()
             && g.actor.code.len() == 3
             && g.start > range.0
@@ -278,7 +282,7 @@ fn refer_back(doc: &Doc, range: (usize, usize), disc: &Discourse, groups: &mut V
                         .is_none_or(|c| !c.is_alphanumeric())
                 })
             };
-            let recent = || disc.recent.iter().rev();
+            let recent = || disc.recent.iter().rev().filter(earlier);
             let back_title = g.end == g.start + 1 && doc.is(g.start, BACK_TITLE);
             let found = recent().find(titled).or_else(|| {
                 (!back_title)
@@ -295,6 +299,7 @@ fn refer_back(doc: &Doc, range: (usize, usize), disc: &Discourse, groups: &mut V
                 g.actor = a;
             }
         }
+        named.push(g.actor.code.clone());
     }
     groups.retain(|g| g.end > g.start);
 }
@@ -404,6 +409,16 @@ mod tests {
         // With no holder named before, "the Secretary" names nobody.
         let got = coded("The Secretary condemned Russia's attacks.");
         assert!(got.iter().all(|e| !e.contains("GOV")), "{got:?}");
+    }
+
+    #[test]
+    fn the_government_is_not_one_the_sentence_named_before_it() {
+        let got = coded(
+            "The statement was released by the governments of France, Germany and Italy. We, \
+             the Foreign Ministers of France, Germany and Italy, condemn the arrests of \
+             protesters in Cuba and call on the government to respect their rights.",
+        );
+        assert!(!got.iter().any(|e| e.ends_with(" FRAGOV")), "{got:?}");
     }
 
     #[test]
