@@ -853,3 +853,19 @@ fn welcoming_an_act_and_standing_with_are_praise() {
         "ISR"
     ));
 }
+
+#[test]
+fn a_phone_call_on_a_date_and_taking_part_in_a_body_s_meeting_are_consultations() {
+    assert!(has(
+        "John Kerry had a phone call on July 14 with Russian President Vladimir Putin.",
+        "041",
+        "USA",
+        "RUS"
+    ));
+    assert!(has(
+        "Antony Blinken participated today in the virtual NATO Foreign Ministerial.",
+        "040",
+        "USA",
+        "IGOWSTNAT"
+    ));
+}
