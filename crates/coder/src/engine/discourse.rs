@@ -274,12 +274,13 @@ fn refer_back(doc: &Doc, range: (usize, usize), disc: &Discourse, groups: &mut V
             let title =
                 &doc.lower[doc.tokens[g.start].start as usize..doc.tokens[g.end - 1].end as usize];
             let titled = |r: &&ActorRef| {
-                let text = r.text.to_lowercase();
-                text.match_indices(title).any(|(at, _)| {
-                    text[at + title.len()..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !c.is_alphanumeric())
+                let text = r.text.as_bytes();
+                let t = title.as_bytes();
+                text.windows(t.len()).enumerate().any(|(at, w)| {
+                    w.eq_ignore_ascii_case(t)
+                        && text
+                            .get(at + t.len())
+                            .is_none_or(|c| !c.is_ascii_alphanumeric())
                 })
             };
             let recent = || disc.recent.iter().rev().filter(earlier);

@@ -461,7 +461,9 @@ fn pair_references<'d>(
     };
     for i in range.0..range.1.saturating_sub(1) {
         // "the two leaders": the noun alone read as an agent ("leaders") is the pair.
-        slots.retain(|s| !(s.start == i + 1 && s.end == i + 2 && doc.is(i, PAIR_DET)));
+        if doc.is(i, PAIR_DET) {
+            slots.retain(|s| !(s.start == i + 1 && s.end == i + 2));
+        }
         if doc.is(i, PAIR_DET)
             && doc.is(i + 1, PAIR_NOUN)
             && !slots.iter().any(|s| s.start <= i + 1 && i < s.end)
