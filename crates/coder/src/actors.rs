@@ -399,6 +399,15 @@ pub fn is_name_token(text: &str, t: &Token, classes: ClassSet) -> bool {
         && text[t.range()].chars().any(|c| c.is_lowercase())
 }
 
+/// Whether token `k` is an initial inside a name ("J" of "Antony J. Blinken") or its dot.
+fn initial(text: &str, tokens: &[Token], k: usize) -> bool {
+    let letter = |i: usize| {
+        let raw = &text[tokens[i].range()];
+        raw.len() == 1 && raw.bytes().all(|b| b.is_ascii_uppercase())
+    };
+    letter(k) || (k > 0 && &text[tokens[k].range()] == "." && letter(k - 1))
+}
+
 /// A plain noun that may name a trade before an agent ("olive farmers", "tea pickers"), not a
 /// function word or a verb's past form.
 fn trade_noun(w: &str, classes: ClassSet) -> bool {
@@ -461,6 +470,8 @@ impl Cx<'_> {
                 let t = &tokens[k];
                 let w = word(lower, t);
                 is(k, NAME_LINKER) || is_name_token(text, t, classes[k]) || t.kind == TokKind::Word && w.len() > 1 && text[t.range()].chars().all(|c| c.is_uppercase())
+                    // A middle initial: "Secretary of State Antony J. Blinken".
+                    || initial(text, tokens, k)
             })
             // An unknown capitalised word between two names is a name of its own
             // ("Russia Today Libya"), so only a linker word may bridge countries.
@@ -513,6 +524,7 @@ impl Cx<'_> {
         let is = |k: usize, c: Class| self.is(k, c);
         let mut k = end;
         let mut boundary = end;
+        let mut before_linker = None;
         while k < next_mention && k - end < 10 {
             let t = &tokens[k];
             let w = word(lower, t);
@@ -539,6 +551,9 @@ impl Cx<'_> {
                 }
             }
             if is(k, NAME_LINKER) || acronym {
+                if k > boundary && !acronym {
+                    before_linker = Some((boundary, k));
+                }
                 boundary = k + 1;
             } else if !(is_name_token(text, t, classes[k])
                 || (k > boundary && is(k, NAME_PARTICLE)))
@@ -550,7 +565,13 @@ impl Cx<'_> {
         while k > boundary && is(k - 1, NAME_PARTICLE) {
             k -= 1;
         }
-        (k > boundary).then_some((boundary, k))
+        // "Foreign Minister Zbigniew Rau on efforts": no name after the linker, so the name is
+        // the run before it.
+        if k > boundary {
+            Some((boundary, k))
+        } else {
+            before_linker
+        }
     }
 }
 

@@ -802,3 +802,70 @@ fn nature_strikes_no_one() {
             .is_empty()
     );
 }
+
+#[test]
+fn commitments_and_looking_forward_to_working_with_are_intentions() {
+    assert!(has(
+        "The United States looks forward to working with the Vatican on this issue.",
+        "030",
+        "USA",
+        "VAT"
+    ));
+    assert!(has(
+        "The United States will continue to work with Israel.",
+        "030",
+        "USA",
+        "ISR"
+    ));
+    assert!(has(
+        "Secretary Blinken reaffirmed U.S. commitment to NATO.",
+        "032",
+        "USA",
+        "IGOWSTNAT"
+    ));
+    assert!(has(
+        "The United States is committed to working with Georgia.",
+        "030",
+        "USA",
+        "GEO"
+    ));
+    // Working with someone is no intention of itself.
+    assert!(events("Russia works with China on energy.").is_empty());
+}
+
+#[test]
+fn welcoming_an_act_and_standing_with_are_praise() {
+    let release = "The United States welcomes the release by Azerbaijan of 15 Armenian \
+                   detainees and their return to their families in Armenia.";
+    assert!(has(release, "051", "USA", ""));
+    assert!(events(release).iter().all(|e| e.0 != "043"));
+    assert!(has(
+        "The United States stands with the people of Ukraine.",
+        "051",
+        "USA",
+        "UKR"
+    ));
+    // A visitor welcomed to a place is hosted.
+    assert!(has(
+        "Egypt welcomed the Israeli delegation to Cairo.",
+        "043",
+        "EGY",
+        "ISR"
+    ));
+}
+
+#[test]
+fn a_phone_call_on_a_date_and_taking_part_in_a_body_s_meeting_are_consultations() {
+    assert!(has(
+        "John Kerry had a phone call on July 14 with Russian President Vladimir Putin.",
+        "041",
+        "USA",
+        "RUS"
+    ));
+    assert!(has(
+        "Antony Blinken participated today in the virtual NATO Foreign Ministerial.",
+        "040",
+        "USA",
+        "IGOWSTNAT"
+    ));
+}

@@ -9,6 +9,7 @@
 //! force 15* 17* 18* 19* 20*           # a roaming group's events of force take the theatre
 //! symmetric 040 041 044 046            # "X met Y" is also "Y met X"
 //! partnered 04* 05* 06* 07* !055       # need a source and a target
+//! apart 01* 02* 11*                    # "X, Y and Z condemned": together, not each other
 //! ```
 
 use super::lines::{fields, Line};
@@ -36,6 +37,9 @@ pub struct Facts {
     pub force: Vec<CodePat>,
     /// Codes that need a partner, and exceptions (`!055`).
     pub partnered: Vec<(CodePat, bool)>,
+    /// Codes that three or more coordinated sources with no target do together: "France,
+    /// Germany and Italy condemned the coup" is no condemnation of each other.
+    pub apart: Vec<CodePat>,
 }
 
 impl Facts {
@@ -49,6 +53,10 @@ impl Facts {
 
     pub fn is_symmetric(&self, code: &str) -> bool {
         self.symmetric.iter().any(|p| p.matches(code))
+    }
+
+    pub fn is_apart(&self, code: &str) -> bool {
+        self.apart.iter().any(|p| p.matches(code))
     }
 
     /// Whether an event of this code needs both a source and a target.
@@ -105,11 +113,11 @@ pub fn parse_facts(lines: &[Line]) -> Result<Facts, DictError> {
                 list.retain(|x| x.group != t.group);
                 list.push(t);
             }
-            [kind @ ("symmetric" | "force"), ref rest @ ..] => {
-                let list = if kind == "force" {
-                    &mut f.force
-                } else {
-                    &mut f.symmetric
+            [kind @ ("symmetric" | "force" | "apart"), ref rest @ ..] => {
+                let list = match kind {
+                    "force" => &mut f.force,
+                    "apart" => &mut f.apart,
+                    _ => &mut f.symmetric,
                 };
                 for w in rest {
                     list.push(CodePat::parse(w).map_err(|m| l.error(m))?);
@@ -126,7 +134,7 @@ pub fn parse_facts(lines: &[Line]) -> Result<Facts, DictError> {
                 }
             }
             _ => return Err(l.error(
-                "expected agents, non-state-prefix, theatre, roams, force, symmetric or partnered",
+                "expected agents, non-state-prefix, theatre, roams, force, symmetric, partnered or apart",
             )),
         }
     }

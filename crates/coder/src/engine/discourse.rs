@@ -31,6 +31,7 @@ impl Engine<'_> {
         );
         speaker_label(doc, range, &groups, disc);
         self.add_discourse_groups(doc, range, disc, &mut groups);
+        known_holders(doc, disc, &mut groups);
         for g in &groups {
             if let Some((s, e)) = g.new_name {
                 let full = doc.lower[doc.tokens[s].start as usize..doc.tokens[e - 1].end as usize]
@@ -113,27 +114,7 @@ impl Engine<'_> {
         if added {
             groups.sort_by_key(|g| g.start);
         }
-        // "the minister", "the delegation": an agent without a country, after "the", is the
-        // last actor the article named with that agent.
-        for g in groups.iter_mut() {
-            if g.actor.country.is_none()
-                && g.actor.code.len() == 3
-                && g.start > range.0
-                && doc.w(g.start - 1) == "the"
-            {
-                if let Some(r) = disc
-                    .recent
-                    .iter()
-                    .rev()
-                    .find(|r| r.agents.first() == g.actor.agents.first())
-                {
-                    let mut a = r.clone();
-                    a.certainty = 0.6;
-                    a.name = g.actor.name.clone();
-                    g.actor = a;
-                }
-            }
-        }
+        refer_back(doc, range, disc, groups);
     }
 
     /// The speaker a pronoun refers back to: "China said (that) it was ready",
@@ -228,16 +209,31 @@ impl Engine<'_> {
                 .find(|a| a.country.is_some() || a.code.starts_with("IGO"))
                 .cloned();
         }
-        let pair = events
-            .iter()
-            .rev()
-            .find_map(|e| match (&e.source, &e.target) {
-                (Some(s), Some(t)) if s.key() != t.key() => Some((s, t)),
+        // The main clause's parties, not a background mention's: "Blinken spoke with Rau
+        // about Russia's attacks on Ukraine" leaves the Secretary and Rau as "both sides". The
+        // parties of a meeting stay the pair while the readout goes on ("The Secretary
+        // condemned Russia's decision. They discussed ...").
+        let pair = |met: bool| {
+            events.iter().find_map(|e| match (&e.source, &e.target) {
+                (Some(s), Some(t))
+                    if s.key() != t.key() && self.facts.is_symmetric(e.code) == met =>
+                {
+                    Some((s, t, met))
+                }
                 _ => None,
-            });
-        if let Some((s, t)) = pair {
+            })
+        };
+        if let Some((s, t, met)) = pair(true).or_else(|| pair(false).filter(|_| !disc.pair_met)) {
+            disc.pair_met = met;
             disc.last_pair = Some((s.clone(), t.clone()));
         }
+        // "They" may refer to the pair right after a sentence one of its parties acted in.
+        disc.pair_fresh = disc.last_pair.as_ref().is_some_and(|(a, b)| {
+            events
+                .iter()
+                .filter_map(|e| e.source.as_ref())
+                .any(|s| s.code == a.code || s.code == b.code)
+        });
         let person = slots.iter().flat_map(|s| &s.members).rfind(|m| m.is_person);
         if let Some(m) = person {
             disc.last_person = Some(m.clone());
@@ -254,7 +250,83 @@ impl Engine<'_> {
             }
             if s.members.len() == 2 && disc.last_pair.is_none() {
                 disc.last_pair = Some((s.members[0].clone(), s.members[1].clone()));
+                disc.pair_fresh = true;
             }
+        }
+    }
+}
+
+/// "the minister", "the delegation": an agent without a country, after "the", is the last actor
+/// the article named with that title ("the Deputy Secretary": the one introduced as "Deputy
+/// Secretary of State Wendy Sherman"), else with that agent. A `back-title` with no holder
+/// named before names nobody.
+fn refer_back(doc: &Doc, range: (usize, usize), disc: &Discourse, groups: &mut Vec<Group>) {
+    // Who the sentence named before the reference is not whom it refers to: "We, the
+    // Foreign Ministers of Austria, ..., call on the government to" is Cuba's government.
+    let mut named: Vec<std::rc::Rc<str>> = Vec::new();
+    for g in groups.iter_mut() {
+        let earlier = |r: &&ActorRef| !named.contains(&r.code);
+        if g.actor.country.is_none()
+            && g.actor.code.len() == 3
+            && g.start > range.0
+            && doc.w(g.start - 1) == "the"
+        {
+            let title =
+                &doc.lower[doc.tokens[g.start].start as usize..doc.tokens[g.end - 1].end as usize];
+            let titled = |r: &&ActorRef| {
+                let text = r.text.as_bytes();
+                let t = title.as_bytes();
+                text.windows(t.len()).enumerate().any(|(at, w)| {
+                    w.eq_ignore_ascii_case(t)
+                        && text
+                            .get(at + t.len())
+                            .is_none_or(|c| !c.is_ascii_alphanumeric())
+                })
+            };
+            let recent = || disc.recent.iter().rev().filter(earlier);
+            let back_title = g.end == g.start + 1 && doc.is(g.start, BACK_TITLE);
+            let found = recent().find(titled).or_else(|| {
+                (!back_title)
+                    .then(|| recent().find(|r| r.agents.first() == g.actor.agents.first()))
+                    .flatten()
+            });
+            if found.is_none() && back_title {
+                g.end = g.start;
+            }
+            if let Some(r) = found {
+                let mut a = r.clone();
+                a.certainty = 0.6;
+                a.name = g.actor.name.clone();
+                g.actor = a;
+            }
+        }
+        named.push(g.actor.code.clone());
+    }
+    groups.retain(|g| g.end > g.start);
+}
+
+/// "Foreign Minister Rau" after "Polish Foreign Minister Zbigniew Rau": a title without a
+/// country before a name the article introduced is that person.
+fn known_holders(doc: &Doc, disc: &Discourse, groups: &mut [Group]) {
+    if disc.names.is_empty() {
+        return;
+    }
+    for g in groups.iter_mut() {
+        let Some((s, e)) = g.new_name.filter(|_| g.actor.country.is_none()) else {
+            continue;
+        };
+        let full = &doc.lower[doc.tokens[s].start as usize..doc.tokens[e - 1].end as usize];
+        if let Some(a) = disc
+            .names
+            .get(full)
+            .or_else(|| disc.names.get(doc.w(e - 1)))
+        {
+            let mut a = a.clone();
+            a.certainty *= 0.9;
+            a.name = g.actor.name.clone();
+            a.text = g.actor.text.clone();
+            g.actor = a;
+            g.new_name = None;
         }
     }
 }
@@ -317,6 +389,37 @@ mod tests {
         assert_eq!(got, ["111 USA NER", "0253 USA NERMIL"]);
         let got = coded("On behalf of the United States, I congratulate the people of Georgia.");
         assert!(got.iter().any(|e| e.starts_with("051 USA")), "{got:?}");
+    }
+
+    #[test]
+    fn a_title_before_a_name_met_earlier_is_that_person() {
+        let got = coded(
+            "Blinken spoke with Polish Foreign Minister Zbigniew Rau on Ukraine. \
+             Secretary Blinken and Foreign Minister Rau discussed the war.",
+        );
+        assert!(got.contains(&"040 USAGOV POLGOV".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn the_secretary_is_the_holder_named_with_that_title() {
+        let got = coded(
+            "Secretary of State Antony J. Blinken spoke today with Polish Foreign Minister \
+             Zbigniew Rau. The Secretary condemned Russia's attacks.",
+        );
+        assert!(got.contains(&"111 USAGOV RUS".to_string()), "{got:?}");
+        // With no holder named before, "the Secretary" names nobody.
+        let got = coded("The Secretary condemned Russia's attacks.");
+        assert!(got.iter().all(|e| !e.contains("GOV")), "{got:?}");
+    }
+
+    #[test]
+    fn the_government_is_not_one_the_sentence_named_before_it() {
+        let got = coded(
+            "The statement was released by the governments of France, Germany and Italy. We, \
+             the Foreign Ministers of France, Germany and Italy, condemn the arrests of \
+             protesters in Cuba and call on the government to respect their rights.",
+        );
+        assert!(!got.iter().any(|e| e.ends_with(" FRAGOV")), "{got:?}");
     }
 
     #[test]

@@ -139,7 +139,11 @@ impl Engine<'_> {
                 future,
             });
         };
-        if tgt.is_none() && srcs.len() > 1 {
+        // A list of three or more that speaks ("We, the Foreign Ministers of ..., condemn")
+        // speaks together, not to each other; two may be the parties of a readout ("the
+        // Secretary and the Foreign Minister reaffirmed their commitment").
+        let apart = srcs.len() > 2 && self.facts.is_apart(code);
+        if tgt.is_none() && srcs.len() > 1 && !apart {
             // "Russia and Libya signed": each with each.
             for a in &srcs {
                 for b in &srcs {

@@ -94,6 +94,10 @@ pub struct Discourse {
     names: FxHashMap<String, ActorRef>,
     last_person: Option<ActorRef>,
     last_pair: Option<(ActorRef, ActorRef)>,
+    /// The sentence before named that pair: "They discussed ..." may refer to it.
+    pair_fresh: bool,
+    /// The pair met (a symmetric code): other events do not replace it.
+    pair_met: bool,
     recent: Vec<ActorRef>,
     /// Countries named in the article, in order of first mention, for place resolution.
     pub countries: Vec<Rc<str>>,
@@ -102,6 +106,9 @@ pub struct Discourse {
     voice: Option<ActorRef>,
     /// A label ("QUESTION:") named nobody the coder knows: first persons are unknown.
     voice_unknown: bool,
+    /// The parties a joint statement speaks for ("We, the Foreign Ministers of ..."): "we" is
+    /// each of them.
+    voices: Vec<ActorRef>,
 }
 
 /// An event found in a sentence, before dates, places and the model type.

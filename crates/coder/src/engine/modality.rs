@@ -219,6 +219,18 @@ impl Engine<'_> {
                 if doc.is(k - 1, INTENT) || (doc.is(k - 1, AUX_BE) && !doc.is(k - 1, BE_BASE)) {
                     return Some(Family::Intent);
                 }
+                // "will continue to support": the auxiliary before a verb of `actual` says
+                // when its complement happens, so the complement is an intention too ("we
+                // would like to thank" thanks: only a plain future).
+                let aux = (k.saturating_sub(3).max(range.0)..k - 1)
+                    .rev()
+                    .find(|&j| !doc.is(j, ADVERB));
+                if k - 1 > range.0
+                    && doc.is(k - 1, ACTUAL)
+                    && aux.is_some_and(|j| doc.is(j, FUTURE) && doc.w(j) != "would")
+                {
+                    return Some(Family::Intent);
+                }
                 return None;
             }
             if !(doc.is(k, ADVERB) || doc.is(k, AUX_SKIP) || w == "be") {
@@ -438,6 +450,18 @@ mod tests {
     #[test]
     fn will_is_an_intention() {
         assert_eq!(coded("Russia will visit Libya next week."), ["036 RUS LBY"]);
+    }
+
+    #[test]
+    fn will_continue_to_is_an_intention_and_would_like_to_is_not() {
+        assert_eq!(
+            coded("The United States will continue to support Georgia."),
+            ["032 USA GEO"]
+        );
+        assert_eq!(
+            coded("The United States continued to support Georgia."),
+            ["051 USA GEO"]
+        );
     }
 
     #[test]

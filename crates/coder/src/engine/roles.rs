@@ -18,11 +18,12 @@ impl Engine<'_> {
         doc: &Doc<'d>,
         range: (usize, usize),
         groups: Vec<Group>,
-        disc: &Discourse,
+        disc: &mut Discourse,
     ) -> Vec<Slot<'d>> {
         let mut merged = merge_agent_places(doc, groups);
         let mut slots = coordinate(doc, range, &mut merged);
         pair_references(doc, range, disc, &mut slots);
+        joint_voice(doc, range, disc, &mut slots);
         slots
     }
 
@@ -440,33 +441,94 @@ fn share_agents(slot: &mut Slot) {
     }
 }
 
-/// "both sides", "the two countries": the last pair of parties the article named.
+/// "both sides", "the two leaders": the last pair of parties the article named; and "They"
+/// opening a sentence right after one that named a pair ("They discussed ..." in a readout).
 fn pair_references<'d>(
     doc: &Doc<'d>,
     range: (usize, usize),
     disc: &Discourse,
     slots: &mut Vec<Slot<'d>>,
 ) {
-    if let Some((a, b)) = &disc.last_pair {
-        for i in range.0..range.1.saturating_sub(1) {
-            if doc.is(i, PAIR_DET)
-                && doc.is(i + 1, PAIR_NOUN)
-                && !slots.iter().any(|s| s.start <= i + 1 && i < s.end)
-            {
-                let mut a = a.clone();
-                let mut b = b.clone();
-                a.certainty *= 0.7;
-                b.certainty *= 0.7;
-                let start = if i > range.0 && doc.w(i - 1) == "the" {
-                    i - 1
-                } else {
-                    i
-                };
-                slots.push(new_slot(doc, range, start, i + 2, vec![a, b]));
+    let Some((a, b)) = &disc.last_pair else {
+        return;
+    };
+    let pair = || {
+        let mut a = a.clone();
+        let mut b = b.clone();
+        a.certainty *= 0.7;
+        b.certainty *= 0.7;
+        vec![a, b]
+    };
+    for i in range.0..range.1.saturating_sub(1) {
+        // "the two leaders": the noun alone read as an agent ("leaders") is the pair.
+        if doc.is(i, PAIR_DET) {
+            slots.retain(|s| !(s.start == i + 1 && s.end == i + 2));
+        }
+        if doc.is(i, PAIR_DET)
+            && doc.is(i + 1, PAIR_NOUN)
+            && !slots.iter().any(|s| s.start <= i + 1 && i < s.end)
+        {
+            let start = if i > range.0 && doc.w(i - 1) == "the" {
+                i - 1
+            } else {
+                i
+            };
+            slots.push(new_slot(doc, range, start, i + 2, pair()));
+        }
+        // "The delegations discussed": the plural alone, right after the pair acted.
+        if disc.pair_fresh
+            && i == range.0
+            && doc.w(i) == "the"
+            && doc.is(i + 1, PAIR_NOUN)
+            && doc.w(i + 2) != "of"
+        {
+            slots.retain(|s| !(s.start <= i + 1 && i + 1 < s.end));
+            slots.push(new_slot(doc, range, i, i + 2, pair()));
+        }
+    }
+    let opening = range.0;
+    if disc.pair_fresh && doc.is(opening, PAIR_PRONOUN) && !slots.iter().any(|s| s.start == opening)
+    {
+        slots.push(new_slot(doc, range, opening, opening + 1, pair()));
+    }
+    slots.sort_by_key(|s| s.start);
+}
+
+/// A joint statement: "We, the Foreign Ministers of France, Germany and the United States,
+/// condemn ...": the list in apposition to the opening "We" is the subject, and the parties
+/// "we" stands for from here on.
+fn joint_voice<'d>(
+    doc: &Doc<'d>,
+    range: (usize, usize),
+    disc: &mut Discourse,
+    slots: &mut Vec<Slot<'d>>,
+) {
+    let opening = range.0;
+    if doc.is(opening, FIRST_PERSON) && doc.w(opening + 1) == "," {
+        let listed = slots
+            .iter()
+            .position(|s| s.start > opening + 1 && s.start <= opening + 6 && s.members.len() > 1);
+        if let Some(i) = listed {
+            let list = slots.remove(i);
+            slots.retain(|s| s.start >= list.end);
+            disc.voices = list.members.clone();
+            slots.insert(0, new_slot(doc, range, opening, list.end, list.members));
+            return;
+        }
+    }
+    if disc.voices.len() < 2 {
+        return;
+    }
+    // "We urge ...", "our support": each party of the statement.
+    for k in range.0..range.1 {
+        if doc.is(k, FIRST_PERSON) && doc.text[doc.tokens[k].range()] != *"US" {
+            slots.retain(|s| !(s.start == k && s.end == k + 1));
+            if !slots.iter().any(|s| s.start <= k && k < s.end) {
+                slots.push(new_slot(doc, range, k, k + 1, disc.voices.clone()));
             }
         }
-        slots.sort_by_key(|s| s.start);
     }
+    slots.sort_by_key(|s| s.start);
 }
 
 /// How many tokens of determiners and adjectives may sit between `from` and a slot at `to`.
@@ -512,6 +574,41 @@ mod tests {
             coded("Ukraine was accused by Russia of shelling civilians."),
             ["1123 RUS UKR"]
         );
+    }
+
+    #[test]
+    fn they_and_the_two_leaders_after_a_meeting_are_its_parties() {
+        let first = "Egypt's foreign minister met Israel's foreign minister in Cairo. ";
+        let pair = ["040 EGYGOV ISRGOV", "040 ISRGOV EGYGOV"];
+        for next in ["They discussed trade.", "The two leaders discussed trade."] {
+            let mut got = coded(&format!("{first}{next}"));
+            got[2..].sort();
+            assert_eq!(got[2..], pair, "{next}: {got:?}");
+        }
+        // The parties who met stay the pair through the readout.
+        let got = coded(&format!(
+            "{first}Egypt's foreign minister condemned Russia's attacks on Ukraine. \
+             The delegations discussed trade."
+        ));
+        assert!(got.contains(&pair[0].to_string()), "{got:?}");
+        assert!(!got.iter().any(|e| e.starts_with("040 RUS")), "{got:?}");
+        // Only right after the sentence that named the pair.
+        let got = coded(&format!("{first}Protesters rallied. They discussed trade."));
+        assert_eq!(got.len(), 3, "{got:?}");
+    }
+
+    #[test]
+    fn a_joint_statement_speaks_for_each_party_listed_after_we() {
+        let got = coded(
+            "We, the Foreign Ministers of France, Germany and Italy, condemn the arrests of \
+             protesters in Cuba. We urge the Cuban government to release them.",
+        );
+        for party in ["FRAGOV", "DEU", "ITA"] {
+            assert!(got.contains(&format!("111 {party} CUBCVL")), "{got:?}");
+            assert!(got.contains(&format!("0253 {party} CUBGOV")), "{got:?}");
+        }
+        // Together, not to each other.
+        assert!(!got.iter().any(|e| e.starts_with("111 DEU ITA")), "{got:?}");
     }
 
     #[test]

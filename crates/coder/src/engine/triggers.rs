@@ -253,7 +253,12 @@ impl Engine<'_> {
                             && doc.is(s.start - 1, DET)
                             && doc.is(s.start - 2, PREP))))
         });
-        if k == range.0 || subject_before || after_aux(doc, tok, range) {
+        // "We, the Foreign Ministers of ..., condemn": an opening subject with its apposition.
+        let apposed = k > range.0
+            && doc.w(k - 1) == ","
+            && doc.is(range.0, FIRST_PERSON)
+            && slots.iter().any(|s| s.start == range.0 && s.end + 1 == k);
+        if k == range.0 || subject_before || apposed || after_aux(doc, tok, range) {
             return true;
         }
         doc.is(k - 1, VERB_BEFORE) || doc.tokens[k - 1].cap
