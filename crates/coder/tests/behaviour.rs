@@ -802,3 +802,40 @@ fn nature_strikes_no_one() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_resignation_under_no_pressure_is_no_event() {
+    assert!(events(
+        "Lithuanian prime minister Gintautas Paluckas resigns after allegations of misconduct."
+    )
+    .is_empty());
+    // Yielding to protesters stays a concession.
+    assert!(has(
+        "Algerian President Abdelaziz Bouteflika resigned after weeks of mass protests.",
+        "0831",
+        "DZAGOV",
+        "-"
+    ));
+}
+
+#[test]
+fn holding_elections_under_no_pressure_is_no_event() {
+    assert!(events("The United Kingdom holds local elections on Thursday.").is_empty());
+    assert!(has(
+        "After months of protests, the Malian junta held elections.",
+        "0834",
+        "MLI",
+        "-"
+    ));
+}
+
+#[test]
+fn voting_in_an_election_endorses_no_one() {
+    assert!(events("Egyptians vote in the second round to elect parliament members.").is_empty());
+    assert!(has(
+        "Germany voted in favour of the Palestinian resolution.",
+        "051",
+        "DEU",
+        ""
+    ));
+}
