@@ -839,3 +839,62 @@ fn voting_in_an_election_endorses_no_one() {
         ""
     ));
 }
+
+#[test]
+fn tariffs_and_visa_bans_on_another_country_are_sanctions() {
+    assert!(has(
+        "Canadian Prime Minister Justin Trudeau announces a retaliatory 25% tariff on all U.S. goods.",
+        "163",
+        "CANGOV",
+        "USA"
+    ));
+    assert!(has(
+        "U.S. President Donald Trump enacts a 25% tariff on all goods traded to the U.S. from Colombia.",
+        "163",
+        "",
+        "COL"
+    ));
+    assert!(has(
+        "Poland bars Moldovan politician Irina Vlah from entering its territory.",
+        "163",
+        "POL",
+        "MDA"
+    ));
+    assert!(has(
+        "The United States imposes visa bans on five Europeans.",
+        "163",
+        "USA",
+        ""
+    ));
+}
+
+#[test]
+fn a_tariff_on_one_s_own_imports_is_no_event() {
+    assert!(
+        events("Trump announces a 25% tariff on all car imports to the U.S. from April 2.")
+            .iter()
+            .all(|(c, _, _)| c != "163")
+    );
+}
+
+#[test]
+fn warrants_charges_and_house_arrest_are_legal_action() {
+    assert!(has(
+        "The Seoul Central District Court issues an arrest warrant for the former floor leader.",
+        "173",
+        "KORJUD",
+        ""
+    ));
+    assert!(has(
+        "A Russian court places the opposition politician Lev Shlosberg under house arrest.",
+        "173",
+        "RUS",
+        ""
+    ));
+    assert!(has(
+        "The suspect is charged with two counts of murder in Germany.",
+        "173",
+        "DEU",
+        ""
+    ));
+}
