@@ -898,3 +898,36 @@ fn warrants_charges_and_house_arrest_are_legal_action() {
         ""
     ));
 }
+
+#[test]
+fn a_mass_shooting_is_unconventional_violence() {
+    assert!(has(
+        "Eight people are killed in a mass shooting by unidentified gunmen inside a tavern in Umlazi, South Africa.",
+        "180",
+        "",
+        ""
+    ));
+}
+
+#[test]
+fn the_bomb_a_death_came_from_names_the_bombing() {
+    // The instrument after "in" or "after", not only after "with".
+    assert!(has(
+        "Ten soldiers are killed and dozens of others wounded in a suicide bombing by Boko Haram in Borno.",
+        "1831",
+        "NGAREB",
+        "NGAMIL"
+    ));
+    assert!(has(
+        "Sixteen people are killed after the explosion of a roadside bomb in Borno State.",
+        "1833",
+        "-",
+        "NGA"
+    ));
+    // A bombing further on, past a comma, is background.
+    assert!(
+        events("Israeli airstrikes killed 20 people in Gaza, a week after a suicide bombing.")
+            .iter()
+            .all(|(c, _, _)| c != "1831")
+    );
+}
