@@ -931,3 +931,40 @@ fn the_bomb_a_death_came_from_names_the_bombing() {
             .all(|(c, _, _)| c != "1831")
     );
 }
+
+#[test]
+fn an_order_at_home_is_no_event() {
+    assert!(events(
+        "The Vietnamese government orders 600,000 people to evacuate as the typhoon nears."
+    )
+    .iter()
+    .all(|(c, _, _)| c != "100"));
+    // An order to a foreign presence stays.
+    assert!(!events(
+        "Mali ordered the UN peacekeeping mission to leave the country without delay."
+    )
+    .is_empty());
+}
+
+#[test]
+fn sport_s_own_penalties_are_no_event() {
+    assert!(events(
+        "In rugby union, France's Axelle Berthoumieu receives a 12-match suspension for biting an Irish player."
+    )
+    .is_empty());
+    assert!(has(
+        "Police in Stuttgart, Germany, arrest 59 French fans of a football club before a match.",
+        "173",
+        "DEU",
+        "FRA"
+    ));
+}
+
+#[test]
+fn releasing_a_video_frees_no_one() {
+    assert!(
+        events("Hamas releases a sign-of-life propaganda video showing an Israeli hostage.")
+            .iter()
+            .all(|(c, _, _)| c != "0841")
+    );
+}
