@@ -949,7 +949,7 @@ fn an_order_at_home_is_no_event() {
 #[test]
 fn sport_s_own_penalties_are_no_event() {
     assert!(events(
-        "In rugby union, France's Axelle Berthoumieu receives a 12-match suspension for biting an Irish player."
+        "In rugby union, France's Axelle Berthoumieu receives a suspension, while teammate Manaé Feleu is banned for three matches."
     )
     .is_empty());
     assert!(has(
