@@ -968,3 +968,26 @@ fn releasing_a_video_frees_no_one() {
             .all(|(c, _, _)| c != "0841")
     );
 }
+
+#[test]
+fn the_weapon_of_a_killing_names_its_code() {
+    assert!(has(
+        "At least 70 Palestinians are killed and 14 others are reported missing in Israeli airstrikes on Gaza City.",
+        "195",
+        "",
+        "PSE"
+    ));
+    assert!(has(
+        "Five people are killed and five others injured during artillery shelling in Kharkiv, Ukraine.",
+        "194",
+        "",
+        ""
+    ));
+    // A named leader killed from the air is still an assassination.
+    assert!(has(
+        "The United States killed the Iranian general Qassem Soleimani in a drone strike in Baghdad.",
+        "186",
+        "USA",
+        "IRN"
+    ));
+}
