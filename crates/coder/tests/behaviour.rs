@@ -991,3 +991,24 @@ fn the_weapon_of_a_killing_names_its_code() {
         "IRN"
     ));
 }
+
+#[test]
+fn coalition_politics_at_home_is_no_event() {
+    assert!(events(
+        "The Social Democratic Party, the Austrian People's Party, and the NEOS party in Austria agree to form a coalition government."
+    )
+    .is_empty());
+    assert!(events(
+        "The Party for Freedom withdraws from the current Dutch cabinet after failing to agree with coalition partners."
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_state_of_emergency_after_a_disaster_is_no_event() {
+    assert!(
+        events("A state of emergency is declared by the government after the earthquake.")
+            .iter()
+            .all(|(c, _, _)| c != "1724")
+    );
+}
