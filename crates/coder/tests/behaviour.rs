@@ -1012,3 +1012,13 @@ fn a_state_of_emergency_after_a_disaster_is_no_event() {
             .all(|(c, _, _)| c != "1724")
     );
 }
+
+#[test]
+fn refusing_to_rule_out_force_threatens_it() {
+    assert!(has(
+        "U.S. president-elect Donald Trump refuses to rule out using military force to take control of Greenland.",
+        "138",
+        "USA",
+        ""
+    ));
+}
