@@ -269,8 +269,11 @@ impl Engine<'_> {
     fn opens_an_object(&self, doc: &Doc, tok: usize, k: usize, range: (usize, usize)) -> bool {
         let next = tok + 1;
         next < range.1
-            && (self.at(doc, next, OBJECT_START) || doc.tokens[next].kind == TokKind::Number)
             && !doc.is_any(k - 1, &[DET, POSSESSIVE, PREP, ARTICLE, QUANTITY])
+            && (doc.is(next, OBJECT_START)
+                || doc.tokens[next].kind == TokKind::Number
+                // "at least": the bound of a quantity, then its number.
+                || (doc.is(next, PREP) && doc.is(next + 1, QUANTITY_BOUND)))
     }
 }
 
@@ -296,6 +299,11 @@ mod tests {
         assert_eq!(
             coded("Turkish intelligence agents capture a senior member of the Islamic State."),
             ["173 TURSPY IRQREB"]
+        );
+        // "at least": a preposition and the bound of a quantity.
+        assert_eq!(
+            coded("Bandits in Zamfara, Nigeria, kill at least 52 villagers."),
+            ["190 NGA NGACVL"]
         );
     }
 
