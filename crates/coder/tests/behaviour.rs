@@ -869,3 +869,223 @@ fn a_phone_call_on_a_date_and_taking_part_in_a_body_s_meeting_are_consultations(
         "IGOWSTNAT"
     ));
 }
+
+#[test]
+fn a_resignation_under_no_pressure_is_no_event() {
+    assert!(events(
+        "Lithuanian prime minister Gintautas Paluckas resigns after allegations of misconduct."
+    )
+    .is_empty());
+    // Yielding to protesters stays a concession.
+    assert!(has(
+        "Algerian President Abdelaziz Bouteflika resigned after weeks of mass protests.",
+        "0831",
+        "DZAGOV",
+        "-"
+    ));
+}
+
+#[test]
+fn holding_elections_under_no_pressure_is_no_event() {
+    assert!(events("The United Kingdom holds local elections on Thursday.").is_empty());
+    assert!(has(
+        "After months of protests, the Malian junta held elections.",
+        "0834",
+        "MLI",
+        "-"
+    ));
+}
+
+#[test]
+fn voting_in_an_election_endorses_no_one() {
+    assert!(events("Egyptians vote in the second round to elect parliament members.").is_empty());
+    assert!(has(
+        "Germany voted in favour of the Palestinian resolution.",
+        "051",
+        "DEU",
+        ""
+    ));
+}
+
+#[test]
+fn tariffs_and_visa_bans_on_another_country_are_sanctions() {
+    assert!(has(
+        "Canadian Prime Minister Justin Trudeau announces a retaliatory 25% tariff on all U.S. goods.",
+        "163",
+        "CANGOV",
+        "USA"
+    ));
+    assert!(has(
+        "U.S. President Donald Trump enacts a 25% tariff on all goods traded to the U.S. from Colombia.",
+        "163",
+        "",
+        "COL"
+    ));
+    assert!(has(
+        "Poland bars Moldovan politician Irina Vlah from entering its territory.",
+        "163",
+        "POL",
+        "MDA"
+    ));
+    assert!(has(
+        "The United States imposes visa bans on five Europeans.",
+        "163",
+        "USA",
+        ""
+    ));
+}
+
+#[test]
+fn a_tariff_on_one_s_own_imports_is_no_event() {
+    assert!(
+        events("Trump announces a 25% tariff on all car imports to the U.S. from April 2.")
+            .iter()
+            .all(|(c, _, _)| c != "163")
+    );
+}
+
+#[test]
+fn warrants_charges_and_house_arrest_are_legal_action() {
+    assert!(has(
+        "The Seoul Central District Court issues an arrest warrant for the former floor leader.",
+        "173",
+        "KORJUD",
+        ""
+    ));
+    assert!(has(
+        "A Russian court places the opposition politician Lev Shlosberg under house arrest.",
+        "173",
+        "RUS",
+        ""
+    ));
+    assert!(has(
+        "The suspect is charged with two counts of murder in Germany.",
+        "173",
+        "DEU",
+        ""
+    ));
+}
+
+#[test]
+fn a_mass_shooting_is_unconventional_violence() {
+    assert!(has(
+        "Eight people are killed in a mass shooting by unidentified gunmen inside a tavern in Umlazi, South Africa.",
+        "180",
+        "",
+        ""
+    ));
+}
+
+#[test]
+fn the_bomb_a_death_came_from_names_the_bombing() {
+    // The instrument after "in" or "after", not only after "with".
+    assert!(has(
+        "Ten soldiers are killed and dozens of others wounded in a suicide bombing by Boko Haram in Borno.",
+        "1831",
+        "NGAREB",
+        "NGAMIL"
+    ));
+    assert!(has(
+        "Sixteen people are killed after the explosion of a roadside bomb in Borno State.",
+        "1833",
+        "-",
+        "NGA"
+    ));
+    // A bombing further on, past a comma, is background.
+    assert!(
+        events("Israeli airstrikes killed 20 people in Gaza, a week after a suicide bombing.")
+            .iter()
+            .all(|(c, _, _)| c != "1831")
+    );
+}
+
+#[test]
+fn an_order_at_home_is_no_event() {
+    assert!(events(
+        "The Vietnamese government orders 600,000 people to evacuate as the typhoon nears."
+    )
+    .iter()
+    .all(|(c, _, _)| c != "100"));
+    // An order to a foreign presence stays.
+    assert!(!events(
+        "Mali ordered the UN peacekeeping mission to leave the country without delay."
+    )
+    .is_empty());
+}
+
+#[test]
+fn sport_s_own_penalties_are_no_event() {
+    assert!(events(
+        "In rugby union, France's Axelle Berthoumieu receives a suspension, while teammate Manaé Feleu is banned for three matches."
+    )
+    .is_empty());
+    assert!(has(
+        "Police in Stuttgart, Germany, arrest 59 French fans of a football club before a match.",
+        "173",
+        "DEU",
+        "FRA"
+    ));
+}
+
+#[test]
+fn releasing_a_video_frees_no_one() {
+    assert!(
+        events("Hamas releases a sign-of-life propaganda video showing an Israeli hostage.")
+            .iter()
+            .all(|(c, _, _)| c != "0841")
+    );
+}
+
+#[test]
+fn the_weapon_of_a_killing_names_its_code() {
+    assert!(has(
+        "At least 70 Palestinians are killed and 14 others are reported missing in Israeli airstrikes on Gaza City.",
+        "195",
+        "",
+        "PSE"
+    ));
+    assert!(has(
+        "Five people are killed and five others injured during artillery shelling in Kharkiv, Ukraine.",
+        "194",
+        "",
+        ""
+    ));
+    // A named leader killed from the air is still an assassination.
+    assert!(has(
+        "The United States killed the Iranian general Qassem Soleimani in a drone strike in Baghdad.",
+        "186",
+        "USA",
+        "IRN"
+    ));
+}
+
+#[test]
+fn coalition_politics_at_home_is_no_event() {
+    assert!(events(
+        "The Social Democratic Party, the Austrian People's Party, and the NEOS party in Austria agree to form a coalition government."
+    )
+    .is_empty());
+    assert!(events(
+        "The Party for Freedom withdraws from the current Dutch cabinet after failing to agree with coalition partners."
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_state_of_emergency_after_a_disaster_is_no_event() {
+    assert!(
+        events("A state of emergency is declared by the government after the earthquake.")
+            .iter()
+            .all(|(c, _, _)| c != "1724")
+    );
+}
+
+#[test]
+fn refusing_to_rule_out_force_threatens_it() {
+    assert!(has(
+        "U.S. president-elect Donald Trump refuses to rule out using military force to take control of Greenland.",
+        "138",
+        "USA",
+        ""
+    ));
+}

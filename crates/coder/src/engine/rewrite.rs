@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::agents::{bare_agent, country_of, has_agent, is_igo, AgentGroups};
 use super::{skip_len, Doc, Slot};
 use crate::actors::ActorRef;
-use crate::classes::{ClassSet, CLAUSE_BREAK, CONTINUES_CLAUSE, NUMBER_SCALE};
+use crate::classes::{ClassSet, CLAUSE_BREAK, CONTINUES_CLAUSE, INSTRUMENT_PREP, NUMBER_SCALE};
 use crate::dict::rules::{
     Action, ActorKw, ActorTest, Cond, Phase, Quant, Role, RoleKw, RuleSet, SlotKw, SlotTest,
     Window, WindowKw, WordSpec,
@@ -176,8 +176,10 @@ impl<'s, 'd> Scene<'s, 'd> {
         }
     }
 
-    /// The event's own means: its clause, and its instrument after "with" ("killed three
-    /// soldiers with a roadside bomb"), not a bombing the sentence gives as background.
+    /// The event's own means: its clause, and its instrument after the first "with", "in",
+    /// "after"... up to a comma ("killed three soldiers with a roadside bomb", "are killed in a
+    /// suicide bombing", "killed after the explosion of a roadside bomb"), not a bombing the
+    /// sentence gives as background further on.
     fn means(&self) -> std::ops::Range<usize> {
         let (doc, tok, range) = (self.doc, self.tok, self.range);
         let clause_start = (range.0..tok)
@@ -186,8 +188,12 @@ impl<'s, 'd> Scene<'s, 'd> {
             .map_or(range.0, |k| k + 1);
         let clause_end = self.clause_end();
         let with_end = (tok + 1..clause_end)
-            .find(|&k| doc.w(k) == "with")
-            .map_or(tok + 4, |k| (k + 5).min(clause_end));
+            .find(|&k| doc.is(k, INSTRUMENT_PREP))
+            .map_or(tok + 4, |k| {
+                (k + 1..(k + 7).min(clause_end))
+                    .find(|&j| doc.w(j) == ",")
+                    .unwrap_or((k + 7).min(clause_end))
+            });
         clause_start..with_end.max(tok + 4).min(range.1)
     }
 

@@ -261,7 +261,24 @@ impl Engine<'_> {
         if k == range.0 || subject_before || apposed || after_aux(doc, tok, range) {
             return true;
         }
-        doc.is(k - 1, VERB_BEFORE) || doc.tokens[k - 1].cap
+        doc.is(k - 1, VERB_BEFORE)
+            || doc.tokens[k - 1].cap
+            || self.opens_an_object(doc, tok, k, range)
+    }
+
+    /// Whether a base or third-person form that no subject's name precedes takes an object
+    /// right after it, as a headline's verb does: "a Russian missile strike on Dobropillia,
+    /// Ukraine, kills at least eleven people", "police in Stuttgart, Germany, arrest 59 fans",
+    /// "intelligence agents capture a senior member". A noun does not, unless a determiner or a
+    /// preposition before it makes it one ("the attack a day later", "after talks the ...").
+    fn opens_an_object(&self, doc: &Doc, tok: usize, k: usize, range: (usize, usize)) -> bool {
+        let next = tok + 1;
+        next < range.1
+            && !doc.is_any(k - 1, &[DET, POSSESSIVE, PREP, ARTICLE, QUANTITY])
+            && (doc.is(next, OBJECT_START)
+                || doc.tokens[next].kind == TokKind::Number
+                // "at least": the bound of a quantity, then its number.
+                || (doc.is(next, PREP) && doc.is(next + 1, QUANTITY_BOUND)))
     }
 }
 
@@ -274,6 +291,24 @@ mod tests {
         assert_eq!(
             coded("Government-backed militias attacked villages in Darfur."),
             ["180 SDNUAF SDN"]
+        );
+    }
+
+    #[test]
+    fn a_headline_verb_before_its_object_is_a_verb() {
+        // No subject's name right before the verb: an appositive place, an agent noun.
+        assert_eq!(
+            coded("Police in Stuttgart, Germany, arrest 59 French fans for hooliganism."),
+            ["173 DEU FRA"]
+        );
+        assert_eq!(
+            coded("Turkish intelligence agents capture a senior member of the Islamic State."),
+            ["173 TURSPY IRQREB"]
+        );
+        // "at least": a preposition and the bound of a quantity.
+        assert_eq!(
+            coded("Bandits in Zamfara, Nigeria, kill at least 52 villagers."),
+            ["190 NGA NGACVL"]
         );
     }
 
