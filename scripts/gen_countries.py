@@ -113,7 +113,7 @@ FJI ; Fiji ; Fijian ; Fijians ; Suva ;
 FRA ; France|French Republic ; French ; Frenchmen ; Paris ; Elysee|Élysée|Elysee Palace|Élysée Palace|Quai d'Orsay|Matignon
 FSM ; Micronesia|Federated States of Micronesia ; Micronesian ; Micronesians ; Palikir ;
 GAB ; Gabon ; Gabonese ; ; Libreville ;
-GBR ; United Kingdom|UK|U.K.|Britain|Great Britain|United Kingdom of Great Britain and Northern Ireland ; British|UK|U.K. ; Britons|Brits ; London ; Downing Street|Number 10|No 10|No. 10|Whitehall
+GBR ; United Kingdom|UK|U.K.|Britain|Great Britain|United Kingdom of Great Britain and Northern Ireland|England|Scotland|Wales|Northern Ireland ; British|UK|U.K. ; Britons|Brits ; London ; Downing Street|Number 10|No 10|No. 10|Whitehall
 GEO ; Georgia ; Georgian ; Georgians ; Tbilisi ;
 GGY ; Guernsey ; ; ; ;
 GHA ; Ghana ; Ghanaian|Ghanian ; Ghanaians|Ghanians ; Accra ;
@@ -324,6 +324,14 @@ CONFLICT_PLACES = {
     "UKR": "Kharkiv|Kharkov|Kherson|Mariupol|Odesa|Odessa|Zaporizhzhia|Zaporizhia|Donbas|Donbass|Donetsk|Luhansk|Lugansk|Bakhmut|Bucha|Avdiivka|Dnipro|Lviv|Crimea|Sevastopol",
     "YEM": "Hodeidah|Hudaydah|Marib|Taiz|Saada",
 }
+# Regions whose names hold another country's name ("Vancouver, British Columbia, Canada" is
+# no British place, "Sydney, New South Wales" no Welsh one): each its own country's, so that the
+# longer name wins.
+NAMESAKE_REGIONS = {
+    "AUS": "New South Wales",
+    "CAN": "British Columbia",
+    "USA": "New Mexico|New Jersey|New England",
+}
 # Demonyms of such places.
 CONFLICT_DEMONYMS = {"PSE": "Gazans"}
 
@@ -388,7 +396,8 @@ def build() -> str:
         all_names = with_folds(own + extra)
         if not all_names:
             raise SystemExit(f"no names for {code}")
-        caps = "|".join(x for x in (caps, CONFLICT_PLACES.get(code, "")) if x)
+        extra = (CONFLICT_PLACES.get(code, ""), NAMESAKE_REGIONS.get(code, ""))
+        caps = "|".join(x for x in (caps, *extra) if x)
         dems = "|".join(x for x in (dems, CONFLICT_DEMONYMS.get(code, "")) if x)
         fields = [all_names, with_folds(split(adjs)), with_folds(split(dems)),
                   with_folds(split(caps)), with_folds(split(mets))]

@@ -802,3 +802,55 @@ fn nature_strikes_no_one() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_country_after_an_unknown_town_stands_where_the_town_does() {
+    // Neither town is in the gazetteer: the country that qualifies it is the target.
+    assert!(has(
+        "A Russian ballistic missile strike on Dobropillia, Donetsk Oblast, Ukraine, kills at least eleven people.",
+        "195",
+        "RUS",
+        "UKR"
+    ));
+    // ... and the place of an arrest with no agent.
+    assert!(has(
+        "A man is sentenced to life in prison in Luton, Bedfordshire, England.",
+        "173",
+        "GBR",
+        ""
+    ));
+}
+
+#[test]
+fn a_region_named_like_another_country_is_its_own_country_s() {
+    assert!(has(
+        "Police in British Columbia arrest two men.",
+        "173",
+        "CANCOP",
+        ""
+    ));
+    assert!(has(
+        "Police in New South Wales arrest two men.",
+        "173",
+        "AUSCOP",
+        ""
+    ));
+}
+
+#[test]
+fn a_second_present_tense_verb_keeps_the_first_verb_s_subject() {
+    assert!(has(
+        "The Houthis raid United Nations offices in Sanaa, Yemen, and detain at least eleven UN personnel.",
+        "173",
+        "YEM",
+        "IGOUNO"
+    ));
+}
+
+#[test]
+fn a_crash_that_kills_is_no_attack() {
+    let ev = events(
+        "A Polish Air Force F-16 training jet crashes during rehearsals for an air show in Radom, Poland, killing the pilot.",
+    );
+    assert!(ev.iter().all(|(c, _, _)| !c.starts_with("19")), "{ev:?}");
+}

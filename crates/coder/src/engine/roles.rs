@@ -41,7 +41,13 @@ impl Engine<'_> {
         let (doc, range, slots) = (r.doc, r.range, &r.slots[..]);
         // Source and target from the clause.
         let subj_anchor = controller.unwrap_or(tok);
-        let subject = self.subject(doc, subj_anchor, range, slots);
+        let subject = self.subject(
+            doc,
+            subj_anchor,
+            range,
+            slots,
+            !noun && controller.is_none(),
+        );
         let own_noun = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
         let own_or_subject = m.source.or(if noun { own_noun } else { None }).or(subject);
         if passive {
@@ -92,7 +98,7 @@ impl Engine<'_> {
             if let Some(addr) = slots.iter().position(|s| s.start > ct && s.end <= tok) {
                 d.tgt = Some(addr);
                 if d.src == Some(addr) {
-                    d.src = self.subject(doc, ct, range, slots);
+                    d.src = self.subject(doc, ct, range, slots, false);
                 }
             }
         }
@@ -125,6 +131,7 @@ impl Engine<'_> {
         tok: usize,
         range: (usize, usize),
         slots: &[Slot],
+        verb: bool,
     ) -> Option<usize> {
         let clause_start = (range.0..tok)
             .rev()
@@ -136,10 +143,12 @@ impl Engine<'_> {
             return slots.iter().position(|s| s.end == tok - 1);
         }
         // A second verb of the same subject: "India condemned the attack in Pulwama and
-        // blamed Pakistan" is India's.
+        // blamed Pakistan" is India's, and so is a summary's present tense: "the Houthis raid
+        // UN offices in Sanaa and detain eleven staff" (`verb`: the trigger is read as one).
         if tok > range.0 + 2
             && doc.w(tok - 1) == "and"
-            && doc.w(tok).ends_with("ed")
+            && (doc.w(tok).ends_with("ed")
+                || (verb && !doc.w(tok).ends_with("ing") && doc.w(tok + 1) != "of"))
             && !slots.iter().any(|s| s.end == tok - 1)
         {
             if let Some(first) = slots
@@ -297,6 +306,43 @@ fn prep_at(doc: &Doc, range: (usize, usize), start: usize) -> Option<usize> {
     None
 }
 
+/// The preposition of the place a country qualifies: "in Nushki, Balochistan, Pakistan",
+/// "on Dobropillia, Donetsk Oblast, Ukraine". News names a town the reader may not know by
+/// its region and country, and the country stands where the town does: after its
+/// preposition. Only a country that ends the phrase (punctuation, a preposition or the
+/// sentence's end follows it), after at most three comma-separated runs of capitalised words.
+fn qualifier_prep(doc: &Doc, range: (usize, usize), start: usize, end: usize) -> Option<usize> {
+    // "near Savannah, Georgia, United States": a name the next one qualifies is no country.
+    let qualified = doc.w(end) == "," && end + 1 < range.1 && doc.tokens[end + 1].cap;
+    let closes = end >= range.1
+        || (matches!(doc.w(end), "," | "." | ";" | ":" | ")") && !qualified)
+        || doc.is(end, PREP);
+    if !closes || start < range.0 + 3 || doc.w(start - 1) != "," {
+        return None;
+    }
+    let mut k = start - 1;
+    for _ in 0..3 {
+        // A run of capitalised words before the comma: "Donetsk Oblast".
+        let run_end = k;
+        while k > range.0 && k + 4 > run_end && doc.tokens[k - 1].cap && !doc.is(k - 1, PREP) {
+            k -= 1;
+        }
+        if k == run_end || k == range.0 {
+            return None;
+        }
+        if doc.is(k - 1, PREP) {
+            return Some(k - 1);
+        }
+        // "in the Pakistani city of Sialkot, Punjab, Pakistan" stays unread; only commas
+        // chain the runs.
+        if doc.w(k - 1) != "," {
+            return None;
+        }
+        k -= 1;
+    }
+    None
+}
+
 /// A slot of these actors, with the preposition before it.
 fn new_slot<'d>(
     doc: &Doc<'d>,
@@ -305,7 +351,12 @@ fn new_slot<'d>(
     end: usize,
     members: Vec<crate::actors::ActorRef>,
 ) -> Slot<'d> {
-    let p = prep_at(doc, range, start);
+    let place = members.len() == 1 && members[0].agents.is_empty() && members[0].code.len() == 3;
+    let p = prep_at(doc, range, start).or_else(|| {
+        place
+            .then(|| qualifier_prep(doc, range, start, end))
+            .flatten()
+    });
     Slot {
         start,
         end,
