@@ -854,3 +854,22 @@ fn a_crash_that_kills_is_no_attack() {
     );
     assert!(ev.iter().all(|(c, _, _)| !c.starts_with("19")), "{ev:?}");
 }
+
+#[test]
+fn the_victims_of_an_attack_noun_were_struck_by_its_author() {
+    assert!(has(
+        "At least 70 Palestinians are killed in Israeli airstrikes on Gaza City.",
+        "195",
+        "ISR",
+        "PSE"
+    ));
+    assert!(has(
+        "At least three people are killed in a Russian drone and missile attack on Kharkiv.",
+        "195",
+        "RUS",
+        "UKR"
+    ));
+    // A place is no author: "killed in Gaza" stays without a source.
+    let ev = events("At least 70 Palestinians are killed in Gaza.");
+    assert!(ev.iter().all(|(_, s, _)| s == "-"), "{ev:?}");
+}

@@ -53,7 +53,8 @@ impl Engine<'_> {
         if passive {
             let agent = slots
                 .iter()
-                .position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8);
+                .position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8)
+                .or_else(|| attack_owner(doc, tok, slots));
             match (m.source.or(agent), subject) {
                 // "agreements between Libya and Russia were signed": each with the other.
                 (None, Some(s)) if slots[s].members.len() > 1 => (Some(s), None),
@@ -250,6 +251,37 @@ impl Engine<'_> {
             .or_else(|| slots.iter().position(|s| ok(s) && named(s)))
             .or_else(|| slots.iter().position(ok))
     }
+}
+
+/// The agent of a passive told by the attack it happened in: "70 Palestinians are killed in
+/// Israeli airstrikes", "killed during Israel's military assault", "injured in a Russian drone
+/// and missile attack". The nationality or actor that qualifies an attack noun (`attack-noun`)
+/// after a place preposition, a few words after the trigger.
+fn attack_owner(doc: &Doc, tok: usize, slots: &[Slot]) -> Option<usize> {
+    slots.iter().position(|s| {
+        if s.start <= tok || s.start > tok + 12 || !s.prep_classes.has(PLACE_PREP) {
+            return false;
+        }
+        if s.members.len() != 1 || s.members[0].country.is_none() || s.members[0].is_person {
+            return false;
+        }
+        // "Israel's military assault", "Russian ballistic missile strike".
+        let mut k = s.end;
+        if doc.is(k, POSSESSIVE) {
+            k += 1;
+        }
+        let limit = (k + 4).min(doc.tokens.len());
+        while k < limit && !doc.tokens[k].cap {
+            if doc.is(k, ATTACK_NOUN) {
+                return true;
+            }
+            if doc.is_any(k, &[PREP, CLAUSE_BREAK]) {
+                return false;
+            }
+            k += 1;
+        }
+        false
+    })
 }
 
 /// The preposition before a slot starting at `start`: walking back over determiners, a
