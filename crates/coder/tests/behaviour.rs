@@ -873,3 +873,13 @@ fn the_victims_of_an_attack_noun_were_struck_by_its_author() {
     let ev = events("At least 70 Palestinians are killed in Gaza.");
     assert!(ev.iter().all(|(_, s, _)| s == "-"), "{ev:?}");
 }
+
+#[test]
+fn a_compass_word_keeps_a_place_after_its_preposition() {
+    assert!(has(
+        "The Israeli military conducts airstrikes on Rafah in southern Gaza, killing 20 people.",
+        "195",
+        "ISRMIL",
+        "PSE"
+    ));
+}

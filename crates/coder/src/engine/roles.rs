@@ -319,6 +319,10 @@ fn prep_at(doc: &Doc, range: (usize, usize), start: usize) -> Option<usize> {
             k -= 3;
             continue;
         }
+        // "in central London", "across southern Gaza".
+        if k >= range.0 + 2 && doc.is(k - 1, COMPASS) && doc.is(k - 2, PREP) {
+            return Some(k - 2);
+        }
         // "to the former US contractor": up to two plain modifiers.
         let t = &doc.tokens[k - 1];
         if adjectives < 2
