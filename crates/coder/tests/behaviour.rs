@@ -883,3 +883,17 @@ fn a_compass_word_keeps_a_place_after_its_preposition() {
         "PSE"
     ));
 }
+
+#[test]
+fn soldiers_and_insurgents_killed_together_fought_each_other() {
+    let s = "Eighteen Pakistani troops and 24 insurgents are killed in clashes in Balochistan.";
+    assert!(has(s, "190", "PAKMIL", "PAKREB"));
+    assert!(has(s, "190", "PAKREB", "PAKMIL"));
+    // Victims of one side are no parties: nobody fought the civilians.
+    let ev = events("Five soldiers and two civilians are killed in a bombing in Kabul.");
+    assert!(
+        ev.iter()
+            .all(|(_, s, _)| !s.ends_with("MIL") && !s.ends_with("CVL")),
+        "{ev:?}"
+    );
+}

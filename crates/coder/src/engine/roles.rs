@@ -56,8 +56,12 @@ impl Engine<'_> {
                 .position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8)
                 .or_else(|| attack_owner(doc, tok, slots));
             match (m.source.or(agent), subject) {
-                // "agreements between Libya and Russia were signed": each with the other.
-                (None, Some(s)) if slots[s].members.len() > 1 => (Some(s), None),
+                // "agreements between Libya and Russia were signed": each with the other; and
+                // "two soldiers and five insurgents are killed in a shootout": the two sides.
+                // Victims of one side ("soldiers and civilians are killed") are no parties.
+                (None, Some(s)) if slots[s].members.len() > 1 && self.parties(&slots[s]) => {
+                    (Some(s), None)
+                }
                 (a, s) => (a, s),
             }
         } else if noun
@@ -78,6 +82,32 @@ impl Engine<'_> {
                 .or_else(|| self.object(doc, tok, m.last, range, slots, own_or_subject));
             (m.source.or(subject), t)
         }
+    }
+
+    /// Whether the actors of a slot can act on each other: states or bodies, or, when any
+    /// carries an agent, armed state forces and non-state fighters together.
+    fn parties(&self, slot: &Slot) -> bool {
+        let has = |group: &str| {
+            let agents = self.facts.agents(group);
+            // An agent, or a group's code that ends with one ("PAKSEP").
+            move |m: &crate::actors::ActorRef| {
+                agents.iter().any(|g| {
+                    m.agents.iter().any(|a| **a == **g)
+                        || (m.code.len() > g.len() && m.code.ends_with(&**g))
+                })
+            }
+        };
+        if slot
+            .members
+            .iter()
+            .all(|m| m.agents.is_empty() && m.code.len() == 3)
+        {
+            return true;
+        }
+        let (armed, non_state) = (has("armed"), has("non-state"));
+        slot.members.iter().all(|m| armed(m) || non_state(m))
+            && slot.members.iter().any(&non_state)
+            && slot.members.iter().any(|m| !non_state(m))
     }
 
     /// A control verb's addressee is the target ("urged Russia to withdraw"); after a speech
@@ -459,7 +489,14 @@ fn coordinate<'d>(doc: &Doc<'d>, range: (usize, usize), merged: &mut [Group]) ->
                 && n.actor.country.is_none()
                 && n.actor.code.len() == 3
                 && !n.actor.agents.is_empty();
+            // "two soldiers and five insurgents": a count before the second.
+            let counted = gap_no_det.len() == 2
+                && gap_no_det[0] == "and"
+                && n.start == slot.end + 2
+                && (doc.tokens[n.start - 1].kind == TokKind::Number
+                    || doc.is_any(n.start - 1, &[QUANTITY, MODIFIER_BEFORE]));
             let and = named_agent
+                || counted
                 || matches!(
                     gap_no_det.as_slice(),
                     ["and"] | [",", "and"] | ["&"] | ["and", "its"] | ["and", "their"]
