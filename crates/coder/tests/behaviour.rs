@@ -897,3 +897,20 @@ fn soldiers_and_insurgents_killed_together_fought_each_other() {
         "{ev:?}"
     );
 }
+
+#[test]
+fn a_national_sentenced_with_no_place_is_sentenced_by_their_state() {
+    assert!(has(
+        "Former Chinese agriculture minister Tang Renjian is sentenced to death for bribery.",
+        "173",
+        "CHN",
+        "CHN"
+    ));
+    // A place named says whose state it was.
+    assert!(has(
+        "A Chinese businessman is sentenced to ten years in prison in Moscow.",
+        "173",
+        "RUS",
+        "CHN"
+    ));
+}

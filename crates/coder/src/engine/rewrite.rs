@@ -422,6 +422,12 @@ impl<'s, 'd> Scene<'s, 'd> {
                 Action::PeopleOfSource => d.people_target = true,
                 Action::PeopleOfPlace => d.people_source = self.place_country(),
                 Action::StateOfPlace => d.state_source = self.place_country(),
+                Action::StateOfTarget => {
+                    let theirs = d
+                        .tgt
+                        .and_then(|t| self.slots[t].members.iter().find_map(|m| m.country.clone()));
+                    d.state_source = d.state_source.take().or(theirs);
+                }
                 Action::Drop => d.dropped = true,
             }
         }
