@@ -914,3 +914,13 @@ fn a_national_sentenced_with_no_place_is_sentenced_by_their_state() {
         "CHN"
     ));
 }
+
+#[test]
+fn the_by_of_an_attack_names_who_struck_the_victims_of_a_passive() {
+    assert!(has(
+        "A police officer is killed in an attack on a police station in Cauca, Colombia, by FARC dissidents.",
+        "190",
+        "COLREB",
+        "COLCOP"
+    ));
+}

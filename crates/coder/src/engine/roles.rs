@@ -288,29 +288,40 @@ impl Engine<'_> {
 /// and missile attack". The nationality or actor that qualifies an attack noun (`attack-noun`)
 /// after a place preposition, a few words after the trigger.
 fn attack_owner(doc: &Doc, tok: usize, slots: &[Slot]) -> Option<usize> {
-    slots.iter().position(|s| {
-        if s.start <= tok || s.start > tok + 12 || !s.prep_classes.has(PLACE_PREP) {
-            return false;
-        }
-        if s.members.len() != 1 || s.members[0].country.is_none() || s.members[0].is_person {
-            return false;
-        }
-        // "Israel's military assault", "Russian ballistic missile strike".
-        let mut k = s.end;
-        if doc.is(k, POSSESSIVE) {
-            k += 1;
-        }
-        let limit = (k + 4).min(doc.tokens.len());
-        while k < limit && !doc.tokens[k].cap {
-            if doc.is(k, ATTACK_NOUN) {
-                return true;
-            }
-            if doc.is_any(k, &[PREP, CLAUSE_BREAK]) {
+    // "killed in an attack on a police station in Cauca, Colombia, by FARC dissidents":
+    // the attack's "by", further than a passive's own.
+    let by_attack = slots.iter().position(|s| {
+        s.prep == Some("by")
+            && s.start > tok
+            && s.start <= tok + 24
+            && (tok + 1..s.start).any(|k| doc.is(k, ATTACK_NOUN))
+            && !(tok + 1..s.start).any(|k| matches!(doc.w(k), ";" | ":"))
+    });
+    by_attack.or_else(|| {
+        slots.iter().position(|s| {
+            if s.start <= tok || s.start > tok + 12 || !s.prep_classes.has(PLACE_PREP) {
                 return false;
             }
-            k += 1;
-        }
-        false
+            if s.members.len() != 1 || s.members[0].country.is_none() || s.members[0].is_person {
+                return false;
+            }
+            // "Israel's military assault", "Russian ballistic missile strike".
+            let mut k = s.end;
+            if doc.is(k, POSSESSIVE) {
+                k += 1;
+            }
+            let limit = (k + 4).min(doc.tokens.len());
+            while k < limit && !doc.tokens[k].cap {
+                if doc.is(k, ATTACK_NOUN) {
+                    return true;
+                }
+                if doc.is_any(k, &[PREP, CLAUSE_BREAK]) {
+                    return false;
+                }
+                k += 1;
+            }
+            false
+        })
     })
 }
 
