@@ -869,6 +869,12 @@ fn the_victims_of_an_attack_noun_were_struck_by_its_author() {
         "RUS",
         "UKR"
     ));
+    assert!(has(
+        "Five people are killed during at least eight Israeli airstrikes in Lebanon.",
+        "190",
+        "ISR",
+        "LBN"
+    ));
     // A place is no author: "killed in Gaza" stays without a source.
     let ev = events("At least 70 Palestinians are killed in Gaza.");
     assert!(ev.iter().all(|(_, s, _)| s == "-"), "{ev:?}");

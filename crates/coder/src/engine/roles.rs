@@ -299,7 +299,14 @@ fn attack_owner(doc: &Doc, tok: usize, slots: &[Slot]) -> Option<usize> {
     });
     by_attack.or_else(|| {
         slots.iter().position(|s| {
-            if s.start <= tok || s.start > tok + 12 || !s.prep_classes.has(PLACE_PREP) {
+            // "during at least eight Israeli airstrikes": a count between the preposition
+            // and the actor.
+            let counted = (s.start.saturating_sub(4)..s.start)
+                .rev()
+                .take_while(|&k| !doc.tokens[k].cap)
+                .any(|k| doc.is(k, PLACE_PREP));
+            let prep = s.prep_classes.has(PLACE_PREP) || counted;
+            if s.start <= tok || s.start > tok + 12 || !prep {
                 return false;
             }
             if s.members.len() != 1 || s.members[0].country.is_none() || s.members[0].is_person {
