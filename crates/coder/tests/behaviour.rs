@@ -930,3 +930,13 @@ fn the_by_of_an_attack_names_who_struck_the_victims_of_a_passive() {
         "COLCOP"
     ));
 }
+
+#[test]
+fn a_place_named_with_who_controls_it_is_still_the_place() {
+    assert!(has(
+        "Israeli warplanes launch airstrikes on two ports in Houthi-controlled Yemen.",
+        "190",
+        "ISR",
+        "YEM"
+    ));
+}

@@ -354,14 +354,16 @@ fn prep_at(doc: &Doc, range: (usize, usize), start: usize) -> Option<usize> {
             }
             continue;
         }
-        // "to drought-hit Somalia": a hyphenated modifier.
+        // "to drought-hit Somalia", "in Houthi-controlled Yemen": a hyphenated modifier (a
+        // name before a participle: who controls or occupies the place).
         if adjectives < 2
             && k >= range.0 + 4
             && doc.w(k - 2) == "-"
             && !doc.tokens[k - 1].cap
             && doc.tokens[k - 1].kind == TokKind::Word
             && doc.tokens[k - 3].kind == TokKind::Word
-            && !doc.tokens[k - 3].cap
+            && (!doc.tokens[k - 3].cap
+                || matches!(doc.w(k - 1), "controlled" | "held" | "occupied" | "run"))
         {
             adjectives += 1;
             k -= 3;
