@@ -940,3 +940,13 @@ fn a_place_named_with_who_controls_it_is_still_the_place() {
         "YEM"
     ));
 }
+
+#[test]
+fn a_result_names_whom_the_violence_before_it_struck() {
+    assert!(has(
+        "The Colombian military conducts airstrikes in the Amazon region, killing 19 FARC fighters.",
+        "195",
+        "COLMIL",
+        "COLREB"
+    ));
+}
