@@ -950,3 +950,15 @@ fn a_result_names_whom_the_violence_before_it_struck() {
         "COLREB"
     ));
 }
+
+#[test]
+fn two_places_of_one_country_are_that_country_once() {
+    assert!(has(
+        "Russian drones attack Sumy and Kharkiv, killing two people.",
+        "195",
+        "RUSMIL",
+        "UKR"
+    ));
+    let ev = events("Russian drones attack Sumy and Kharkiv, killing two people.");
+    assert!(ev.iter().all(|(_, _, t)| !t.starts_with("RUS")), "{ev:?}");
+}

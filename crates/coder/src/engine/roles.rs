@@ -542,7 +542,16 @@ fn coordinate<'d>(doc: &Doc<'d>, range: (usize, usize), merged: &mut [Group]) ->
                         a.country = Some(c);
                     }
                 }
-                slot.members.push(a);
+                // "around Kyiv and Chernihiv": two places of one country are that country once.
+                let again = a.agents.is_empty()
+                    && a.country.is_some()
+                    && slot
+                        .members
+                        .iter()
+                        .any(|m| m.agents.is_empty() && m.code == a.code);
+                if !again {
+                    slot.members.push(a);
+                }
                 slot.end = n_end;
                 gi += 1;
             } else if apposition {
