@@ -225,6 +225,7 @@ SWZ ; Eswatini|Swaziland|Kingdom of Eswatini ; Swazi|Emaswati ; Swazis ; Mbabane
 SYC ; Seychelles ; Seychellois ; ; ;
 SYR ; Syria ; Syrian ; Syrians ; Damascus ;
 TCD ; Chad ; Chadian ; Chadians ; N'Djamena|Ndjamena ;
+TCA ; Turks and Caicos|Turks and Caicos Islands ; ; ; ;
 TGO ; Togo ; Togolese ; ; Lome|Lomé ;
 THA ; Thailand|Siam ; Thai ; Thais ; Bangkok ;
 TJK ; Tajikistan ; Tajik|Tajikistani ; Tajiks ; Dushanbe ;
@@ -245,6 +246,8 @@ UZB ; Uzbekistan ; Uzbek ; Uzbeks ; Tashkent ;
 VAT ; Vatican|Holy See|Vatican City ; Vatican ; ; ;
 VCT ; Saint Vincent and the Grenadines|St Vincent and the Grenadines|St. Vincent and the Grenadines ; Vincentian ; Vincentians ; Kingstown ;
 VEN ; Venezuela ; Venezuelan ; Venezuelans ; Caracas ; Miraflores|Miraflores Palace
+VGB ; British Virgin Islands ; ; ; ;
+VIR ; U.S. Virgin Islands|US Virgin Islands|United States Virgin Islands ; ; ; ;
 VNM ; Vietnam|Viet Nam ; Vietnamese ; ; Hanoi ;
 VUT ; Vanuatu ; Ni-Vanuatu ; ; Port Vila ;
 WSM ; Samoa ; Samoan ; Samoans ; Apia ;
