@@ -912,6 +912,9 @@ fn a_national_sentenced_with_no_place_is_sentenced_by_their_state() {
         "CHN",
         "CHN"
     ));
+    // A private national may be held abroad: no state from the nationality alone.
+    let ev = events("A 19-year-old Syrian man is arrested.");
+    assert!(ev.iter().all(|(_, s, _)| s == "-"), "{ev:?}");
     // A place named says whose state it was.
     assert!(has(
         "A Chinese businessman is sentenced to ten years in prison in Moscow.",
