@@ -965,3 +965,13 @@ fn two_places_of_one_country_are_that_country_once() {
     let ev = events("Russian drones attack Sumy and Kharkiv, killing two people.");
     assert!(ev.iter().all(|(_, _, t)| !t.starts_with("RUS")), "{ev:?}");
 }
+
+#[test]
+fn a_country_right_before_a_bare_agent_is_its_country() {
+    assert!(has(
+        "United States district judge Christine Arguello sentences a former Gambian soldier to 67 years in prison.",
+        "173",
+        "USAJUD",
+        "GMB"
+    ));
+}

@@ -463,6 +463,32 @@ fn merge_agent_places(doc: &Doc, groups: Vec<Group>) -> Vec<Group> {
         let bare_agent =
             g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
         if let Some(n) = groups.peek() {
+            // "United States district judge X", "Iran protesters": a country right before a
+            // bare agent, one plain modifier allowed between, is its country (not a capital or
+            // a city standing for one: "Beijing-based officials" says where, not whose).
+            let country = g.actor.agents.is_empty()
+                && g.actor.code.len() == 3
+                && g.actor.country.is_some()
+                && g.actor.place_country.is_none();
+            let n_bare =
+                n.actor.country.is_none() && n.actor.code.len() == 3 && !n.actor.agents.is_empty();
+            let modifier = n.start == g.end + 1
+                && doc.tokens[g.end].kind == TokKind::Word
+                && !doc.tokens[g.end].cap
+                && !doc.is_any(
+                    g.end,
+                    &[PREP, DET, CLAUSE_BREAK, VERB_FORM, AGENT_COUNTRY_LINK],
+                );
+            if country && n_bare && (n.start == g.end || modifier) {
+                let mut n = groups.next().expect("peeked");
+                if let Some(c) = &g.actor.country {
+                    n.actor.code = format!("{c}{}", crate::actors::concat(&n.actor.agents)).into();
+                    n.actor.country = Some(c.clone());
+                }
+                n.start = g.start;
+                merged.push(n);
+                continue;
+            }
             // "survivors in northern Syria": a compass word may sit in between.
             let compass = n.start == g.end + 2 && doc.is(g.end + 1, COMPASS);
             if bare_agent
