@@ -975,3 +975,19 @@ fn a_country_right_before_a_bare_agent_is_its_country() {
         "GMB"
     ));
 }
+
+#[test]
+fn an_arrest_in_a_sentence_without_a_place_is_by_the_state_of_the_place_before() {
+    use dragoman_model::CleanArticle;
+    let coder = Coder::bundled().expect("bundled dictionaries");
+    let at = chrono::NaiveDate::from_ymd_opt(2025, 2, 14)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc();
+    let text = "A car drives into a crowd near a market in Mannheim, Germany, killing two people. \
+                A man has been arrested.";
+    let events = coder.code_article(&CleanArticle::from_text("t", text, at));
+    let arrest = events.iter().find(|e| e.code == "173").expect("the arrest");
+    assert_eq!(arrest.source.as_ref().map(|a| a.code.as_str()), Some("DEU"));
+}
