@@ -991,3 +991,13 @@ fn an_arrest_in_a_sentence_without_a_place_is_by_the_state_of_the_place_before()
     let arrest = events.iter().find(|e| e.code == "173").expect("the arrest");
     assert_eq!(arrest.source.as_ref().map(|a| a.code.as_str()), Some("DEU"));
 }
+
+#[test]
+fn a_subject_placed_in_a_town_and_its_country_still_acts() {
+    assert!(has(
+        "Police in Stuttgart, Germany, detain 59 French fans after a match.",
+        "173",
+        "DEUCOP",
+        "FRA"
+    ));
+}

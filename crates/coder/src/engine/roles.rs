@@ -489,10 +489,16 @@ fn merge_agent_places(doc: &Doc, groups: Vec<Group>) -> Vec<Group> {
                 merged.push(n);
                 continue;
             }
-            // "survivors in northern Syria": a compass word may sit in between.
+            // "survivors in northern Syria": a compass word may sit in between; "police in
+            // Stuttgart, Germany": a town the country qualifies.
             let compass = n.start == g.end + 2 && doc.is(g.end + 1, COMPASS);
+            let town = n.start > g.end + 2
+                && n.start <= g.end + 8
+                && doc.w(n.start - 1) == ","
+                && (g.end + 1..n.start - 1).all(|k| doc.tokens[k].cap || doc.w(k) == ",")
+                && doc.tokens[g.end + 1].cap;
             if bare_agent
-                && (n.start == g.end + 1 || compass)
+                && (n.start == g.end + 1 || compass || town)
                 && doc.is(g.end, AGENT_COUNTRY_LINK)
                 && n.actor.agents.is_empty()
             {

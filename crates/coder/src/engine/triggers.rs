@@ -253,7 +253,13 @@ impl Engine<'_> {
                             && doc.is(s.start - 1, DET)
                             && doc.is(s.start - 2, PREP))))
         });
-        if k == range.0 || subject_before || after_aux(doc, tok, range) {
+        // "Police in Stuttgart, Germany, arrest ...": a subject whose place closes with a comma.
+        let subject_comma = k > range.0 + 1
+            && doc.w(k - 1) == ","
+            && slots
+                .iter()
+                .any(|s| s.end == k - 1 && s.prep.is_none() && s.end > s.start + 2);
+        if k == range.0 || subject_before || subject_comma || after_aux(doc, tok, range) {
             return true;
         }
         doc.is(k - 1, VERB_BEFORE) || doc.tokens[k - 1].cap
