@@ -113,7 +113,7 @@ FJI ; Fiji ; Fijian ; Fijians ; Suva ;
 FRA ; France|French Republic ; French ; Frenchmen ; Paris ; Elysee|Élysée|Elysee Palace|Élysée Palace|Quai d'Orsay|Matignon
 FSM ; Micronesia|Federated States of Micronesia ; Micronesian ; Micronesians ; Palikir ;
 GAB ; Gabon ; Gabonese ; ; Libreville ;
-GBR ; United Kingdom|UK|U.K.|Britain|Great Britain|United Kingdom of Great Britain and Northern Ireland ; British|UK|U.K. ; Britons|Brits ; London ; Downing Street|Number 10|No 10|No. 10|Whitehall
+GBR ; United Kingdom|UK|U.K.|Britain|Great Britain|United Kingdom of Great Britain and Northern Ireland|England|Scotland|Wales|Northern Ireland ; British|UK|U.K. ; Britons|Brits ; London ; Downing Street|Number 10|No 10|No. 10|Whitehall
 GEO ; Georgia ; Georgian ; Georgians ; Tbilisi ;
 GGY ; Guernsey ; ; ; ;
 GHA ; Ghana ; Ghanaian|Ghanian ; Ghanaians|Ghanians ; Accra ;
@@ -225,6 +225,7 @@ SWZ ; Eswatini|Swaziland|Kingdom of Eswatini ; Swazi|Emaswati ; Swazis ; Mbabane
 SYC ; Seychelles ; Seychellois ; ; ;
 SYR ; Syria ; Syrian ; Syrians ; Damascus ;
 TCD ; Chad ; Chadian ; Chadians ; N'Djamena|Ndjamena ;
+TCA ; Turks and Caicos|Turks and Caicos Islands ; ; ; ;
 TGO ; Togo ; Togolese ; ; Lome|Lomé ;
 THA ; Thailand|Siam ; Thai ; Thais ; Bangkok ;
 TJK ; Tajikistan ; Tajik|Tajikistani ; Tajiks ; Dushanbe ;
@@ -245,6 +246,8 @@ UZB ; Uzbekistan ; Uzbek ; Uzbeks ; Tashkent ;
 VAT ; Vatican|Holy See|Vatican City ; Vatican ; ; ;
 VCT ; Saint Vincent and the Grenadines|St Vincent and the Grenadines|St. Vincent and the Grenadines ; Vincentian ; Vincentians ; Kingstown ;
 VEN ; Venezuela ; Venezuelan ; Venezuelans ; Caracas ; Miraflores|Miraflores Palace
+VGB ; British Virgin Islands ; ; ; ;
+VIR ; U.S. Virgin Islands|US Virgin Islands|United States Virgin Islands ; ; ; ;
 VNM ; Vietnam|Viet Nam ; Vietnamese ; ; Hanoi ;
 VUT ; Vanuatu ; Ni-Vanuatu ; ; Port Vila ;
 WSM ; Samoa ; Samoan ; Samoans ; Apia ;
@@ -305,24 +308,33 @@ CSK ; Czechoslovakia|Czechoslovak Socialist Republic|Czech and Slovak Federative
 CONFLICT_PLACES = {
     "AFG": "Kandahar|Helmand|Kunduz|Herat|Jalalabad|Mazar-i-Sharif|Nangarhar|Ghazni|Panjshir",
     "CHN": "Xinjiang|Tibet|Lhasa|Urumqi",
-    "COD": "Goma|Bukavu|North Kivu|South Kivu|Ituri|Kivu",
+    "COD": "Goma|Bukavu|North Kivu|South Kivu|Ituri|Kivu|Uvira|Butembo|Bunia",
     "ETH": "Tigray|Mekelle|Mekele",
+    "IRN": "Isfahan|Natanz|Fordow|Fordo|Bandar Abbas",
     "IRQ": "Mosul|Basra|Fallujah|Falluja|Kirkuk|Erbil|Sinjar|Tikrit|Ramadi|Iraqi Kurdistan|Kurdistan Region|Anbar|Nineveh|Halabja",
-    "ISR": "Tel Aviv|Haifa|Sderot|Ashkelon",
-    "LBN": "Tyre|Sidon|Nabatieh|Dahiyeh|Bekaa|Bekaa Valley",
+    "ISR": "Tel Aviv|Haifa|Sderot|Ashkelon|Eilat|Beersheba|Nahariya|Kiryat Shmona",
+    "LBN": "Tyre|Sidon|Nabatieh|Dahiyeh|Bekaa|Bekaa Valley|Baalbek|Hermel|Marjayoun|Bint Jbeil|Khiam",
     "LBY": "Benghazi|Misrata|Sirte|Derna|Fezzan",
     "MLI": "Timbuktu|Kidal|Mopti",
     "MOZ": "Cabo Delgado|Palma|Mocimboa da Praia",
     "MMR": "Rakhine|Rakhine State|Kachin State|Shan State|Sagaing",
     "NGA": "Maiduguri|Borno|Borno State|Chibok|Niger Delta",
-    "PAK": "Peshawar|Quetta|Karachi|Swat|Swat valley|Mingora|Bajaur|Lahore|Waziristan|North Waziristan|South Waziristan|Balochistan|Baluchistan|Khyber Pakhtunkhwa",
-    "PSE": "Gaza|Gaza Strip|Gaza City|West Bank|occupied West Bank|Khan Younis|Khan Yunis|Jenin|Nablus|Hebron|Bethlehem",
-    "RUS": "Chechnya|Grozny|Dagestan|Belgorod|Kursk",
-    "SDN": "Darfur|North Darfur|West Darfur|South Darfur|El Fasher|El Geneina|Omdurman|Kordofan|South Kordofan|Blue Nile",
+    "PAK": "Peshawar|Quetta|Karachi|Swat|Swat valley|Mingora|Bajaur|Lahore|Waziristan|North Waziristan|South Waziristan|Balochistan|Baluchistan|Khyber Pakhtunkhwa|Bannu|Dera Ismail Khan|Lakki Marwat|Kurram|Nushki|Turbat|Gwadar|Mastung",
+    "PSE": "Gaza|Gaza Strip|Gaza City|West Bank|occupied West Bank|Khan Younis|Khan Yunis|Jenin|Nablus|Hebron|Bethlehem|Jabalia|Beit Lahia|Beit Hanoun|Deir al-Balah|Nuseirat|Tulkarm|Qalqilya",
+    "RUS": "Chechnya|Grozny|Dagestan|Belgorod|Kursk|Bryansk|Voronezh|Rostov-on-Don|Novorossiysk|Tuapse",
+    "SDN": "Darfur|North Darfur|West Darfur|South Darfur|El Fasher|El Geneina|Omdurman|Kordofan|South Kordofan|Blue Nile|El Obeid|Kadugli|Dilling|Babanusa|En Nahud|Port Sudan|Wad Madani|Nyala|Zalingei|Tawila",
     "SOM": "Kismayo|Baidoa|Puntland|Jubaland",
-    "SYR": "Aleppo|Idlib|Homs|Hama|Raqqa|Deir ez-Zor|Deir al-Zor|Ghouta|Eastern Ghouta|Daraa|Latakia|Kobani|Afrin|Palmyra",
-    "UKR": "Kharkiv|Kharkov|Kherson|Mariupol|Odesa|Odessa|Zaporizhzhia|Zaporizhia|Donbas|Donbass|Donetsk|Luhansk|Lugansk|Bakhmut|Bucha|Avdiivka|Dnipro|Lviv|Crimea|Sevastopol",
-    "YEM": "Hodeidah|Hudaydah|Marib|Taiz|Saada",
+    "SYR": "Aleppo|Idlib|Homs|Hama|Raqqa|Deir ez-Zor|Deir al-Zor|Ghouta|Eastern Ghouta|Daraa|Latakia|Kobani|Afrin|Palmyra|Sweida|Suwayda|Quneitra|Tartus|Jableh|Manbij|Qamishli|Hasakah",
+    "UKR": "Kharkiv|Kharkov|Kherson|Mariupol|Odesa|Odessa|Zaporizhzhia|Zaporizhia|Donbas|Donbass|Donetsk|Luhansk|Lugansk|Bakhmut|Bucha|Avdiivka|Dnipro|Lviv|Crimea|Sevastopol|Sumy|Kramatorsk|Sloviansk|Pokrovsk|Kostiantynivka|Chernihiv|Poltava|Kryvyi Rih|Mykolaiv|Zhytomyr|Vinnytsia|Khmelnytskyi|Ternopil|Rivne|Lutsk|Cherkasy|Nikopol|Izium|Kupiansk|Chasiv Yar|Toretsk|Huliaipole|Shostka|Dobropillia",
+    "YEM": "Hodeidah|Hudaydah|Marib|Taiz|Saada|Aden|Mukalla",
+}
+# Regions whose names hold another country's name ("Vancouver, British Columbia, Canada" is
+# no British place, "Sydney, New South Wales" no Welsh one): each its own country's, so that the
+# longer name wins.
+NAMESAKE_REGIONS = {
+    "AUS": "New South Wales",
+    "CAN": "British Columbia",
+    "USA": "New Mexico|New Jersey|New England",
 }
 # Demonyms of such places.
 CONFLICT_DEMONYMS = {"PSE": "Gazans"}
@@ -388,7 +400,8 @@ def build() -> str:
         all_names = with_folds(own + extra)
         if not all_names:
             raise SystemExit(f"no names for {code}")
-        caps = "|".join(x for x in (caps, CONFLICT_PLACES.get(code, "")) if x)
+        extra = (CONFLICT_PLACES.get(code, ""), NAMESAKE_REGIONS.get(code, ""))
+        caps = "|".join(x for x in (caps, *extra) if x)
         dems = "|".join(x for x in (dems, CONFLICT_DEMONYMS.get(code, "")) if x)
         fields = [all_names, with_folds(split(adjs)), with_folds(split(dems)),
                   with_folds(split(caps)), with_folds(split(mets))]

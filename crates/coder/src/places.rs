@@ -156,7 +156,11 @@ pub fn find_location(
             }
         }
         if locative && tokens[name_at].cap {
-            if let Some((end, loc)) = place_at(resolver, text, tokens, name_at, range.1, context) {
+            let found = match place_at(resolver, text, tokens, name_at, range.1, context) {
+                Some(found) => Some(qualified(resolver, text, tokens, found, range.1)),
+                None => qualified_place(resolver, text, tokens, name_at, range.1, context),
+            };
+            if let Some((end, loc)) = found {
                 let dist = (i as isize - trigger as isize).unsigned_abs();
                 // After the trigger is where the event's place usually is.
                 let score = if i > trigger { dist } else { dist + 20 };
@@ -192,6 +196,69 @@ fn place_at(
             if let Some(loc) = resolver.resolve(name, context) {
                 return Some((end, loc));
             }
+        }
+    }
+    None
+}
+
+/// A place checked against the country that qualifies it: "in Killa Abdullah District,
+/// Balochistan, Pakistan" is no Colombian city that GeoNames lists "Killa" for. When the names
+/// after it ("X, Region, Country") lead to a country other than the place's, the place is
+/// looked up again in that country, and failing that the country stands for it.
+fn qualified(
+    resolver: &dyn PlaceResolver,
+    text: &str,
+    tokens: &[Token],
+    (end, loc): (usize, Location),
+    limit: usize,
+) -> (usize, Location) {
+    // The last country of the chain: "near Savannah, Georgia, United States" is American.
+    let mut last = None;
+    let mut k = end - 1;
+    for _ in 0..3 {
+        let run = k;
+        while k < limit && k < run + 4 && tokens[k].cap {
+            k += 1;
+        }
+        if k == run || k + 1 >= limit || &text[tokens[k].range()] != "," || !tokens[k + 1].cap {
+            break;
+        }
+        k += 1;
+        if let Some((_, q)) = place_at(resolver, text, tokens, k, limit, &[]) {
+            if q.precision == LocationPrecision::Country {
+                last = Some(q);
+            }
+        }
+    }
+    match last {
+        Some(country) if country.country != loc.country => (end, country),
+        _ => (end, loc),
+    }
+}
+
+/// A place the gazetteer does not know, placed by the region or country after it: "in
+/// Nushki, Balochistan, Pakistan", "in Dobropillia, Donetsk Oblast, Ukraine". The first
+/// known name of up to three comma-separated runs of capitalised words after the unknown one.
+fn qualified_place(
+    resolver: &dyn PlaceResolver,
+    text: &str,
+    tokens: &[Token],
+    at: usize,
+    limit: usize,
+    context: &[&str],
+) -> Option<(usize, Location)> {
+    let mut k = at;
+    for _ in 0..3 {
+        let run = k;
+        while k < limit && k < run + 4 && tokens[k].cap {
+            k += 1;
+        }
+        if k == run || k + 1 >= limit || &text[tokens[k].range()] != "," || !tokens[k + 1].cap {
+            return None;
+        }
+        k += 1;
+        if let Some(found) = place_at(resolver, text, tokens, k, limit, context) {
+            return Some(found);
         }
     }
     None
@@ -272,6 +339,45 @@ mod tests {
         assert_eq!(loc.country, "LBN");
         let loc = find_location(&places, text, &lower, &t, &c, all, 0, &[]).unwrap();
         assert_eq!(loc.country, "LBY");
+    }
+
+    #[test]
+    fn an_unknown_town_is_placed_by_the_country_after_it() {
+        let g = GazetteerPlaces::bundled();
+        let text = "Clashes broke out in Qzzvillebad, Kurram District, Pakistan, on Monday.";
+        let lower = text.to_ascii_lowercase();
+        let mut t = Vec::new();
+        tokenize(text, &mut t);
+        let c = crate::classes::bundled().of_text(&lower, &t);
+        let loc = find_location(&g, text, &lower, &t, &c, (0, t.len()), 0, &[]).unwrap();
+        assert_eq!(
+            (loc.country.as_str(), loc.precision),
+            ("PAK", LocationPrecision::Country)
+        );
+        // A name GeoNames lists elsewhere ("Killa", an alternate of a Colombian city) is
+        // placed by its qualifier; a region named like a country ("Georgia") is not one.
+        let at = |text: &str| {
+            let lower = text.to_ascii_lowercase();
+            let mut t = Vec::new();
+            tokenize(text, &mut t);
+            let c = crate::classes::bundled().of_text(&lower, &t);
+            find_location(&g, text, &lower, &t, &c, (0, t.len()), 0, &[]).map(|l| l.country)
+        };
+        assert_eq!(
+            at("Clashes broke out in Killa Abdullah District, Balochistan, Pakistan."),
+            Some("PAK".into())
+        );
+        assert_eq!(
+            at("Shots were fired near Savannah, Georgia, United States."),
+            Some("USA".into())
+        );
+        // Without a known qualifier, no place.
+        let text = "Clashes broke out in Qzzvillebad on Monday.";
+        let lower = text.to_ascii_lowercase();
+        t.clear();
+        tokenize(text, &mut t);
+        let c = crate::classes::bundled().of_text(&lower, &t);
+        assert!(find_location(&g, text, &lower, &t, &c, (0, t.len()), 0, &[]).is_none());
     }
 
     #[test]

@@ -1089,3 +1089,202 @@ fn refusing_to_rule_out_force_threatens_it() {
         ""
     ));
 }
+
+#[test]
+fn a_country_after_an_unknown_town_stands_where_the_town_does() {
+    // Neither town is in the gazetteer: the country that qualifies it is the target.
+    assert!(has(
+        "A Russian ballistic missile strike on Dobropillia, Donetsk Oblast, Ukraine, kills at least eleven people.",
+        "195",
+        "RUS",
+        "UKR"
+    ));
+    // ... and the place of an arrest with no agent.
+    assert!(has(
+        "A man is sentenced to life in prison in Luton, Bedfordshire, England.",
+        "173",
+        "GBR",
+        ""
+    ));
+}
+
+#[test]
+fn a_region_named_like_another_country_is_its_own_country_s() {
+    assert!(has(
+        "Police in British Columbia arrest two men.",
+        "173",
+        "CANCOP",
+        ""
+    ));
+    assert!(has(
+        "Police in New South Wales arrest two men.",
+        "173",
+        "AUSCOP",
+        ""
+    ));
+}
+
+#[test]
+fn a_second_present_tense_verb_keeps_the_first_verb_s_subject() {
+    assert!(has(
+        "The Houthis raid United Nations offices in Sanaa, Yemen, and detain at least eleven UN personnel.",
+        "173",
+        "YEM",
+        "IGOUNO"
+    ));
+}
+
+#[test]
+fn a_crash_that_kills_is_no_attack() {
+    let ev = events(
+        "A Polish Air Force F-16 training jet crashes during rehearsals for an air show in Radom, Poland, killing the pilot.",
+    );
+    assert!(ev.iter().all(|(c, _, _)| !c.starts_with("19")), "{ev:?}");
+}
+
+#[test]
+fn the_victims_of_an_attack_noun_were_struck_by_its_author() {
+    assert!(has(
+        "At least 70 Palestinians are killed in Israeli airstrikes on Gaza City.",
+        "195",
+        "ISR",
+        "PSE"
+    ));
+    assert!(has(
+        "At least three people are killed in a Russian drone and missile attack on Kharkiv.",
+        "195",
+        "RUS",
+        "UKR"
+    ));
+    assert!(has(
+        "Five people are killed during at least eight Israeli airstrikes in Lebanon.",
+        "195",
+        "ISR",
+        "LBN"
+    ));
+    // A place is no author: "killed in Gaza" stays without a source.
+    let ev = events("At least 70 Palestinians are killed in Gaza.");
+    assert!(ev.iter().all(|(_, s, _)| s == "-"), "{ev:?}");
+}
+
+#[test]
+fn a_compass_word_keeps_a_place_after_its_preposition() {
+    assert!(has(
+        "The Israeli military conducts airstrikes on Rafah in southern Gaza, killing 20 people.",
+        "195",
+        "ISRMIL",
+        "PSE"
+    ));
+}
+
+#[test]
+fn soldiers_and_insurgents_killed_together_fought_each_other() {
+    let s = "Eighteen Pakistani troops and 24 insurgents are killed in clashes in Balochistan.";
+    assert!(has(s, "190", "PAKMIL", "PAKREB"));
+    assert!(has(s, "190", "PAKREB", "PAKMIL"));
+    // Victims of one side are no parties: nobody fought the civilians.
+    let ev = events("Five soldiers and two civilians are killed in a bombing in Kabul.");
+    assert!(
+        ev.iter()
+            .all(|(_, s, _)| !s.ends_with("MIL") && !s.ends_with("CVL")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn a_national_sentenced_with_no_place_is_sentenced_by_their_state() {
+    assert!(has(
+        "Former Chinese agriculture minister Tang Renjian is sentenced to death for bribery.",
+        "173",
+        "CHN",
+        "CHN"
+    ));
+    // A private national may be held abroad: no state from the nationality alone.
+    let ev = events("A 19-year-old Syrian man is arrested.");
+    assert!(ev.iter().all(|(_, s, _)| s == "-"), "{ev:?}");
+    // A place named says whose state it was.
+    assert!(has(
+        "A Chinese businessman is sentenced to ten years in prison in Moscow.",
+        "173",
+        "RUS",
+        "CHN"
+    ));
+}
+
+#[test]
+fn the_by_of_an_attack_names_who_struck_the_victims_of_a_passive() {
+    assert!(has(
+        "A police officer is killed in an attack on a police station in Cauca, Colombia, by FARC dissidents.",
+        "190",
+        "COLREB",
+        "COLCOP"
+    ));
+}
+
+#[test]
+fn a_place_named_with_who_controls_it_is_still_the_place() {
+    assert!(has(
+        "Israeli warplanes launch airstrikes on two ports in Houthi-controlled Yemen.",
+        "190",
+        "ISR",
+        "YEM"
+    ));
+}
+
+#[test]
+fn a_result_names_whom_the_violence_before_it_struck() {
+    assert!(has(
+        "The Colombian military conducts airstrikes in the Amazon region, killing 19 FARC fighters.",
+        "195",
+        "COLMIL",
+        "COLREB"
+    ));
+}
+
+#[test]
+fn two_places_of_one_country_are_that_country_once() {
+    assert!(has(
+        "Russian drones attack Sumy and Kharkiv, killing two people.",
+        "195",
+        "RUSMIL",
+        "UKR"
+    ));
+    let ev = events("Russian drones attack Sumy and Kharkiv, killing two people.");
+    assert!(ev.iter().all(|(_, _, t)| !t.starts_with("RUS")), "{ev:?}");
+}
+
+#[test]
+fn a_country_right_before_a_bare_agent_is_its_country() {
+    assert!(has(
+        "United States district judge Christine Arguello sentences a former Gambian soldier to 67 years in prison.",
+        "173",
+        "USAJUD",
+        "GMB"
+    ));
+}
+
+#[test]
+fn an_arrest_in_a_sentence_without_a_place_is_by_the_state_of_the_place_before() {
+    use dragoman_model::CleanArticle;
+    let coder = Coder::bundled().expect("bundled dictionaries");
+    let at = chrono::NaiveDate::from_ymd_opt(2025, 2, 14)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc();
+    let text = "A car drives into a crowd near a market in Mannheim, Germany, killing two people. \
+                A man has been arrested.";
+    let events = coder.code_article(&CleanArticle::from_text("t", text, at));
+    let arrest = events.iter().find(|e| e.code == "173").expect("the arrest");
+    assert_eq!(arrest.source.as_ref().map(|a| a.code.as_str()), Some("DEU"));
+}
+
+#[test]
+fn a_subject_placed_in_a_town_and_its_country_still_acts() {
+    assert!(has(
+        "Police in Stuttgart, Germany, detain 59 French fans after a match.",
+        "173",
+        "DEUCOP",
+        "FRA"
+    ));
+}

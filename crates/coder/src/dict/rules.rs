@@ -53,7 +53,7 @@ fn kebab(camel: &str) -> String {
 keywords! {
     /// The words that structure the file.
     pub enum Syntax {
-        Rule, Phase, If, Then, Slot, People, Of, Place, AtLeast, ExceptAfter, Not, Drop,
+        Rule, Phase, If, Then, Slot, People, State, Of, Place, AtLeast, ExceptAfter, Not, Drop,
     }
 }
 
@@ -323,6 +323,9 @@ pub enum Action {
     PeopleOfPlace,
     /// `source = place`: the state of the place the sentence names ("arrested in Rotterdam").
     StateOfPlace,
+    /// `source = state of target`: the state of the target's country, when no place gave one
+    /// ("former Chinese minister Tang Renjian is sentenced to death").
+    StateOfTarget,
     /// `drop`: what the trigger reports is no event ("killed after a truck crashed").
     Drop,
 }
@@ -642,6 +645,14 @@ fn parse_action(t: &[&str], line: &str) -> Result<Action, String> {
         [none] if RoleKw::parse(none) == Some(RoleKw::None) => Ok(Action::Clear(role)),
         ["=", other] if Role::parse(other).is_some_and(|o| o != role) => Ok(Action::Copy(role)),
         ["=", p] if role == Role::Source && is(p, Syntax::Place) => Ok(Action::StateOfPlace),
+        ["=", st, o, w]
+            if role == Role::Source
+                && is(st, Syntax::State)
+                && is(o, Syntax::Of)
+                && Role::parse(w) == Some(Role::Target) =>
+        {
+            Ok(Action::StateOfTarget)
+        }
         ["=", p, o, w] if is(p, Syntax::People) && is(o, Syntax::Of) => {
             match (role, Role::parse(w)) {
                 (Role::Target, Some(Role::Source)) => Ok(Action::PeopleOfSource),

@@ -101,6 +101,9 @@ pub struct Discourse {
     recent: Vec<ActorRef>,
     /// Countries named in the article, in order of first mention, for place resolution.
     pub countries: Vec<Rc<str>>,
+    /// The country of the last place a sentence named as where it happened: "A man has
+    /// been arrested." after "A car drives into a crowd in Mannheim, Germany" is Germany's.
+    last_place: Option<Rc<str>>,
     /// Who "we" and "I" are: the speaker a transcript's label names ("SECRETARY BLINKEN:"),
     /// else the first actor the article made a subject (a release's "The United States").
     voice: Option<ActorRef>,
@@ -211,6 +214,8 @@ struct Reading<'s, 'd> {
     events: Vec<RawEvent>,
     /// The slots of the sentence's speakers (reported speech).
     speakers: Vec<usize>,
+    /// The place of the sentences before (`Discourse::last_place`).
+    previous_place: Option<Rc<str>>,
 }
 
 impl Engine<'_> {
@@ -244,6 +249,7 @@ impl Engine<'_> {
             consumed: Vec::new(),
             events: Vec::new(),
             speakers: Vec::new(),
+            previous_place: disc.last_place.clone(),
         };
         let mut i = 0;
         while i < cands.len() {
@@ -255,6 +261,9 @@ impl Engine<'_> {
         }
         self.sentence_rules(&mut r, disc);
         self.remember(disc, &r.events, &r.slots);
+        if let Some(c) = place_country(doc, &r.slots) {
+            disc.last_place = Some(c);
+        }
         r.events
     }
 
@@ -288,7 +297,8 @@ impl Engine<'_> {
             let (src, tgt) = self.roles(r, tok, block.noun, &m, mo.controller, passive);
             let guard = &block.patterns[m.pattern].guard;
             if guard.is_empty() || {
-                let scene = self.scene(doc, &r.slots, range, c, &m, &mo, passive);
+                let mut scene = self.scene(doc, &r.slots, range, c, &m, &mo, passive);
+                scene.previous_place = r.previous_place.clone();
                 let draft = Draft::new(mo.code, src, tgt);
                 guard.iter().all(|g| scene.holds(g, &draft))
             } {
@@ -303,7 +313,8 @@ impl Engine<'_> {
         if let Some(ct) = mo.controller {
             r.consumed.push(ct);
         }
-        let scene = self.scene(doc, &r.slots, range, c, &m, &mo, passive);
+        let mut scene = self.scene(doc, &r.slots, range, c, &m, &mo, passive);
+        scene.previous_place = r.previous_place.clone();
         let mut draft = Draft::new(mo.code, src, tgt);
         scene.apply(self.rules, self.rule_index, Phase::Roles, &mut draft);
         let speaker = self.addressee_and_speaker(doc, range, &r.slots, tok, block, &mo, &mut draft);

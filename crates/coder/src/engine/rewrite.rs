@@ -107,6 +107,8 @@ pub struct Scene<'s, 'd> {
     pub family: Option<Family>,
     /// Governed by a control verb.
     pub controlled: bool,
+    /// The place of the article's sentences before, for a sentence that names none.
+    pub previous_place: Option<Rc<str>>,
     clause_end: Cell<Option<usize>>,
 }
 
@@ -135,6 +137,7 @@ impl<'s, 'd> Scene<'s, 'd> {
             groups,
             family: None,
             controlled: false,
+            previous_place: None,
             lemma_id: 0,
             clause_end: Cell::new(None),
         }
@@ -427,7 +430,16 @@ impl<'s, 'd> Scene<'s, 'd> {
                 }
                 Action::PeopleOfSource => d.people_target = true,
                 Action::PeopleOfPlace => d.people_source = self.place_country(),
-                Action::StateOfPlace => d.state_source = self.place_country(),
+                // "A man has been arrested." after the sentence that placed the attack.
+                Action::StateOfPlace => {
+                    d.state_source = self.place_country().or_else(|| self.previous_place.clone())
+                }
+                Action::StateOfTarget => {
+                    let theirs = d
+                        .tgt
+                        .and_then(|t| self.slots[t].members.iter().find_map(|m| m.country.clone()));
+                    d.state_source = d.state_source.take().or(theirs);
+                }
                 Action::Drop => d.dropped = true,
             }
         }

@@ -42,16 +42,27 @@ impl Engine<'_> {
         let (doc, range, slots) = (r.doc, r.range, &r.slots[..]);
         // Source and target from the clause.
         let subj_anchor = controller.unwrap_or(tok);
-        let subject = self.subject(doc, subj_anchor, range, slots);
+        let subject = self.subject(
+            doc,
+            subj_anchor,
+            range,
+            slots,
+            !noun && controller.is_none(),
+        );
         let own_noun = slots.iter().position(|s| s.end == tok || s.end + 1 == tok);
         let own_or_subject = m.source.or(if noun { own_noun } else { None }).or(subject);
         if passive {
             let agent = slots
                 .iter()
-                .position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8);
+                .position(|s| s.start > tok && s.prep == Some("by") && s.start <= tok + 8)
+                .or_else(|| attack_owner(doc, tok, slots));
             match (m.source.or(agent), subject) {
-                // "agreements between Libya and Russia were signed": each with the other.
-                (None, Some(s)) if slots[s].members.len() > 1 => (Some(s), None),
+                // "agreements between Libya and Russia were signed": each with the other; and
+                // "two soldiers and five insurgents are killed in a shootout": the two sides.
+                // Victims of one side ("soldiers and civilians are killed") are no parties.
+                (None, Some(s)) if slots[s].members.len() > 1 && self.parties(&slots[s]) => {
+                    (Some(s), None)
+                }
                 (a, s) => (a, s),
             }
         } else if noun
@@ -74,6 +85,32 @@ impl Engine<'_> {
         }
     }
 
+    /// Whether the actors of a slot can act on each other: states or bodies, or, when any
+    /// carries an agent, armed state forces and non-state fighters together.
+    fn parties(&self, slot: &Slot) -> bool {
+        let has = |group: &str| {
+            let agents = self.facts.agents(group);
+            // An agent, or a group's code that ends with one ("PAKSEP").
+            move |m: &crate::actors::ActorRef| {
+                agents.iter().any(|g| {
+                    m.agents.iter().any(|a| **a == **g)
+                        || (m.code.len() > g.len() && m.code.ends_with(&**g))
+                })
+            }
+        };
+        if slot
+            .members
+            .iter()
+            .all(|m| m.agents.is_empty() && m.code.len() == 3)
+        {
+            return true;
+        }
+        let (armed, non_state) = (has("armed"), has("non-state"));
+        slot.members.iter().all(|m| armed(m) || non_state(m))
+            && slot.members.iter().any(&non_state)
+            && slot.members.iter().any(|m| !non_state(m))
+    }
+
     /// A control verb's addressee is the target ("urged Russia to withdraw"); after a speech
     /// verb, a pronoun is the speaker again ("China said it ..."). Returns the speaker's slot
     /// when the trigger is a speech verb.
@@ -93,7 +130,7 @@ impl Engine<'_> {
             if let Some(addr) = slots.iter().position(|s| s.start > ct && s.end <= tok) {
                 d.tgt = Some(addr);
                 if d.src == Some(addr) {
-                    d.src = self.subject(doc, ct, range, slots);
+                    d.src = self.subject(doc, ct, range, slots, false);
                 }
             }
         }
@@ -126,6 +163,7 @@ impl Engine<'_> {
         tok: usize,
         range: (usize, usize),
         slots: &[Slot],
+        verb: bool,
     ) -> Option<usize> {
         let clause_start = (range.0..tok)
             .rev()
@@ -137,10 +175,12 @@ impl Engine<'_> {
             return slots.iter().position(|s| s.end == tok - 1);
         }
         // A second verb of the same subject: "India condemned the attack in Pulwama and
-        // blamed Pakistan" is India's.
+        // blamed Pakistan" is India's, and so is a summary's present tense: "the Houthis raid
+        // UN offices in Sanaa and detain eleven staff" (`verb`: the trigger is read as one).
         if tok > range.0 + 2
             && doc.w(tok - 1) == "and"
-            && doc.w(tok).ends_with("ed")
+            && (doc.w(tok).ends_with("ed")
+                || (verb && !doc.w(tok).ends_with("ing") && doc.w(tok + 1) != "of"))
             && !slots.iter().any(|s| s.end == tok - 1)
         {
             if let Some(first) = slots
@@ -244,6 +284,55 @@ impl Engine<'_> {
     }
 }
 
+/// The agent of a passive told by the attack it happened in: "70 Palestinians are killed in
+/// Israeli airstrikes", "killed during Israel's military assault", "injured in a Russian drone
+/// and missile attack". The nationality or actor that qualifies an attack noun (`attack-noun`)
+/// after a place preposition, a few words after the trigger.
+fn attack_owner(doc: &Doc, tok: usize, slots: &[Slot]) -> Option<usize> {
+    // "killed in an attack on a police station in Cauca, Colombia, by FARC dissidents":
+    // the attack's "by", further than a passive's own.
+    let by_attack = slots.iter().position(|s| {
+        s.prep == Some("by")
+            && s.start > tok
+            && s.start <= tok + 24
+            && (tok + 1..s.start).any(|k| doc.is(k, ATTACK_NOUN))
+            && !(tok + 1..s.start).any(|k| matches!(doc.w(k), ";" | ":"))
+    });
+    by_attack.or_else(|| {
+        slots.iter().position(|s| {
+            // "during at least eight Israeli airstrikes": a count between the preposition
+            // and the actor.
+            let counted = (s.start.saturating_sub(4)..s.start)
+                .rev()
+                .take_while(|&k| !doc.tokens[k].cap)
+                .any(|k| doc.is(k, PLACE_PREP));
+            let prep = s.prep_classes.has(PLACE_PREP) || counted;
+            if s.start <= tok || s.start > tok + 12 || !prep {
+                return false;
+            }
+            if s.members.len() != 1 || s.members[0].country.is_none() || s.members[0].is_person {
+                return false;
+            }
+            // "Israel's military assault", "Russian ballistic missile strike".
+            let mut k = s.end;
+            if doc.is(k, POSSESSIVE) {
+                k += 1;
+            }
+            let limit = (k + 4).min(doc.tokens.len());
+            while k < limit && !doc.tokens[k].cap {
+                if doc.is(k, ATTACK_NOUN) {
+                    return true;
+                }
+                if doc.is_any(k, &[PREP, CLAUSE_BREAK]) {
+                    return false;
+                }
+                k += 1;
+            }
+            false
+        })
+    })
+}
+
 /// The preposition before a slot starting at `start`: walking back over determiners, a
 /// quantity phrase and up to two plain modifiers.
 fn prep_at(doc: &Doc, range: (usize, usize), start: usize) -> Option<usize> {
@@ -266,18 +355,24 @@ fn prep_at(doc: &Doc, range: (usize, usize), start: usize) -> Option<usize> {
             }
             continue;
         }
-        // "to drought-hit Somalia": a hyphenated modifier.
+        // "to drought-hit Somalia", "in Houthi-controlled Yemen": a hyphenated modifier (a
+        // name before a participle: who controls or occupies the place).
         if adjectives < 2
             && k >= range.0 + 4
             && doc.w(k - 2) == "-"
             && !doc.tokens[k - 1].cap
             && doc.tokens[k - 1].kind == TokKind::Word
             && doc.tokens[k - 3].kind == TokKind::Word
-            && !doc.tokens[k - 3].cap
+            && (!doc.tokens[k - 3].cap
+                || matches!(doc.w(k - 1), "controlled" | "held" | "occupied" | "run"))
         {
             adjectives += 1;
             k -= 3;
             continue;
+        }
+        // "in central London", "across southern Gaza".
+        if k >= range.0 + 2 && doc.is(k - 1, COMPASS) && doc.is(k - 2, PREP) {
+            return Some(k - 2);
         }
         // "to the former US contractor": up to two plain modifiers.
         let t = &doc.tokens[k - 1];
@@ -298,6 +393,43 @@ fn prep_at(doc: &Doc, range: (usize, usize), start: usize) -> Option<usize> {
     None
 }
 
+/// The preposition of the place a country qualifies: "in Nushki, Balochistan, Pakistan",
+/// "on Dobropillia, Donetsk Oblast, Ukraine". News names a town the reader may not know by
+/// its region and country, and the country stands where the town does: after its
+/// preposition. Only a country that ends the phrase (punctuation, a preposition or the
+/// sentence's end follows it), after at most three comma-separated runs of capitalised words.
+fn qualifier_prep(doc: &Doc, range: (usize, usize), start: usize, end: usize) -> Option<usize> {
+    // "near Savannah, Georgia, United States": a name the next one qualifies is no country.
+    let qualified = doc.w(end) == "," && end + 1 < range.1 && doc.tokens[end + 1].cap;
+    let closes = end >= range.1
+        || (matches!(doc.w(end), "," | "." | ";" | ":" | ")") && !qualified)
+        || doc.is(end, PREP);
+    if !closes || start < range.0 + 3 || doc.w(start - 1) != "," {
+        return None;
+    }
+    let mut k = start - 1;
+    for _ in 0..3 {
+        // A run of capitalised words before the comma: "Donetsk Oblast".
+        let run_end = k;
+        while k > range.0 && k + 4 > run_end && doc.tokens[k - 1].cap && !doc.is(k - 1, PREP) {
+            k -= 1;
+        }
+        if k == run_end || k == range.0 {
+            return None;
+        }
+        if doc.is(k - 1, PREP) {
+            return Some(k - 1);
+        }
+        // "in the Pakistani city of Sialkot, Punjab, Pakistan" stays unread; only commas
+        // chain the runs.
+        if doc.w(k - 1) != "," {
+            return None;
+        }
+        k -= 1;
+    }
+    None
+}
+
 /// A slot of these actors, with the preposition before it.
 fn new_slot<'d>(
     doc: &Doc<'d>,
@@ -306,7 +438,12 @@ fn new_slot<'d>(
     end: usize,
     members: Vec<crate::actors::ActorRef>,
 ) -> Slot<'d> {
-    let p = prep_at(doc, range, start);
+    let place = members.len() == 1 && members[0].agents.is_empty() && members[0].code.len() == 3;
+    let p = prep_at(doc, range, start).or_else(|| {
+        place
+            .then(|| qualifier_prep(doc, range, start, end))
+            .flatten()
+    });
     Slot {
         start,
         end,
@@ -327,10 +464,42 @@ fn merge_agent_places(doc: &Doc, groups: Vec<Group>) -> Vec<Group> {
         let bare_agent =
             g.actor.country.is_none() && g.actor.code.len() == 3 && !g.actor.agents.is_empty();
         if let Some(n) = groups.peek() {
-            // "survivors in northern Syria": a compass word may sit in between.
+            // "United States district judge X", "Iran protesters": a country right before a
+            // bare agent, one plain modifier allowed between, is its country (not a capital or
+            // a city standing for one: "Beijing-based officials" says where, not whose).
+            let country = g.actor.agents.is_empty()
+                && g.actor.code.len() == 3
+                && g.actor.country.is_some()
+                && g.actor.place_country.is_none();
+            let n_bare =
+                n.actor.country.is_none() && n.actor.code.len() == 3 && !n.actor.agents.is_empty();
+            let modifier = n.start == g.end + 1
+                && doc.tokens[g.end].kind == TokKind::Word
+                && !doc.tokens[g.end].cap
+                && !doc.is_any(
+                    g.end,
+                    &[PREP, DET, CLAUSE_BREAK, VERB_FORM, AGENT_COUNTRY_LINK],
+                );
+            if country && n_bare && (n.start == g.end || modifier) {
+                let mut n = groups.next().expect("peeked");
+                if let Some(c) = &g.actor.country {
+                    n.actor.code = format!("{c}{}", crate::actors::concat(&n.actor.agents)).into();
+                    n.actor.country = Some(c.clone());
+                }
+                n.start = g.start;
+                merged.push(n);
+                continue;
+            }
+            // "survivors in northern Syria": a compass word may sit in between; "police in
+            // Stuttgart, Germany": a town the country qualifies.
             let compass = n.start == g.end + 2 && doc.is(g.end + 1, COMPASS);
+            let town = n.start > g.end + 2
+                && n.start <= g.end + 8
+                && doc.w(n.start - 1) == ","
+                && (g.end + 1..n.start - 1).all(|k| doc.tokens[k].cap || doc.w(k) == ",")
+                && doc.tokens[g.end + 1].cap;
             if bare_agent
-                && (n.start == g.end + 1 || compass)
+                && (n.start == g.end + 1 || compass || town)
                 && doc.is(g.end, AGENT_COUNTRY_LINK)
                 && n.actor.agents.is_empty()
             {
@@ -373,7 +542,14 @@ fn coordinate<'d>(doc: &Doc<'d>, range: (usize, usize), merged: &mut [Group]) ->
                 && n.actor.country.is_none()
                 && n.actor.code.len() == 3
                 && !n.actor.agents.is_empty();
+            // "two soldiers and five insurgents": a count before the second.
+            let counted = gap_no_det.len() == 2
+                && gap_no_det[0] == "and"
+                && n.start == slot.end + 2
+                && (doc.tokens[n.start - 1].kind == TokKind::Number
+                    || doc.is_any(n.start - 1, &[QUANTITY, MODIFIER_BEFORE]));
             let and = named_agent
+                || counted
                 || matches!(
                     gap_no_det.as_slice(),
                     ["and"] | [",", "and"] | ["&"] | ["and", "its"] | ["and", "their"]
@@ -399,7 +575,16 @@ fn coordinate<'d>(doc: &Doc<'d>, range: (usize, usize), merged: &mut [Group]) ->
                         a.country = Some(c);
                     }
                 }
-                slot.members.push(a);
+                // "around Kyiv and Chernihiv": two places of one country are that country once.
+                let again = a.agents.is_empty()
+                    && a.country.is_some()
+                    && slot
+                        .members
+                        .iter()
+                        .any(|m| m.agents.is_empty() && m.code == a.code);
+                if !again {
+                    slot.members.push(a);
+                }
                 slot.end = n_end;
                 gi += 1;
             } else if apposition {

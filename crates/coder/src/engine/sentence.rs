@@ -374,6 +374,28 @@ impl Engine<'_> {
             .filter(|e| background(e) || topic(e) || natural(e))
             .map(|e| e.trigger)
             .collect();
+        // A result names whom the violence it follows struck, when that named no one: "the
+        // Colombian military conducts airstrikes in the Amazon region, killing 19 FARC
+        // fighters" struck the fighters.
+        let struck: Vec<(usize, ActorRef)> = events
+            .iter()
+            .filter(|e| drop.contains(&e.trigger) && violent(e.code))
+            .filter(|e| e.trigger > range.0 && doc.w(e.trigger - 1) == ",")
+            .filter_map(|e| {
+                let victim = e.target.clone()?;
+                let by = events.iter().rposition(|o| {
+                    o.trigger < e.trigger
+                        && violent(o.code)
+                        && o.target.is_none()
+                        && o.source.is_some()
+                        && o.source.as_ref().map(|s| &s.code) == e.source.as_ref().map(|s| &s.code)
+                })?;
+                Some((by, victim))
+            })
+            .collect();
+        for (by, victim) in struck {
+            events[by].target.get_or_insert(victim);
+        }
         events.retain(|e| !drop.contains(&e.trigger));
     }
 

@@ -258,7 +258,14 @@ impl Engine<'_> {
             && doc.w(k - 1) == ","
             && doc.is(range.0, FIRST_PERSON)
             && slots.iter().any(|s| s.start == range.0 && s.end + 1 == k);
-        if k == range.0 || subject_before || apposed || after_aux(doc, tok, range) {
+        // "Police in Stuttgart, Germany, arrest ...": a subject whose place closes with a comma.
+        let subject_comma = k > range.0 + 1
+            && doc.w(k - 1) == ","
+            && slots
+                .iter()
+                .any(|s| s.end == k - 1 && s.prep.is_none() && s.end > s.start + 2);
+        if k == range.0 || subject_before || apposed || subject_comma || after_aux(doc, tok, range)
+        {
             return true;
         }
         doc.is(k - 1, VERB_BEFORE)
@@ -299,7 +306,7 @@ mod tests {
         // No subject's name right before the verb: an appositive place, an agent noun.
         assert_eq!(
             coded("Police in Stuttgart, Germany, arrest 59 French fans for hooliganism."),
-            ["173 DEU FRA"]
+            ["173 DEUCOP FRA"]
         );
         assert_eq!(
             coded("Turkish intelligence agents capture a senior member of the Islamic State."),
@@ -308,7 +315,7 @@ mod tests {
         // "at least": a preposition and the bound of a quantity.
         assert_eq!(
             coded("Bandits in Zamfara, Nigeria, kill at least 52 villagers."),
-            ["190 NGA NGACVL"]
+            ["190 NGACRM NGACVL"]
         );
     }
 
