@@ -27,7 +27,10 @@ pub struct EventFilter {
     bias: f32,
     /// Events with a probability under this are dropped.
     threshold: f32,
-    weights: FxHashMap<String, f32>,
+    /// By the name's hash ([`name_hash`]): scoring builds no string.
+    weights: FxHashMap<u64, f32>,
+    /// By name, for writing the model back.
+    names: Vec<(String, f32)>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -49,6 +52,7 @@ impl EventFilter {
             bias: 0.0,
             threshold: 0.0,
             weights: FxHashMap::default(),
+            names: Vec::new(),
         }
     }
 
@@ -71,9 +75,7 @@ impl EventFilter {
             match name {
                 "bias" => f.bias = value,
                 "threshold" => f.threshold = value,
-                _ => {
-                    f.weights.insert(name.to_string(), value);
-                }
+                _ => f.insert(name, value),
             }
         }
         Ok(f)
@@ -89,8 +91,8 @@ impl EventFilter {
             "bias\t{}\nthreshold\t{}\n",
             self.bias, self.threshold
         ));
-        let mut w: Vec<_> = self.weights.iter().collect();
-        w.sort_by(|a, b| a.0.cmp(b.0));
+        let mut w: Vec<_> = self.names.iter().collect();
+        w.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, value) in w {
             out.push_str(&format!("{name}\t{value}\n"));
         }
@@ -99,11 +101,20 @@ impl EventFilter {
 
     /// A model of these weights.
     pub fn new(bias: f32, threshold: f32, weights: HashMap<String, f32>) -> Self {
-        EventFilter {
+        let mut f = EventFilter {
             bias,
             threshold,
-            weights: weights.into_iter().collect(),
+            ..Self::keep_all()
+        };
+        for (name, value) in weights {
+            f.insert(&name, value);
         }
+        f
+    }
+
+    fn insert(&mut self, name: &str, value: f32) {
+        self.weights.insert(name_hash(&[name]), value);
+        self.names.push((name.to_string(), value));
     }
 
     /// The probability that a reader would code `e`'s root in its sentence.
@@ -112,7 +123,9 @@ impl EventFilter {
             return 1.0;
         }
         let mut z = self.bias;
-        features(e, |f| z += self.weights.get(f).copied().unwrap_or(0.0));
+        each_feature(e, |parts| {
+            z += self.weights.get(&name_hash(parts)).copied().unwrap_or(0.0)
+        });
         1.0 / (1.0 + (-z).exp())
     }
 
@@ -122,16 +135,23 @@ impl EventFilter {
     }
 }
 
-/// Calls `f` with each feature of `e` (each once).
+/// FNV-1a of the parts' bytes one after the other: the hash of their concatenation, which is
+/// the feature's name.
+fn name_hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in parts.iter().flat_map(|p| p.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Calls `f` with the name of each feature of `e` (each once).
 pub fn features(e: &CandidateEvent, mut f: impl FnMut(&str)) {
-    let mut buf = String::with_capacity(48);
-    let mut emit = |parts: &[&str]| {
-        buf.clear();
-        for p in parts {
-            buf.push_str(p);
-        }
-        f(&buf);
-    };
+    each_feature(e, |parts| f(&parts.concat()));
+}
+
+/// Calls `emit` with each feature of `e` as the parts of its name.
+fn each_feature(e: &CandidateEvent, mut emit: impl FnMut(&[&str])) {
     emit(&["root:", &e.root_code]);
     emit(&["code:", &e.code]);
     let mut rules = e.evidence.rule.split(RULE_SEPARATOR);
