@@ -180,7 +180,12 @@ fn real_text_scores() {
     }
     // Floors a little under today's blind figures: a change that loses accuracy on real text
     // fails here (raise them as the coder improves).
-    let blind = &ce["blind"].total();
-    let root = blind.root as f64 / blind.labelled as f64;
-    assert!(root > 0.30, "current-events blind root recall {root:.3}");
+    for (set, parts, floor) in [
+        ("current-events", &ce, 0.62),
+        ("state-department", &sd, 0.47),
+    ] {
+        let blind = parts["blind"].total();
+        let root = blind.root as f64 / blind.labelled as f64;
+        assert!(root > floor, "{set} blind root recall {root:.3}");
+    }
 }
