@@ -181,11 +181,7 @@ impl DedupProcessor {
 
 impl Processor for DedupProcessor {
     fn process(&mut self, rec: &InputRecord<'_>) -> Verdict {
-        let decoded = rec
-            .payload
-            .ok_or("record has no value".to_owned())
-            .and_then(|p| wire::decode::<CandidateEvent>(p).map_err(|e| e.to_string()));
-        let candidate = match decoded {
+        let candidate: CandidateEvent = match wire::decode_record(rec.payload) {
             Ok(c) => c,
             Err(e) => {
                 self.metrics.core.error(ErrorKind::Deserialize);

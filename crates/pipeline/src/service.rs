@@ -86,11 +86,7 @@ impl ExtractProcessor {
 
 impl Processor for ExtractProcessor {
     fn process(&mut self, rec: &InputRecord<'_>) -> Verdict {
-        let decoded = rec
-            .payload
-            .ok_or("record has no value".to_owned())
-            .and_then(|p| wire::decode::<CleanArticle>(p).map_err(|e| e.to_string()));
-        let article = match decoded {
+        let article: CleanArticle = match wire::decode_record(rec.payload) {
             Ok(a) => a,
             Err(e) => {
                 self.metrics.core.error(ErrorKind::Deserialize);

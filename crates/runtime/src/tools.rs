@@ -16,16 +16,6 @@ use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use crate::config::KafkaConfig;
 use crate::kafka::client_config;
 
-/// A JSON record of an internal topic, decoded; the error says why not (no value, not UTF-8,
-/// not the type). One UTF-8 check of the whole value, then parsing from `&str`: `from_slice`
-/// checks every string again on its own, and that made parsing a third slower (a stage that
-/// reads small records spent a quarter of its time parsing them).
-pub fn json_record<T: serde::de::DeserializeOwned>(payload: Option<&[u8]>) -> Result<T, String> {
-    let payload = payload.ok_or("record has no value")?;
-    let text = std::str::from_utf8(payload).map_err(|e| format!("not UTF-8: {e}"))?;
-    serde_json::from_str(text).map_err(|e| e.to_string())
-}
-
 /// A producer that counts what the broker did with its records: acknowledged (stored with
 /// `acks=all`), refused for their size, failed (timed out, refused otherwise). `flush` waits for
 /// every answer and succeeds only when every record sent was acknowledged, so that a tool never
@@ -348,18 +338,6 @@ mod tests {
 
     /// Issue finding "loadgen reported records sent during a broker outage that the broker never
     /// stored": without a broker, nothing is acknowledged and `flush` says so.
-    #[test]
-    fn a_json_record_is_decoded_or_says_why_not() {
-        assert_eq!(json_record::<Vec<u8>>(Some(b"[1,2]")), Ok(vec![1, 2]));
-        assert!(json_record::<Vec<u8>>(None)
-            .unwrap_err()
-            .contains("no value"));
-        assert!(json_record::<Vec<u8>>(Some(b"[\xff]"))
-            .unwrap_err()
-            .contains("UTF-8"));
-        assert!(json_record::<Vec<u8>>(Some(b"{}")).is_err());
-    }
-
     #[test]
     fn a_record_no_broker_acknowledges_is_counted_as_not_delivered() {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
