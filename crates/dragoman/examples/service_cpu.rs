@@ -17,17 +17,7 @@ use dragoman_pipeline::service::{ExtractMetrics, ExtractProcessor};
 use dragoman_pipeline::{CoderSection, ExtractSection, Pipeline, PipelineConfig, RecordOutcome};
 use dragoman_runtime::config::{Config, Loader, Stage};
 use dragoman_runtime::{InputRecord, Metrics, OutputRecord, Processor, Verdict};
-
-/// This thread's CPU time in seconds (the first field of /proc/thread-self/schedstat, in ns).
-fn cpu() -> f64 {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    let ns: f64 = s
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0.0);
-    ns / 1e9
-}
+use dragoman_testkit::thread_cpu_seconds;
 
 fn config(stage: Stage) -> Config {
     Loader::new(stage)
@@ -58,7 +48,7 @@ fn run(
     topic: &str,
     partitions: i32,
 ) -> (Vec<OutputRecord>, f64) {
-    let t0 = cpu();
+    let t0 = thread_cpu_seconds();
     let mut out = Vec::new();
     for (offset, r) in records.iter().enumerate() {
         let rec = InputRecord {
@@ -75,7 +65,7 @@ fn run(
             out.extend(records);
         }
     }
-    (out, cpu() - t0)
+    (out, thread_cpu_seconds() - t0)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -107,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let events = out.iter().filter(|r| &*r.topic == "events").count();
 
     let mut pipeline = Pipeline::new(coder, PipelineConfig::documented());
-    let t0 = cpu();
+    let t0 = thread_cpu_seconds();
     let mut embedded_events = 0usize;
     for r in &raw {
         let bytes = r.payload.as_deref().unwrap_or_default();
@@ -115,7 +105,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             embedded_events += e.len();
         }
     }
-    let t_embedded = cpu() - t0;
+    let t_embedded = thread_cpu_seconds() - t0;
 
     println!(
         "processors alone (no broker, one thread) on {} articles: ingest {t_ingest:.3} CPU-s \

@@ -15,22 +15,12 @@ use chrono::Utc;
 use dragoman_coder::{Coder, Cuts};
 use dragoman_dedup::Deduplicator;
 use dragoman_pipeline::{Extractor, Pipeline, PipelineConfig, RecordOutcome};
-
-/// This thread's CPU time in seconds (the first field of /proc/thread-self/schedstat, in ns).
-fn cpu() -> f64 {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    let ns: f64 = s
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0.0);
-    ns / 1e9
-}
+use dragoman_testkit::thread_cpu_seconds;
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
-    let t0 = cpu();
+    let t0 = thread_cpu_seconds();
     let out = f();
-    (out, cpu() - t0)
+    (out, thread_cpu_seconds() - t0)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -76,12 +66,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ((_, t_dedup_owned), _) = timed(|| {
         let mut dedup = Deduplicator::new(config.dedup.clone());
         let owned = candidates.clone();
-        let t0 = cpu();
+        let t0 = thread_cpu_seconds();
         let n = owned
             .into_iter()
             .filter_map(|c| dedup.process_owned(c, now).ok()?.event)
             .count();
-        (n, cpu() - t0)
+        (n, thread_cpu_seconds() - t0)
     });
     let (events, t_dedup) = timed(|| {
         let mut dedup = Deduplicator::new(config.dedup.clone());

@@ -1,6 +1,6 @@
-//! What the crates' property tests share: a global allocator that counts the heap a thread
-//! holds (so a test can bound the memory one input takes), and a seeded generator whose stream
-//! is the same for a seed on every build.
+//! What the crates' property tests and profiling examples share: a global allocator that counts
+//! the heap a thread holds (so a test can bound the memory one input takes), a seeded generator
+//! whose stream is the same for a seed on every build, and this thread's CPU time.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -65,6 +65,18 @@ pub fn measured<T>(f: impl FnOnce() -> T) -> (T, Duration, usize) {
     let took = started.elapsed();
     let peak = PEAK.with(Cell::get) - base;
     (out, took, peak.max(0) as usize)
+}
+
+/// This thread's CPU time in seconds (the first field of /proc/thread-self/schedstat, in ns;
+/// 0 where there is none): what a stage costs, whatever else the machine runs.
+pub fn thread_cpu_seconds() -> f64 {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns: f64 = s
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    ns / 1e9
 }
 
 // ---- a seeded generator (SplitMix64), the same stream for a seed on every build ----
