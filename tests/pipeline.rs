@@ -3,12 +3,9 @@
 //! exits 0 within the grace period after committing.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 use std::time::Duration;
 
-use dragoman_e2e::{
-    article, dragoman_bin, duplicate_revisions, json, latest_events, Broker, Env, Record,
-};
+use dragoman_e2e::{article, duplicate_revisions, json, latest_events, Broker, Env, Record};
 
 const READY: Duration = Duration::from_secs(60);
 
@@ -185,18 +182,8 @@ fn assert_internal_records_read_as_json(env: &Env, extracted: &[Record]) {
         let value = r.payload.as_deref().unwrap_or_default();
         assert!(dragoman_model::wire::is_msgpack(value), "{value:?}");
     }
-    let out = Command::new(dragoman_bin())
-        .args(["consume", "--topic", &env.topic("events.extracted")])
-        .envs(&env.vars)
-        .output()
-        .expect("dragoman consume");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let shown: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
+    let shown: Vec<serde_json::Value> = env
+        .dragoman(&["consume", "--topic", &env.topic("events.extracted")])
         .lines()
         .map(|l| serde_json::from_str(l).expect("consume prints JSON"))
         .collect();

@@ -170,19 +170,7 @@ fn top_shows_each_stage_live_and_quits_on_q() {
     }
 
     // `consume --format` writes the topic's events as run and export do.
-    let consume = |format: &str| {
-        let out = Command::new(dragoman_bin())
-            .args(["consume", "--topic", &topic, "--format", format])
-            .envs(&env.vars)
-            .output()
-            .expect("dragoman consume");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let consume = |format: &str| env.dragoman(&["consume", "--topic", &topic, "--format", format]);
     assert_eq!(
         consume("gdelt"),
         text,

@@ -141,6 +141,22 @@ pub struct Env {
 }
 
 impl Env {
+    /// Runs `dragoman ARGS` with this environment's variables: its standard output, or a panic
+    /// with its standard error when it fails.
+    pub fn dragoman(&self, args: &[&str]) -> String {
+        let out = Command::new(dragoman_bin())
+            .args(args)
+            .envs(&self.vars)
+            .output()
+            .unwrap_or_else(|e| panic!("dragoman {args:?}: {e}"));
+        assert!(
+            out.status.success(),
+            "dragoman {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("dragoman writes UTF-8")
+    }
+
     pub fn new(test: &str, brokers: &str) -> Env {
         static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
