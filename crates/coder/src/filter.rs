@@ -3,12 +3,14 @@
 //! probability falls under the model's threshold is dropped (`dragoman code --explain` lists
 //! it with its probability). The weights (`filter/weights.tsv`, compiled in) are trained by
 //! `cargo run --release -p dragoman-coder --example train_filter` on the studied part of the
-//! labelled real text (`tests/data/real/`), never on its blind part.
+//! labelled real text (`tests/data/real/`), never on its blind part, and on the team's sets that
+//! are not held out (without them it learned that codes rare in the news are wrong).
 //!
 //! The features are what any event has, whatever the dictionaries: its root and code, the
-//! pattern and rules that produced it, what kind of actors it has. The words of the sentence
-//! were tried and left out: with a thousand training events they fit the studied part and
-//! lost on held-out folds. A feature the weights do not name weighs nothing.
+//! pattern and rules that produced it, what kind of actors it has, the rules' confidence and
+//! whether the text dated it. The words of the sentence were tried and left out: with a
+//! thousand training events they fit the studied part and lost on held-out folds. A feature
+//! the weights do not name weighs nothing.
 
 use std::collections::HashMap;
 
@@ -16,8 +18,7 @@ use rustc_hash::FxHashMap;
 
 use dragoman_model::CandidateEvent;
 
-/// The rules' separator in `Evidence::rule` ("kill > deaths-nobody-inflicted").
-const RULE_SEPARATOR: &str = " > ";
+use crate::engine::RULE_SEPARATOR;
 
 /// The bundled model.
 const BUNDLED: &str = include_str!("../filter/weights.tsv");

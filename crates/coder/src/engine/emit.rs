@@ -43,7 +43,7 @@ fn state(country: &Rc<str>, certainty: f32) -> ActorRef {
 }
 
 /// Between the pattern and each rule in an event's `evidence.rule`.
-const RULE_SEPARATOR: &str = " > ";
+pub(crate) const RULE_SEPARATOR: &str = " > ";
 
 /// The agent of the people a rule makes.
 const CIVILIANS: &str = "CVL";

@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 pub mod agents;
 mod discourse;
 mod emit;
-pub(crate) use emit::state_of;
+pub(crate) use emit::{state_of, RULE_SEPARATOR};
 mod modality;
 mod patterns;
 pub(crate) mod rewrite;
