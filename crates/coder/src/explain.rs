@@ -19,6 +19,11 @@ pub struct Explanation {
     pub filtered: Vec<(CandidateEvent, f32)>,
 }
 
+/// An event actor's code as the explanations print it, `-` for none.
+pub fn actor_code(a: &Option<dragoman_model::Actor>) -> &str {
+    a.as_ref().map_or("-", |a| a.code.as_str())
+}
+
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "sentence: {}", self.sentence)?;
@@ -57,15 +62,12 @@ impl fmt::Display for Explanation {
             writeln!(f, "  (none)")?;
         }
         for e in &self.events {
-            let a = |x: &Option<dragoman_model::Actor>| {
-                x.as_ref().map_or("-".to_string(), |a| a.code.clone())
-            };
             writeln!(
                 f,
                 "  {} {} -> {}  {} ({:?}) goldstein {} quad {} plover {}  date {} ({:?})  confidence {:.2}  rule \"{}\"",
                 e.code,
-                a(&e.source),
-                a(&e.target),
+                actor_code(&e.source),
+                actor_code(&e.target),
                 dragoman_model::CameoTable::global().get(&e.code).map_or("", |c| c.name),
                 e.root_code,
                 e.goldstein,
@@ -85,15 +87,12 @@ impl fmt::Display for Explanation {
             }
         }
         for (e, p) in &self.filtered {
-            let a = |x: &Option<dragoman_model::Actor>| {
-                x.as_ref().map_or("-".to_string(), |a| a.code.clone())
-            };
             writeln!(
                 f,
                 "  dropped by the learned filter (probability {p:.2}): {} {} -> {}  rule \"{}\"",
                 e.code,
-                a(&e.source),
-                a(&e.target),
+                actor_code(&e.source),
+                actor_code(&e.target),
                 e.evidence.rule
             )?;
         }

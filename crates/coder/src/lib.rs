@@ -31,7 +31,7 @@ use dragoman_model::{
 pub use dict::Dictionaries;
 pub use dict::Family;
 pub use error::DictError;
-pub use explain::Explanation;
+pub use explain::{actor_code, Explanation};
 pub use filter::EventFilter;
 pub use limits::{Cuts, Limits};
 pub use places::{GazetteerPlaces, NoPlaces, PlaceResolver, StaticPlaces};

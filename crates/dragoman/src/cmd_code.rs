@@ -19,14 +19,11 @@ pub fn code(args: &CodeArgs) -> anyhow::Result<()> {
         println!("no event coded (use --explain to see why)");
     } else {
         for e in &explanation.events {
-            let code = |a: &Option<dragoman_model::Actor>| {
-                a.as_ref().map_or("-".to_string(), |a| a.code.clone())
-            };
             println!(
                 "{} {} -> {}  date {}  rule \"{}\"  confidence {:.2}",
                 e.code,
-                code(&e.source),
-                code(&e.target),
+                dragoman_coder::actor_code(&e.source),
+                dragoman_coder::actor_code(&e.target),
                 e.event_date,
                 e.evidence.rule,
                 e.confidence

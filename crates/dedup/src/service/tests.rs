@@ -67,6 +67,18 @@ fn candidate(article: &str) -> CandidateEvent {
     }
 }
 
+/// A record of `events.extracted` at `partition` and `offset`.
+fn extracted(partition: i32, offset: i64, payload: Option<&[u8]>) -> InputRecord<'_> {
+    InputRecord {
+        topic: "events.extracted",
+        partition,
+        offset,
+        key: None,
+        payload,
+        timestamp_ms: None,
+    }
+}
+
 /// The changelog records and the events of a verdict.
 fn split(v: Verdict) -> (Vec<OutputRecord>, Vec<serde_json::Value>) {
     let Verdict::Produce(out) = v else {
@@ -88,14 +100,7 @@ fn a_dedup_killed_after_its_changelog_publishes_the_revision_when_it_resumes() {
     assert_eq!(cfg.topics.dedup_changelog, "events.dedup.changelog");
     let metrics = metrics();
     let payload = candidate_json("wire-1");
-    let rec = InputRecord {
-        topic: "events.extracted",
-        partition: 3,
-        offset: 41,
-        key: None,
-        payload: Some(&payload),
-        timestamp_ms: None,
-    };
+    let rec = extracted(3, 41, Some(&payload));
     let mut p = DedupProcessor::new(&cfg, metrics.clone()).unwrap();
     p.assigned(&[3]);
     let (log, events) = split(p.process(&rec));
@@ -134,14 +139,7 @@ fn a_record_that_is_not_a_candidate_is_dead_lettered_as_invalid_record() {
     // A MessagePack map that is no candidate, as extract writes candidates by default.
     let not_candidate = [0x81, 0xa3, b'n', b'o', b't', 0x01];
     for payload in [None, Some(&b"{\"not\":1}"[..]), Some(&not_candidate[..])] {
-        let rec = InputRecord {
-            topic: "events.extracted",
-            partition: 0,
-            offset: 0,
-            key: None,
-            payload,
-            timestamp_ms: None,
-        };
+        let rec = extracted(0, 0, payload);
         match p.process(&rec) {
             Verdict::DeadLetter { reason, .. } => assert_eq!(reason, "invalid_record"),
             other => panic!("{other:?}"),
@@ -157,14 +155,7 @@ fn a_candidate_reads_in_either_internal_encoding_to_the_same_event() {
         let mut p = DedupProcessor::new(&config(), metrics()).unwrap();
         let mut payload = Vec::new();
         wire::encode(&candidate("a1"), encoding, &mut payload).unwrap();
-        let rec = InputRecord {
-            topic: "events.extracted",
-            partition: 0,
-            offset: 0,
-            key: None,
-            payload: Some(&payload),
-            timestamp_ms: None,
-        };
+        let rec = extracted(0, 0, Some(&payload));
         let (_, mut e) = split(p.process(&rec));
         assert_eq!(e.len(), 1);
         events.push(e.remove(0));
